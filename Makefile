@@ -1,0 +1,71 @@
+# One entry point for people and for CI. `make demo` and `make test` work on a fresh machine
+# that has Python 3.12+ and make; everything else is installed into .venv.
+
+SHELL := /bin/bash
+PORT ?= 8000
+VENV := .venv
+BIN := $(VENV)/bin
+# Django 6 needs Python 3.12 or newer: take the first such interpreter on this machine.
+PYTHON ?= $(shell for p in python3.14 python3.13 python3.12 python3 $(wildcard $(HOME)/.pyenv/versions/3.1[2-9]*/bin/python3) $(wildcard /usr/local/bin/python3.1[2-9]); do \
+	$$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' >/dev/null 2>&1 && { command -v $$p; break; }; done)
+PG_URL ?= postgres://postgres@127.0.0.1:5432/moim
+PYTEST_ARGS ?=
+# Commands run from here are a developer's: they may use the development-only secret key.
+export MOIM_DEVELOPMENT := 1
+
+.PHONY: help install demo serve test test-sqlite test-postgres lint typecheck contracts bench clean lock
+
+help:
+	@echo "make demo   - set up, load the WeGO 2021 demo into SQLite, serve http://127.0.0.1:$(PORT)"
+	@echo "make test   - lint, type-check, import contracts, tests on SQLite and on PostgreSQL if reachable"
+	@echo "make lint   - ruff, mypy and import contracts only"
+	@echo "make bench  - counting-engine benchmarks (results go to docs/benchmarks.md)"
+
+$(BIN)/python:
+	@test -n "$(PYTHON)" || { echo "Moim needs Python 3.12 or newer (Django 6); none was found." >&2; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+
+$(VENV)/.installed: $(BIN)/python pyproject.toml constraints.txt
+	$(BIN)/python -m pip install -q -c constraints.txt -e '.[dev]'
+	@touch $@
+
+install: $(VENV)/.installed
+
+demo: install
+	$(BIN)/moim demo
+	$(BIN)/moim serve --port $(PORT)
+
+serve: install
+	$(BIN)/moim serve --port $(PORT)
+
+lint: install
+	$(BIN)/ruff check src tests
+	$(BIN)/ruff format --check src tests
+	$(BIN)/mypy
+	$(BIN)/lint-imports
+
+test: lint test-sqlite test-postgres
+
+test-sqlite: install
+	DATABASE_URL= $(BIN)/pytest -n 2 $(PYTEST_ARGS)
+
+# The same suite against PostgreSQL when a server answers; a printed line says when it is skipped.
+test-postgres: install
+	@if $(BIN)/python -m moim.devtools.pg_reachable "$(PG_URL)"; then \
+		echo "== tests on PostgreSQL ($(PG_URL))"; \
+		DATABASE_URL=$(PG_URL) $(BIN)/pytest -n 2 -m "not browser and not conformance" $(PYTEST_ARGS); \
+	else \
+		echo "SKIPPED: PostgreSQL leg - no server answers at $(PG_URL)"; \
+	fi
+
+bench: install
+	$(BIN)/python -m moim.tally.bench
+
+# Refresh the pinned versions after changing dependencies in pyproject.toml.
+lock: $(BIN)/python
+	$(BIN)/python -m pip install -q -e '.[dev]'
+	$(BIN)/python -m pip freeze --exclude-editable | grep -v '^-e' > constraints.txt
+
+clean:
+	rm -rf $(VENV) data .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,11 @@
+from __future__ import annotations
+
+from django.http import HttpRequest
+
+from moim.members.queries import current_organization
+from moim.members.models import Organization
+
+
+def organization(request: HttpRequest) -> dict[str, Organization | None]:
+    """The organization whose site this is, for every template."""
+    return {"organization": current_organization()}

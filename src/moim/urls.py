@@ -1,0 +1,17 @@
+"""URL configuration: every page lives under /en/ or /ko/."""
+
+from django.conf.urls.i18n import i18n_patterns
+from django.contrib import admin
+from django.urls import include, path
+
+urlpatterns = [
+    path("i18n/", include("django.conf.urls.i18n")),
+]
+
+urlpatterns += i18n_patterns(
+    path("admin/", admin.site.urls),
+    path("accounts/", include("django.contrib.auth.urls")),
+    path("members/", include("moim.members.urls")),
+    path("", include("moim.site.urls")),
+    prefix_default_language=True,
+)
