@@ -1,0 +1,1 @@
+"""Moim's counting engine: plain Python, no Django. See docs/tally.md."""

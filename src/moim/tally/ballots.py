@@ -1,0 +1,317 @@
+"""The election and ballot model shared by every counting method.
+
+Two representations of ranked ballots:
+
+* the **raw** form (`RawBallots`) keeps a ballot exactly as marked: a tuple of rank cells, each
+  cell a tuple of candidate indices. An empty cell is a rank with no mark (a skipped rank); a cell
+  with several indices is several candidates marked at one rank (an overvote in IRV, an equal
+  ranking such as ``b=c`` in BLT). Two sentinels stand for marks that name no candidate:
+  `OVERVOTE` (an overvote whose candidates the record does not name) and `UNDECLARED_WRITE_IN`.
+* the **clean** form (`Preferences`) is what the counting loops read: an int32 matrix of
+  candidate indices (one row per distinct ballot, padded with `PAD`), an int64 weight per row,
+  and an `Ending` code per row saying why the ballot stops after its last listed candidate.
+
+Identical ballots are grouped in both forms, so the work grows with distinct ballots, not with
+voters. `to_preferences` is the one place where the ballot rules (named as RCTab names them) turn
+raw ballots into clean ones.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+import numpy.typing as npt
+
+PAD = -1
+"""Fills a preference row after its last candidate."""
+OVERVOTE = -2
+"""A rank marked for several candidates that the record does not name."""
+UNDECLARED_WRITE_IN = -3
+"""A write-in for someone who is not a declared candidate."""
+
+RankCell = tuple[int, ...]
+RawBallot = tuple[RankCell, ...]
+IntArray = npt.NDArray[np.int64]
+PrefArray = npt.NDArray[np.int32]
+
+
+class Ending(enum.IntEnum):
+    """Why a ballot stops after the last candidate of its clean preference list.
+
+    A ballot whose listed candidates are all gone is inactive for this reason; the four classes
+    are those of RCTab's report (overvotes, skippedRankings, repeatedRankings, exhaustedChoices).
+    """
+
+    EXHAUSTED_CHOICES = 0
+    OVERVOTES = 1
+    SKIPPED_RANKINGS = 2
+    REPEATED_RANKINGS = 3
+
+    @property
+    def report_key(self) -> str:
+        return _REPORT_KEYS[self]
+
+
+_REPORT_KEYS = {
+    Ending.EXHAUSTED_CHOICES: "exhaustedChoices",
+    Ending.OVERVOTES: "overvotes",
+    Ending.SKIPPED_RANKINGS: "skippedRankings",
+    Ending.REPEATED_RANKINGS: "repeatedRankings",
+}
+
+
+class OvervoteRule(enum.StrEnum):
+    """What a rank marked for several candidates does (RCTab's `overvoteRule`)."""
+
+    EXHAUST_IMMEDIATELY = "exhaustImmediately"
+    ALWAYS_SKIP_TO_NEXT_RANK = "alwaysSkipToNextRank"
+
+
+class YesNoAbstain(enum.StrEnum):
+    YES = "yes"
+    NO = "no"
+    ABSTAIN = "abstain"
+
+
+@dataclass(frozen=True)
+class BallotRules:
+    """How irregular marks are read (names follow RCTab's configuration keys).
+
+    `max_skipped_ranks_allowed`: a ballot exhausts on reaching a marked rank more than k+1 ranks
+    after the previous marked one (``None``: unlimited). Trailing blanks never exhaust.
+    `exhaust_on_duplicate_candidate`: a candidate seen again exhausts the ballot; otherwise the
+    repeat is ignored.
+    """
+
+    overvote_rule: OvervoteRule = OvervoteRule.EXHAUST_IMMEDIATELY
+    max_skipped_ranks_allowed: int | None = None
+    exhaust_on_duplicate_candidate: bool = False
+
+
+@dataclass(frozen=True)
+class Candidate:
+    name: str
+    withdrawn: bool = False
+
+
+@dataclass(frozen=True)
+class RawBallots:
+    """Distinct raw ballots and the total weight of each (grouped, first-seen order)."""
+
+    ballots: tuple[RawBallot, ...]
+    weights: tuple[int, ...]
+
+    def __len__(self) -> int:
+        return len(self.ballots)
+
+    @property
+    def total_weight(self) -> int:
+        return sum(self.weights)
+
+
+def group_raw(items: Iterable[tuple[RawBallot, int]]) -> RawBallots:
+    """Group identical raw ballots, adding their weights; keeps the order of first appearance."""
+    grouped: dict[RawBallot, int] = {}
+    for ballot, weight in items:
+        grouped[ballot] = grouped.get(ballot, 0) + weight
+    return RawBallots(tuple(grouped), tuple(grouped.values()))
+
+
+@dataclass(frozen=True)
+class Preferences:
+    """The clean, fast form: distinct strict rankings with their weights.
+
+    `prefs[i]` lists candidate indices best first, padded with `PAD`; `weights[i]` is the number
+    of voters (or vote weight units) behind row i; `endings[i]` is why row i stops.
+    """
+
+    prefs: PrefArray
+    weights: IntArray
+    endings: npt.NDArray[np.int8]
+
+    def __post_init__(self) -> None:
+        if self.prefs.ndim != 2 or self.prefs.shape[0] != self.weights.shape[0]:
+            raise ValueError("preferences and weights must have one row per ballot")
+
+    @property
+    def depth(self) -> int:
+        return int(self.prefs.shape[1])
+
+    @property
+    def total_weight(self) -> int:
+        return int(self.weights.sum())
+
+    def __len__(self) -> int:
+        return int(self.prefs.shape[0])
+
+    @classmethod
+    def from_rows(
+        cls,
+        rows: Iterable[tuple[Sequence[int], int]],
+        endings: Sequence[int] | None = None,
+    ) -> Preferences:
+        """Build from (ranking, weight) pairs of candidate indices, without grouping."""
+        row_list = list(rows)
+        depth = max((len(r) for r, _ in row_list), default=0)
+        prefs = np.full((len(row_list), max(depth, 1)), PAD, dtype=np.int32)
+        weights = np.zeros(len(row_list), dtype=np.int64)
+        for i, (ranking, weight) in enumerate(row_list):
+            prefs[i, : len(ranking)] = ranking
+            weights[i] = weight
+        ends = np.zeros(len(row_list), dtype=np.int8) if endings is None else np.asarray(endings)
+        return cls(prefs, weights, ends.astype(np.int8))
+
+    def grouped(self) -> Preferences:
+        """Merge identical rows (same ranking and ending), adding weights; rows come out sorted."""
+        if len(self) == 0:
+            return self
+        keyed = np.concatenate([self.prefs, self.endings[:, None].astype(np.int32)], axis=1)
+        uniq, inverse = np.unique(keyed, axis=0, return_inverse=True)
+        weights = np.zeros(uniq.shape[0], dtype=np.int64)
+        np.add.at(weights, inverse.reshape(-1), self.weights)
+        keep = weights > 0
+        return Preferences(
+            np.ascontiguousarray(uniq[keep, :-1]), weights[keep], uniq[keep, -1].astype(np.int8)
+        )
+
+    def first_choices(self) -> PrefArray:
+        return self.prefs[:, 0] if self.depth else np.full(len(self), PAD, dtype=np.int32)
+
+
+@dataclass(frozen=True)
+class Election:
+    """What is being decided and the ballots cast.
+
+    Candidates keep their file order: a candidate's index is its position. `tie_order` lists
+    candidate indices, first = favoured when a tie is broken by order (BLT ``[tie ...]``).
+    """
+
+    title: str
+    candidates: tuple[Candidate, ...]
+    seats: int
+    ballots: RawBallots
+    tie_order: tuple[int, ...] | None = None
+    comments: tuple[str, ...] = field(default=())
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return tuple(c.name for c in self.candidates)
+
+    @property
+    def withdrawn(self) -> frozenset[int]:
+        return frozenset(i for i, c in enumerate(self.candidates) if c.withdrawn)
+
+    def index(self, name: str) -> int:
+        return self.names.index(name)
+
+    def preferences(
+        self,
+        rules: BallotRules | None = None,
+    ) -> Preferences:
+        """The clean form of this election's ballots, withdrawn candidates removed.
+
+        Without rules, a rank marked for several candidates (a BLT equal ranking) is skipped.
+        """
+        return to_preferences(
+            self.ballots,
+            rules or BallotRules(overvote_rule=OvervoteRule.ALWAYS_SKIP_TO_NEXT_RANK),
+            drop=self.withdrawn,
+        )
+
+
+def clean_ranking(
+    ballot: RawBallot,
+    rules: BallotRules,
+    *,
+    drop: frozenset[int] = frozenset(),
+    write_in: int | None = None,
+) -> tuple[list[int], Ending]:
+    """Apply the ballot rules to one raw ballot: its strict ranking and why it ends.
+
+    The ballot is read from rank 1, as RCTab reads it each time a ballot needs a new recipient,
+    so the ranking returned is exactly the sequence of candidates it can ever count for.
+    """
+    ranking: list[int] = []
+    seen: set[int] = set()
+    last_marked = 0  # rank number of the previous marked rank; 0 before the first
+    ending = Ending.EXHAUSTED_CHOICES
+    for rank, cell in enumerate(ballot, start=1):
+        if not cell:
+            continue
+        if (
+            rules.max_skipped_ranks_allowed is not None
+            and rank - last_marked > rules.max_skipped_ranks_allowed + 1
+        ):
+            return ranking, Ending.SKIPPED_RANKINGS
+        last_marked = rank
+        if len(cell) > 1 or cell[0] == OVERVOTE:
+            if rules.overvote_rule is OvervoteRule.EXHAUST_IMMEDIATELY:
+                return ranking, Ending.OVERVOTES
+            continue
+        candidate = cell[0]
+        if candidate == UNDECLARED_WRITE_IN:
+            if write_in is None:
+                raise ValueError("ballot holds an undeclared write-in but the count has none")
+            candidate = write_in
+        if candidate in seen:
+            if rules.exhaust_on_duplicate_candidate:
+                return ranking, Ending.REPEATED_RANKINGS
+            continue
+        seen.add(candidate)
+        if candidate not in drop:
+            ranking.append(candidate)
+    return ranking, ending
+
+
+def to_preferences(
+    raw: RawBallots,
+    rules: BallotRules,
+    *,
+    drop: frozenset[int] = frozenset(),
+    write_in: int | None = None,
+) -> Preferences:
+    """Convert raw ballots into the grouped clean form under `rules`.
+
+    `drop` removes candidates (withdrawn) from every ranking; `write_in` is the candidate index
+    that stands for undeclared write-ins, if the count has one.
+    """
+    grouped: dict[tuple[tuple[int, ...], Ending], int] = {}
+    for ballot, weight in zip(raw.ballots, raw.weights, strict=True):
+        ranking, ending = clean_ranking(ballot, rules, drop=drop, write_in=write_in)
+        key = (tuple(ranking), ending)
+        grouped[key] = grouped.get(key, 0) + weight
+    rows = [(r, w) for (r, _), w in grouped.items()]
+    return Preferences.from_rows(rows, [int(e) for _, e in grouped])
+
+
+def from_rankings(
+    candidates: Sequence[str],
+    ballots: Iterable[tuple[Sequence[str], int]],
+    *,
+    seats: int = 1,
+    title: str = "",
+) -> Election:
+    """Convenience: an election from names and (ranking by name, weight) pairs."""
+    index = {name: i for i, name in enumerate(candidates)}
+    raw = group_raw((tuple((index[n],) for n in ranking), weight) for ranking, weight in ballots)
+    return Election(title, tuple(Candidate(n) for n in candidates), seats, raw)
+
+
+@dataclass(frozen=True)
+class YesNoAbstainBallots:
+    """Motion ballots: total weight and head count behind each answer."""
+
+    weights: Mapping[YesNoAbstain, int]
+    heads: Mapping[YesNoAbstain, int]
+
+    @classmethod
+    def from_votes(cls, votes: Iterable[tuple[YesNoAbstain, int]]) -> YesNoAbstainBallots:
+        weights = dict.fromkeys(YesNoAbstain, 0)
+        heads = dict.fromkeys(YesNoAbstain, 0)
+        for choice, weight in votes:
+            weights[YesNoAbstain(choice)] += weight
+            heads[YesNoAbstain(choice)] += 1
+        return cls(weights, heads)
