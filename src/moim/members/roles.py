@@ -5,28 +5,44 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth.models import Group, Permission
+from django.db.models import Q
 
 from moim.members.enums import Role
 
-# app_label -> actions on every model of that app. Apps added later extend this table.
+# "app_label" (every model of the app) or "app_label.model" -> the actions allowed on it.
+# Apps added later extend this table; the groups follow at the next migrate.
 ROLE_PERMISSIONS: dict[Role, dict[str, tuple[str, ...]]] = {
-    Role.SECRETARIAT: {"members": ("view", "add", "change", "delete"), "auth": ("view",)},
+    Role.SECRETARIAT: {
+        "members": ("view", "add", "change", "delete"),
+        # Accounts: the secretariat opens logins and hands out roles; it never edits the
+        # role groups themselves (they are defined here) and cannot make superusers.
+        "auth.user": ("view", "add", "change"),
+        "auth.group": ("view",),
+    },
     Role.CHAIR: {"members": ("view",)},
     Role.DELEGATE: {},
     Role.JUROR: {},
 }
 
+# Roles whose holders work in the back office (the Django admin), and so need `is_staff`.
+STAFF_ROLES: frozenset[Role] = frozenset({Role.SECRETARIAT, Role.CHAIR})
+
+
+def permissions_for(role: Role) -> Q:
+    """The permissions a role's group holds, as a filter on Permission."""
+    wanted = Q(pk__in=[])
+    for target, actions in ROLE_PERMISSIONS[role].items():
+        app_label, _dot, model = target.partition(".")
+        scope = Q(content_type__app_label=app_label)
+        if model:
+            scope &= Q(content_type__model=model)
+        codenames = Q(codename__regex=r"^(" + "|".join(actions) + r")_")
+        wanted |= scope & codenames
+    return wanted
+
 
 def ensure_role_groups(**_: Any) -> None:
-    """Create each role's group and give it exactly its permission set."""
-    for role, table in ROLE_PERMISSIONS.items():
+    """Create each role's group and give it exactly its permission set (idempotent)."""
+    for role in ROLE_PERMISSIONS:
         group, _created = Group.objects.get_or_create(name=role.value)
-        wanted = []
-        for app_label, actions in table.items():
-            wanted += list(
-                Permission.objects.filter(
-                    content_type__app_label=app_label,
-                    codename__regex=r"^(" + "|".join(actions) + r")_",
-                )
-            )
-        group.permissions.set(wanted)
+        group.permissions.set(Permission.objects.filter(permissions_for(role)))
