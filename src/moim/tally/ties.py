@@ -20,7 +20,7 @@ import random
 import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Any, Protocol
 
 
 class TieBreakMethod(enum.StrEnum):
@@ -36,7 +36,7 @@ class TieKind(enum.StrEnum):
 
 
 class _Comparable(Protocol):
-    def __lt__(self, other: object, /) -> bool: ...
+    def __lt__(self, other: Any, /) -> bool: ...
 
 
 @dataclass(frozen=True)

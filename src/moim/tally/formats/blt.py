@@ -1,0 +1,244 @@
+"""The BLT ballot file format (ERS, OpenSTV, Droop).
+
+```
+4 2                 candidates, seats
+-4                  optional withdrawn candidates (negative numbers), or [withdrawn 4]
+[tie 3 2 1]         optional tie-break order; [nick a b c] lets ballots name candidates
+3 1 2 0             weight, preferences, 0; "b=c" ranks two equally, "-" skips a rank
+0                   end of ballots
+"Name 1" ... "Title" then any further quoted or plain text (kept as comments)
+```
+
+The reader streams: ballot lines are grouped as they are read, so a large file is never held
+twice. A ballot of weight 0 or without preferences (``1 0``) is not counted. Runs of whitespace
+in names are collapsed to one space. Any malformed line raises `BltError` with its line number.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import re
+from collections.abc import Callable, Iterable, Iterator
+from pathlib import Path
+from typing import IO
+
+from moim.tally.ballots import Candidate, Election, RankCell, RawBallot, RawBallots
+
+_OPTION = re.compile(r"^\[\s*(\w+)((?:\s+[^\s\]]+)*)\s*\]$")
+_QUOTED = re.compile(r'"((?:[^"\\]|\\.)*)"')
+
+
+class BltError(ValueError):
+    """A malformed BLT file; the message starts with the line number."""
+
+    def __init__(self, line: int, problem: str):
+        self.line = line
+        self.problem = problem
+        super().__init__(f"line {line}: {problem}")
+
+
+def _collapse(name: str) -> str:
+    return " ".join(name.split())
+
+
+def read_blt(
+    source: str | os.PathLike[str] | IO[str],
+    *,
+    progress: Callable[[int], None] | None = None,
+) -> Election:
+    """Read a BLT file (a path or an open text stream).
+
+    `progress`, if given, is called with the number of characters consumed, line by line.
+    """
+    if isinstance(source, str | os.PathLike):
+        with Path(source).open(encoding="utf-8-sig", newline="") as handle:
+            return _read(handle, progress)
+    return _read(source, progress)
+
+
+def loads_blt(text: str) -> Election:
+    return _read(io.StringIO(text), None)
+
+
+def _numbered(stream: IO[str], progress: Callable[[int], None] | None) -> Iterator[tuple[int, str]]:
+    for number, line in enumerate(stream, start=1):
+        if progress is not None:
+            progress(len(line))
+        yield number, line
+
+
+def _read(stream: IO[str], progress: Callable[[int], None] | None) -> Election:
+    lines = _numbered(stream, progress)
+    n_candidates, seats = _header(lines)
+    withdrawn: set[int] = set()
+    tie_order: tuple[int, ...] | None = None
+    nicks: dict[str, int] = {}
+    grouped: dict[RawBallot, int] = {}
+    ended = False
+    number = 1
+    for number, line in lines:
+        text = line.split("#", 1)[0].strip()
+        if not text:
+            continue
+        if text.startswith("["):
+            name, values = _option(number, text)
+            if name == "withdrawn":
+                withdrawn.update(_candidate_numbers(number, values, n_candidates, nicks))
+            elif name == "tie":
+                tie_order = tuple(_candidate_numbers(number, values, n_candidates, nicks))
+            elif name == "nick":
+                if len(values) != n_candidates:
+                    raise BltError(number, f"[nick] names {len(values)} of {n_candidates}")
+                nicks = {v: i for i, v in enumerate(values)}
+            else:
+                raise BltError(number, f"unknown option [{name}]")
+            continue
+        tokens = text.split()
+        if tokens[0].startswith("-") and not grouped:
+            for token in tokens:
+                value = _int(number, token, "a withdrawn candidate")
+                if not -n_candidates <= value <= -1:
+                    raise BltError(
+                        number, f"withdrawn candidate {token} is not -1..-{n_candidates}"
+                    )
+                withdrawn.add(-value - 1)
+            continue
+        if tokens == ["0"]:
+            ended = True
+            break
+        ballot, weight = _ballot(number, tokens, n_candidates, nicks)
+        if weight and ballot:
+            grouped[ballot] = grouped.get(ballot, 0) + weight
+    if not ended:
+        raise BltError(number, "the ballots do not end with a line holding 0")
+    names, title, comments = _tail(lines, n_candidates)
+    candidates = tuple(Candidate(n, i in withdrawn) for i, n in enumerate(names))
+    raw = RawBallots(tuple(grouped), tuple(grouped.values()))
+    return Election(title, candidates, seats, raw, tie_order, comments)
+
+
+def _header(lines: Iterator[tuple[int, str]]) -> tuple[int, int]:
+    for number, line in lines:
+        tokens = line.split("#", 1)[0].split()
+        if not tokens:
+            continue
+        if len(tokens) != 2:
+            raise BltError(number, "the first line must hold two numbers: candidates and seats")
+        candidates = _int(number, tokens[0], "the number of candidates")
+        seats = _int(number, tokens[1], "the number of seats")
+        if candidates < 1 or seats < 1:
+            raise BltError(number, "candidates and seats must be at least 1")
+        if seats > candidates:
+            raise BltError(number, f"{seats} seats but only {candidates} candidates")
+        return candidates, seats
+    raise BltError(1, "the file is empty")
+
+
+def _option(number: int, text: str) -> tuple[str, list[str]]:
+    match = _OPTION.match(text)
+    if match is None:
+        raise BltError(number, f"malformed option {text!r}")
+    return match.group(1).lower(), match.group(2).split()
+
+
+def _int(number: int, token: str, what: str) -> int:
+    try:
+        return int(token)
+    except ValueError:
+        raise BltError(number, f"{token!r} is not a whole number ({what})") from None
+
+
+def _candidate_numbers(
+    number: int, values: Iterable[str], n_candidates: int, nicks: dict[str, int]
+) -> list[int]:
+    return [_candidate(number, v, n_candidates, nicks) for v in values]
+
+
+def _candidate(number: int, token: str, n_candidates: int, nicks: dict[str, int]) -> int:
+    if token in nicks:
+        return nicks[token]
+    if nicks and not token.lstrip("-").isdigit():
+        raise BltError(number, f"unknown candidate nickname {token!r}")
+    value = _int(number, token, "a candidate")
+    if not 1 <= value <= n_candidates:
+        raise BltError(number, f"candidate {value} is not between 1 and {n_candidates}")
+    return value - 1
+
+
+def _ballot(
+    number: int, tokens: list[str], n_candidates: int, nicks: dict[str, int]
+) -> tuple[RawBallot, int]:
+    if tokens[0].startswith("("):  # an optional ballot id, "(id)"
+        tokens = tokens[1:]
+        if not tokens:
+            raise BltError(number, "a ballot id without a ballot")
+    weight = _int(number, tokens[0], "the ballot weight")
+    if weight < 0:
+        raise BltError(number, f"negative ballot weight {weight}")
+    if tokens[-1] != "0":
+        raise BltError(number, "a ballot line must end with 0")
+    cells: list[RankCell] = []
+    for token in tokens[1:-1]:
+        if token == "-":
+            cells.append(())
+            continue
+        cells.append(tuple(_candidate(number, t, n_candidates, nicks) for t in token.split("=")))
+    return tuple(cells), weight
+
+
+def _tail(
+    lines: Iterator[tuple[int, str]], n_candidates: int
+) -> tuple[list[str], str, tuple[str, ...]]:
+    """Names, title and whatever follows (quoted strings or plain text lines)."""
+    strings: list[tuple[int, str]] = []
+    extra: list[str] = []
+    last = 0
+    for number, line in lines:
+        last = number
+        found = _QUOTED.findall(line)
+        if found:
+            strings.extend((number, s) for s in found)
+        elif line.strip():
+            if len(strings) < n_candidates:
+                raise BltError(number, f"expected a quoted candidate name, found {line.strip()!r}")
+            extra.append(line.strip())
+    if len(strings) < n_candidates:
+        raise BltError(last, f"{len(strings)} candidate names for {n_candidates} candidates")
+    names = [_collapse(s) for _, s in strings[:n_candidates]]
+    if len(set(names)) != len(names):
+        raise BltError(strings[0][0], "two candidates have the same name")
+    title = _collapse(strings[n_candidates][1]) if len(strings) > n_candidates else ""
+    comments = tuple(s for _, s in strings[n_candidates + 1 :]) + tuple(extra)
+    return names, title, comments
+
+
+def write_blt(election: Election, stream: IO[str]) -> None:
+    """Write `election` as BLT (grouped ballots, `[withdrawn]` and `[tie]` options as needed)."""
+    n = len(election.candidates)
+    stream.write(f"{n} {election.seats}\n")
+    if election.withdrawn:
+        stream.write("[withdrawn " + " ".join(str(i + 1) for i in sorted(election.withdrawn)))
+        stream.write("]\n")
+    if election.tie_order is not None:
+        stream.write("[tie " + " ".join(str(i + 1) for i in election.tie_order) + "]\n")
+    for ballot, weight in zip(election.ballots.ballots, election.ballots.weights, strict=True):
+        cells = []
+        for cell in ballot:
+            if any(c < 0 for c in cell):
+                raise ValueError("BLT cannot record unnamed overvotes or undeclared write-ins")
+            cells.append("=".join(str(c + 1) for c in cell) if cell else "-")
+        stream.write(" ".join([str(weight), *cells, "0"]) + "\n")
+    stream.write("0\n")
+    for text in [*election.names, election.title]:
+        stream.write(_quote(text) + "\n")
+
+
+def dumps_blt(election: Election) -> str:
+    out = io.StringIO()
+    write_blt(election, out)
+    return out.getvalue()
+
+
+def _quote(text: str) -> str:
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
