@@ -1,0 +1,479 @@
+"""Cast vote records as CSV: one ballot per row, one column per rank.
+
+Layout (RFC 4180, UTF-8): a header ``id,precinct,rank1,...,rankN`` or ranks only
+(``rank1,...,rankN``). A rank cell holds a candidate name, nothing (no mark at that rank),
+``overvote`` (several marks the record does not name), ``A|B`` (several named candidates at one
+rank) or ``UWI`` (an undeclared write-in).
+
+Identical rows are grouped while reading, so memory grows with distinct ballots, not with rows.
+The distinct rows become one int32 matrix of cell codes (`CvrBallots.cells`): a candidate index,
+or one of the sentinels of `moim.tally.ballots` (`PAD` for an empty cell, `OVERVOTE`,
+`UNDECLARED_WRITE_IN`), or a code below `MULTI_BASE` for a cell that names several candidates.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import itertools
+import os
+import sys
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import IO, TextIO
+
+import numpy as np
+import numpy.typing as npt
+
+from moim.tally.ballots import (
+    OVERVOTE,
+    PAD,
+    UNDECLARED_WRITE_IN,
+    BallotRules,
+    Candidate,
+    Election,
+    Ending,
+    Preferences,
+    RawBallot,
+    RawBallots,
+    clean_ranking,
+)
+
+OVERVOTE_LABEL = "overvote"
+UWI_LABEL = "UWI"
+MULTI_SEPARATOR = "|"
+MULTI_BASE = -4
+"""Cells naming several candidates get codes MULTI_BASE, MULTI_BASE-1, ..."""
+CHUNK_ROWS = 200_000
+
+CodeArray = npt.NDArray[np.int32]
+
+
+class CvrError(ValueError):
+    """A CVR file that cannot be read; the message names the line (and column) at fault."""
+
+    def __init__(self, message: str, *, line: int | None = None, column: str | None = None):
+        where = ""
+        if line is not None:
+            where = f"line {line}" + (f", column {column}" if column else "") + ": "
+        super().__init__(where + message)
+        self.line = line
+        self.column = column
+
+
+@dataclass(frozen=True)
+class CvrBallots:
+    """The distinct rows of a CVR file with the number of ballots behind each.
+
+    `precincts[i]` indexes `precinct_names` for row i when the file was read by precinct
+    (rows then differ by precinct as well as by marks), else it is ``None``.
+    """
+
+    candidates: tuple[str, ...]
+    cells: CodeArray
+    weights: npt.NDArray[np.int64]
+    multi: Mapping[int, tuple[int, ...]] = field(default_factory=dict)
+    precinct_names: tuple[str, ...] = ()
+    precincts: npt.NDArray[np.int32] | None = None
+    title: str = ""
+
+    def __len__(self) -> int:
+        return int(self.cells.shape[0])
+
+    @property
+    def ranks(self) -> int:
+        return int(self.cells.shape[1])
+
+    @property
+    def total(self) -> int:
+        return int(self.weights.sum())
+
+    @property
+    def undervotes(self) -> int:
+        """Ballots with no mark at all."""
+        blank = (self.cells == PAD).all(axis=1)
+        return int(self.weights[blank].sum())
+
+    @property
+    def has_write_ins(self) -> bool:
+        return bool((self.cells == UNDECLARED_WRITE_IN).any())
+
+    def truncated(self, max_rankings: int) -> CvrBallots:
+        """Only the first `max_rankings` ranks (RCTab's maxRankingsAllowed)."""
+        if max_rankings >= self.ranks:
+            return self
+        return _replace(self, cells=np.ascontiguousarray(self.cells[:, :max_rankings]))
+
+    def only_precinct(self, name: str) -> CvrBallots:
+        """The rows of one precinct (the file must have been read by precinct)."""
+        if self.precincts is None:
+            raise ValueError("these ballots were not read by precinct")
+        if name not in self.precinct_names:
+            raise ValueError(f"no precinct {name!r} in this file")
+        keep = self.precincts == self.precinct_names.index(name)
+        return _replace(self, cells=self.cells[keep], weights=self.weights[keep], precincts=None)
+
+    def cell(self, code: int) -> tuple[int, ...]:
+        if code == PAD:
+            return ()
+        if code <= MULTI_BASE:
+            return self.multi[code]
+        return (code,)
+
+    def raw(self) -> RawBallots:
+        """The core's raw form (Python tuples): for methods that read raw ballots."""
+        cache: dict[int, tuple[int, ...]] = {}
+        for code in np.unique(self.cells).tolist():
+            cache[code] = self.cell(code)
+        ballots = [tuple(map(cache.__getitem__, row)) for row in self.cells.tolist()]
+        grouped: dict[RawBallot, int] = {}
+        for ballot, weight in zip(ballots, self.weights.tolist(), strict=True):
+            grouped[ballot] = grouped.get(ballot, 0) + weight
+        return RawBallots(tuple(grouped), tuple(grouped.values()))
+
+    def election(self, *, seats: int = 1, withdrawn: Iterable[str] = ()) -> Election:
+        out = set(withdrawn)
+        candidates = tuple(Candidate(n, withdrawn=n in out) for n in self.candidates)
+        return Election(self.title, candidates, seats, self.raw())
+
+    def preferences(
+        self,
+        rules: BallotRules,
+        *,
+        drop: frozenset[int] = frozenset(),
+        write_in: int | None = None,
+    ) -> Preferences:
+        """The clean form under `rules`, as `moim.tally.ballots.to_preferences` gives it.
+
+        Rows marked plainly (one candidate per rank from rank 1, no gap, no repeat) read the same
+        under every rule and are converted as a block; only the other rows go through
+        `clean_ranking` one by one.
+        """
+        cells = self.cells
+        rows, ranks = cells.shape
+        marked = cells != PAD
+        plain = (cells >= 0) | ~marked
+        plain &= np.concatenate([marked[:, :1] | True, marked[:, 1:] <= marked[:, :-1]], axis=1)
+        regular = plain.all(axis=1)
+        for i in range(ranks):
+            for j in range(i + 1, ranks):
+                regular &= ~((cells[:, i] == cells[:, j]) & marked[:, j])
+        prefs = np.where(regular[:, None], cells, PAD).astype(np.int32)
+        endings = np.zeros(rows, dtype=np.int8)
+        if drop:
+            gone = np.isin(prefs, np.fromiter(drop, dtype=np.int32))
+            prefs[gone] = PAD
+            order = np.argsort(prefs == PAD, axis=1, kind="stable")
+            prefs = np.take_along_axis(prefs, order, axis=1)
+        irregular = np.flatnonzero(~regular)
+        if irregular.size:
+            cache = {int(c): self.cell(int(c)) for c in np.unique(cells[irregular])}
+            for i in irregular.tolist():
+                ballot = tuple(cache[c] for c in cells[i].tolist())
+                ranking, ending = clean_ranking(ballot, rules, drop=drop, write_in=write_in)
+                prefs[i, : len(ranking)] = ranking
+                endings[i] = int(ending)
+        return Preferences(np.ascontiguousarray(prefs), self.weights.copy(), endings)
+
+
+def _replace(ballots: CvrBallots, **changes: object) -> CvrBallots:
+    return replace(ballots, **changes)  # type: ignore[arg-type]
+
+
+def _rank_columns(header: Sequence[str], line: int) -> tuple[int, int]:
+    """(index of the first rank column, index of the precinct column or -1)."""
+    names = [h.strip().lower() for h in header]
+    first = 0
+    precinct = -1
+    if names[:2] == ["id", "precinct"]:
+        first, precinct = 2, 1
+    elif names[:1] == ["precinct"]:
+        first, precinct = 1, 0
+    elif names[:1] == ["id"]:
+        first = 1
+    ranks = names[first:]
+    if not ranks:
+        raise CvrError("the header has no rank columns (expected rank1, rank2, ...)", line=line)
+    for n, name in enumerate(ranks, start=1):
+        if name != f"rank{n}":
+            raise CvrError(
+                f"header column {first + n} is {header[first + n - 1]!r}, expected 'rank{n}' "
+                "(the header is id,precinct,rank1..rankN or rank1..rankN)",
+                line=line,
+            )
+    return first, precinct
+
+
+class _Progress:
+    """A progress bar on a terminal (rich), nothing otherwise."""
+
+    def __init__(self, size: int, enabled: bool | None) -> None:
+        self.enabled = sys.stderr.isatty() if enabled is None else enabled
+        self._bar = None
+        if self.enabled and size:
+            from rich.progress import Progress
+
+            self._bar = Progress(transient=True)
+            self._bar.start()
+            self._task = self._bar.add_task("Reading ballots", total=size)
+
+    def update(self, position: int) -> None:
+        if self._bar is not None:
+            self._bar.update(self._task, completed=position)
+
+    def close(self) -> None:
+        if self._bar is not None:
+            self._bar.stop()
+
+
+def read_cvr(
+    source: str | os.PathLike[str] | TextIO,
+    *,
+    candidates: Sequence[str] | None = None,
+    write_ins: bool = True,
+    by_precinct: bool = False,
+    progress: bool | None = None,
+    title: str = "",
+) -> CvrBallots:
+    """Read a CVR CSV file.
+
+    `candidates`: the declared candidates, in order; a name not among them is an error naming
+    its line and column, unless `write_ins` allows it (it then counts as an undeclared write-in).
+    Without a list, the candidates are the names found, in order of first appearance.
+    `by_precinct`: keep rows of different precincts apart (for per-precinct reports).
+    """
+    if isinstance(source, str | os.PathLike):
+        path = Path(source)
+        with path.open(encoding="utf-8-sig", newline="") as handle:
+            size = path.stat().st_size
+            return _read(handle, candidates, write_ins, by_precinct, progress, size, title)
+    return _read(source, candidates, write_ins, by_precinct, False, 0, title)
+
+
+def _read(
+    handle: TextIO,
+    candidates: Sequence[str] | None,
+    write_ins: bool,
+    by_precinct: bool,
+    progress: bool | None,
+    size: int,
+    title: str,
+) -> CvrBallots:
+    reader = csv.reader(handle, strict=True)
+    try:
+        header = next(reader)
+    except StopIteration:
+        raise CvrError("the file is empty: expected a header id,precinct,rank1..rankN") from None
+    except csv.Error as exc:
+        raise CvrError(f"malformed CSV: {exc}", line=reader.line_num) from None
+    first, precinct = _rank_columns(header, reader.line_num)
+    width = len(header)
+    start = precinct if by_precinct and precinct >= 0 else first
+    counts: dict[tuple[str, ...], int] = {}
+    bar = _Progress(size, progress)
+    raw = getattr(handle, "buffer", None)
+    try:
+        while True:
+            chunk = list(itertools.islice(reader, CHUNK_ROWS))
+            if not chunk:
+                break
+            if any(len(row) != width for row in chunk):
+                _fail_width(chunk, width, reader.line_num, handle)
+            for key in map(tuple, (row[start:] for row in chunk)):
+                counts[key] = counts.get(key, 0) + 1
+            if raw is not None:
+                bar.update(raw.tell())
+    except csv.Error as exc:
+        raise CvrError(f"malformed CSV: {exc}", line=reader.line_num) from None
+    except UnicodeDecodeError as exc:
+        raise CvrError(f"the file is not UTF-8 ({exc.reason} at byte {exc.start})") from None
+    finally:
+        bar.close()
+    offset = 1 if start != first else 0
+    return _to_codes(
+        counts, candidates, write_ins, offset, width - first, handle, header, first, title
+    )
+
+
+def _fail_width(chunk: list[list[str]], width: int, last_line: int, handle: TextIO) -> None:
+    bad = next(i for i, row in enumerate(chunk) if len(row) != width)
+    got = len(chunk[bad])
+    line: int | None = last_line - (len(chunk) - 1 - bad)
+    if handle.seekable():
+        # A quoted cell may span lines: find the exact line by reading again.
+        handle.seek(0)
+        reader = csv.reader(handle)
+        line = None
+        for row in reader:
+            if len(row) != width:
+                line = reader.line_num
+                break
+    if got == 0:
+        raise CvrError("empty line (every row is one ballot)", line=line)
+    raise CvrError(f"{got} columns where the header has {width}", line=line)
+
+
+def _to_codes(
+    counts: dict[tuple[str, ...], int],
+    candidates: Sequence[str] | None,
+    write_ins: bool,
+    offset: int,
+    ranks: int,
+    handle: TextIO,
+    header: Sequence[str],
+    first: int,
+    title: str,
+) -> CvrBallots:
+    keys = list(counts)
+    precinct_names: tuple[str, ...] = ()
+    precincts = None
+    if offset:
+        precinct_list = sorted({k[0] for k in keys})
+        precinct_index = {p: i for i, p in enumerate(precinct_list)}
+        precincts = np.fromiter((precinct_index[k[0]] for k in keys), np.int32, len(keys))
+        precinct_names = tuple(precinct_list)
+    texts: set[str] = set()
+    for key in keys:
+        texts.update(key[offset:])
+    names = list(candidates) if candidates is not None else []
+    index = {n: i for i, n in enumerate(names)}
+    learn = candidates is None
+    codes: dict[str, int] = {"": PAD, OVERVOTE_LABEL: OVERVOTE, UWI_LABEL: UNDECLARED_WRITE_IN}
+    multi: dict[int, tuple[int, ...]] = {}
+    unknown: list[str] = []
+
+    def lookup(name: str) -> int | None:
+        name = name.strip()
+        if name in index:
+            return index[name]
+        if learn:
+            index[name] = len(names)
+            names.append(name)
+            return index[name]
+        return None
+
+    # Names first learnt in file order keep the order of first appearance.
+    ordered = _first_seen_order(keys, offset) if learn else sorted(texts)
+    for text in ordered:
+        if text in codes:
+            continue
+        if MULTI_SEPARATOR in text:
+            parts = [lookup(p) for p in text.split(MULTI_SEPARATOR)]
+            if any(p is None for p in parts) or any(not p.strip() for p in text.split("|")):
+                unknown.append(text)
+                continue
+            members = tuple(sorted({p for p in parts if p is not None}))
+            if len(members) == 1:
+                codes[text] = members[0]
+            else:
+                code = MULTI_BASE - len(multi)
+                multi[code] = members
+                codes[text] = code
+            continue
+        found = lookup(text)
+        if found is None:
+            if write_ins:
+                codes[text] = UNDECLARED_WRITE_IN
+            else:
+                unknown.append(text)
+            continue
+        codes[text] = found
+    if unknown:
+        _fail_unknown(handle, header, first, set(unknown), names)
+    flat = itertools.chain.from_iterable(k[offset:] for k in keys)
+    cells = np.fromiter(map(codes.__getitem__, flat), np.int32, len(keys) * ranks)
+    weights = np.fromiter(counts.values(), np.int64, len(keys))
+    return CvrBallots(
+        tuple(names),
+        cells.reshape(len(keys), ranks),
+        weights,
+        multi,
+        precinct_names,
+        precincts,
+        title,
+    )
+
+
+def _first_seen_order(keys: list[tuple[str, ...]], offset: int) -> Iterator[str]:
+    seen: set[str] = set()
+    for key in keys:
+        for text in key[offset:]:
+            if text not in seen:
+                seen.add(text)
+                yield text
+
+
+def _fail_unknown(
+    handle: TextIO, header: Sequence[str], first: int, unknown: set[str], names: Sequence[str]
+) -> None:
+    """Find the first row holding an unknown name again, to name its line and column."""
+    bad = next(iter(sorted(unknown)))
+    line = None
+    column = None
+    if handle.seekable():
+        handle.seek(0)
+        reader = csv.reader(handle)
+        next(reader)
+        for row in reader:
+            hits = [i for i, text in enumerate(row[first:]) if text in unknown]
+            if hits:
+                bad = row[first + hits[0]]
+                line, column = reader.line_num, header[first + hits[0]]
+                break
+    known = ", ".join(repr(n) for n in names[:8]) + (", ..." if len(names) > 8 else "")
+    raise CvrError(
+        f"unknown candidate {bad!r} (candidates: {known}; write-ins are not allowed)",
+        line=line,
+        column=column,
+    )
+
+
+def write_cvr(
+    ballots: RawBallots | CvrBallots,
+    candidates: Sequence[str],
+    target: IO[str],
+    *,
+    ranks: int | None = None,
+    precinct: str = "",
+) -> int:
+    """Write ballots as a CVR CSV, one row per voter (weights expanded); returns the row count."""
+    raw = ballots.raw() if isinstance(ballots, CvrBallots) else ballots
+    depth = max([len(b) for b in raw.ballots] + [ranks or 1])
+    writer = csv.writer(target, lineterminator="\r\n")
+    writer.writerow(["id", "precinct", *[f"rank{n}" for n in range(1, depth + 1)]])
+
+    def text(cell: tuple[int, ...]) -> str:
+        if not cell:
+            return ""
+        if cell == (OVERVOTE,):
+            return OVERVOTE_LABEL
+        if cell == (UNDECLARED_WRITE_IN,):
+            return UWI_LABEL
+        return MULTI_SEPARATOR.join(candidates[c] for c in cell)
+
+    row_id = 0
+    for ballot, weight in zip(raw.ballots, raw.weights, strict=True):
+        cells = [text(c) for c in ballot] + [""] * (depth - len(ballot))
+        for _ in range(weight):
+            row_id += 1
+            writer.writerow([row_id, precinct, *cells])
+    return row_id
+
+
+def cvr_text(ballots: RawBallots | CvrBallots, candidates: Sequence[str]) -> str:
+    out = io.StringIO()
+    write_cvr(ballots, candidates, out)
+    return out.getvalue()
+
+
+__all__ = [
+    "OVERVOTE_LABEL",
+    "UWI_LABEL",
+    "CvrBallots",
+    "CvrError",
+    "Ending",
+    "cvr_text",
+    "read_cvr",
+    "write_cvr",
+]
