@@ -85,12 +85,18 @@ def count_cvr(
     rules: RctabRules | None = None,
     ties: TieBreaker | None = None,
     excluded: Sequence[str] = (),
-    schedule: Sequence[Sequence[int]] | None = None,
+    schedule: Sequence[Sequence[str]] | None = None,
+    write_ins: bool | None = None,
 ) -> Result:
-    """Count CVR ballots by IRV (the fast path for large files)."""
+    """Count CVR ballots by IRV (the fast path for large files).
+
+    `schedule` imposes each round's eliminations by name (see `tabulate`); `write_ins` forces
+    (or omits) the undeclared write-in slot, which by default exists when a ballot has one.
+    """
     if rules is not None and rules.max_rankings_allowed is not None:
         cvr = cvr.truncated(rules.max_rankings_allowed)
-    write_in = len(cvr.candidates) if cvr.has_write_ins else None
+    has_write_ins = cvr.has_write_ins if write_ins is None else write_ins
+    write_in = len(cvr.candidates) if has_write_ins else None
     names = cvr.candidates + ((UWI_NAME,) if write_in is not None else ())
     unknown = [n for n in excluded if n not in cvr.candidates]
     if unknown:
@@ -99,7 +105,10 @@ def count_cvr(
     chosen = rules or TEXTBOOK
     prefs = cvr.preferences(chosen.ballot_rules, drop=drop, write_in=write_in)
     contest = Contest(names, write_in, drop, cvr.undervotes, cvr.total, cvr.title)
-    return tabulate(prefs, contest, rules=rules, ties=ties, schedule=schedule)
+    plan = None
+    if schedule is not None:
+        plan = [[names.index(name) for name in step] for step in schedule]
+    return tabulate(prefs, contest, rules=rules, ties=ties, schedule=plan)
 
 
 def _truncate(raw: RawBallots, depth: int) -> RawBallots:
