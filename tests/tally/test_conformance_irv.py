@@ -65,9 +65,9 @@ def test_irv_matches_rctab_every_round(row: dict[str, Any]) -> None:
     assert config.rules.describe()["overvoteRule"] == row["overvoteRule"]
     _assert_rounds(rctab_rounds(result), expected["rounds"])
     assert result.elected == [expected["winner"]] == [row["winner"]]
-    assert Decimal(result.details["undervotes"]) == Decimal(expected["undervotes"])  # type: ignore[arg-type]
-    assert Decimal(result.details["total_ballots"]) == Decimal(expected["total_ballots"])  # type: ignore[arg-type]
-    assert Decimal(result.quota) == Decimal(expected["final_threshold"])  # type: ignore[arg-type]
+    assert Decimal(str(result.details["undervotes"])) == Decimal(expected["undervotes"])
+    assert Decimal(str(result.details["total_ballots"])) == Decimal(expected["total_ballots"])
+    assert Decimal(str(result.quota)) == Decimal(expected["final_threshold"])
     assert len(result.rounds) == row["rounds"]
 
 
@@ -103,5 +103,5 @@ def test_irv_precinct_report_matches_rctab(case: str, report: str) -> None:
         assert _decimals(got.inactive) == _decimals(theirs["inactiveBallots"]), label
         assert Decimal(str(whole.threshold)) == Decimal(theirs["threshold"]), label
     summary = expected["summary"]
-    assert Decimal(mine.details["total_ballots"]) == Decimal(summary["totalNumBallots"])  # type: ignore[arg-type]
+    assert Decimal(str(mine.details["total_ballots"])) == Decimal(summary["totalNumBallots"])
     assert mine.details["undervotes"] == summary["undervotes"]
