@@ -1,0 +1,87 @@
+"""Every state and kind of the General Assembly app, as choices (never bare strings)."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class AssemblyMode(models.TextChoices):
+    IN_PERSON = "in_person", _("In person")
+    ONLINE = "online", _("Online")
+    HYBRID = "hybrid", _("Hybrid")
+
+
+class AssemblyStatus(models.TextChoices):
+    PLANNED = "planned", _("Planned")
+    REGISTRATION_OPEN = "registration_open", _("Open for registration")
+    IN_SESSION = "in_session", _("In session")
+    CLOSED = "closed", _("Closed")
+
+
+class ItemKind(models.TextChoices):
+    OPENING_ADDRESS = "opening_address", _("Opening address")
+    VIDEO = "video", _("Video")
+    CONGRATULATORY_REMARKS = "congratulatory_remarks", _("Congratulatory remarks")
+    KEYNOTE = "keynote", _("Keynote")
+    AWARDS_CEREMONY = "awards_ceremony", _("Awards ceremony")
+    PLENARY_SESSION = "plenary_session", _("Plenary session")
+    CLOSING_REMARKS = "closing_remarks", _("Closing remarks")
+    BREAK = "break", _("Break")
+
+
+class AttendanceMode(models.TextChoices):
+    IN_PERSON = "in_person", _("In person")
+    ONLINE = "online", _("Online")
+
+
+class ParticipantRole(models.TextChoices):
+    MAYOR = "mayor", _("Mayor")
+    VICE_MAYOR = "vice_mayor", _("Vice-mayor")
+    AMBASSADOR = "ambassador", _("Ambassador")
+    DELEGATE = "delegate", _("Delegate")
+    PARTNER = "partner", _("Partner")
+    SPEAKER = "speaker", _("Speaker")
+    STAFF = "staff", _("Staff")
+    PRESS = "press", _("Press")
+
+
+# The roles in which a present registrant represents the member named as its delegation
+# (and so counts for the member's presence in the plenary). Ambassadors represent a country,
+# staff and press represent no one.
+REPRESENTING_ROLES = frozenset(
+    {
+        ParticipantRole.MAYOR,
+        ParticipantRole.VICE_MAYOR,
+        ParticipantRole.DELEGATE,
+        ParticipantRole.PARTNER,
+        ParticipantRole.SPEAKER,
+    }
+)
+
+
+class RegistrationStatus(models.TextChoices):
+    PENDING = "pending", _("Awaiting approval")
+    CONFIRMED = "confirmed", _("Confirmed")
+    DECLINED = "declined", _("Declined")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class AttendanceAction(models.TextChoices):
+    REGISTERED = "registered", _("Registered")
+    APPROVED = "approved", _("Approved")
+    DECLINED = "declined", _("Declined")
+    CHECKED_IN = "checked_in", _("Checked in at the desk")
+    CHECK_IN_UNDONE = "check_in_undone", _("Check-in undone")
+    JOINED_ONLINE = "joined_online", _("Joined online")
+
+
+class SponsorTier(models.TextChoices):
+    OFFICIAL_SPONSOR = "official_sponsor", _("Official sponsor")
+    MEDIA_PARTNER = "media_partner", _("Media partner")
+    PARTNER = "partner", _("Partner")
+
+
+class MaterialKind(models.TextChoices):
+    VIDEO_RECORDING = "video_recording", _("Video recording")
+    DOCUMENT = "document", _("Assembly document")
+    PRESENTATION = "presentation", _("Presentation")
+    PHOTOS = "photos", _("Photographs")

@@ -1,0 +1,104 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+from django_countries import countries
+
+from moim.assemblies.enums import AttendanceMode, ParticipantRole, RegistrationStatus
+from moim.assemblies.models import Assembly
+from moim.members.enums import MemberStatus
+from moim.members.models import Member
+
+
+class RegistrationForm(forms.Form):
+    full_name = forms.CharField(label=_("Full name"), max_length=200)
+    email = forms.EmailField(label=_("E-mail"))
+    title = forms.CharField(
+        label=_("Title or position"),
+        max_length=200,
+        required=False,
+        help_text=_("For example: Mayor of Seoul, Director of Smart City Policy."),
+    )
+    role = forms.ChoiceField(label=_("Role"), choices=ParticipantRole.choices)
+    attendance_mode = forms.ChoiceField(
+        label=_("I will attend"), choices=AttendanceMode.choices, widget=forms.RadioSelect
+    )
+    member = forms.ModelChoiceField(
+        label=_("Delegation"),
+        queryset=Member.objects.none(),
+        required=False,
+        empty_label=_("— none: I am a guest —"),
+        help_text=_("The member city or organization you represent."),
+    )
+    organization_name = forms.CharField(
+        label=_("Organization"),
+        max_length=200,
+        required=False,
+        help_text=_("Guests: your organization, embassy or government."),
+    )
+    country = forms.ChoiceField(
+        label=_("Country represented"),
+        choices=lambda: [("", "—"), *countries],
+        required=False,
+        help_text=_("Required for guests and ambassadors."),
+    )
+    accessibility_needs = forms.CharField(
+        label=_("Accessibility needs (optional)"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        max_length=2000,
+    )
+
+    def __init__(self, *args: Any, assembly: Assembly, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.assembly = assembly
+        member_field = self.fields["member"]
+        assert isinstance(member_field, forms.ModelChoiceField)
+        member_field.queryset = Member.objects.filter(
+            organization=assembly.organization, status=MemberStatus.ACTIVE
+        ).order_by("name_en")
+        modes = assembly.modes_offered()
+        mode_field = self.fields["attendance_mode"]
+        assert isinstance(mode_field, forms.ChoiceField)
+        mode_field.choices = [(mode.value, mode.label) for mode in modes]
+        if len(modes) == 1:
+            mode_field.initial = modes[0].value
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        role = data.get("role")
+        if not data.get("country"):
+            if role == ParticipantRole.AMBASSADOR:
+                self.add_error("country", _("An ambassador must name the country represented."))
+            elif not data.get("member") and "member" not in self.errors:
+                self.add_error(
+                    "country", _("Guests who represent no member must name their country.")
+                )
+        return data
+
+
+class DeskForm(forms.Form):
+    q = forms.CharField(
+        label=_("Name, organization or check-in code"),
+        max_length=200,
+        widget=forms.TextInput(attrs={"autofocus": True, "autocomplete": "off"}),
+    )
+
+
+class RegistrationFilterForm(forms.Form):
+    q = forms.CharField(label=_("Search"), required=False, max_length=200)
+    status = forms.ChoiceField(
+        label=_("Status"), choices=[("", _("All")), *RegistrationStatus.choices], required=False
+    )
+    mode = forms.ChoiceField(
+        label=_("Attendance"), choices=[("", _("All")), *AttendanceMode.choices], required=False
+    )
+    role = forms.ChoiceField(
+        label=_("Role"), choices=[("", _("All")), *ParticipantRole.choices], required=False
+    )
+
+
+class MoveItemForm(forms.Form):
+    position = forms.IntegerField(label=_("New position"), min_value=1)

@@ -1,0 +1,196 @@
+"""Reusable queries: programme, registrations and the attendance figures, computed from records."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+
+from moim.assemblies.enums import (
+    REPRESENTING_ROLES,
+    AttendanceMode,
+    ParticipantRole,
+    RegistrationStatus,
+)
+from moim.assemblies.models import (
+    Assembly,
+    AttendanceEvent,
+    Material,
+    ProgrammeItem,
+    Registration,
+    Speaker,
+    present_q,
+)
+from moim.members.models import Organization
+
+MAYORAL_ROLES = (ParticipantRole.MAYOR, ParticipantRole.VICE_MAYOR)
+
+
+@dataclass(frozen=True)
+class AttendanceFigures:
+    """Who took part, counted from registrations and check-ins; never typed in."""
+
+    registered: int
+    present: int
+    present_by_mode: dict[str, int] = field(default_factory=dict)
+    present_by_role: dict[str, int] = field(default_factory=dict)
+    mayors_and_vice_mayors: int = 0
+    mayoral_countries: int = 0
+    ambassadors: int = 0
+    members_represented: int = 0
+    countries: int = 0
+
+    def by_mode(self, mode: str) -> int:
+        return self.present_by_mode.get(mode, 0)
+
+    @property
+    def in_person(self) -> int:
+        return self.by_mode(AttendanceMode.IN_PERSON)
+
+    @property
+    def online(self) -> int:
+        return self.by_mode(AttendanceMode.ONLINE)
+
+    def by_role(self, role: str) -> int:
+        return self.present_by_role.get(role, 0)
+
+    def mode_rows(self) -> list[tuple[str, int]]:
+        return [(str(mode.label), self.by_mode(mode)) for mode in AttendanceMode]
+
+    def role_rows(self) -> list[tuple[str, int]]:
+        return [(str(role.label), self.by_role(role)) for role in ParticipantRole]
+
+
+def assemblies_for_public(organization: Organization | None) -> QuerySet[Assembly]:
+    return Assembly.objects.filter(organization=organization).select_related("host")
+
+
+def programme_for(assembly: Assembly) -> QuerySet[ProgrammeItem]:
+    return (
+        ProgrammeItem.objects.filter(assembly=assembly)
+        .select_related("chair")
+        .prefetch_related(
+            Prefetch(
+                "speaker_links",
+                queryset=Speaker.objects.select_related("person", "person__member"),
+            ),
+            Prefetch("materials", queryset=Material.objects.order_by("position", "pk")),
+        )
+        .order_by("position", "starts_at", "pk")
+    )
+
+
+def present_registrations(assembly: Assembly) -> QuerySet[Registration]:
+    return Registration.objects.filter(present_q(), assembly=assembly)
+
+
+def attendance_figures(assembly: Assembly) -> AttendanceFigures:
+    registrations = Registration.objects.filter(assembly=assembly)
+    totals = registrations.aggregate(
+        registered=Count("pk", filter=Q(status=RegistrationStatus.CONFIRMED)),
+        present=Count("pk", filter=present_q()),
+    )
+    present = registrations.filter(present_q())
+    by_mode = dict(present.values_list("attendance_mode").annotate(n=Count("pk")).order_by())
+    by_role = dict(present.values_list("role").annotate(n=Count("pk")).order_by())
+    mayoral_countries = (
+        present.filter(role__in=MAYORAL_ROLES)
+        .exclude(country="")
+        .values("country")
+        .distinct()
+        .count()
+    )
+    countries = present.exclude(country="").values("country").distinct().count()
+    return AttendanceFigures(
+        registered=totals["registered"],
+        present=totals["present"],
+        present_by_mode=by_mode,
+        present_by_role=by_role,
+        mayors_and_vice_mayors=sum(by_role.get(role, 0) for role in MAYORAL_ROLES),
+        mayoral_countries=mayoral_countries,
+        ambassadors=by_role.get(ParticipantRole.AMBASSADOR, 0),
+        members_represented=len(members_present(assembly)),
+        countries=countries,
+    )
+
+
+def _representatives(assembly: Assembly) -> QuerySet[Registration]:
+    return present_registrations(assembly).filter(
+        member__isnull=False, role__in=list(REPRESENTING_ROLES)
+    )
+
+
+def members_present(assembly: Assembly) -> set[int]:
+    """Ids of the members represented in the room or online right now.
+
+    A member is present when at least one confirmed registrant who represents it (mayor,
+    vice-mayor, delegate, partner or speaker named with that member as delegation) is checked
+    in at the desk or has joined online. Ambassadors, staff and press represent no member.
+    The plenary quorum and the voting register read this."""
+    return set(_representatives(assembly).values_list("member_id", flat=True).distinct())
+
+
+def delegates_present(assembly: Assembly) -> dict[int, list[Registration]]:
+    """Each present member's present representatives, mayor first, then by name."""
+    order = {role: index for index, role in enumerate(ParticipantRole)}
+    result: dict[int, list[Registration]] = defaultdict(list)
+    for registration in _representatives(assembly).select_related("member", "person"):
+        assert registration.member_id is not None
+        result[registration.member_id].append(registration)
+    for people in result.values():
+        people.sort(key=lambda r: (order[ParticipantRole(r.role)], r.full_name))
+    return dict(result)
+
+
+def registrations_for_secretariat(
+    assembly: Assembly,
+    *,
+    status: str = "",
+    mode: str = "",
+    role: str = "",
+    q: str = "",
+) -> QuerySet[Registration]:
+    registrations = Registration.objects.filter(assembly=assembly).select_related("member")
+    if status:
+        registrations = registrations.filter(status=status)
+    if mode:
+        registrations = registrations.filter(attendance_mode=mode)
+    if role:
+        registrations = registrations.filter(role=role)
+    if q:
+        registrations = registrations.filter(search_q(q))
+    return registrations.order_by("full_name", "pk")
+
+
+def search_q(q: str) -> Q:
+    """Find a registrant by name, organization, delegation, e-mail or check-in code."""
+    q = q.strip()
+    return (
+        Q(full_name__icontains=q)
+        | Q(organization_name__icontains=q)
+        | Q(member__name_en__icontains=q)
+        | Q(member__name_ko__icontains=q)
+        | Q(email__iexact=q)
+        | Q(check_in_code__iexact=q)
+    )
+
+
+def registration_by_code(assembly: Assembly, code: str) -> Registration | None:
+    code = code.strip().upper().replace("-", "").replace(" ", "")
+    if not code:
+        return None
+    return (
+        Registration.objects.filter(assembly=assembly, check_in_code=code)
+        .select_related("member")
+        .first()
+    )
+
+
+def recent_events(assembly: Assembly, limit: int = 10) -> QuerySet[AttendanceEvent]:
+    """The desk's log: the latest changes, newest first."""
+    return (
+        AttendanceEvent.objects.filter(registration__assembly=assembly)
+        .select_related("registration", "by")
+        .order_by("-at", "-pk")[:limit]
+    )

@@ -1,0 +1,401 @@
+"""State changes of an assembly: registration, approval, check-in, joining online, programme order.
+
+Every function here checks what it must, acts inside one transaction and logs an
+AttendanceEvent; mail leaves only after the transaction commits.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from typing import Any
+
+import rules
+import segno
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.core.mail import EmailMessage
+from django.db import IntegrityError, transaction
+from django.template.loader import render_to_string
+from django.utils import formats, timezone, translation
+from django.utils.translation import gettext as _
+
+from moim.assemblies.enums import (
+    AssemblyStatus,
+    AttendanceAction,
+    AttendanceMode,
+    ParticipantRole,
+    RegistrationStatus,
+)
+from moim.assemblies.models import (
+    Assembly,
+    AttendanceEvent,
+    ProgrammeItem,
+    Registration,
+    new_join_token,
+)
+from moim.members.models import Member, Person
+
+# Online attendees may open their join link this long before the assembly starts.
+JOIN_OPENS_BEFORE = dt.timedelta(hours=1)
+
+
+class AssemblyError(Exception):
+    """A request the assembly rules refuse; the message is meant for the person who asked."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class RegistrationError(AssemblyError):
+    pass
+
+
+class DuplicateRegistration(RegistrationError):
+    pass
+
+
+class CheckInError(AssemblyError):
+    pass
+
+
+class JoinError(AssemblyError):
+    pass
+
+
+def _user(by: Any) -> Any:
+    """The user to store as actor (None for anonymous)."""
+    return by if by is not None and getattr(by, "is_authenticated", False) else None
+
+
+def _log(
+    registration: Registration,
+    action: str,
+    by: Any = None,
+    note: str = "",
+    at: dt.datetime | None = None,
+) -> AttendanceEvent:
+    return AttendanceEvent.objects.create(
+        registration=registration,
+        action=action,
+        at=at or timezone.now(),
+        by=_user(by),
+        note=note,
+    )
+
+
+def _require(rule: str, by: Any) -> None:
+    if not rules.test_rule(rule, by):
+        raise PermissionDenied(_("You may not do this."))
+
+
+def site_url() -> str:
+    return str(getattr(settings, "MOIM_SITE_URL", "http://127.0.0.1:8000")).rstrip("/")
+
+
+def duplicate_message(existing: Registration) -> str:
+    return _(
+        "%(email)s is already registered for the %(assembly)s (since %(date)s). "
+        "Your confirmation e-mail holds your check-in code; write to the secretariat "
+        "to change the registration."
+    ) % {
+        "email": existing.email,
+        "assembly": existing.assembly.title,
+        "date": formats.date_format(timezone.localtime(existing.created_at), "DATE_FORMAT"),
+    }
+
+
+@transaction.atomic
+def register(
+    *,
+    assembly: Assembly,
+    full_name: str,
+    email: str,
+    role: str,
+    attendance_mode: str,
+    member: Member | None = None,
+    country: str = "",
+    organization_name: str = "",
+    title: str = "",
+    accessibility_needs: str = "",
+    language: str = "en",
+    illustrative: bool = False,
+    base_url: str | None = None,
+    now: dt.datetime | None = None,
+) -> Registration:
+    """Register someone for the assembly and send the confirmation (or acknowledgement) e-mail.
+
+    Locks the assembly row so that two registrations cannot both take the last place.
+    Raises RegistrationError (DuplicateRegistration for a second registration of one e-mail).
+    """
+    now = now or timezone.now()
+    email = email.strip().lower()
+    full_name = full_name.strip()
+    assembly = Assembly.objects.select_for_update().get(pk=assembly.pk)
+    if not full_name or not email:
+        raise RegistrationError(_("A name and an e-mail address are required."))
+    existing = Registration.objects.filter(assembly=assembly, email__iexact=email).first()
+    if existing is not None:
+        raise DuplicateRegistration(duplicate_message(existing))
+    if assembly.status != AssemblyStatus.REGISTRATION_OPEN:
+        raise RegistrationError(
+            _("Registration for the %(assembly)s is not open (it is %(status)s).")
+            % {"assembly": assembly.title, "status": assembly.get_status_display().lower()}
+        )
+    if attendance_mode not in assembly.modes_offered():
+        raise RegistrationError(
+            _("The %(assembly)s cannot be attended %(mode)s.")
+            % {"assembly": assembly.title, "mode": AttendanceMode(attendance_mode).label.lower()}
+        )
+    if role not in ParticipantRole.values:
+        raise RegistrationError(_("%(role)s is not a participant role.") % {"role": role})
+    deadline = assembly.deadline_for(attendance_mode)
+    if deadline is not None and now > deadline:
+        raise RegistrationError(
+            _("Registration to attend %(mode)s closed on %(date)s.")
+            % {
+                "mode": AttendanceMode(attendance_mode).label.lower(),
+                "date": formats.date_format(
+                    timezone.localtime(deadline, assembly.zone), "DATETIME_FORMAT"
+                ),
+            }
+        )
+    capacity = assembly.capacity_for(attendance_mode)
+    if capacity is not None:
+        taken = assembly.registrations.counted().filter(attendance_mode=attendance_mode).count()
+        if taken >= capacity:
+            raise RegistrationError(
+                _("All %(capacity)d places to attend %(mode)s are taken.")
+                % {"capacity": capacity, "mode": AttendanceMode(attendance_mode).label.lower()}
+            )
+    if member is not None and member.organization_id != assembly.organization_id:
+        raise RegistrationError(_("The delegation must be a member of the organization."))
+    if role == ParticipantRole.AMBASSADOR and not country:
+        raise RegistrationError(_("An ambassador must name the country represented."))
+    if member is None and not country:
+        raise RegistrationError(
+            _("Guests who represent no member must name the country they come from.")
+        )
+    person = (
+        Person.objects.filter(organization=assembly.organization, email__iexact=email)
+        .order_by("pk")
+        .first()
+    )
+    registration = Registration(
+        assembly=assembly,
+        person=person,
+        full_name=full_name,
+        email=email,
+        title=title.strip(),
+        organization_name=organization_name.strip(),
+        member=member,
+        role=role,
+        attendance_mode=attendance_mode,
+        country=country or (member.country if member is not None else ""),
+        accessibility_needs=accessibility_needs.strip(),
+        language=language,
+        status=(
+            RegistrationStatus.PENDING
+            if assembly.requires_approval
+            else RegistrationStatus.CONFIRMED
+        ),
+        join_token=new_join_token() if attendance_mode == AttendanceMode.ONLINE else None,
+        illustrative=illustrative,
+    )
+    try:
+        # A concurrent registration of the same e-mail meets the unique constraint here.
+        with transaction.atomic():
+            registration.save()
+    except IntegrityError:
+        existing = Registration.objects.filter(assembly=assembly, email__iexact=email).first()
+        if existing is None:
+            raise
+        raise DuplicateRegistration(duplicate_message(existing)) from None
+    _log(registration, AttendanceAction.REGISTERED, at=now)
+    url = base_url or site_url()
+    transaction.on_commit(lambda: send_registration_mail(registration=registration, base_url=url))
+    return registration
+
+
+@transaction.atomic
+def approve_registration(
+    *, registration: Registration, by: Any, base_url: str | None = None
+) -> Registration:
+    """Confirm a pending registration; the registrant then receives the check-in code."""
+    _require("assemblies.manage_registrations", by)
+    registration = Registration.objects.select_for_update().get(pk=registration.pk)
+    if registration.status == RegistrationStatus.CONFIRMED:
+        raise RegistrationError(
+            _("%(name)s is already confirmed.") % {"name": registration.full_name}
+        )
+    registration.status = RegistrationStatus.CONFIRMED
+    registration.save(update_fields=["status"])
+    _log(registration, AttendanceAction.APPROVED, by)
+    url = base_url or site_url()
+    transaction.on_commit(lambda: send_registration_mail(registration=registration, base_url=url))
+    return registration
+
+
+@transaction.atomic
+def decline_registration(*, registration: Registration, by: Any, note: str = "") -> Registration:
+    _require("assemblies.manage_registrations", by)
+    registration = Registration.objects.select_for_update().get(pk=registration.pk)
+    if registration.is_present:
+        raise RegistrationError(
+            _("%(name)s is present; undo the check-in first.") % {"name": registration.full_name}
+        )
+    registration.status = RegistrationStatus.DECLINED
+    registration.save(update_fields=["status"])
+    _log(registration, AttendanceAction.DECLINED, by, note)
+    return registration
+
+
+@transaction.atomic
+def check_in(
+    *, registration: Registration, by: Any, now: dt.datetime | None = None
+) -> Registration:
+    """Mark a registrant present in the room. Someone registered online who comes to the desk
+    is switched to in-person attendance, and the log says so."""
+    _require("assemblies.run_desk", by)
+    registration = (
+        Registration.objects.select_for_update().select_related("assembly").get(pk=registration.pk)
+    )
+    if registration.assembly.status == AssemblyStatus.CLOSED:
+        raise CheckInError(_("The assembly is closed."))
+    if registration.status != RegistrationStatus.CONFIRMED:
+        raise CheckInError(
+            _("%(name)s cannot be checked in: the registration is %(status)s.")
+            % {"name": registration.full_name, "status": registration.get_status_display().lower()}
+        )
+    if (
+        registration.checked_in_at is not None
+        and registration.attendance_mode == AttendanceMode.IN_PERSON
+    ):
+        raise CheckInError(
+            _("%(name)s was already checked in at %(time)s.")
+            % {
+                "name": registration.full_name,
+                "time": formats.time_format(
+                    timezone.localtime(registration.checked_in_at, registration.assembly.zone)
+                ),
+            }
+        )
+    note = ""
+    if registration.attendance_mode == AttendanceMode.ONLINE:
+        registration.attendance_mode = AttendanceMode.IN_PERSON
+        note = _("Registered online; came in person.")
+    registration.checked_in_at = now or timezone.now()
+    registration.save(update_fields=["checked_in_at", "attendance_mode"])
+    _log(registration, AttendanceAction.CHECKED_IN, by, note, at=registration.checked_in_at)
+    return registration
+
+
+@transaction.atomic
+def undo_check_in(*, registration: Registration, by: Any) -> Registration:
+    _require("assemblies.run_desk", by)
+    registration = Registration.objects.select_for_update().get(pk=registration.pk)
+    if registration.checked_in_at is None:
+        raise CheckInError(_("%(name)s is not checked in.") % {"name": registration.full_name})
+    registration.checked_in_at = None
+    registration.save(update_fields=["checked_in_at"])
+    _log(registration, AttendanceAction.CHECK_IN_UNDONE, by)
+    return registration
+
+
+@transaction.atomic
+def join_online(*, token: str, now: dt.datetime | None = None) -> Registration:
+    """An online attendee opens the personal join link: from then on they count as present.
+
+    Raises Registration.DoesNotExist for an unknown token, JoinError when joining is not
+    possible (yet)."""
+    now = now or timezone.now()
+    registration = (
+        Registration.objects.select_for_update().select_related("assembly").get(join_token=token)
+    )
+    assembly = registration.assembly
+    if registration.status != RegistrationStatus.CONFIRMED:
+        raise JoinError(
+            _("Your registration is %(status)s; the join link works once it is confirmed.")
+            % {"status": registration.get_status_display().lower()}
+        )
+    if assembly.status == AssemblyStatus.CLOSED or now > assembly.ends_at:
+        raise JoinError(_("The assembly has ended."))
+    opens = assembly.starts_at - JOIN_OPENS_BEFORE
+    if assembly.status != AssemblyStatus.IN_SESSION and now < opens:
+        raise JoinError(
+            _("The session opens at %(time)s (%(zone)s).")
+            % {
+                "time": formats.date_format(
+                    timezone.localtime(opens, assembly.zone), "DATETIME_FORMAT"
+                ),
+                "zone": assembly.time_zone,
+            }
+        )
+    if registration.joined_at is None:
+        registration.joined_at = now
+        registration.save(update_fields=["joined_at"])
+        _log(registration, AttendanceAction.JOINED_ONLINE, at=now)
+    return registration
+
+
+@transaction.atomic
+def move_item(*, item: ProgrammeItem, position: int, by: Any) -> list[ProgrammeItem]:
+    """Move a programme item to `position` (0-based) and re-time the programme.
+
+    Items run back to back from the programme's first start time, each keeping its duration;
+    a Break item stands for a pause. Returns the items in their new order."""
+    _require("assemblies.edit_programme", by)
+    Assembly.objects.select_for_update().get(pk=item.assembly_id)
+    items = list(
+        ProgrammeItem.objects.filter(assembly_id=item.assembly_id).order_by(
+            "position", "starts_at", "pk"
+        )
+    )
+    if not items:
+        return []
+    start = min(i.starts_at for i in items)
+    moving = next(i for i in items if i.pk == item.pk)
+    items.remove(moving)
+    position = max(0, min(position, len(items)))
+    items.insert(position, moving)
+    clock = start
+    for index, each in enumerate(items):
+        each.position = index
+        each.starts_at = clock
+        clock = clock + each.duration
+    ProgrammeItem.objects.bulk_update(items, ["position", "starts_at"])
+    return items
+
+
+def check_in_qr_png(registration: Registration) -> bytes:
+    buffer = io.BytesIO()
+    segno.make(registration.check_in_code, error="m").save(buffer, kind="png", scale=6, border=2)
+    return buffer.getvalue()
+
+
+def check_in_qr_svg(registration: Registration) -> str:
+    return str(segno.make(registration.check_in_code, error="m").svg_inline(scale=5, border=2))
+
+
+def send_registration_mail(*, registration: Registration, base_url: str) -> None:
+    """The confirmation (with check-in code, QR and join link) or the acknowledgement."""
+    registration.refresh_from_db()
+    assembly = registration.assembly
+    with translation.override(registration.language), timezone.override(assembly.zone):
+        context = {
+            "registration": registration,
+            "assembly": assembly,
+            "join_url": f"{base_url}{registration.join_path()}" if registration.join_token else "",
+            "page_url": f"{base_url}{assembly.get_absolute_url()}",
+        }
+        confirmed = registration.status == RegistrationStatus.CONFIRMED
+        template = "confirmed" if confirmed else "received"
+        subject = render_to_string(f"assemblies/email/{template}_subject.txt", context).strip()
+        body = render_to_string(f"assemblies/email/{template}.txt", context)
+    message = EmailMessage(subject=subject, body=body, to=[registration.email])
+    if confirmed:
+        message.attach(
+            f"check-in-{registration.check_in_code}.png", check_in_qr_png(registration), "image/png"
+        )
+    message.send()

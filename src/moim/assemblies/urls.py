@@ -1,0 +1,29 @@
+from django.urls import path
+
+from moim.assemblies import views
+
+app_name = "assemblies"
+
+urlpatterns = [
+    path("", views.assembly_list, name="list"),
+    path("join/<str:token>/", views.join, name="join"),
+    path("<int:edition>/", views.assembly_detail, name="detail"),
+    path("<int:edition>/programme.ics", views.programme_ics, name="programme_ics"),
+    path("<int:edition>/register/", views.register, name="register"),
+    path("<int:edition>/programme/manage/", views.programme_manage, name="programme_manage"),
+    path("<int:edition>/programme/<int:pk>/move/", views.programme_move, name="programme_move"),
+    path("<int:edition>/registrations/", views.registration_list, name="registrations"),
+    path(
+        "<int:edition>/registrations/<int:pk>/approve/",
+        views.registration_approve,
+        name="registration_approve",
+    ),
+    path(
+        "<int:edition>/registrations/<int:pk>/decline/",
+        views.registration_decline,
+        name="registration_decline",
+    ),
+    path("<int:edition>/desk/", views.desk, name="desk"),
+    path("<int:edition>/desk/<int:pk>/check-in/", views.desk_check_in, name="desk_check_in"),
+    path("<int:edition>/desk/<int:pk>/undo/", views.desk_undo, name="desk_undo"),
+]

@@ -1,0 +1,354 @@
+"""Public assembly pages, the registration form, the join link and the secretariat's pages."""
+
+from __future__ import annotations
+
+import csv
+import zoneinfo
+
+import rules
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from moim.assemblies import calendar, queries, services
+from moim.assemblies.enums import AssemblyStatus, RegistrationStatus
+from moim.assemblies.forms import DeskForm, MoveItemForm, RegistrationFilterForm, RegistrationForm
+from moim.assemblies.models import Assembly, Registration, time_zone_names
+from moim.members.queries import current_organization
+
+
+def _assembly(edition: int) -> Assembly:
+    return get_object_or_404(
+        Assembly.objects.select_related("host", "organization"),
+        organization=current_organization(),
+        edition=edition,
+    )
+
+
+def _staff_assembly(request: HttpRequest, edition: int, rule: str) -> Assembly:
+    """Outsiders (not logged in) get 404; a logged-in person without the right gets 403."""
+    if not request.user.is_authenticated:
+        raise Http404
+    assembly = _assembly(edition)
+    if not rules.test_rule(rule, request.user):
+        raise PermissionDenied
+    return assembly
+
+
+def viewer_zone(request: HttpRequest, assembly: Assembly) -> tuple[zoneinfo.ZoneInfo, str]:
+    """The zone the viewer asked for (?tz=Area/City), else the assembly's; and an error text."""
+    wanted = request.GET.get("tz", "").strip()
+    if not wanted:
+        return assembly.zone, ""
+    if wanted in time_zone_names():
+        return zoneinfo.ZoneInfo(wanted), ""
+    return assembly.zone, _(
+        "“%(zone)s” is not a known time zone; times are shown in %(default)s."
+    ) % {
+        "zone": wanted,
+        "default": assembly.time_zone,
+    }
+
+
+@require_GET
+def assembly_list(request: HttpRequest) -> HttpResponse:
+    assemblies = queries.assemblies_for_public(current_organization())
+    return render(request, "assemblies/list.html", {"assemblies": assemblies})
+
+
+@require_GET
+def assembly_detail(request: HttpRequest, edition: int) -> HttpResponse:
+    assembly = _assembly(edition)
+    zone, zone_error = viewer_zone(request, assembly)
+    context = {
+        "assembly": assembly,
+        "zone": zone,
+        "zone_name": str(zone),
+        "zone_error": zone_error,
+        "zone_names": sorted(time_zone_names()),
+        "items": queries.programme_for(assembly),
+        "sponsors": assembly.sponsors.select_related("member"),
+        "materials": assembly.materials.filter(item__isnull=True),
+        "figures": queries.attendance_figures(assembly),
+        "registration_open": assembly.status == AssemblyStatus.REGISTRATION_OPEN,
+        "can_manage": rules.test_rule("assemblies.manage_registrations", request.user),
+    }
+    return render(request, "assemblies/detail.html", context)
+
+
+@require_GET
+def programme_ics(request: HttpRequest, edition: int) -> HttpResponse:
+    assembly = _assembly(edition)
+    body = calendar.programme_calendar(
+        assembly, queries.programme_for(assembly), base_url=request.build_absolute_uri("/")
+    )
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="assembly-{assembly.edition}.ics"'
+    return response
+
+
+def register(request: HttpRequest, edition: int) -> HttpResponse:
+    assembly = _assembly(edition)
+    form = RegistrationForm(request.POST or None, assembly=assembly)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            registration = services.register(
+                assembly=assembly,
+                full_name=data["full_name"],
+                email=data["email"],
+                title=data["title"],
+                role=data["role"],
+                attendance_mode=data["attendance_mode"],
+                member=data["member"],
+                organization_name=data["organization_name"],
+                country=data["country"],
+                accessibility_needs=data["accessibility_needs"],
+                language=get_language() or "en",
+                base_url=request.build_absolute_uri("/").rstrip("/"),
+            )
+        except services.RegistrationError as error:
+            form.add_error(None, error.message)
+        else:
+            if registration.status == RegistrationStatus.CONFIRMED:
+                messages.success(
+                    request,
+                    _("You are registered. Your check-in code is on its way to %(email)s.")
+                    % {"email": registration.email},
+                )
+            else:
+                messages.success(
+                    request,
+                    _("Thank you: the secretariat will confirm your registration by e-mail."),
+                )
+            return redirect(assembly)
+    return render(request, "assemblies/register.html", {"assembly": assembly, "form": form})
+
+
+def join(request: HttpRequest, token: str) -> HttpResponse:
+    try:
+        registration = services.join_online(token=token)
+    except Registration.DoesNotExist:
+        raise Http404 from None
+    except services.JoinError as error:
+        return render(request, "assemblies/join.html", {"error": error.message}, status=409)
+    assembly = registration.assembly
+    if assembly.conference_url:
+        return HttpResponseRedirect(assembly.conference_url)
+    return render(
+        request, "assemblies/join.html", {"registration": registration, "assembly": assembly}
+    )
+
+
+# The secretariat's pages.
+
+
+def registration_list(request: HttpRequest, edition: int) -> HttpResponse:
+    assembly = _staff_assembly(request, edition, "assemblies.manage_registrations")
+    filters = RegistrationFilterForm(request.GET or None)
+    criteria = filters.cleaned_data if filters.is_valid() else {}
+    registrations = queries.registrations_for_secretariat(
+        assembly,
+        status=criteria.get("status", ""),
+        mode=criteria.get("mode", ""),
+        role=criteria.get("role", ""),
+        q=criteria.get("q", ""),
+    )
+    if request.GET.get("format") == "csv":
+        return _registrations_csv(assembly, registrations)
+    return render(
+        request,
+        "assemblies/registrations.html",
+        {"assembly": assembly, "registrations": registrations, "filters": filters},
+    )
+
+
+def _registrations_csv(assembly: Assembly, registrations: object) -> HttpResponse:
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = (
+        f'attachment; filename="assembly-{assembly.edition}-registrations.csv"'
+    )
+    writer = csv.writer(response)
+    writer.writerow(
+        [
+            "name",
+            "email",
+            "title",
+            "role",
+            "attendance",
+            "delegation",
+            "organization",
+            "country",
+            "status",
+            "check_in_code",
+            "registered",
+            "checked_in",
+            "joined_online",
+            "present",
+            "accessibility_needs",
+        ]
+    )
+    assert hasattr(registrations, "__iter__")
+    for r in registrations:
+        writer.writerow(
+            [
+                r.full_name,
+                r.email,
+                r.title,
+                r.role,
+                r.attendance_mode,
+                r.member.name_en if r.member else "",
+                r.organization_name,
+                r.country.code or "",
+                r.status,
+                r.check_in_code,
+                r.created_at.isoformat(),
+                r.checked_in_at.isoformat() if r.checked_in_at else "",
+                r.joined_at.isoformat() if r.joined_at else "",
+                "yes" if r.is_present else "no",
+                r.accessibility_needs,
+            ]
+        )
+    return response
+
+
+@require_POST
+def registration_approve(request: HttpRequest, edition: int, pk: int) -> HttpResponse:
+    assembly = _staff_assembly(request, edition, "assemblies.manage_registrations")
+    registration = get_object_or_404(Registration, assembly=assembly, pk=pk)
+    try:
+        services.approve_registration(
+            registration=registration,
+            by=request.user,
+            base_url=request.build_absolute_uri("/").rstrip("/"),
+        )
+    except services.AssemblyError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("%(name)s is confirmed.") % {"name": registration.full_name})
+    return redirect("assemblies:registrations", edition=edition)
+
+
+@require_POST
+def registration_decline(request: HttpRequest, edition: int, pk: int) -> HttpResponse:
+    assembly = _staff_assembly(request, edition, "assemblies.manage_registrations")
+    registration = get_object_or_404(Registration, assembly=assembly, pk=pk)
+    try:
+        services.decline_registration(registration=registration, by=request.user)
+    except services.AssemblyError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("%(name)s is declined.") % {"name": registration.full_name})
+    return redirect("assemblies:registrations", edition=edition)
+
+
+def desk(request: HttpRequest, edition: int) -> HttpResponse:
+    """One input: a check-in code checks the registrant in at once; anything else searches."""
+    assembly = _staff_assembly(request, edition, "assemblies.run_desk")
+    desk_url = reverse("assemblies:desk", kwargs={"edition": edition})
+    if request.method == "POST":
+        form = DeskForm(request.POST)
+        if not form.is_valid():
+            messages.error(request, _("Type a name, an organization or a check-in code."))
+            return redirect(desk_url)
+        q = form.cleaned_data["q"]
+        registration = queries.registration_by_code(assembly, q)
+        if registration is None:
+            return redirect(f"{desk_url}?q={q}")
+        _check_in_with_message(request, registration)
+        return redirect(desk_url)
+    q = request.GET.get("q", "").strip()
+    results = (
+        queries.registrations_for_secretariat(assembly, q=q)[:50]
+        if q
+        else Registration.objects.none()
+    )
+    return render(
+        request,
+        "assemblies/desk.html",
+        {
+            "assembly": assembly,
+            "form": DeskForm(initial={"q": ""}),
+            "q": q,
+            "results": results,
+            "figures": queries.attendance_figures(assembly),
+            "events": queries.recent_events(assembly),
+            "zone": assembly.zone,
+        },
+    )
+
+
+def _check_in_with_message(request: HttpRequest, registration: Registration) -> None:
+    try:
+        services.check_in(registration=registration, by=request.user)
+    except services.CheckInError as error:
+        messages.warning(request, error.message)
+    else:
+        messages.success(
+            request,
+            _("%(name)s (%(represents)s) is checked in.")
+            % {"name": registration.full_name, "represents": registration.represents},
+        )
+
+
+@require_POST
+def desk_check_in(request: HttpRequest, edition: int, pk: int) -> HttpResponse:
+    assembly = _staff_assembly(request, edition, "assemblies.run_desk")
+    registration = get_object_or_404(
+        Registration.objects.select_related("member"), assembly=assembly, pk=pk
+    )
+    _check_in_with_message(request, registration)
+    return _back_to_desk(request, edition)
+
+
+@require_POST
+def desk_undo(request: HttpRequest, edition: int, pk: int) -> HttpResponse:
+    assembly = _staff_assembly(request, edition, "assemblies.run_desk")
+    registration = get_object_or_404(Registration, assembly=assembly, pk=pk)
+    try:
+        services.undo_check_in(registration=registration, by=request.user)
+    except services.CheckInError as error:
+        messages.warning(request, error.message)
+    else:
+        messages.success(
+            request, _("Check-in of %(name)s undone.") % {"name": registration.full_name}
+        )
+    return _back_to_desk(request, edition)
+
+
+def _back_to_desk(request: HttpRequest, edition: int) -> HttpResponse:
+    url = reverse("assemblies:desk", kwargs={"edition": edition})
+    q = request.POST.get("q", "").strip()
+    return redirect(f"{url}?q={q}" if q else url)
+
+
+def programme_manage(request: HttpRequest, edition: int) -> HttpResponse:
+    assembly = _staff_assembly(request, edition, "assemblies.edit_programme")
+    return render(
+        request,
+        "assemblies/programme_manage.html",
+        {"assembly": assembly, "items": queries.programme_for(assembly), "zone": assembly.zone},
+    )
+
+
+@require_POST
+def programme_move(request: HttpRequest, edition: int, pk: int) -> HttpResponse:
+    assembly = _staff_assembly(request, edition, "assemblies.edit_programme")
+    item = get_object_or_404(assembly.items, pk=pk)
+    form = MoveItemForm(request.POST)
+    if form.is_valid():
+        services.move_item(item=item, position=form.cleaned_data["position"] - 1, by=request.user)
+        messages.success(request, _("“%(title)s” moved.") % {"title": item.title})
+    else:
+        messages.error(request, _("Give the new position as a whole number from 1."))
+    url = reverse("assemblies:programme_manage", kwargs={"edition": edition})
+    if request.headers.get("HX-Request"):
+        response = HttpResponse(status=204)
+        response["HX-Redirect"] = url
+        return response
+    return redirect(url)
