@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "import_export",
     "rules.apps.AutodiscoverRulesConfig",
     "moim.members",
+    "moim.assemblies",
     "moim.awards",
     "moim.site",
 ]

@@ -12,6 +12,7 @@ urlpatterns += i18n_patterns(
     path("admin/", admin.site.urls),
     path("accounts/", include("django.contrib.auth.urls")),
     path("members/", include("moim.members.urls")),
+    path("assemblies/", include("moim.assemblies.urls")),
     path("awards/", include("moim.awards.urls")),
     path("", include("moim.site.urls")),
     prefix_default_language=True,
