@@ -14,6 +14,7 @@ from moim.members.enums import Role
 ROLE_PERMISSIONS: dict[Role, dict[str, tuple[str, ...]]] = {
     Role.SECRETARIAT: {
         "members": ("view", "add", "change", "delete"),
+        "assemblies": ("view", "add", "change", "delete"),
         # Accounts: the secretariat opens logins and hands out roles; it never edits the
         # role groups themselves (they are defined here) and cannot make superusers.
         "auth.user": ("view", "add", "change"),
