@@ -60,6 +60,7 @@ test-postgres: install
 	fi
 
 bench: install
+	$(BIN)/python -m pip install -q -c constraints.txt -e '.[bench]'
 	$(BIN)/python -m moim.tally.bench
 
 # Refresh the pinned versions after changing dependencies in pyproject.toml.
