@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import sys
 from pathlib import Path
 
@@ -171,6 +172,16 @@ X_FRAME_OPTIONS = "DENY"
 # WeGO's rule, assumed (not public): a member is in good standing when its fees are paid
 # through the previous calendar year. Organizations may choose another rule in the admin.
 MOIM_ORGANIZATION_SLUG = env_str("MOIM_ORGANIZATION", "wego")
+
+# The day the public pages treat as today (good standing, current offices), as YYYY-MM-DD; empty
+# means the real date. `make demo` serves the WeGO 2021 demo as of its General Assembly day.
+_moim_today = env_str("MOIM_TODAY")
+try:
+    MOIM_TODAY = dt.date.fromisoformat(_moim_today) if _moim_today else None
+except ValueError:
+    raise ImproperlyConfigured(
+        f"MOIM_TODAY must be a date written YYYY-MM-DD, not {_moim_today!r}"
+    ) from None
 
 LOGGING = {
     "version": 1,
