@@ -2,8 +2,8 @@ from __future__ import annotations
 
 from django.http import HttpRequest
 
-from moim.members.queries import current_organization
 from moim.members.models import Organization
+from moim.members.queries import current_organization
 
 
 def organization(request: HttpRequest) -> dict[str, Organization | None]:
