@@ -33,8 +33,8 @@ $(VENV)/.installed: $(BIN)/python pyproject.toml constraints.txt
 install: $(VENV)/.installed
 
 demo: install
-	$(BIN)/moim demo
-	$(BIN)/moim serve --port $(PORT)
+	$(BIN)/moim demo --port $(PORT)
+	MOIM_TODAY=$${MOIM_TODAY:-2021-10-18} $(BIN)/moim serve --port $(PORT)
 
 serve: install
 	$(BIN)/moim serve --port $(PORT)
