@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "moim.members",
     "moim.assemblies",
     "moim.awards",
+    "moim.governance",
     "moim.site",
 ]
 

@@ -14,6 +14,7 @@ urlpatterns += i18n_patterns(
     path("members/", include("moim.members.urls")),
     path("assemblies/", include("moim.assemblies.urls")),
     path("awards/", include("moim.awards.urls")),
+    path("governance/", include("moim.governance.urls")),
     path("", include("moim.site.urls")),
     prefix_default_language=True,
 )
