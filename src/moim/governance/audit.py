@@ -1,0 +1,162 @@
+"""The append-only audit log: each entry carries the hash of the one before it.
+
+An entry's hash is sha256 over a canonical JSON of its sequence, time, actor, action, subject,
+data and the previous entry's hash. Editing, deleting or reordering any entry breaks the chain at
+that entry or the next one, and `verify_log` names the first entry where it breaks.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from moim.governance.enums import AuditAction
+from moim.governance.models import AuditEntry
+
+GENESIS = "0" * 64
+_ATTEMPTS = 8
+
+
+def canonical(payload: Mapping[str, Any]) -> bytes:
+    """Sorted keys, no spaces, UTF-8: the same content always gives the same bytes."""
+    return json.dumps(
+        payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str
+    ).encode("utf-8")
+
+
+def _stamp(at: dt.datetime) -> str:
+    return at.astimezone(dt.UTC).isoformat(timespec="microseconds")
+
+
+def entry_hash(
+    *,
+    sequence: int,
+    at: dt.datetime,
+    actor: str,
+    action: str,
+    subject: str,
+    data: Mapping[str, Any],
+    previous_hash: str,
+) -> str:
+    payload = {
+        "sequence": sequence,
+        "at": _stamp(at),
+        "actor": actor,
+        "action": str(action),
+        "subject": subject,
+        "data": data,
+        "previous_hash": previous_hash,
+    }
+    return hashlib.sha256(canonical(payload)).hexdigest()
+
+
+def actor_name(user: Any) -> str:
+    if user is None or not getattr(user, "is_authenticated", False):
+        return ""
+    return str(user.get_username())
+
+
+def record(
+    *, action: AuditAction, by: Any = None, subject: str = "", data: Mapping[str, Any] | None = None
+) -> AuditEntry:
+    """Append one entry. Joins the caller's transaction, so the entry and the act commit together.
+
+    Two writers racing for the same sequence number meet the unique constraint; the loser
+    re-reads the end of the chain and tries again.
+    """
+    payload = json.loads(canonical(data or {}))
+    actor = by if isinstance(by, str) else actor_name(by)
+    for _attempt in range(_ATTEMPTS):
+        try:
+            with transaction.atomic():
+                last = AuditEntry.objects.order_by("-sequence").first()
+                sequence = 1 if last is None else last.sequence + 1
+                previous = GENESIS if last is None else last.hash
+                at = timezone.now()
+                entry = AuditEntry(
+                    sequence=sequence,
+                    at=at,
+                    actor=actor,
+                    action=action,
+                    subject=subject,
+                    data=payload,
+                    previous_hash=previous,
+                )
+                entry.hash = entry_hash(
+                    sequence=sequence,
+                    at=at,
+                    actor=actor,
+                    action=action,
+                    subject=subject,
+                    data=payload,
+                    previous_hash=previous,
+                )
+                entry.save()
+                return entry
+        except IntegrityError:
+            continue
+    raise RuntimeError("could not append to the audit log: too many concurrent writers")
+
+
+@dataclass(frozen=True)
+class Verification:
+    ok: bool
+    checked: int
+    bad_sequence: int | None = None
+    reason: str = ""
+
+    def __str__(self) -> str:
+        if self.ok:
+            return f"audit log intact: {self.checked} entries verified"
+        return f"audit log broken at entry #{self.bad_sequence}: {self.reason}"
+
+
+def verify_entries(entries: Iterable[AuditEntry]) -> Verification:
+    """Walk the chain in sequence order; stop at the first entry that does not fit."""
+    expected_sequence = 1
+    previous = GENESIS
+    checked = 0
+    for entry in entries:
+        if entry.sequence != expected_sequence:
+            if entry.sequence > expected_sequence:
+                reason = (
+                    f"expected entry #{expected_sequence} here; "
+                    f"entries #{expected_sequence}–#{entry.sequence - 1} are missing"
+                )
+            else:
+                reason = f"out of order: follows entry #{expected_sequence - 1}"
+            return Verification(False, checked, entry.sequence, reason)
+        if entry.previous_hash != previous:
+            reason = (
+                "its link to the previous entry does not match: the previous entry was "
+                "changed, removed or moved"
+            )
+            return Verification(False, checked, entry.sequence, reason)
+        recomputed = entry_hash(
+            sequence=entry.sequence,
+            at=entry.at,
+            actor=entry.actor,
+            action=entry.action,
+            subject=entry.subject,
+            data=entry.data,
+            previous_hash=entry.previous_hash,
+        )
+        if recomputed != entry.hash:
+            return Verification(
+                False, checked, entry.sequence, "its content does not match its hash (edited)"
+            )
+        previous = entry.hash
+        expected_sequence += 1
+        checked += 1
+    return Verification(True, checked)
+
+
+def verify_log() -> Verification:
+    return verify_entries(AuditEntry.objects.order_by("sequence").iterator(chunk_size=2000))

@@ -1,0 +1,85 @@
+"""Every state and kind of the plenary's decisions and polls, as choices (never bare strings)."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class DecisionKind(models.TextChoices):
+    MOTION = "motion", _("Motion")
+    ELECTION = "election", _("Election")
+    APPOINTMENT = "appointment", _("Appointment")
+    HOST_SELECTION = "host_selection", _("Host-city selection")
+
+
+class DecisionStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    ON_AGENDA = "on_agenda", _("On the agenda")
+    DECIDED = "decided", _("Decided")
+
+
+class Verdict(models.TextChoices):
+    ADOPTED = "adopted", _("Adopted")
+    REJECTED = "rejected", _("Rejected")
+    ELECTED = "elected", _("Elected")
+    NO_QUORUM = "no_quorum", _("No quorum")
+    TIE = "tie", _("Tie for the chair")
+    RECORDED = "recorded", _("Recorded")
+
+
+class PollState(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    OPEN = "open", _("Open")
+    CLOSED = "closed", _("Closed")
+    PUBLISHED = "published", _("Published")
+
+
+class BallotShape(models.TextChoices):
+    YES_NO_ABSTAIN = "yes_no_abstain", _("Yes / no / abstain")
+    CHOOSE = "choose", _("Choose up to N")
+    APPROVAL = "approval", _("Approval")
+    RANKED = "ranked", _("Ranked")
+
+
+class MajorityRule(models.TextChoices):
+    SIMPLE = "simple", _("Simple majority (yes > no)")
+    ABSOLUTE = "absolute", _("Absolute majority (yes ≥ ⌊b/2⌋ + 1)")
+    TWO_THIRDS = "two_thirds", _("Two-thirds (yes ≥ ⌈2b/3⌉)")
+    THREE_QUARTERS = "three_quarters", _("Three-quarters (yes ≥ ⌈3b/4⌉)")
+
+
+class MajorityBase(models.TextChoices):
+    CAST = "cast", _("Votes cast")
+    ENTITLED = "entitled", _("Entitled members")
+
+
+class QuorumFailure(models.TextChoices):
+    REFUSE_OPEN = "refuse_open", _("The poll cannot open")
+    VOID_RESULT = "void_result", _("The poll opens; its result is void")
+
+
+class OptionValue(models.TextChoices):
+    YES = "yes", _("Yes")
+    NO = "no", _("No")
+    ABSTAIN = "abstain", _("Abstain")
+    CANDIDATE = "candidate", _("Candidate")
+
+
+class AnalogMethod(models.TextChoices):
+    PAPER = "paper", _("Paper ballots")
+    SHOW_OF_HANDS = "show_of_hands", _("Show of hands")
+    ACCLAMATION = "acclamation", _("Carried by acclamation")
+
+
+class AuditAction(models.TextChoices):
+    DECISION_CREATED = "decision_created", _("Decision created")
+    DECISION_PUBLISHED = "decision_published", _("Decision published")
+    RULES_CHANGED = "rules_changed", _("Rules changed")
+    PROXY_GIVEN = "proxy_given", _("Proxy given")
+    PROXY_WITHDRAWN = "proxy_withdrawn", _("Proxy withdrawn")
+    POLL_CREATED = "poll_created", _("Poll created")
+    POLL_OPENED = "poll_opened", _("Poll opened")
+    POLL_CLOSED = "poll_closed", _("Poll closed")
+    POLL_COUNTED = "poll_counted", _("Poll counted")
+    POLL_PUBLISHED = "poll_published", _("Poll published")
+    ANALOG_ENTERED = "analog_entered", _("Analog result entered")
+    TERMS_CHANGED = "terms_changed", _("Terms of office changed")

@@ -1,0 +1,474 @@
+"""The plenary's agenda of decisions, their polls, voting registers, ballots and the audit log.
+
+Trust lives in the schema: one `VoteRecord` per member and poll (a unique constraint), and a
+`Ballot` table that holds only the poll, the choices, the weight and a receipt hash — no link to
+a member, person or user, no time, and a random primary key — so who voted and what was voted
+are stored apart.
+"""
+
+from __future__ import annotations
+
+import uuid
+from decimal import Decimal
+from typing import Any
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils import translation
+from django.utils.translation import gettext_lazy as _
+
+from moim.governance.enums import (
+    AnalogMethod,
+    AuditAction,
+    BallotShape,
+    DecisionKind,
+    DecisionStatus,
+    MajorityBase,
+    MajorityRule,
+    OptionValue,
+    PollState,
+    QuorumFailure,
+    Verdict,
+)
+from moim.members.models import MemberCategory, Office, Organization, Person, Term
+
+
+def _pick(en: str, ko: str) -> str:
+    return ko if translation.get_language() == "ko" and ko else en
+
+
+class DecisionRules(models.Model):
+    """How one kind of decision is voted, set by the secretariat per organization."""
+
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="decision_rules"
+    )
+    kind = models.CharField(_("decision kind"), max_length=20, choices=DecisionKind.choices)
+    name = models.CharField(
+        _("name"), max_length=100, help_text=_("e.g. 'Ordinary motion' or 'Statute amendment'.")
+    )
+    entitled_categories = models.ManyToManyField(
+        MemberCategory,
+        verbose_name=_("entitled categories"),
+        blank=True,
+        help_text=_("Empty: every category that carries a vote."),
+    )
+    good_standing_required = models.BooleanField(_("good standing required"), default=True)
+    quorum_share = models.DecimalField(
+        _("quorum (share of entitled weight present or represented)"),
+        max_digits=4,
+        decimal_places=3,
+        default=Decimal("0.5"),
+        validators=[MinValueValidator(Decimal(0)), MaxValueValidator(Decimal(1))],
+    )
+    quorum_failure = models.CharField(
+        _("without quorum"),
+        max_length=20,
+        choices=QuorumFailure.choices,
+        default=QuorumFailure.REFUSE_OPEN,
+    )
+    majority = models.CharField(
+        _("majority"), max_length=20, choices=MajorityRule.choices, default=MajorityRule.SIMPLE
+    )
+    base = models.CharField(
+        _("majority base"), max_length=20, choices=MajorityBase.choices, default=MajorityBase.CAST
+    )
+    abstentions_counted = models.BooleanField(_("abstentions count in the base"), default=False)
+    max_proxies_per_delegate = models.PositiveSmallIntegerField(
+        _("maximum proxies per delegate"), default=2
+    )
+    principal_may_vote = models.BooleanField(
+        _("a member that gave a proxy may still vote itself"),
+        default=False,
+        help_text=_("When set, whichever of the two votes first is the member's one ballot."),
+    )
+    secret = models.BooleanField(_("secret ballot"), default=False)
+    assumed = models.BooleanField(
+        _("assumed"),
+        default=True,
+        help_text=_("The organization's rule is not public; this default is an assumption."),
+    )
+
+    class Meta:
+        verbose_name = _("decision rules")
+        verbose_name_plural = _("decision rules")
+        ordering = ["organization", "kind", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "name"], name="unique_decision_rules_name"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Decision(models.Model):
+    """One item of the plenary's agenda."""
+
+    assembly = models.ForeignKey(
+        "assemblies.Assembly",
+        verbose_name=_("assembly"),
+        on_delete=models.PROTECT,
+        related_name="decisions",
+    )
+    position = models.PositiveSmallIntegerField(_("position on the agenda"), default=0)
+    kind = models.CharField(_("kind"), max_length=20, choices=DecisionKind.choices)
+    status = models.CharField(
+        _("status"), max_length=20, choices=DecisionStatus.choices, default=DecisionStatus.DRAFT
+    )
+    title_en = models.CharField(_("title (English)"), max_length=200)
+    title_ko = models.CharField(_("title (Korean)"), max_length=200, blank=True)
+    rules = models.ForeignKey(
+        DecisionRules,
+        verbose_name=_("rules"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="decisions",
+    )
+    # Motion: its text, and for an amendment the text it replaces (shown as a change).
+    text_en = models.TextField(_("text (English)"), blank=True)
+    text_ko = models.TextField(_("text (Korean)"), blank=True)
+    previous_text_en = models.TextField(_("previous text (English)"), blank=True)
+    previous_text_ko = models.TextField(_("previous text (Korean)"), blank=True)
+    # Election, appointment, host selection: the office filled.
+    office = models.ForeignKey(
+        Office,
+        verbose_name=_("office"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="decisions",
+    )
+    seats = models.PositiveSmallIntegerField(_("seats"), default=1)
+    method = models.CharField(
+        _("counting method"),
+        max_length=30,
+        blank=True,
+        help_text=_("A counting method of the tally engine, e.g. plurality, block, irv, stv."),
+    )
+    appointed_by = models.ForeignKey(
+        "members.Member",
+        verbose_name=_("appointed by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="appointments_decided",
+    )
+    ex_officio_office = models.ForeignKey(
+        Office,
+        verbose_name=_("office held ex officio by the chosen member"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("e.g. the next host city becomes Executive Vice-President."),
+    )
+    term_starts = models.DateField(_("terms start"), null=True, blank=True)
+    term_ends = models.DateField(_("terms end"), null=True, blank=True)
+    verdict = models.CharField(_("verdict"), max_length=20, choices=Verdict.choices, blank=True)
+    outcome = models.JSONField(_("outcome"), default=dict, blank=True)
+    published_at = models.DateTimeField(_("published"), null=True, blank=True)
+    terms = models.ManyToManyField(
+        Term, verbose_name=_("terms resting on this decision"), blank=True, related_name="decisions"
+    )
+    illustrative = models.BooleanField(_("illustrative"), default=False)
+
+    class Meta:
+        verbose_name = _("decision")
+        verbose_name_plural = _("decisions")
+        ordering = ["assembly", "position", "pk"]
+
+    def __str__(self) -> str:
+        return self.title_en
+
+    @property
+    def title(self) -> str:
+        return _pick(self.title_en, self.title_ko)
+
+    @property
+    def text(self) -> str:
+        return _pick(self.text_en, self.text_ko)
+
+    @property
+    def previous_text(self) -> str:
+        return _pick(self.previous_text_en, self.previous_text_ko)
+
+
+class Candidate(models.Model):
+    """A member standing in an election or bidding to host; for an appointment, the appointee."""
+
+    decision = models.ForeignKey(Decision, on_delete=models.CASCADE, related_name="candidates")
+    member = models.ForeignKey(
+        "members.Member", verbose_name=_("member"), on_delete=models.PROTECT, related_name="+"
+    )
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    statement_en = models.TextField(_("statement or bid (English)"), blank=True)
+    statement_ko = models.TextField(_("statement or bid (Korean)"), blank=True)
+    withdrawn = models.BooleanField(_("withdrawn"), default=False)
+
+    class Meta:
+        verbose_name = _("candidate")
+        verbose_name_plural = _("candidates")
+        ordering = ["decision", "position", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["decision", "member"], name="unique_candidate")
+        ]
+
+    def __str__(self) -> str:
+        return str(self.member)
+
+
+class Proxy(models.Model):
+    """A member gives its vote at one assembly to another member's delegate."""
+
+    assembly = models.ForeignKey(
+        "assemblies.Assembly", on_delete=models.CASCADE, related_name="proxies"
+    )
+    principal = models.ForeignKey(
+        "members.Member",
+        verbose_name=_("member giving its vote"),
+        on_delete=models.PROTECT,
+        related_name="proxies_given",
+    )
+    holder = models.ForeignKey(
+        Person,
+        verbose_name=_("delegate holding the vote"),
+        on_delete=models.PROTECT,
+        related_name="proxies_held",
+    )
+
+    class Meta:
+        verbose_name = _("proxy")
+        verbose_name_plural = _("proxies")
+        constraints = [
+            models.UniqueConstraint(fields=["assembly", "principal"], name="one_proxy_per_member")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.principal} → {self.holder}"
+
+
+class Poll(models.Model):
+    decision = models.ForeignKey(Decision, on_delete=models.PROTECT, related_name="polls")
+    round = models.PositiveSmallIntegerField(_("round"), default=1)
+    state = models.CharField(
+        _("state"), max_length=20, choices=PollState.choices, default=PollState.DRAFT
+    )
+    shape = models.CharField(_("ballot"), max_length=20, choices=BallotShape.choices)
+    max_choices = models.PositiveSmallIntegerField(_("at most this many choices"), default=1)
+    method = models.CharField(_("counting method"), max_length=30, blank=True)
+    seats = models.PositiveSmallIntegerField(_("seats"), default=1)
+    secret = models.BooleanField(_("secret"), default=False)
+    # Frozen at opening: the rules as they stood, and the quorum they gave.
+    rules_snapshot = models.JSONField(_("rules at opening"), default=dict, blank=True)
+    entitled_weight = models.PositiveIntegerField(_("entitled weight"), default=0)
+    entitled_count = models.PositiveIntegerField(_("entitled members"), default=0)
+    present_weight = models.PositiveIntegerField(_("weight present or represented"), default=0)
+    quorum_met = models.BooleanField(_("quorum met"), null=True)
+    opened_at = models.DateTimeField(_("opened"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+    counted_at = models.DateTimeField(_("counted"), null=True, blank=True)
+    published_at = models.DateTimeField(_("published"), null=True, blank=True)
+    verdict = models.CharField(_("verdict"), max_length=20, choices=Verdict.choices, blank=True)
+    result = models.JSONField(_("result"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("poll")
+        verbose_name_plural = _("polls")
+        ordering = ["decision", "round"]
+        permissions = [("run_poll", _("Can open, close, count and publish polls"))]
+        constraints = [
+            models.UniqueConstraint(fields=["decision", "round"], name="unique_poll_round")
+        ]
+
+    def __str__(self) -> str:
+        if self.round == 1:
+            return str(self.decision)
+        return f"{self.decision} ({_('round')} {self.round})"
+
+
+class PollOption(models.Model):
+    poll = models.ForeignKey(Poll, on_delete=models.CASCADE, related_name="options")
+    position = models.PositiveSmallIntegerField(_("position"))
+    value = models.CharField(_("value"), max_length=20, choices=OptionValue.choices)
+    candidate = models.ForeignKey(
+        Candidate, on_delete=models.PROTECT, null=True, blank=True, related_name="options"
+    )
+    label_en = models.CharField(_("label (English)"), max_length=200)
+    label_ko = models.CharField(_("label (Korean)"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("option")
+        verbose_name_plural = _("options")
+        ordering = ["poll", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["poll", "position"], name="unique_option_position")
+        ]
+
+    def __str__(self) -> str:
+        return self.label_en
+
+    @property
+    def label(self) -> str:
+        return _pick(self.label_en, self.label_ko)
+
+
+class RegisterEntry(models.Model):
+    """One entitled member in a poll's voting register, frozen when the poll opens."""
+
+    poll = models.ForeignKey(Poll, on_delete=models.CASCADE, related_name="register")
+    member = models.ForeignKey("members.Member", on_delete=models.PROTECT, related_name="+")
+    weight = models.PositiveIntegerField(_("weight"), default=1)
+    delegate = models.ForeignKey(
+        Person,
+        verbose_name=_("the member's own delegate"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    attendance = models.CharField(_("attendance"), max_length=20, blank=True)
+    proxy_holder = models.ForeignKey(
+        Person,
+        verbose_name=_("proxy holder"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    principal_may_vote = models.BooleanField(default=True)
+
+    class Meta:
+        verbose_name = _("register entry")
+        verbose_name_plural = _("voting register")
+        ordering = ["poll", "member__name_en"]
+        constraints = [
+            models.UniqueConstraint(fields=["poll", "member"], name="unique_register_member")
+        ]
+
+    def __str__(self) -> str:
+        return str(self.member)
+
+    @property
+    def represented(self) -> bool:
+        return self.delegate_id is not None or self.proxy_holder_id is not None
+
+    def voters(self) -> list[int]:
+        """Ids of the people who may cast this member's ballot."""
+        people: list[int] = []
+        if self.proxy_holder_id is not None:
+            people.append(self.proxy_holder_id)
+            if self.principal_may_vote and self.delegate_id is not None:
+                people.append(self.delegate_id)
+        elif self.delegate_id is not None:
+            people.append(self.delegate_id)
+        return people
+
+
+class VoteRecord(models.Model):
+    """That a member has voted in a poll (and, in a named poll, how). One per member and poll."""
+
+    poll = models.ForeignKey(Poll, on_delete=models.PROTECT, related_name="vote_records")
+    member = models.ForeignKey("members.Member", on_delete=models.PROTECT, related_name="+")
+    cast_by = models.ForeignKey(
+        Person, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    choices = models.JSONField(_("choices (named polls only)"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("vote record")
+        verbose_name_plural = _("vote records")
+        constraints = [
+            models.UniqueConstraint(fields=["poll", "member"], name="one_ballot_per_member")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.member} @ {self.poll}"
+
+
+def new_ballot_id() -> uuid.UUID:
+    return uuid.uuid4()
+
+
+class Ballot(models.Model):
+    """What was voted. Deliberately unlinked: no member, person, user or time, a random key."""
+
+    id = models.UUIDField(primary_key=True, default=new_ballot_id, editable=False)
+    poll = models.ForeignKey(Poll, on_delete=models.PROTECT, related_name="ballots")
+    choices = models.JSONField(_("choices (option positions, in rank order when ranked)"))
+    weight = models.PositiveIntegerField(_("weight"), default=1)
+    receipt_hash = models.CharField(_("receipt hash"), max_length=64, unique=True)
+
+    class Meta:
+        verbose_name = _("ballot")
+        verbose_name_plural = _("ballots")
+        # Published in key order: random keys make it an order unrelated to casting.
+        ordering = ["poll", "id"]
+
+    def __str__(self) -> str:
+        return self.receipt_hash[:12]
+
+
+class AnalogResult(models.Model):
+    """Votes taken on paper or by show of hands, or a motion carried by acclamation."""
+
+    poll = models.OneToOneField(Poll, on_delete=models.CASCADE, related_name="analog")
+    method = models.CharField(_("method"), max_length=20, choices=AnalogMethod.choices)
+    counts = models.JSONField(_("weight per option position"), default=dict, blank=True)
+    note = models.CharField(_("note"), max_length=300, blank=True)
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("analog result")
+        verbose_name_plural = _("analog results")
+
+    def __str__(self) -> str:
+        return f"{self.get_method_display()}: {self.poll}"
+
+
+class AuditEntryQuerySet(models.QuerySet["AuditEntry"]):
+    def update(self, **kwargs: Any) -> int:
+        raise PermissionError("the audit log is append-only")
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        raise PermissionError("the audit log is append-only")
+
+
+class AuditEntry(models.Model):
+    """One line of the append-only audit log, chained by hash to the line before it."""
+
+    sequence = models.PositiveBigIntegerField(_("sequence"), unique=True)
+    at = models.DateTimeField(_("at"))
+    actor = models.CharField(_("by"), max_length=150, blank=True)
+    action = models.CharField(_("action"), max_length=30, choices=AuditAction.choices)
+    subject = models.CharField(_("subject"), max_length=100, blank=True)
+    data = models.JSONField(_("data"), default=dict)
+    previous_hash = models.CharField(_("previous entry's hash"), max_length=64, unique=True)
+    hash = models.CharField(_("hash"), max_length=64, unique=True)
+
+    objects = AuditEntryQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("audit entry")
+        verbose_name_plural = _("audit log")
+        ordering = ["sequence"]
+        constraints = [
+            models.CheckConstraint(condition=Q(sequence__gte=1), name="audit_sequence_positive")
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.sequence} {self.action}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding:
+            raise PermissionError("the audit log is append-only")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        raise PermissionError("the audit log is append-only")

@@ -1,0 +1,16 @@
+"""Who may do what in the plenary: one named predicate per action."""
+
+from __future__ import annotations
+
+import rules
+
+from moim.members.rules import is_chair, is_delegate, is_secretariat
+
+# Prepare the agenda, the rules per decision type, candidates, appointments and proxies.
+can_manage_decisions = is_secretariat
+# Open, close, count and publish polls; enter analog results; see turnout.
+can_run_polls = is_secretariat | is_chair
+can_view_console = can_run_polls
+# A delegate casts the votes it holds (the service checks which).
+can_cast_ballot = is_delegate
+can_view_agenda = rules.always_allow
