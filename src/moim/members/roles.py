@@ -15,12 +15,13 @@ ROLE_PERMISSIONS: dict[Role, dict[str, tuple[str, ...]]] = {
     Role.SECRETARIAT: {
         "members": ("view", "add", "change", "delete"),
         "assemblies": ("view", "add", "change", "delete"),
+        "governance": ("view", "add", "change", "delete", "run"),
         # Accounts: the secretariat opens logins and hands out roles; it never edits the
         # role groups themselves (they are defined here) and cannot make superusers.
         "auth.user": ("view", "add", "change"),
         "auth.group": ("view",),
     },
-    Role.CHAIR: {"members": ("view",)},
+    Role.CHAIR: {"members": ("view",), "governance": ("view", "run")},
     Role.DELEGATE: {},
     Role.JUROR: {},
 }
