@@ -18,6 +18,7 @@ from import_export.results import Result
 
 from moim.members.enums import MemberKind, MemberStatus
 from moim.members.models import Member, MemberCategory, Organization, Region
+from moim.members.queries import current_organization
 
 FIRST_YEAR, LAST_YEAR = 1900, 2999
 REQUIRED_COLUMNS = ("slug", "name_en", "kind", "country", "region", "category")
@@ -44,7 +45,9 @@ class LineNumberedResult(Result):
 class CodeWidget(widgets.ForeignKeyWidget):
     """A region or category of the importing organization, by its code."""
 
-    def __init__(self, model: type[Region | MemberCategory], organization: Organization) -> None:
+    def __init__(
+        self, model: type[Region | MemberCategory], organization: Organization | None
+    ) -> None:
         super().__init__(model, field="code")
         self.organization = organization
         self._by_code: dict[str, Any] | None = None
@@ -169,8 +172,9 @@ class YesNoWidget(widgets.BooleanWidget):
 class MemberResource(resources.ModelResource):
     """The members of one organization, matched by slug."""
 
-    def __init__(self, *, organization: Organization, **kwargs: Any) -> None:
-        self.organization = organization
+    def __init__(self, *, organization: Organization | None = None, **kwargs: Any) -> None:
+        # The admin's export form builds a resource without arguments, only to list columns.
+        self.organization = organization or current_organization()
         super().__init__(**kwargs)
         text = TextWidget()
         self.fields = {
@@ -229,6 +233,8 @@ class MemberResource(resources.ModelResource):
         return super().import_data(dataset, *args, **kwargs)
 
     def before_import(self, dataset: Any, **kwargs: Any) -> None:
+        if self.organization is None:
+            raise ValueError("there is no organization to import members into yet")
         headers = [_text(header) for header in dataset.headers or []]
         dataset.headers = headers
         missing = [column for column in REQUIRED_COLUMNS if column not in headers]

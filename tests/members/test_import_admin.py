@@ -1,0 +1,100 @@
+"""Importing members through the back office: a preview first, and nothing if any row is bad."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+
+from moim.members.models import Member, Organization
+from tests.conftest import Persona
+from tests.factories import CategoryFactory, MemberFactory, RegionFactory
+
+IMPORT = "/en/admin/members/member/import/"
+PROCESS = "/en/admin/members/member/process_import/"
+EXPORT = "/en/admin/members/member/export/"
+HEADER = "slug,name_en,name_ko,kind,country,region,category,status,joined,fees_paid_through\n"
+GOOD = (
+    "seoul,Seoul,서울,local_government,KR,asia-pacific,full,active,2010-09-07,2025\n"
+    "busan,Busan,부산,local_government,KR,asia-pacific,full,active,,2024\n"
+)
+
+
+@pytest.fixture
+def staff_client(client: Client, secretariat: Persona, organization: Organization) -> Client:
+    RegionFactory(organization=organization, code="asia-pacific")
+    CategoryFactory(organization=organization, code="full")
+    client.force_login(secretariat)
+    return client
+
+
+def upload(client: Client, text: str) -> str:
+    csv_file = SimpleUploadedFile("members.csv", text.encode(), content_type="text/csv")
+    response = client.post(IMPORT, {"format": "0", "import_file": csv_file})
+    return str(response.content.decode())
+
+
+def plain(html: str) -> str:
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html)).replace("&#x27;", "'")
+
+
+def test_admin_preview_of_bad_row_names_line_and_reason_and_imports_nothing(
+    staff_client: Client,
+) -> None:
+    bad = "mars,Mars,,local_government,KR,red-planet,full,,,\n"
+
+    html = upload(staff_client, HEADER + GOOD + bad)
+
+    text = plain(html)
+    assert "Some rows failed to validate" in text
+    assert " 4 " in text  # the bad row is line 4 of the file
+    assert "unknown region code 'red-planet' (known: asia-pacific)" in text
+    assert "Confirm import" not in text
+    assert Member.objects.count() == 0
+
+
+def test_admin_preview_then_confirm_imports_every_row(staff_client: Client) -> None:
+    html = upload(staff_client, HEADER + GOOD)
+    assert Member.objects.count() == 0  # the preview stores nothing
+    assert "Confirm import" in html
+    hidden = dict(re.findall(r'name="(\w+)" value="([^"]*)"', html))
+
+    response = staff_client.post(
+        PROCESS,
+        {
+            "import_file_name": hidden["import_file_name"],
+            "original_file_name": hidden["original_file_name"],
+            "format": hidden["format"],
+            "resource": hidden.get("resource", "0"),
+        },
+    )
+
+    assert response.status_code == 302
+    assert sorted(Member.objects.values_list("slug", flat=True)) == ["busan", "seoul"]
+
+
+def test_admin_import_offers_only_csv_and_xlsx(staff_client: Client) -> None:
+    html = staff_client.get(IMPORT).content.decode()
+
+    formats = re.findall(r'<option value="\d+"[^>]*>([^<]+)</option>', html)
+    assert formats == ["csv", "xlsx"]
+
+
+def test_admin_export_gives_the_import_columns(
+    staff_client: Client, organization: Organization
+) -> None:
+    MemberFactory(organization=organization, slug="seoul", name_en="Seoul", name_ko="서울")
+    form = staff_client.get(EXPORT).content.decode()
+    fields = dict.fromkeys(re.findall(r'name="(memberresource_\w+)"', form), "on")
+
+    response = staff_client.post(EXPORT, {"format": "0", "resource": "0", **fields})
+
+    body = b"".join(response.streaming_content) if response.streaming else response.content
+    lines = body.decode().splitlines()
+    assert lines[0] == (
+        "slug,name_en,name_ko,kind,country,region,category,status,joined,"
+        "fees_paid_through,website,illustrative"
+    )
+    assert lines[1].startswith("seoul,Seoul,서울,local_government,KR,asia-pacific,full,active")
