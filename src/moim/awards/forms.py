@@ -1,0 +1,117 @@
+"""Forms of the entry pages and the jury's score sheet."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from moim.awards.enums import ApplicantKind
+from moim.awards.models import Criterion, Edition, Entry
+from moim.members.enums import MemberKind
+from moim.members.models import Member
+
+
+class EntryForm(forms.ModelForm):
+    class Meta:
+        model = Entry
+        fields = [
+            "category",
+            "title",
+            "applicant_kind",
+            "applicant_name",
+            "beneficiary",
+            "approval_contact",
+            "summary",
+            "description",
+            "results",
+        ]
+        widgets = {
+            "summary": forms.Textarea(attrs={"rows": 3}),
+            "description": forms.Textarea(attrs={"rows": 8}),
+            "results": forms.Textarea(attrs={"rows": 5}),
+        }
+
+    def __init__(self, *args: Any, edition: Edition, applicant: Member | None, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.edition = edition
+        self.applicant = applicant
+        self.fields["category"].queryset = edition.categories.all()  # type: ignore[attr-defined]
+        self.fields["beneficiary"].queryset = Member.objects.filter(  # type: ignore[attr-defined]
+            organization=edition.programme.organization, kind=MemberKind.LOCAL_GOVERNMENT
+        )
+        if applicant is None:
+            # Without a member behind them, people apply as a company or an organization.
+            self.fields["applicant_kind"].choices = [  # type: ignore[attr-defined]
+                c for c in ApplicantKind.choices if c[0] != ApplicantKind.MEMBER
+            ]
+        # A draft may be incomplete; submission checks the rest.
+        for name in ("summary", "description", "results"):
+            self.fields[name].required = False
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        kind = data.get("applicant_kind")
+        if kind == ApplicantKind.MEMBER:
+            self.instance.applicant_member = self.applicant
+            data["applicant_name"] = ""
+        else:
+            self.instance.applicant_member = None
+            if not (data.get("applicant_name") or "").strip():
+                self.add_error("applicant_name", _("Name the company or organization applying."))
+        self.instance.edition = self.edition
+        return data
+
+
+class AttachmentForm(forms.Form):
+    file = forms.FileField(label=_("Attachment"))
+
+
+class ApprovalForm(forms.Form):
+    name = forms.CharField(label=_("Your name and position"), max_length=200)
+    reason = forms.CharField(
+        label=_("Reason (when declining)"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class ConflictForm(forms.Form):
+    reason = forms.CharField(label=_("Why you are conflicted"), max_length=300)
+
+
+class ScoreSheetForm(forms.Form):
+    """One field per criterion (within its scale) with a comment each, and an overall comment."""
+
+    def __init__(self, *args: Any, criteria: list[Criterion], **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.criteria = criteria
+        for criterion in criteria:
+            self.fields[f"score_{criterion.key}"] = forms.IntegerField(
+                label=criterion.name,
+                min_value=criterion.scale_min,
+                max_value=criterion.scale_max,
+                required=False,
+                help_text=_("%(low)d to %(high)d, weight %(weight)s")
+                % {
+                    "low": criterion.scale_min,
+                    "high": criterion.scale_max,
+                    "weight": criterion.weight,
+                },
+            )
+            self.fields[f"comment_{criterion.key}"] = forms.CharField(
+                label=_("Comment on %s") % criterion.name,
+                required=False,
+                widget=forms.Textarea(attrs={"rows": 2}),
+            )
+        self.fields["comment"] = forms.CharField(
+            label=_("Overall comment"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+        )
+
+    def values(self) -> dict[str, int | None]:
+        return {c.key: self.cleaned_data.get(f"score_{c.key}") for c in self.criteria}
+
+    def comments(self) -> dict[str, str]:
+        return {c.key: self.cleaned_data.get(f"comment_{c.key}", "") for c in self.criteria}
+
+    def field_rows(self) -> list[tuple[forms.BoundField, forms.BoundField]]:
+        return [(self[f"score_{c.key}"], self[f"comment_{c.key}"]) for c in self.criteria]

@@ -1,0 +1,267 @@
+"""The jury's pages and the secretariat's: scoring, progress, ranking and CSV exports."""
+
+from __future__ import annotations
+
+import csv
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from moim.awards import judging
+from moim.awards.enums import RoundStatus
+from moim.awards.forms import ConflictForm, ScoreSheetForm
+from moim.awards.models import Assignment, Conflict, Edition, Entry, Juror, Round, Score, Sheet
+from moim.awards.queries import current_round
+from moim.awards.rules import can_manage_awards, can_view_entry_as_juror, juror_for
+from moim.awards.views import error_text, get_edition
+
+
+def _juror_or_404(request: HttpRequest, edition: Edition) -> Juror:
+    juror = juror_for(request.user, edition)
+    if juror is None:
+        raise Http404("No jury seat in this edition.")
+    return juror
+
+
+def _secretariat_only(request: HttpRequest) -> None:
+    if not can_manage_awards(request.user):
+        raise PermissionDenied
+
+
+@login_required
+def jury_home(request: HttpRequest, number: int) -> HttpResponse:
+    edition = get_edition(number)
+    juror = _juror_or_404(request, edition)
+    round_ = current_round(edition)
+    assignments = []
+    if round_ is not None:
+        submitted = set(
+            Sheet.objects.filter(round=round_, juror=juror, submitted_at__isnull=False).values_list(
+                "entry_id", flat=True
+            )
+        )
+        assignments = [
+            (assignment.entry, assignment.entry_id in submitted)
+            for assignment in Assignment.objects.filter(round=round_, juror=juror)
+            .exclude(entry__in=Conflict.objects.applying().filter(juror=juror).values("entry"))
+            .select_related("entry__category", "entry__beneficiary")
+            .order_by("entry__category__position", "entry__title")
+        ]
+    return render(
+        request,
+        "awards/jury_home.html",
+        {
+            "edition": edition,
+            "juror": juror,
+            "round": round_,
+            "assignments": assignments,
+            "done": sum(1 for _entry, done in assignments if done),
+        },
+    )
+
+
+@login_required
+def jury_entry(request: HttpRequest, number: int, pk: int) -> HttpResponse:
+    """An assigned entry and the juror's score sheet; a conflicted juror gets 404."""
+    edition = get_edition(number)
+    juror = _juror_or_404(request, edition)
+    entry = get_object_or_404(
+        Entry.objects.select_related("category", "beneficiary", "applicant_member"),
+        edition=edition,
+        pk=pk,
+    )
+    if not can_view_entry_as_juror(request.user, entry):
+        raise Http404("No such entry.")
+    round_ = current_round(edition)
+    if round_ is None:
+        raise Http404("No round.")
+    criteria = list(edition.criteria.all())
+    sheet = Sheet.objects.filter(round=round_, juror=juror, entry=entry).first()
+    initial: dict[str, Any] = {}
+    if sheet is not None:
+        initial["comment"] = sheet.comment
+        for score in Score.objects.filter(sheet=sheet).select_related("criterion"):
+            initial[f"score_{score.criterion.key}"] = score.value
+            initial[f"comment_{score.criterion.key}"] = score.comment
+    form = ScoreSheetForm(request.POST or None, criteria=criteria, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            judging.score_entry(
+                round_=round_,
+                juror=juror,
+                entry=entry,
+                values=form.values(),
+                comments=form.comments(),
+                comment=form.cleaned_data["comment"],
+                submit="submit" in request.POST,
+            )
+        except ValidationError as error:
+            form.add_error(None, error_text(error))
+        else:
+            messages.success(request, "Scores submitted." if "submit" in request.POST else "Saved.")
+            return redirect("awards:jury_entry", number=number, pk=pk)
+    return render(
+        request,
+        "awards/jury_entry.html",
+        {
+            "edition": edition,
+            "entry": entry,
+            "round": round_,
+            "form": form,
+            "sheet": sheet,
+            "open": round_.status == RoundStatus.SCORING,
+            "conflict_form": ConflictForm(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def declare_conflict(request: HttpRequest, number: int, pk: int) -> HttpResponse:
+    edition = get_edition(number)
+    juror = _juror_or_404(request, edition)
+    entry = get_object_or_404(Entry, edition=edition, pk=pk)
+    if not can_view_entry_as_juror(request.user, entry):
+        raise Http404("No such entry.")
+    form = ConflictForm(request.POST)
+    if form.is_valid():
+        judging.declare_conflict(
+            juror=juror, entry=entry, reason=form.cleaned_data["reason"], by=request.user
+        )
+        messages.success(request, "Conflict declared: the entry is no longer yours to score.")
+    else:
+        messages.error(request, "Give the reason for the conflict.")
+    return redirect("awards:jury", number=number)
+
+
+# ---------------------------------------------------------------------------------------------
+# The secretariat
+
+
+def _round(edition: Edition, kind: str | None) -> Round:
+    if kind:
+        return get_object_or_404(edition.rounds, kind=kind)
+    round_ = current_round(edition)
+    if round_ is None:
+        raise Http404("This edition has no evaluation round yet.")
+    return round_
+
+
+@login_required
+def progress(request: HttpRequest, number: int) -> HttpResponse:
+    _secretariat_only(request)
+    edition = get_edition(number)
+    round_ = _round(edition, request.GET.get("round"))
+    rows = judging.progress(round_=round_)
+    return render(
+        request,
+        "awards/progress.html",
+        {
+            "edition": edition,
+            "round": round_,
+            "rows": rows,
+            "late": [row for row in rows if row.late],
+        },
+    )
+
+
+@login_required
+def ranking(request: HttpRequest, number: int) -> HttpResponse:
+    _secretariat_only(request)
+    edition = get_edition(number)
+    round_ = _round(edition, request.GET.get("round"))
+    return render(
+        request,
+        "awards/ranking.html",
+        {
+            "edition": edition,
+            "round": round_,
+            "ranking": judging.compute_ranking(round_=round_),
+            "differences": judging.snapshot_differences(edition=edition),
+        },
+    )
+
+
+def _csv_response(filename: str) -> tuple[HttpResponse, Any]:
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response.write("\ufeff")  # spreadsheet programs read UTF-8 (Korean names) with a BOM
+    return response, csv.writer(response)
+
+
+def _cell(value: Any) -> str:
+    """Neutralise spreadsheet formulas in text typed by applicants."""
+    text = "" if value is None else str(value)
+    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
+
+
+@login_required
+def export_entries(request: HttpRequest, number: int) -> HttpResponse:
+    _secretariat_only(request)
+    edition = get_edition(number)
+    response, writer = _csv_response(f"awards-{edition.number}-entries.csv")
+    writer.writerow(
+        ["id", "category", "title", "applicant", "beneficiary", "country", "status", "submitted"]
+    )
+    for entry in edition.entries.select_related(
+        "category", "beneficiary", "applicant_member"
+    ).order_by("category__position", "pk"):
+        writer.writerow(
+            [
+                entry.pk,
+                entry.category.name_en,
+                _cell(entry.title),
+                _cell(entry.applicant),
+                entry.beneficiary.name_en,
+                str(entry.beneficiary.country),
+                entry.status,
+                entry.submitted_at.isoformat() if entry.submitted_at else "",
+            ]
+        )
+    return response
+
+
+@login_required
+def export_scores(request: HttpRequest, number: int) -> HttpResponse:
+    _secretariat_only(request)
+    edition = get_edition(number)
+    response, writer = _csv_response(f"awards-{edition.number}-scores.csv")
+    writer.writerow(
+        [
+            "round",
+            "entry_id",
+            "entry",
+            "juror",
+            "criterion",
+            "weight",
+            "score",
+            "submitted",
+            "comment",
+        ]
+    )
+    scores = (
+        Score.objects.filter(sheet__round__edition=edition)
+        .select_related("sheet__round", "sheet__entry", "sheet__juror__person", "criterion")
+        .order_by("sheet__round__kind", "sheet__entry_id", "sheet__juror_id", "criterion__position")
+    )
+    for score in scores:
+        sheet = score.sheet
+        writer.writerow(
+            [
+                sheet.round.kind,
+                sheet.entry_id,
+                _cell(sheet.entry.title),
+                sheet.juror.person.name_en,
+                score.criterion.key,
+                score.criterion.weight,
+                score.value,
+                "yes" if sheet.submitted_at else "no",
+                _cell(score.comment),
+            ]
+        )
+    return response

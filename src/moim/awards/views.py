@@ -1,0 +1,259 @@
+"""Public pages and the entry form: editions, winners, certificates, entries and approval."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from moim.awards import services
+from moim.awards.enums import EditionStatus, EntryStatus
+from moim.awards.forms import ApprovalForm, AttachmentForm, EntryForm
+from moim.awards.models import Attachment, Award, Edition, Entry
+from moim.awards.queries import awards_for_edition, edition_facts, entries_for_user
+from moim.awards.rules import can_edit_entry, can_view_entry
+from moim.members.models import Member, Person
+from moim.members.queries import current_organization
+
+PUBLISHED = (EditionStatus.ANNOUNCED, EditionStatus.CLOSED)
+
+
+def get_edition(number: int) -> Edition:
+    organization = current_organization()
+    return get_object_or_404(
+        Edition.objects.select_related("programme"),
+        programme__organization=organization,
+        number=number,
+    )
+
+
+def error_text(error: ValidationError | PermissionDenied) -> str:
+    if isinstance(error, ValidationError):
+        return " ".join(error.messages)
+    return str(error)
+
+
+def editions(request: HttpRequest) -> HttpResponse:
+    items = Edition.objects.filter(programme__organization=current_organization()).select_related(
+        "programme"
+    )
+    return render(
+        request,
+        "awards/editions.html",
+        {"editions": [(edition, edition_facts(edition)) for edition in items]},
+    )
+
+
+def edition_detail(request: HttpRequest, number: int) -> HttpResponse:
+    edition = get_edition(number)
+    return render(
+        request,
+        "awards/edition.html",
+        {
+            "edition": edition,
+            "facts": edition_facts(edition),
+            "categories": edition.categories.all(),
+            "levels": edition.levels.all(),
+            "published": edition.status in PUBLISHED,
+            "my_entries": entries_for_user(edition, request.user),
+        },
+    )
+
+
+def winners(request: HttpRequest, number: int, category: str | None = None) -> HttpResponse:
+    edition = get_edition(number)
+    if edition.status not in PUBLISHED:
+        raise Http404("The winners of this edition are not announced yet.")
+    awards = awards_for_edition(edition)
+    chosen = None
+    if category is not None:
+        chosen = get_object_or_404(edition.categories, slug=category)
+        awards = awards.filter(category=chosen)
+    groups: dict[Any, list[Any]] = {}
+    for award in awards:
+        groups.setdefault(award.category, []).append(award)
+    return render(
+        request,
+        "awards/winners.html",
+        {"edition": edition, "groups": groups, "category": chosen},
+    )
+
+
+def certificate(request: HttpRequest, code: str) -> HttpResponse:
+    award = get_object_or_404(
+        Award.objects.select_related(
+            "edition__programme", "category", "level", "entry__beneficiary"
+        ),
+        certificate_code=code,
+        edition__status__in=PUBLISHED,
+    )
+    return render(request, "awards/certificate.html", {"award": award, "edition": award.edition})
+
+
+# ---------------------------------------------------------------------------------------------
+# The entry form
+
+
+def applicant_member(user: Any) -> Member | None:
+    person = Person.objects.filter(user=user).select_related("member").first()
+    return person.member if person else None
+
+
+@login_required
+def entry_new(request: HttpRequest, number: int) -> HttpResponse:
+    edition = get_edition(number)
+    if not edition.is_open_for_entries():
+        messages.error(request, _("This edition is not open for entries."))
+        return redirect(edition)
+    form = EntryForm(
+        request.POST or None,
+        edition=edition,
+        applicant=applicant_member(request.user),
+        instance=Entry(edition=edition),
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            entry = services.save_entry(entry=form.instance, by=request.user)
+        except (ValidationError, PermissionDenied) as error:
+            form.add_error(None, error_text(error))
+        else:
+            messages.success(request, _("Draft saved. It is saved as you type from now on."))
+            return redirect("awards:entry", pk=entry.pk)
+    return render(request, "awards/entry_form.html", {"edition": edition, "form": form})
+
+
+def _entry_for_editing(request: HttpRequest, pk: int) -> Entry:
+    entry = get_object_or_404(Entry.objects.select_related("edition__programme"), pk=pk)
+    if not can_edit_entry(request.user, entry):
+        raise Http404("No such entry.")
+    return entry
+
+
+@login_required
+def entry_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    entry = _entry_for_editing(request, pk)
+    edition = entry.edition
+    form = EntryForm(
+        request.POST or None,
+        edition=edition,
+        applicant=entry.applicant_member or applicant_member(request.user),
+        instance=entry,
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.save_entry(entry=form.instance, by=request.user, fields=form.changed_data)
+            if "submit" in request.POST:
+                services.submit_entry(entry=form.instance, by=request.user)
+                if form.instance.status == EntryStatus.AWAITING_APPROVAL:
+                    messages.success(
+                        request, _("Submitted. The city has been asked to approve the entry.")
+                    )
+                else:
+                    messages.success(request, _("Your entry has been submitted."))
+            else:
+                messages.success(request, _("Saved."))
+        except (ValidationError, PermissionDenied) as error:
+            form.add_error(None, error_text(error))
+        else:
+            return redirect("awards:entry", pk=entry.pk)
+    entry.refresh_from_db()
+    return render(
+        request,
+        "awards/entry_form.html",
+        {
+            "edition": edition,
+            "entry": entry,
+            "form": form,
+            "attachment_form": AttachmentForm(),
+            "locked": edition.deadline_passed(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def entry_autosave(request: HttpRequest, pk: int) -> HttpResponse:
+    entry = _entry_for_editing(request, pk)
+    form = EntryForm(
+        request.POST,
+        edition=entry.edition,
+        applicant=entry.applicant_member or applicant_member(request.user),
+        instance=entry,
+    )
+    status = ""
+    if form.is_valid():
+        try:
+            services.save_entry(entry=form.instance, by=request.user, fields=form.changed_data)
+            status = _("Saved at %s") % timezone.localtime().strftime("%H:%M:%S")
+        except (ValidationError, PermissionDenied) as error:
+            status = _("Not saved: %s") % error_text(error)
+    else:
+        problems = "; ".join(
+            " ".join(str(message) for message in errors) for errors in form.errors.values()
+        )
+        status = _("Not saved: %s") % problems
+    return render(request, "awards/entry_form.html#autosave", {"autosave_status": status})
+
+
+@login_required
+@require_POST
+def attachment_add(request: HttpRequest, pk: int) -> HttpResponse:
+    entry = _entry_for_editing(request, pk)
+    form = AttachmentForm(request.POST, request.FILES)
+    if not form.is_valid():
+        messages.error(request, _("Choose a file to attach."))
+    else:
+        try:
+            services.add_attachment(entry=entry, upload=form.cleaned_data["file"], by=request.user)
+        except (ValidationError, PermissionDenied) as error:
+            messages.error(request, error_text(error))
+        else:
+            messages.success(request, _("Attachment added."))
+    return redirect("awards:entry", pk=entry.pk)
+
+
+@login_required
+def attachment_download(request: HttpRequest, pk: int) -> FileResponse:
+    attachment = get_object_or_404(Attachment.objects.select_related("entry__edition"), pk=pk)
+    if not can_view_entry(request.user, attachment.entry):
+        raise Http404("No such attachment.")
+    # Always a download, never shown inline, under the type we checked at upload.
+    response = FileResponse(
+        attachment.file.open("rb"),
+        as_attachment=True,
+        filename=attachment.original_name,
+        content_type=attachment.content_type,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response
+
+
+def approval(request: HttpRequest, token: str) -> HttpResponse:
+    """The page the city's contact reaches from the approval e-mail (no login needed)."""
+    entry = get_object_or_404(
+        Entry.objects.select_related("edition", "beneficiary", "category"), approval_token=token
+    )
+    form = ApprovalForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            if "decline" in request.POST:
+                services.decline_on_behalf(
+                    entry=entry, name=form.cleaned_data["name"], reason=form.cleaned_data["reason"]
+                )
+                messages.success(request, _("You have declined the entry. Thank you."))
+            else:
+                services.approve_on_behalf(entry=entry, name=form.cleaned_data["name"])
+                messages.success(request, _("You have approved the entry. Thank you."))
+        except ValidationError as error:
+            form.add_error(None, error_text(error))
+        else:
+            return redirect("awards:approval", token=token)
+    return render(request, "awards/approval.html", {"entry": entry, "form": form})
