@@ -12,4 +12,6 @@ class MembersConfig(AppConfig):
         from moim.members.roles import ensure_role_groups
 
         # Role groups are data every installation needs; keep them in step with the code.
-        post_migrate.connect(ensure_role_groups, sender=self)
+        # After every app's migrate, not only this one's: the roles also name permissions of
+        # apps listed after this one, which exist only once their own post_migrate has run.
+        post_migrate.connect(ensure_role_groups, dispatch_uid="moim.members.ensure_role_groups")
