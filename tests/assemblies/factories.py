@@ -28,7 +28,9 @@ class AssemblyFactory(factory.django.DjangoModelFactory):
     title_en = factory.LazyAttribute(lambda a: f"{a.edition}th General Assembly")
     title_ko = factory.LazyAttribute(lambda a: f"제{a.edition}회 총회")
     theme_en = "Smart Solutions for All"
-    starts_at = factory.LazyFunction(lambda: timezone.now() + dt.timedelta(days=30))
+    starts_at = factory.LazyFunction(
+        lambda: (timezone.now() + dt.timedelta(days=30)).replace(microsecond=0)
+    )
     ends_at = factory.LazyAttribute(lambda a: a.starts_at + dt.timedelta(hours=3))
     time_zone = "Asia/Seoul"
     city_en = "Seoul"
