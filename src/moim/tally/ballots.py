@@ -195,6 +195,9 @@ class Election:
     ballots: RawBallots
     tie_order: tuple[int, ...] | None = None
     comments: tuple[str, ...] = field(default=())
+    prepared: Preferences | None = field(default=None, compare=False, repr=False)
+    """The clean form under the default rules, when a reader has already built it (a large CVR
+    file converts faster as a block than ballot by ballot); `preferences()` then returns it."""
 
     @property
     def names(self) -> tuple[str, ...]:
@@ -215,6 +218,8 @@ class Election:
 
         Without rules, a rank marked for several candidates (a BLT equal ranking) is skipped.
         """
+        if rules is None and self.prepared is not None:
+            return self.prepared
         return to_preferences(
             self.ballots,
             rules or BallotRules(overvote_rule=OvervoteRule.ALWAYS_SKIP_TO_NEXT_RANK),
