@@ -34,11 +34,13 @@ from moim.tally.ballots import (
     Candidate,
     Election,
     Ending,
+    OvervoteRule,
     Preferences,
     RawBallot,
     RawBallots,
     clean_ranking,
 )
+from moim.tally.cvr_fast import read_fast, split_header
 
 OVERVOTE_LABEL = "overvote"
 UWI_LABEL = "UWI"
@@ -123,19 +125,27 @@ class CvrBallots:
 
     def raw(self) -> RawBallots:
         """The core's raw form (Python tuples): for methods that read raw ballots."""
-        cache: dict[int, tuple[int, ...]] = {}
-        for code in np.unique(self.cells).tolist():
-            cache[code] = self.cell(code)
+        cache = {code: self.cell(code) for code in _distinct(self.cells)}
         ballots = [tuple(map(cache.__getitem__, row)) for row in self.cells.tolist()]
+        if self.precincts is None:
+            # Rows are distinct already, and a cell's code gives exactly one cell.
+            return RawBallots(tuple(ballots), tuple(self.weights.tolist()))
         grouped: dict[RawBallot, int] = {}
         for ballot, weight in zip(ballots, self.weights.tolist(), strict=True):
             grouped[ballot] = grouped.get(ballot, 0) + weight
         return RawBallots(tuple(grouped), tuple(grouped.values()))
 
     def election(self, *, seats: int = 1, withdrawn: Iterable[str] = ()) -> Election:
+        """An election of these ballots, its clean form (default rules) built as a block.
+
+        Its raw ballots are built only if a method reads them (`LazyRawBallots`).
+        """
         out = set(withdrawn)
         candidates = tuple(Candidate(n, withdrawn=n in out) for n in self.candidates)
-        return Election(self.title, candidates, seats, self.raw())
+        drop = frozenset(i for i, c in enumerate(candidates) if c.withdrawn)
+        default = BallotRules(overvote_rule=OvervoteRule.ALWAYS_SKIP_TO_NEXT_RANK)
+        prepared = self.preferences(default, drop=drop)
+        return Election(self.title, candidates, seats, LazyRawBallots(self), prepared=prepared)
 
     def preferences(
         self,
@@ -175,6 +185,31 @@ class CvrBallots:
                 prefs[i, : len(ranking)] = ranking
                 endings[i] = int(ending)
         return Preferences(np.ascontiguousarray(prefs), self.weights.copy(), endings)
+
+
+class LazyRawBallots(RawBallots):
+    """The raw form of CVR ballots, built from the code matrix on first use only."""
+
+    _source: CvrBallots
+
+    def __init__(self, source: CvrBallots) -> None:
+        object.__setattr__(self, "_source", source)
+
+    def __getattr__(self, name: str) -> object:
+        if name not in ("ballots", "weights"):
+            raise AttributeError(name)
+        raw = self._source.raw()
+        object.__setattr__(self, "ballots", raw.ballots)
+        object.__setattr__(self, "weights", raw.weights)
+        return getattr(raw, name)
+
+
+def _distinct(cells: CodeArray) -> list[int]:
+    if not cells.size:
+        return []
+    lo = int(cells.min())
+    present = np.bincount((cells - lo).reshape(-1))
+    return (np.flatnonzero(present) + lo).tolist()
 
 
 def _replace(ballots: CvrBallots, **changes: object) -> CvrBallots:
@@ -227,11 +262,62 @@ class _Progress:
             self._bar.stop()
 
 
+class CellCoder:
+    """Turns rank-cell texts into cell codes, learning candidates if none are declared."""
+
+    def __init__(self, candidates: Sequence[str] | None, write_ins: bool) -> None:
+        self.learn = candidates is None
+        self.names: list[str] = list(candidates) if candidates is not None else []
+        self.index = {n: i for i, n in enumerate(self.names)}
+        self.write_ins = write_ins
+        self.codes: dict[str, int] = {
+            "": PAD,
+            OVERVOTE_LABEL: OVERVOTE,
+            UWI_LABEL: UNDECLARED_WRITE_IN,
+        }
+        self.multi: dict[int, tuple[int, ...]] = {}
+        self.unknown: list[str] = []
+
+    def _candidate(self, name: str) -> int | None:
+        name = name.strip()
+        if name in self.index:
+            return self.index[name]
+        if self.learn and name:
+            self.index[name] = len(self.names)
+            self.names.append(name)
+            return self.index[name]
+        return None
+
+    def code(self, text: str) -> int | None:
+        """The code of `text`, or None (recorded in `unknown`) for a name not allowed."""
+        if text in self.codes:
+            return self.codes[text]
+        if MULTI_SEPARATOR in text:
+            parts = [self._candidate(p) for p in text.split(MULTI_SEPARATOR)]
+            if any(p is None for p in parts):
+                self.unknown.append(text)
+                return None
+            members = tuple(sorted({p for p in parts if p is not None}))
+            if len(members) == 1:
+                code = members[0]
+            else:
+                code = MULTI_BASE - len(self.multi)
+                self.multi[code] = members
+        else:
+            found = self._candidate(text)
+            if found is None and not self.write_ins:
+                self.unknown.append(text)
+                return None
+            code = UNDECLARED_WRITE_IN if found is None else found
+        self.codes[text] = code
+        return code
+
+
 def read_cvr(
     source: str | os.PathLike[str] | TextIO,
     *,
     candidates: Sequence[str] | None = None,
-    write_ins: bool = True,
+    write_ins: bool = False,
     by_precinct: bool = False,
     progress: bool | None = None,
     title: str = "",
@@ -245,10 +331,45 @@ def read_cvr(
     """
     if isinstance(source, str | os.PathLike):
         path = Path(source)
+        if not by_precinct:
+            fast = _read_fast(path, candidates, write_ins, progress, title)
+            if fast is not None:
+                return fast
         with path.open(encoding="utf-8-sig", newline="") as handle:
             size = path.stat().st_size
             return _read(handle, candidates, write_ins, by_precinct, progress, size, title)
     return _read(source, candidates, write_ins, by_precinct, False, 0, title)
+
+
+def _read_fast(
+    path: Path,
+    candidates: Sequence[str] | None,
+    write_ins: bool,
+    progress: bool | None,
+    title: str,
+) -> CvrBallots | None:
+    """The vectorised reader; None sends the file to the careful reader."""
+    data = path.read_bytes()
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    split = split_header(data)
+    if split is None or not split[0]:
+        return None
+    header, body = split
+    try:
+        first, _ = _rank_columns(header, 1)
+    except CvrError:
+        return None
+    coder = CellCoder(candidates, write_ins)
+    bar = _Progress(len(body), progress)
+    try:
+        found = read_fast(body, range(first, len(header)), len(header), coder.code, bar.update)
+    finally:
+        bar.close()
+    if found is None:
+        return None
+    cells, weights = found
+    return CvrBallots(tuple(coder.names), cells, weights, coder.multi, title=title)
 
 
 def _read(
@@ -333,52 +454,15 @@ def _to_codes(
         precinct_index = {p: i for i, p in enumerate(precinct_list)}
         precincts = np.fromiter((precinct_index[k[0]] for k in keys), np.int32, len(keys))
         precinct_names = tuple(precinct_list)
-    texts: set[str] = set()
-    for key in keys:
-        texts.update(key[offset:])
-    names = list(candidates) if candidates is not None else []
-    index = {n: i for i, n in enumerate(names)}
-    learn = candidates is None
-    codes: dict[str, int] = {"": PAD, OVERVOTE_LABEL: OVERVOTE, UWI_LABEL: UNDECLARED_WRITE_IN}
-    multi: dict[int, tuple[int, ...]] = {}
-    unknown: list[str] = []
-
-    def lookup(name: str) -> int | None:
-        name = name.strip()
-        if name in index:
-            return index[name]
-        if learn:
-            index[name] = len(names)
-            names.append(name)
-            return index[name]
-        return None
-
-    # Names first learnt in file order keep the order of first appearance.
-    ordered = _first_seen_order(keys, offset) if learn else sorted(texts)
+    coder = CellCoder(candidates, write_ins)
+    if coder.learn:
+        # Names learnt from the file keep their order of first appearance.
+        ordered: Iterable[str] = _first_seen_order(keys, offset)
+    else:
+        ordered = sorted({t for key in keys for t in key[offset:]})
     for text in ordered:
-        if text in codes:
-            continue
-        if MULTI_SEPARATOR in text:
-            parts = [lookup(p) for p in text.split(MULTI_SEPARATOR)]
-            if any(p is None for p in parts) or any(not p.strip() for p in text.split("|")):
-                unknown.append(text)
-                continue
-            members = tuple(sorted({p for p in parts if p is not None}))
-            if len(members) == 1:
-                codes[text] = members[0]
-            else:
-                code = MULTI_BASE - len(multi)
-                multi[code] = members
-                codes[text] = code
-            continue
-        found = lookup(text)
-        if found is None:
-            if write_ins:
-                codes[text] = UNDECLARED_WRITE_IN
-            else:
-                unknown.append(text)
-            continue
-        codes[text] = found
+        coder.code(text)
+    codes, names, multi, unknown = coder.codes, coder.names, coder.multi, coder.unknown
     if unknown:
         _fail_unknown(handle, header, first, set(unknown), names)
     flat = itertools.chain.from_iterable(k[offset:] for k in keys)
