@@ -63,6 +63,7 @@ class Round:
     excluded: tuple[str, ...] = ()
     ties: list[TieRecord] = field(default_factory=list)
     inactive: dict[str, Number] = field(default_factory=dict)
+    keep_factors: dict[str, Number] = field(default_factory=dict)
     note: str = ""
 
     def to_dict(self, places: int) -> dict[str, object]:
@@ -81,6 +82,7 @@ class Round:
             "excluded": list(self.excluded),
             "ties": [t.to_dict() for t in self.ties],
             "inactive": {k: fmt(v) for k, v in self.inactive.items()},
+            "keep_factors": {k: fmt(v) for k, v in self.keep_factors.items()},
             "note": self.note,
         }
 

@@ -1,0 +1,240 @@
+"""Meek STV, in two arithmetics.
+
+* ``prf`` — the PR Foundation reference rule: fixed point at 9 places; each ballot gives each
+  candidate in turn ``weight × keep factor`` rounded **up**; quota = votes/(seats+1) truncated to
+  9 places + 10⁻⁹, recomputed every iteration; elected at or above the quota; ω = 10⁻⁶; keep
+  factors updated to ``kf × quota ÷ vote`` rounded up; one defeat per round, counting as tied
+  every hopeful within (lowest vote + total surplus).
+* ``rational`` — exact fractions: quota = votes/(seats+1); elected only above the quota;
+  ω = 10⁻¹⁰; sure losers (a group of lowest candidates whose votes together with the total
+  surplus stay below the next one up) are defeated together.
+
+A round iterates until a candidate reaches the quota, or the total surplus is below ω, or it
+stops falling; then, if nobody was elected, it defeats. The fixed-point rule is vectorised over
+the distinct ballots; the exact rule loops in Python over them.
+"""
+
+from __future__ import annotations
+
+import enum
+from fractions import Fraction
+
+import numpy as np
+
+from moim.tally.arithmetic import Arithmetic, Exact, Fixed, Value
+from moim.tally.ballots import PAD, Election
+from moim.tally.result import Action, Result, Round
+from moim.tally.stv_common import new_result, tie_breaker_for
+from moim.tally.ties import TieBreaker, TieForChair, TieKind, TieRecord
+
+
+class MeekArithmetic(enum.StrEnum):
+    PRF = "prf"
+    RATIONAL = "rational"
+
+
+def count_meek(
+    election: Election,
+    *,
+    arithmetic: MeekArithmetic = MeekArithmetic.PRF,
+    tie_breaker: TieBreaker | None = None,
+    omega: Fraction | None = None,
+    places: int | None = None,
+) -> Result:
+    """Count `election` by Meek STV. `omega` and `places` (shown precision) may be overridden."""
+    prf = arithmetic is MeekArithmetic.PRF
+    arith: Arithmetic = Fixed(9) if prf else Exact(places or 12)
+    breaker = tie_breaker_for(election, tie_breaker)
+    method = "stv-meek" + ("" if prf else f"-{arithmetic}")
+    result = new_result(method, election, arith.places, arith.name, breaker)
+    if omega is None:
+        omega = Fraction(1, 10**6) if prf else Fraction(1, 10**10)
+    result.details["omega"] = str(omega)
+    try:
+        _Meek(election, arith, prf, omega, breaker, result).run()
+    except TieForChair as tie:
+        result.stop_for_chair(tie)
+    return result
+
+
+class _Meek:
+    def __init__(
+        self,
+        election: Election,
+        arith: Arithmetic,
+        prf: bool,
+        omega: Fraction,
+        breaker: TieBreaker,
+        result: Result,
+    ) -> None:
+        self.a = arith
+        self.prf = prf
+        self.breaker = breaker
+        self.result = result
+        self.names = election.names
+        self.seats = election.seats
+        n = len(self.names)
+        prefs = election.preferences()
+        self.prefs = prefs.prefs
+        self.counts = prefs.weights
+        self.total = arith.of(prefs.total_weight)
+        result.valid_weight = prefs.total_weight
+        self.omega: Value = arith.parse(str(omega.numerator)) // omega.denominator if prf else omega
+        self.hopeful = [i for i in range(n) if i not in election.withdrawn]
+        self.shown = list(self.hopeful)
+        self.elected: list[int] = []
+        self.kf: list[Value] = [arith.one if i in self.hopeful else arith.of(0) for i in range(n)]
+        self.votes: list[Value] = [arith.of(0)] * n
+        self.excess: Value = arith.of(0)
+        self.quota: Value = arith.of(0)
+        self.surplus: Value = arith.of(0)
+        if not prf:
+            self.rows = [
+                ([int(c) for c in row if c != PAD], int(w))
+                for row, w in zip(self.prefs, self.counts, strict=True)
+            ]
+
+    # -- one iteration ---------------------------------------------------------------------
+    def distribute(self) -> None:
+        n = len(self.names)
+        if self.prf:
+            self._distribute_fixed(n)
+        else:
+            votes: list[Value] = [Fraction(0)] * n
+            excess: Value = Fraction(0)
+            for ranking, count in self.rows:
+                w: Value = Fraction(1)
+                for c in ranking:
+                    kf = self.kf[c]
+                    if kf:
+                        credit = w * kf
+                        votes[c] += credit * count
+                        w -= credit
+                        if not w:
+                            break
+                excess += w * count
+            self.votes, self.excess = votes, excess
+        votes_total = self.total - self.excess
+        quota = self.a.div(votes_total, self.a.of(self.seats + 1))
+        self.quota = quota + self.a.epsilon if self.prf else quota
+
+    def _distribute_fixed(self, n: int) -> None:
+        one = self.a.one
+        assert isinstance(one, int)
+        kf = np.array([*[int(k) for k in self.kf], 0], dtype=np.int64)  # PAD -> 0
+        rows = self.prefs.shape[0]
+        w = np.full(rows, one, dtype=np.int64)
+        votes = np.zeros(n + 1, dtype=np.int64)
+        for j in range(self.prefs.shape[1]):
+            col = self.prefs[:, j]
+            credit = -((-w * kf[col]) // one)  # rounded up
+            live = credit > 0
+            if not live.any():
+                continue
+            np.add.at(votes, col[live], credit[live] * self.counts[live])
+            w -= credit
+        self.votes = [int(v) for v in votes[:n]]
+        self.excess = int((w * self.counts).sum())
+
+    def has_quota(self, c: int) -> bool:
+        return self.votes[c] >= self.quota if self.prf else self.votes[c] > self.quota
+
+    def total_surplus(self) -> Value:
+        return sum((self.votes[c] - self.quota for c in self.elected), self.a.of(0))
+
+    # -- the count -------------------------------------------------------------------------
+    def run(self) -> None:
+        self.distribute()
+        self.result.quota = self.a.decimal(self.quota)
+        self.record(Action.FIRST, [])
+        while True:
+            left = self.seats - len(self.elected)
+            if left == 0:
+                self.defeat(sorted(self.hopeful), [], note="defeat remaining")
+                return
+            if len(self.hopeful) <= left:
+                self.elect(sorted(self.hopeful, key=lambda c: (-self.votes[c], c)), [])
+                return
+            outcome = self.iterate()
+            ties: list[TieRecord] = []
+            if outcome == "elected":
+                continue
+            losers = self.sure_losers() if not self.prf else []
+            if not losers:
+                low = min(self.votes[c] for c in self.hopeful)
+                tied = [c for c in self.hopeful if self.votes[c] <= low + self.surplus]
+                chosen, record = self.breaker.choose(
+                    tied,
+                    kind=TieKind.EXCLUDE,
+                    round=len(self.result.rounds) + 1,
+                    names=self.names,
+                    allow_look_back=False,
+                )
+                if record is not None:
+                    ties.append(record)
+                losers = [chosen]
+            self.defeat(losers, ties, note=f"surplus {self.a.decimal(self.surplus)} ({outcome})")
+
+    def iterate(self) -> str:
+        """Iterate to stability; returns why it stopped ("elected", "omega", "stable", "batch")."""
+        last: Value | None = None
+        while True:
+            winners = [c for c in self.hopeful if self.has_quota(c)]
+            if winners:
+                self.elect(sorted(winners, key=lambda c: (-self.votes[c], c)), [])
+                return "elected"
+            self.surplus = self.total_surplus()
+            if self.surplus < self.omega:
+                return "omega"
+            if last is not None and self.surplus >= last:
+                return "stable"
+            last = self.surplus
+            if not self.prf and self.sure_losers():
+                return "batch"
+            for c in self.elected:
+                self.kf[c] = self.a.div_up(self.a.mul_up(self.kf[c], self.quota), self.votes[c])
+            self.distribute()
+
+    def sure_losers(self) -> list[int]:
+        ordered = sorted(self.hopeful, key=lambda c: (self.votes[c], c))
+        most = len(ordered) - (self.seats - len(self.elected))
+        running = self.surplus
+        losers: list[int] = []
+        for i in range(most):
+            running += self.votes[ordered[i]]
+            if i + 1 < len(ordered) and running < self.votes[ordered[i + 1]]:
+                losers = ordered[: i + 1]
+        return sorted(losers)
+
+    def elect(self, winners: list[int], ties: list[TieRecord]) -> None:
+        for c in winners:
+            self.hopeful.remove(c)
+            self.elected.append(c)
+            self.result.elected.append(self.names[c])
+        round_ = self.record(Action.ITERATION, ties)
+        round_.elected = tuple(self.names[c] for c in winners)
+
+    def defeat(self, losers: list[int], ties: list[TieRecord], *, note: str) -> None:
+        for c in losers:
+            self.hopeful.remove(c)
+            self.kf[c] = self.a.of(0)
+            self.result.excluded.append(self.names[c])
+        round_ = self.record(Action.EXCLUSION, ties)
+        round_.excluded = tuple(self.names[c] for c in losers)
+        round_.subjects = round_.excluded
+        round_.note = note
+        if self.hopeful or len(self.elected) < self.seats:
+            self.distribute()
+
+    def record(self, action: Action, ties: list[TieRecord]) -> Round:
+        round_ = Round(
+            number=len(self.result.rounds) + 1,
+            action=action,
+            threshold=self.a.decimal(self.quota),
+            votes={self.names[c]: self.a.decimal(self.votes[c]) for c in self.shown},
+            exhausted=self.a.decimal(self.excess),
+            ties=ties,
+            keep_factors={self.names[c]: self.a.decimal(self.kf[c]) for c in self.shown},
+        )
+        self.result.rounds.append(round_)
+        return round_
