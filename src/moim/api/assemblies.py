@@ -1,0 +1,351 @@
+"""Assemblies: public reads, public registration, and the secretariat's registrations."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import rules
+from django.http import Http404, HttpRequest
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from ninja import Field, Router, Schema
+from ninja.errors import HttpError
+from ninja.responses import Status
+from ninja.security import django_auth
+
+from moim.assemblies import queries, services
+from moim.assemblies.enums import (
+    AssemblyMode,
+    AssemblyStatus,
+    AttendanceMode,
+    ItemKind,
+    ParticipantRole,
+    RegistrationStatus,
+)
+from moim.assemblies.models import Assembly, ProgrammeItem, Registration
+from moim.members.models import Member, Person
+from moim.members.queries import current_organization
+
+router = Router(tags=["assemblies"])
+
+
+class HostOut(Schema):
+    slug: str
+    name_en: str
+    name_ko: str
+    country: str
+
+
+class AssemblyOut(Schema):
+    edition: int
+    title_en: str
+    title_ko: str
+    theme_en: str
+    theme_ko: str
+    starts_at: dt.datetime = Field(description="In the assembly's time zone.")
+    ends_at: dt.datetime
+    time_zone: str
+    venue_en: str
+    city_en: str
+    city_ko: str
+    country: str
+    host: HostOut | None
+    mode: AssemblyMode
+    status: AssemblyStatus
+    livestream_url: str
+    url: str
+
+
+class PersonOut(Schema):
+    name_en: str
+    name_ko: str
+    title_en: str
+    affiliation: str
+    online: bool = False
+
+
+class ItemOut(Schema):
+    position: int
+    kind: ItemKind
+    title_en: str
+    title_ko: str
+    starts_at: dt.datetime
+    ends_at: dt.datetime
+    minutes: int
+    language: str
+    chair: PersonOut | None
+    speakers: list[PersonOut]
+
+
+class FiguresOut(Schema):
+    registered: int = Field(description="Confirmed registrations.")
+    present: int = Field(description="Checked in (in person) or joined (online).")
+    present_by_mode: dict[str, int]
+    present_by_role: dict[str, int]
+    mayors_and_vice_mayors: int
+    mayoral_countries: int
+    ambassadors: int
+    members_represented: int
+    countries: int
+
+
+class RegistrationOut(Schema):
+    id: int
+    full_name: str
+    email: str
+    title: str
+    role: ParticipantRole
+    attendance_mode: AttendanceMode
+    member: str | None = Field(description="Slug of the member represented.")
+    organization_name: str
+    country: str
+    status: RegistrationStatus
+    check_in_code: str
+    created_at: dt.datetime
+    checked_in_at: dt.datetime | None
+    joined_at: dt.datetime | None
+    present: bool
+    accessibility_needs: str
+
+
+class RegistrationIn(Schema):
+    full_name: str
+    email: str
+    role: ParticipantRole
+    attendance_mode: AttendanceMode
+    member: str | None = Field(None, description="Slug of the member represented.")
+    country: str = Field("", description="ISO 3166 code; required for guests and ambassadors.")
+    organization_name: str = ""
+    title: str = ""
+    accessibility_needs: str = ""
+    language: str = "en"
+
+
+class RegistrationCreated(Schema):
+    status: RegistrationStatus
+    message: str
+
+
+class Message(Schema):
+    message: str
+
+
+def _assembly(edition: int) -> Assembly:
+    return get_object_or_404(
+        Assembly.objects.select_related("host"),
+        organization=current_organization(),
+        edition=edition,
+    )
+
+
+def _local(value: dt.datetime, assembly: Assembly) -> dt.datetime:
+    return timezone.localtime(value, assembly.zone)
+
+
+def _assembly_out(assembly: Assembly) -> AssemblyOut:
+    host = assembly.host
+    return AssemblyOut(
+        edition=assembly.edition,
+        title_en=assembly.title_en,
+        title_ko=assembly.title_ko,
+        theme_en=assembly.theme_en,
+        theme_ko=assembly.theme_ko,
+        starts_at=_local(assembly.starts_at, assembly),
+        ends_at=_local(assembly.ends_at, assembly),
+        time_zone=assembly.time_zone,
+        venue_en=assembly.venue_en,
+        city_en=assembly.city_en,
+        city_ko=assembly.city_ko,
+        country=str(assembly.country or ""),
+        host=(
+            HostOut(
+                slug=host.slug,
+                name_en=host.name_en,
+                name_ko=host.name_ko,
+                country=str(host.country or ""),
+            )
+            if host is not None
+            else None
+        ),
+        mode=AssemblyMode(assembly.mode),
+        status=AssemblyStatus(assembly.status),
+        livestream_url=assembly.livestream_url,
+        url=assembly.get_absolute_url(),
+    )
+
+
+def _person(person: Person, online: bool = False) -> PersonOut:
+    return PersonOut(
+        name_en=person.name_en,
+        name_ko=person.name_ko,
+        title_en=person.title_en,
+        affiliation=person.affiliation,
+        online=online,
+    )
+
+
+def _item_out(item: ProgrammeItem, assembly: Assembly) -> ItemOut:
+    return ItemOut(
+        position=item.position,
+        kind=ItemKind(item.kind),
+        title_en=item.title_en,
+        title_ko=item.title_ko,
+        starts_at=_local(item.starts_at, assembly),
+        ends_at=_local(item.ends_at, assembly),
+        minutes=item.minutes,
+        language=item.language,
+        chair=_person(item.chair) if item.chair is not None else None,
+        speakers=[_person(link.person, link.online) for link in item.speaker_links.all()],
+    )
+
+
+def _registration_out(r: Registration) -> RegistrationOut:
+    return RegistrationOut(
+        id=r.pk,
+        full_name=r.full_name,
+        email=r.email,
+        title=r.title,
+        role=ParticipantRole(r.role),
+        attendance_mode=AttendanceMode(r.attendance_mode),
+        member=r.member.slug if r.member is not None else None,
+        organization_name=r.organization_name,
+        country=str(r.country or ""),
+        status=RegistrationStatus(r.status),
+        check_in_code=r.check_in_code,
+        created_at=r.created_at,
+        checked_in_at=r.checked_in_at,
+        joined_at=r.joined_at,
+        present=r.is_present,
+        accessibility_needs=r.accessibility_needs,
+    )
+
+
+def _require_secretariat(request: HttpRequest, rule: str) -> None:
+    if not rules.test_rule(rule, request.user):
+        raise HttpError(403, "Only the secretariat may do this.")
+
+
+@router.get("/", response=list[AssemblyOut], summary="All assemblies, latest first")
+def list_assemblies(request: HttpRequest) -> list[AssemblyOut]:
+    return [_assembly_out(a) for a in queries.assemblies_for_public(current_organization())]
+
+
+@router.get("/{edition}", response=AssemblyOut, summary="One assembly by its edition number")
+def get_assembly(request: HttpRequest, edition: int) -> AssemblyOut:
+    return _assembly_out(_assembly(edition))
+
+
+@router.get(
+    "/{edition}/programme",
+    response=list[ItemOut],
+    summary="The programme in order, times in the assembly's time zone",
+)
+def get_programme(request: HttpRequest, edition: int) -> list[ItemOut]:
+    assembly = _assembly(edition)
+    return [_item_out(item, assembly) for item in queries.programme_for(assembly)]
+
+
+@router.get(
+    "/{edition}/attendance",
+    response=FiguresOut,
+    summary="Attendance figures, computed from check-ins and online joins",
+)
+def get_attendance(request: HttpRequest, edition: int) -> FiguresOut:
+    figures = queries.attendance_figures(_assembly(edition))
+    return FiguresOut(
+        registered=figures.registered,
+        present=figures.present,
+        present_by_mode=figures.present_by_mode,
+        present_by_role=figures.present_by_role,
+        mayors_and_vice_mayors=figures.mayors_and_vice_mayors,
+        mayoral_countries=figures.mayoral_countries,
+        ambassadors=figures.ambassadors,
+        members_represented=figures.members_represented,
+        countries=figures.countries,
+    )
+
+
+@router.get(
+    "/{edition}/registrations",
+    response=list[RegistrationOut],
+    auth=django_auth,
+    summary="Registrations (secretariat only)",
+)
+def list_registrations(
+    request: HttpRequest,
+    edition: int,
+    status: RegistrationStatus | None = None,
+    mode: AttendanceMode | None = None,
+    role: ParticipantRole | None = None,
+    q: str = "",
+) -> list[RegistrationOut]:
+    _require_secretariat(request, "assemblies.manage_registrations")
+    assembly = _assembly(edition)
+    registrations = queries.registrations_for_secretariat(
+        assembly, status=status or "", mode=mode or "", role=role or "", q=q
+    )
+    return [_registration_out(r) for r in registrations]
+
+
+@router.post(
+    "/{edition}/registrations",
+    response={201: RegistrationCreated, 409: Message, 422: Message},
+    summary="Register for an assembly (public)",
+)
+def create_registration(
+    request: HttpRequest, edition: int, payload: RegistrationIn
+) -> Status[RegistrationCreated | Message]:
+    assembly = _assembly(edition)
+    member = None
+    if payload.member:
+        member = Member.objects.filter(
+            organization=assembly.organization, slug=payload.member
+        ).first()
+        if member is None:
+            return Status(422, Message(message=f"No member has the slug {payload.member!r}."))
+    try:
+        registration = services.register(
+            assembly=assembly,
+            full_name=payload.full_name,
+            email=payload.email,
+            role=payload.role,
+            attendance_mode=payload.attendance_mode,
+            member=member,
+            country=payload.country.upper(),
+            organization_name=payload.organization_name,
+            title=payload.title,
+            accessibility_needs=payload.accessibility_needs,
+            language=payload.language,
+            base_url=request.build_absolute_uri("/").rstrip("/"),
+        )
+    except services.DuplicateRegistration as error:
+        return Status(409, Message(message=error.message))
+    except services.RegistrationError as error:
+        return Status(422, Message(message=error.message))
+    return Status(
+        201,
+        RegistrationCreated(
+            status=RegistrationStatus(registration.status),
+            message="Registered; the confirmation goes to the e-mail address given.",
+        ),
+    )
+
+
+@router.post(
+    "/{edition}/registrations/{code}/check-in",
+    response={200: RegistrationOut, 409: Message},
+    auth=django_auth,
+    summary="Check a registrant in by code (secretariat; the desk's action)",
+)
+def check_in_by_code(
+    request: HttpRequest, edition: int, code: str
+) -> Status[RegistrationOut | Message]:
+    _require_secretariat(request, "assemblies.run_desk")
+    registration = queries.registration_by_code(_assembly(edition), code)
+    if registration is None:
+        raise Http404("No registration has this check-in code.")
+    try:
+        registration = services.check_in(registration=registration, by=request.user)
+    except services.CheckInError as error:
+        return Status(409, Message(message=error.message))
+    return Status(200, _registration_out(registration))
