@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_countries",
     "django_htmx",
+    "ninja",
     "import_export",
     "rules.apps.AutodiscoverRulesConfig",
     "moim.members",
