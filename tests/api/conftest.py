@@ -1,0 +1,3 @@
+from tests.assemblies.conftest import assembly
+
+__all__ = ["assembly"]
