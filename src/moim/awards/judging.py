@@ -283,6 +283,8 @@ def score_entry(
         or not Assignment.objects.filter(round=round_, juror=juror, entry=entry).exists()
     ):
         raise Http404("No such entry.")
+    # The round's state is read from the database, never trusted from a caller's copy.
+    round_.refresh_from_db(fields=["status"])
     if round_.status != RoundStatus.SCORING:
         raise ValidationError(_("Scoring is not open in this round."))
     criteria = {c.key: c for c in round_.edition.criteria.all()}
@@ -451,6 +453,7 @@ def decide_award(
 ) -> JuryDecision:
     """Record the jury's decision; departing from the ranking or breaking a tie needs a reason."""
     _require_secretariat(by, _("records the jury's decisions"))
+    entry.refresh_from_db(fields=["status", "category"])
     if round_.kind != RoundKind.JURY or entry.status != EntryStatus.FINALIST:
         raise ValidationError(_("Awards go to finalists, by decision of the jury round."))
     if level.edition_id != round_.edition_id:
