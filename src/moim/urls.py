@@ -4,15 +4,15 @@ from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
 
-from moim.api.main import api
+from moim.members.staff_views import my_account
 
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
-    path("api/", api.urls),
 ]
 
 urlpatterns += i18n_patterns(
     path("admin/", admin.site.urls),
+    path("accounts/me/", my_account, name="account"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("members/", include("moim.members.urls")),
     path("assemblies/", include("moim.assemblies.urls")),
