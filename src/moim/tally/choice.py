@@ -1,0 +1,97 @@
+"""Single-round methods: plurality, block vote (up to N of M for N seats) and approval.
+
+A ballot's marks are every candidate it names, at any rank (duplicates count once); for
+plurality only the first marked rank counts. A ballot is invalid when it marks more than the
+method allows (plurality: two candidates at its first rank; block vote: more than N) and is
+reported, not counted. The N highest totals win; a tie for the last seat goes to the policy.
+"""
+
+from __future__ import annotations
+
+import enum
+
+from moim.tally.ballots import Election
+from moim.tally.result import Action, Result, Round
+from moim.tally.stv_common import new_result
+from moim.tally.ties import TieBreaker, TieForChair, TieKind, TieRecord
+
+
+class ChoiceMethod(enum.StrEnum):
+    PLURALITY = "plurality"
+    BLOCK = "block"
+    APPROVAL = "approval"
+
+
+def count_choice(
+    election: Election,
+    method: ChoiceMethod,
+    *,
+    seats: int | None = None,
+    tie_breaker: TieBreaker | None = None,
+) -> Result:
+    """Count `election` by `method` for `seats` winners (default: the election's seats)."""
+    seats = election.seats if seats is None else seats
+    breaker = tie_breaker or TieBreaker()
+    names = election.names
+    result = new_result(str(method), election, 0, "integer weights", breaker)
+    result.seats = seats
+    standing = [i for i in range(len(names)) if i not in election.withdrawn]
+    totals = dict.fromkeys(standing, 0)
+    invalid = blank = 0
+    for ballot, weight in zip(election.ballots.ballots, election.ballots.weights, strict=True):
+        if method is ChoiceMethod.PLURALITY:
+            first = next((cell for cell in ballot if cell), ())
+            marks = set(first)
+            limit = 1
+        else:
+            marks = {c for cell in ballot for c in cell}
+            limit = seats if method is ChoiceMethod.BLOCK else len(names)
+        if any(c < 0 for c in marks) or len(marks) > limit:
+            invalid += weight
+            continue
+        marks &= set(standing)
+        if not marks:
+            blank += weight
+            continue
+        for c in marks:
+            totals[c] += weight
+    result.valid_weight = election.ballots.total_weight - invalid
+    round_ = Round(
+        number=1,
+        action=Action.COUNT,
+        votes={names[c]: v for c, v in totals.items()},
+        inactive={"invalid": invalid, "blank": blank},
+    )
+    result.rounds.append(round_)
+    result.details.update({"invalid_weight": invalid, "blank_weight": blank})
+    try:
+        winners = _top(totals, seats, breaker, names, round_.ties)
+    except TieForChair as tie:
+        return result.stop_for_chair(tie)
+    result.elected = [names[c] for c in winners]
+    round_.elected = tuple(result.elected)
+    return result
+
+
+def _top(
+    totals: dict[int, int],
+    seats: int,
+    breaker: TieBreaker,
+    names: tuple[str, ...],
+    ties: list[TieRecord],
+) -> list[int]:
+    ordered = sorted(totals, key=lambda c: (-totals[c], c))
+    if len(ordered) <= seats:
+        return ordered
+    cutoff = totals[ordered[seats - 1]]
+    winners = [c for c in ordered if totals[c] > cutoff]
+    tied = [c for c in ordered if totals[c] == cutoff]
+    while len(winners) < seats:
+        chosen, record = breaker.choose(
+            tied, kind=TieKind.ELECT, round=1, names=names, allow_look_back=False
+        )
+        if record is not None:
+            ties.append(record)
+        winners.append(chosen)
+        tied.remove(chosen)
+    return winners
