@@ -199,8 +199,12 @@ def assign_jurors(*, round_: Round, by: Any, per_entry: int | None = None) -> in
         if per_entry < 1:
             raise ValidationError(_("Each entry needs at least one juror."))
         load: dict[int, int] = dict.fromkeys((j.pk for j in jurors), 0)
-        for entry in entries:
-            free = [j for j in jurors if (j.pk, entry.pk) not in conflicted]
+        free_jurors = {
+            entry.pk: [j for j in jurors if (j.pk, entry.pk) not in conflicted] for entry in entries
+        }
+        # The most constrained entries choose first, so conflicts do not unbalance the loads.
+        for entry in sorted(entries, key=lambda e: len(free_jurors[e.pk])):
+            free = free_jurors[entry.pk]
             if len(free) < per_entry:
                 raise ValidationError(
                     _("“%(entry)s” has only %(free)d jurors without a conflict; %(k)d are needed.")
