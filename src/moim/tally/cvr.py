@@ -388,6 +388,8 @@ def _read(
         raise CvrError("the file is empty: expected a header id,precinct,rank1..rankN") from None
     except csv.Error as exc:
         raise CvrError(f"malformed CSV: {exc}", line=reader.line_num) from None
+    except UnicodeDecodeError as exc:
+        raise CvrError(f"the file is not UTF-8 ({exc.reason} at byte {exc.start})") from None
     first, precinct = _rank_columns(header, reader.line_num)
     width = len(header)
     start = precinct if by_precinct and precinct >= 0 else first
