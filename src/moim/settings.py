@@ -141,6 +141,8 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
+# The site-wide stylesheet and vendored scripts live in the package, beside its templates.
+STATICFILES_DIRS = [PACKAGE_DIR / "static"]
 STATIC_ROOT = Path(env_str("STATIC_ROOT", str(DATA_DIR / "static")))
 WHITENOISE_AUTOREFRESH = DEBUG or TESTING
 if DEVELOPMENT:
