@@ -151,6 +151,8 @@ class Result:
 
 def render_table(result: Result) -> str:
     """A fixed-width table: one column per round, one row per candidate."""
+    if result.method == "yna":
+        return _render_motion(result)
     lines = [f"{result.title or 'Count'} — {result.method}, {result.seats} seat(s)"]
     if result.quota is not None:
         quota, valid = result.fmt(result.quota), result.fmt(result.valid_weight)
@@ -183,6 +185,31 @@ def render_table(result: Result) -> str:
     lines.append("Elected: " + (", ".join(result.elected) or "none"))
     if result.status is Status.TIE_FOR_CHAIR:
         lines.append("Stopped: tie for the chair between " + ", ".join(result.pending_tie))
+    return "\n".join(lines) + "\n"
+
+
+def _render_motion(result: Result) -> str:
+    d = result.details
+    weights = d["weights"]
+    heads = d["heads"]
+    shares = d["percent_of_base"]
+    assert isinstance(weights, dict)
+    assert isinstance(heads, dict)
+    assert isinstance(shares, dict)
+    lines = [f"{result.title or 'Motion'} — {d['majority']} majority of {d['base']} votes"]
+    lines.append(f"{'':10}{'weight':>10}{'heads':>8}{'% of base':>11}")
+    for key in ("yes", "no", "abstain"):
+        share = shares.get(key)
+        lines.append(f"{key:10}{weights[key]:>10}{heads[key]:>8}{share or '-':>11}")
+    in_base = "in" if d["abstentions_in_base"] else "not in"
+    lines.append(f"Base weight: {d['base_weight']} (abstentions {in_base} the base)")
+    if d["required_yes"] is not None:
+        lines.append(f"Yes needed: {d['required_yes']}")
+    if d["quorum"] is not None:
+        lines.append(
+            f"Quorum: {d['quorum']} of {d['entitled_weight']}, present {d['present_weight']}"
+        )
+    lines.append(f"Verdict: {str(d['verdict']).upper()}")
     return "\n".join(lines) + "\n"
 
 

@@ -1,0 +1,267 @@
+"""`moim tally FILE`: count a ballot file and print the result as a table or as JSON.
+
+Exit status: 0 counted; 1 the file or an option is wrong (the message names the line);
+3 the count stopped on a tie left to the chair (the partial result is printed).
+
+IRV and the cast vote record CSV are counted by `moim.tally.irv`, imported only when needed:
+``--method irv`` on a BLT file calls ``irv.count_irv``; a CSV file or an RCTab ``--config`` calls
+``irv.count_from_cli(path, file_format=..., method=..., config=..., tie_breaker=..., seats=...)``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from fractions import Fraction
+from pathlib import Path
+from typing import Any
+
+from moim.tally.ballots import Election, YesNoAbstain, YesNoAbstainBallots
+from moim.tally.formats.blt import BltError, read_blt
+from moim.tally.result import Result, Status
+from moim.tally.ties import TieBreaker, TieBreakMethod
+
+METHODS = (
+    "yna", "plurality", "block", "approval", "irv",
+    "stv-scottish", "stv-meek", "stv-wigm", "schulze",
+)  # fmt: skip
+EXIT_OK, EXIT_INPUT, EXIT_TIE = 0, 1, 3
+
+
+class CliError(Exception):
+    """A problem with the input, reported on stderr with exit status 1."""
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="moim tally", description="Count a ballot file.")
+    parser.add_argument("file", help="ballot file (BLT, CVR CSV, or yes/no/abstain lines)")
+    parser.add_argument("--method", choices=METHODS, required=True)
+    parser.add_argument("--seats", type=int, help="seats (BLT files give their own)")
+    parser.add_argument("--format", choices=("blt", "csv", "yna"), help="default: from the name")
+    parser.add_argument("--json", action="store_true", help="print the JSON record")
+    parser.add_argument(
+        "--tie-break", choices=[str(m) for m in TieBreakMethod], default="chair",
+        help="after looking back: draw by lot, take the tie order, or stop for the chair",
+    )  # fmt: skip
+    parser.add_argument("--seed", help="seed of the draw by lot (recorded in the result)")
+    parser.add_argument("--tie-order", help="names or 1-based numbers, comma separated")
+    parser.add_argument("--no-look-back", action="store_true", help="skip the look-back step")
+    parser.add_argument(
+        "--arithmetic", choices=("prf", "rational"), default="prf",
+        help="Meek and WIGM: PR Foundation reference fixed point, or exact fractions",
+    )  # fmt: skip
+    parser.add_argument("--batch", action="store_true", help="WIGM: defeat sure losers together")
+    parser.add_argument("--config", help="RCTab configuration (IRV)")
+    parser.add_argument(
+        "--majority",
+        default="simple",
+        choices=("simple", "absolute", "two-thirds", "three-quarters"),
+    )
+    parser.add_argument("--base", choices=("cast", "entitled"), default="cast")
+    parser.add_argument(
+        "--abstentions", choices=("in", "out"), default="in", help="abstentions in the base or not"
+    )
+    parser.add_argument("--quorum", help="share of the entitled weight, e.g. 1/2")
+    parser.add_argument("--entitled", type=int, help="entitled weight")
+    parser.add_argument("--present", type=int, help="weight present or represented")
+    parser.add_argument("--no-progress", action="store_true", help="no progress bar")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(list(sys.argv[1:] if argv is None else argv))
+    try:
+        result = run(args)
+    except CliError as error:
+        print(f"moim tally: {error}", file=sys.stderr)
+        return EXIT_INPUT
+    sys.stdout.write(result.to_json() if args.json else result.to_text())
+    return EXIT_TIE if result.status is Status.TIE_FOR_CHAIR else EXIT_OK
+
+
+def run(args: argparse.Namespace) -> Result:
+    path = Path(args.file)
+    if not path.is_file():
+        raise CliError(f"{path}: no such file")
+    file_format = args.format or _guess_format(path, args.method)
+    if args.seats is not None and args.seats < 1:
+        raise CliError("--seats must be at least 1")
+    if file_format == "yna" or args.method == "yna":
+        if file_format != "yna":
+            raise CliError("--method yna reads yes/no/abstain lines (--format yna)")
+        return _count_motion(path, args)
+    if file_format == "csv" or args.config or (args.method == "irv" and file_format != "blt"):
+        return _irv_hook(path, file_format, args)
+    election = _read_election(path, args)
+    breaker = _tie_breaker(args, election)
+    return count_election(election, args.method, args, breaker)
+
+
+def _guess_format(path: Path, method: str) -> str:
+    suffix = path.suffix.lower()
+    if suffix == ".csv":
+        return "csv"
+    if method == "yna" or suffix == ".yna":
+        return "yna"
+    return "blt"
+
+
+def count_election(
+    election: Election, method: str, args: argparse.Namespace, breaker: TieBreaker
+) -> Result:
+    seats = args.seats
+    if method == "stv-scottish":
+        from moim.tally.stv_scottish import count_scottish_stv
+
+        return count_scottish_stv(_with_seats(election, seats), tie_breaker=breaker)
+    if method == "stv-meek":
+        from moim.tally.stv_meek import MeekArithmetic, count_meek
+
+        arithmetic = MeekArithmetic(args.arithmetic)
+        return count_meek(_with_seats(election, seats), arithmetic=arithmetic, tie_breaker=breaker)
+    if method == "stv-wigm":
+        from moim.tally.stv_wigm import WigmArithmetic, count_wigm
+
+        return count_wigm(
+            _with_seats(election, seats), arithmetic=WigmArithmetic(args.arithmetic),
+            batch=args.batch, tie_breaker=breaker,
+        )  # fmt: skip
+    if method == "schulze":
+        from moim.tally.schulze import count_schulze
+
+        return count_schulze(election, seats=seats, tie_breaker=breaker)
+    if method in {"plurality", "block", "approval"}:
+        from moim.tally.choice import ChoiceMethod, count_choice
+
+        return count_choice(election, ChoiceMethod(method), seats=seats, tie_breaker=breaker)
+    if method == "irv":
+        irv = _irv_module()
+        count_irv: Callable[..., Result] = irv.count_irv
+        return count_irv(_with_seats(election, 1), ties=breaker)
+    raise CliError(f"unknown method {method}")
+
+
+def _with_seats(election: Election, seats: int | None) -> Election:
+    if seats is None or seats == election.seats:
+        return election
+    if seats > len(election.candidates) - len(election.withdrawn):
+        raise CliError(f"{seats} seats but fewer candidates")
+    return Election(
+        election.title, election.candidates, seats, election.ballots, election.tie_order,
+        election.comments,
+    )  # fmt: skip
+
+
+def _irv_module() -> Any:
+    try:
+        return importlib.import_module("moim.tally.irv")
+    except ImportError as error:
+        raise CliError(f"IRV counting is not available in this installation ({error})") from None
+
+
+def _irv_hook(path: Path, file_format: str, args: argparse.Namespace) -> Result:
+    irv = _irv_module()
+    hook = getattr(irv, "count_from_cli", None)
+    if hook is None:
+        raise CliError("counting CVR CSV files or RCTab configurations is not available yet")
+    breaker = _tie_breaker(args, None)
+    try:
+        result: Result = hook(
+            path, file_format=file_format, method=args.method,
+            config=Path(args.config) if args.config else None,
+            tie_breaker=breaker, seats=args.seats,
+        )  # fmt: skip
+    except ValueError as error:  # the readers' errors name the line
+        raise CliError(f"{path}: {error}") from None
+    return result
+
+
+def _read_election(path: Path, args: argparse.Namespace) -> Election:
+    try:
+        with _progress(path, enabled=not args.no_progress) as advance:
+            return read_blt(path, progress=advance)
+    except BltError as error:
+        raise CliError(f"{path}: line {error.line}: {error.problem}") from None
+    except UnicodeDecodeError as error:
+        raise CliError(f"{path}: not UTF-8 text ({error.reason})") from None
+
+
+@contextmanager
+def _progress(path: Path, *, enabled: bool) -> Iterator[Callable[[int], None] | None]:
+    """A progress bar on stderr, only when it is a terminal and the file is large."""
+    size = path.stat().st_size
+    if not enabled or not sys.stderr.isatty() or size < 5_000_000:
+        yield None
+        return
+    from rich.console import Console
+    from rich.progress import Progress
+
+    with Progress(console=Console(stderr=True), transient=True) as bar:
+        task = bar.add_task(f"Reading {path.name}", total=size)
+        pending = 0
+
+        def advance(chars: int) -> None:
+            nonlocal pending
+            pending += chars
+            if pending >= 1 << 20:
+                bar.advance(task, pending)
+                pending = 0
+
+        yield advance
+
+
+def _tie_breaker(args: argparse.Namespace, election: Election | None) -> TieBreaker:
+    method = TieBreakMethod(args.tie_break)
+    look_back = not args.no_look_back
+    if method is TieBreakMethod.LOT:
+        return TieBreaker.by_lot(args.seed, look_back=look_back)
+    order = election.tie_order if election is not None else None
+    if args.tie_order:
+        if election is None:
+            raise CliError("--tie-order needs a BLT file here")
+        order = tuple(_candidate(election, item.strip()) for item in args.tie_order.split(","))
+    return TieBreaker(method, look_back, None, order)
+
+
+def _candidate(election: Election, item: str) -> int:
+    if item in election.names:
+        return election.index(item)
+    if item.isdigit() and 1 <= int(item) <= len(election.names):
+        return int(item) - 1
+    raise CliError(f"--tie-order: {item!r} is not a candidate")
+
+
+def _count_motion(path: Path, args: argparse.Namespace) -> Result:
+    from moim.tally.yna import Base, Majority, MotionRule, count_motion
+
+    votes: list[tuple[YesNoAbstain, int]] = []
+    with path.open(encoding="utf-8") as handle:
+        for number, line in enumerate(handle, start=1):
+            tokens = line.split("#", 1)[0].split()
+            if not tokens:
+                continue
+            try:
+                choice = YesNoAbstain(tokens[0].lower())
+                weight = int(tokens[1]) if len(tokens) > 1 else 1
+            except ValueError:
+                raise CliError(
+                    f"{path}: line {number}: expected yes, no or abstain and an optional weight"
+                ) from None
+            if len(tokens) > 2 or weight < 0:
+                raise CliError(f"{path}: line {number}: one answer and one weight per line")
+            votes.append((choice, weight))
+    try:
+        quorum = Fraction(args.quorum) if args.quorum else None
+    except ValueError:
+        raise CliError(f"--quorum {args.quorum!r} is not a fraction such as 1/2") from None
+    rule = MotionRule(Majority(args.majority), Base(args.base), args.abstentions == "in", quorum)
+    try:
+        return count_motion(
+            YesNoAbstainBallots.from_votes(votes), rule=rule, entitled=args.entitled,
+            present=args.present, title=path.stem,
+        )  # fmt: skip
+    except ValueError as error:
+        raise CliError(str(error)) from None
