@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import sys
+import tempfile
 from pathlib import Path
 
 import dj_database_url
@@ -109,6 +111,10 @@ else:
                 "timeout": 20,
                 "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
             },
+            # A file, not shared-cache memory: concurrent tests need SQLite's real locking
+            # (busy timeout), which shared-cache memory databases replace by "table is locked".
+            # One file per process, so test runs side by side never share a database.
+            "TEST": {"NAME": Path(tempfile.gettempdir()) / f"moim-test-{os.getpid()}.sqlite3"},
         }
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
