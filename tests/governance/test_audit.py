@@ -1,0 +1,129 @@
+from __future__ import annotations
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.db import connection
+
+from moim.governance import audit
+from moim.governance.enums import AuditAction
+from moim.governance.models import AuditEntry
+
+pytestmark = pytest.mark.django_db
+
+
+def write_log(n: int = 6) -> list[AuditEntry]:
+    return [
+        audit.record(
+            action=AuditAction.POLL_OPENED, by="charles", subject=f"poll:{i}", data={"i": i}
+        )
+        for i in range(1, n + 1)
+    ]
+
+
+def verify() -> str:
+    from io import StringIO
+
+    out = StringIO()
+    call_command("audit", "verify", stdout=out)
+    return out.getvalue()
+
+
+def raw(sql: str, params: list[object]) -> None:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+
+
+def test_untouched_log_verifies() -> None:
+    write_log()
+    assert verify().strip() == "audit log intact: 6 entries verified"
+
+
+def test_empty_log_verifies() -> None:
+    assert verify().strip() == "audit log intact: 0 entries verified"
+
+
+def test_entries_chain_to_the_previous_hash() -> None:
+    entries = write_log(3)
+    assert entries[0].previous_hash == audit.GENESIS
+    assert entries[1].previous_hash == entries[0].hash
+    assert entries[2].previous_hash == entries[1].hash
+
+
+def test_edit_is_named() -> None:
+    write_log()
+    raw(
+        "UPDATE governance_auditentry SET data = %s WHERE sequence = %s",
+        ['{"i": 99}', 3],
+    )
+    with pytest.raises(CommandError, match=r"broken at entry #3: its content does not match"):
+        verify()
+
+
+def test_edit_with_a_recomputed_hash_is_named_at_the_next_entry() -> None:
+    entries = write_log()
+    forged = audit.entry_hash(
+        sequence=3,
+        at=entries[2].at,
+        actor="mallory",
+        action=entries[2].action,
+        subject=entries[2].subject,
+        data=entries[2].data,
+        previous_hash=entries[2].previous_hash,
+    )
+    raw(
+        "UPDATE governance_auditentry SET actor = %s, hash = %s WHERE sequence = %s",
+        ["mallory", forged, 3],
+    )
+    with pytest.raises(CommandError, match=r"broken at entry #4: its link to the previous"):
+        verify()
+
+
+def test_deletion_is_named() -> None:
+    write_log()
+    raw("DELETE FROM governance_auditentry WHERE sequence = %s", [4])
+    with pytest.raises(CommandError, match=r"broken at entry #5: expected entry #4 here"):
+        verify()
+
+
+def test_deleting_the_first_entry_is_named() -> None:
+    write_log()
+    raw("DELETE FROM governance_auditentry WHERE sequence = %s", [1])
+    with pytest.raises(CommandError, match=r"broken at entry #2: expected entry #1 here"):
+        verify()
+
+
+def test_swap_is_named() -> None:
+    entries = write_log()
+    third, fourth = entries[2], entries[3]
+    # Exchange the two rows' contents while each keeps its place in the sequence.
+    for target, source in ((3, fourth), (4, third)):
+        raw(
+            "UPDATE governance_auditentry SET subject = %s, data = %s, hash = %s, "
+            "previous_hash = %s WHERE sequence = %s",
+            [
+                source.subject,
+                f'{{"i": {source.data["i"]}}}',
+                f"tmp{target}",
+                f"tmpp{target}",
+                target,
+            ],
+        )
+    for target, source in ((3, fourth), (4, third)):
+        raw(
+            "UPDATE governance_auditentry SET hash = %s, previous_hash = %s WHERE sequence = %s",
+            [source.hash, source.previous_hash, target],
+        )
+    with pytest.raises(CommandError, match=r"broken at entry #3"):
+        verify()
+
+
+def test_model_refuses_changes_and_deletes() -> None:
+    entry = write_log(1)[0]
+    entry.actor = "mallory"
+    with pytest.raises(PermissionError):
+        entry.save()
+    with pytest.raises(PermissionError):
+        AuditEntry.objects.all().delete()
+    with pytest.raises(PermissionError):
+        AuditEntry.objects.update(actor="x")
+    assert AuditEntry.objects.get().actor == "charles"
