@@ -21,6 +21,7 @@ from typing import Any
 
 from moim.tally.ballots import Election, YesNoAbstain, YesNoAbstainBallots
 from moim.tally.formats.blt import BltError, read_blt
+from moim.tally.rctab import add_rule_options
 from moim.tally.result import Result, Status
 from moim.tally.ties import TieBreaker, TieBreakMethod
 
@@ -68,6 +69,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--entitled", type=int, help="entitled weight")
     parser.add_argument("--present", type=int, help="weight present or represented")
     parser.add_argument("--no-progress", action="store_true", help="no progress bar")
+    add_rule_options(parser)
     return parser
 
 
@@ -172,7 +174,7 @@ def _irv_hook(path: Path, file_format: str, args: argparse.Namespace) -> Result:
         result: Result = hook(
             path, file_format=file_format, method=args.method,
             config=Path(args.config) if args.config else None,
-            tie_breaker=breaker, seats=args.seats,
+            tie_breaker=breaker, seats=args.seats, options=vars(args),
         )  # fmt: skip
     except ValueError as error:  # the readers' errors name the line
         raise CliError(f"{path}: {error}") from None
