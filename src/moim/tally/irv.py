@@ -19,8 +19,10 @@ so the work grows with distinct ballots.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from argparse import Namespace
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 import numpy.typing as npt
@@ -33,8 +35,8 @@ from moim.tally.ballots import (
     RawBallots,
     to_preferences,
 )
-from moim.tally.cvr import CvrBallots
-from moim.tally.rctab import UWI_NAME, RctabRules
+from moim.tally.cvr import CvrBallots, read_cvr
+from moim.tally.rctab import UWI_NAME, RctabRules, load_config, rules_with_flags
 from moim.tally.result import Action, Number, Result, Round
 from moim.tally.ties import TieBreaker, TieForChair, TieKind
 
@@ -109,6 +111,50 @@ def count_cvr(
     if schedule is not None:
         plan = [[names.index(name) for name in step] for step in schedule]
     return tabulate(prefs, contest, rules=rules, ties=ties, schedule=plan)
+
+
+def count_from_cli(
+    path: Path,
+    *,
+    file_format: str,
+    method: str,
+    config: Path | None = None,
+    tie_breaker: TieBreaker | None = None,
+    seats: int | None = None,
+    options: Mapping[str, object] | None = None,
+) -> Result:
+    """`moim tally` for CVR CSV files and RCTab configurations.
+
+    The rules are the configuration's, each overridden by its RCTab-named flag; without either,
+    textbook IRV. A tiebreakMode (configured or given) replaces the --tie-break policy. Other
+    methods (STV, ...) count CVR CSV ballots through the core command.
+    """
+    flags = dict(options or {})
+    settings = load_config(config) if config is not None else None
+    rules = rules_with_flags(settings.rules if settings else None, flags)
+    if file_format != "csv":
+        raise ValueError("RCTab rules and configurations apply to CVR CSV files (--format csv)")
+    if settings is not None and method != "irv":
+        raise ValueError(f"an RCTab configuration counts by IRV, not {method}")
+    ballots = read_cvr(
+        path,
+        candidates=settings.names if settings else None,
+        write_ins=bool(flags.get("write_ins")),
+        progress=False if flags.get("no_progress") else None,
+        title=(settings.contest_name if settings else "") or path.stem,
+    )
+    excluded = settings.excluded if settings else ()
+    if method != "irv":
+        from moim.tally.cli import count_election
+
+        election = ballots.election(seats=seats or 1, withdrawn=excluded)
+        return count_election(election, method, Namespace(**flags), tie_breaker or TieBreaker())
+    if seats not in (None, 1):
+        raise ValueError("IRV elects one candidate (--seats 1)")
+    chosen_ties = tie_breaker
+    if rules is not None and (flags.get("tiebreakMode") or settings is not None):
+        chosen_ties = rules.tie_breaker()
+    return count_cvr(ballots, rules=rules, ties=chosen_ties, excluded=excluded)
 
 
 def _truncate(raw: RawBallots, depth: int) -> RawBallots:
@@ -297,6 +343,7 @@ __all__ = [
     "Contest",
     "batch_losers",
     "count_cvr",
+    "count_from_cli",
     "count_irv",
     "rctab_rounds",
     "tabulate",

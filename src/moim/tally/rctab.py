@@ -9,11 +9,13 @@ CSV (`moim.tally.cvr`).
 
 from __future__ import annotations
 
+import argparse
 import json
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any
 
 from moim.tally.ballots import BallotRules, OvervoteRule
 from moim.tally.ties import TieBreaker, TieBreakMethod
@@ -227,3 +229,51 @@ def load_config(path: str | os.PathLike[str]) -> RctabConfig:
     if not isinstance(data, Mapping):
         raise ConfigError(f"{path}: expected a JSON object")
     return config_from_mapping(data)
+
+
+RULE_FLAGS = {
+    "overvoteRule": "overvote_rule",
+    "maxSkippedRanksAllowed": "max_skipped_ranks_allowed",
+    "maxRankingsAllowed": "max_rankings_allowed",
+    "exhaustOnDuplicateCandidate": "exhaust_on_duplicate_candidate",
+    "batchElimination": "batch_elimination",
+    "tiebreakMode": "tiebreak_mode",
+    "randomSeed": "random_seed",
+}
+
+
+def add_rule_options(parser: argparse.ArgumentParser) -> None:
+    """RCTab's rule settings as command-line flags, under their RCTab names (IRV)."""
+    group = parser.add_argument_group(
+        "RCTab rules (IRV; each overrides the same setting of --config)"
+    )
+    group.add_argument("--overvoteRule", choices=[r.value for r in OvervoteRule])
+    group.add_argument("--maxSkippedRanksAllowed", metavar="N|unlimited")
+    group.add_argument("--maxRankingsAllowed", metavar="N|max")
+    group.add_argument("--exhaustOnDuplicateCandidate", action="store_true", default=None)
+    group.add_argument("--batchElimination", action="store_true", default=None)
+    group.add_argument("--tiebreakMode", choices=list(TIEBREAK_MODES))
+    group.add_argument("--randomSeed")
+    group.add_argument(
+        "--write-ins",
+        action="store_true",
+        help="names not among the configured candidates count as undeclared write-ins",
+    )
+
+
+def rules_with_flags(base: RctabRules | None, options: Mapping[str, object]) -> RctabRules | None:
+    """`base` with the RCTab flags given on the command line; None if neither says anything."""
+    given = {key: options[key] for key in RULE_FLAGS if options.get(key) is not None}
+    if base is None and not given:
+        return None
+    changes: dict[str, Any] = {}
+    for key, value in given.items():
+        if key == "overvoteRule":
+            changes[RULE_FLAGS[key]] = parse_overvote_rule(value)
+        elif key == "maxSkippedRanksAllowed":
+            changes[RULE_FLAGS[key]] = parse_count(value, key, unlimited="unlimited")
+        elif key == "maxRankingsAllowed":
+            changes[RULE_FLAGS[key]] = parse_count(value, key, unlimited="max")
+        else:
+            changes[RULE_FLAGS[key]] = value
+    return replace(base or RctabRules(), **changes)
