@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 import pytest
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from pytest_django.fixtures import Settings
 
 from moim.members.enums import MemberStatus
 from moim.members.models import Member, Organization, Person
@@ -162,3 +164,17 @@ def test_member_page_shows_standing_today(staff_client: Client, organization: Or
 
     assert "In good standing today" in html
     assert "✘ no" in html
+
+
+def test_standing_follows_the_registry_day(
+    staff_client: Client, organization: Organization, settings: Settings
+) -> None:
+    # The demonstration fixes the day (MOIM_TODAY): the back office agrees with public pages.
+    settings.MOIM_TODAY = dt.date(2021, 10, 18)
+    member = MemberFactory(organization=organization, name_en="Paid 2020", fees_paid_through=2020)
+
+    listing = staff_client.get(CHANGELIST).content.decode()
+    page = staff_client.get(f"{CHANGELIST}{member.pk}/change/").content.decode()
+
+    assert "✔ yes" in row_of(listing, "Paid 2020")
+    assert "✔ yes" in page

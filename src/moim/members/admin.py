@@ -37,7 +37,7 @@ from moim.members.models import (
     Region,
     Term,
 )
-from moim.members.queries import current_organization
+from moim.members.queries import current_organization, registry_today
 from moim.members.resources import MemberResource
 from moim.members.rules import (
     can_export_members,
@@ -278,7 +278,7 @@ class MemberAdmin(ImportExportModelAdmin, RegistryAdmin):
     def standing_today(self, obj: Member) -> str:
         if obj.pk is None:
             return "—"
-        return yes_no_mark(obj.in_good_standing())
+        return yes_no_mark(obj.in_good_standing(registry_today()))
 
     def get_changeform_initial_data(self, request: HttpRequest) -> dict[str, Any]:
         initial = dict(super().get_changeform_initial_data(request))

@@ -10,11 +10,11 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractUser, Group
 from django.db import transaction
 from django.db.models import BooleanField, Case, Q, QuerySet, Value, When
-from django.utils import timezone
 from import_export.formats.base_formats import CSV, XLSX, Format
 
 from moim.members.enums import Role
 from moim.members.models import Member, Organization, good_standing_q
+from moim.members.queries import registry_today
 from moim.members.resources import MemberResource
 from moim.members.roles import STAFF_ROLES, ensure_role_groups
 from moim.members.rules import forget_roles
@@ -24,8 +24,9 @@ from moim.members.rules import forget_roles
 
 
 def good_standing_any_q(*, on: dt.date | None = None) -> Q:
-    """Members in good standing under their own organization's rule, on `on` (today)."""
-    day = on or timezone.localdate()
+    """Members in good standing under their own organization's rule, on `on` (the registry's
+    today, which MOIM_TODAY may fix for a demonstration)."""
+    day = on or registry_today()
     combined = Q(pk__in=[])
     for organization in Organization.objects.all():
         combined |= Q(organization=organization) & good_standing_q(organization, day)
