@@ -13,7 +13,7 @@ from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
@@ -343,7 +343,7 @@ class Registration(models.Model):
     join_token = models.CharField(
         _("join token"), max_length=64, unique=True, null=True, blank=True, editable=False
     )
-    created_at = models.DateTimeField(_("registered"), auto_now_add=True)
+    created_at = models.DateTimeField(_("registered"), default=timezone.now, editable=False)
     checked_in_at = models.DateTimeField(_("checked in"), null=True, blank=True)
     joined_at = models.DateTimeField(_("joined online"), null=True, blank=True)
     illustrative = models.BooleanField(

@@ -204,7 +204,7 @@ def _registrations_csv(assembly: Assembly, registrations: object) -> HttpRespons
                 r.attendance_mode,
                 r.member.name_en if r.member else "",
                 r.organization_name,
-                r.country.code or "",
+                str(r.country or ""),
                 r.status,
                 r.check_in_code,
                 r.created_at.isoformat(),

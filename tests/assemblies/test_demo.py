@@ -1,0 +1,137 @@
+from __future__ import annotations
+
+import datetime as dt
+import zoneinfo
+from pathlib import Path
+
+import icalendar
+import pytest
+from django.test import Client
+
+from moim.assemblies import demo, queries
+from moim.assemblies.enums import AssemblyStatus, ItemKind, SponsorTier
+from moim.assemblies.models import Assembly, AttendanceEvent, Registration
+from moim.members import demo as members_demo
+from moim.members.models import Organization
+
+# The shared documents sit beside the repository (or at /work/shared on a developer's machine).
+SEED_KO = next(
+    (
+        candidate / "seed" / "press-release-2021-ko.txt"
+        for candidate in (Path(__file__).resolve().parents[3] / "shared", Path("/work/shared"))
+        if (candidate / "seed" / "press-release-2021-ko.txt").exists()
+    ),
+    Path("/work/shared/seed/press-release-2021-ko.txt"),
+)
+
+
+@pytest.fixture
+def wego(db: None) -> Organization:
+    """The members demo, then the assemblies demo, as `moim demo` loads them."""
+    organization = members_demo.load()
+    demo.load(organization)
+    return organization
+
+
+def test_demo_figures_reproduce_the_press_release(wego: Organization) -> None:
+    assembly = Assembly.objects.get(organization=wego, edition=5)
+
+    figures = queries.attendance_figures(assembly)
+
+    assert figures.present == 230
+    assert figures.mayors_and_vice_mayors == 20
+    assert figures.mayoral_countries == 16
+    assert figures.ambassadors == 3
+    assert figures.registered > figures.present  # some registrants did not attend
+    assert figures.members_represented == len(queries.members_present(assembly)) > 40
+
+
+def test_demo_assembly_facts(wego: Organization) -> None:
+    assembly = Assembly.objects.select_related("host").get(organization=wego, edition=5)
+
+    local_start = assembly.starts_at.astimezone(zoneinfo.ZoneInfo("Asia/Seoul"))
+    assert local_start == dt.datetime(2021, 10, 18, 15, 0, tzinfo=zoneinfo.ZoneInfo("Asia/Seoul"))
+    assert (assembly.mode, assembly.status) == ("hybrid", AssemblyStatus.CLOSED)
+    assert assembly.theme_en == "Smart Solutions for All in the New Normal Era"
+    assert assembly.host is not None
+    assert assembly.host.slug == "seoul"
+    assert list(
+        Assembly.objects.filter(organization=wego)
+        .order_by("edition")
+        .values_list("edition", "city_en", "status")
+    ) == [
+        (1, "Seoul", "closed"),
+        (2, "Barcelona", "closed"),
+        (3, "Chengdu", "closed"),
+        (4, "Ulyanovsk Region", "closed"),
+        (5, "Seoul", "closed"),
+    ]
+    assert {(s.name, s.tier) for s in assembly.sponsors.all()} == {
+        ("Dohwa", SponsorTier.OFFICIAL_SPONSOR),
+        ("Hurim Robot", SponsorTier.OFFICIAL_SPONSOR),
+        ("Nature and Fiber", SponsorTier.OFFICIAL_SPONSOR),
+        ("SRPOST", SponsorTier.OFFICIAL_SPONSOR),
+        ("Smart Cities World", SponsorTier.MEDIA_PARTNER),
+    }
+    assert set(assembly.materials.values_list("kind", flat=True)) == {"video_recording", "document"}
+
+
+@pytest.mark.skipif(not SEED_KO.exists(), reason="the shared seed documents are not mounted")
+def test_demo_korean_theme_is_the_press_release_wording(wego: Organization) -> None:
+    assembly = Assembly.objects.get(organization=wego, edition=5)
+
+    assert assembly.theme_ko
+    assert f"‘{assembly.theme_ko}’" in SEED_KO.read_text(encoding="utf-8")
+
+
+def test_demo_programme_follows_the_press_release(wego: Organization) -> None:
+    assembly = Assembly.objects.get(organization=wego, edition=5)
+
+    items = list(queries.programme_for(assembly))
+
+    assert [(i.kind, [s.person.name_en for s in i.speaker_links.all()]) for i in items] == [
+        (ItemKind.OPENING_ADDRESS, ["Oh Se-hoon"]),
+        (ItemKind.VIDEO, []),
+        (ItemKind.CONGRATULATORY_REMARKS, ["Ricardo Nunes", "Kriangyos Sudlabha"]),
+        (ItemKind.KEYNOTE, ["Maimunah Mohd Sharif"]),
+        (ItemKind.AWARDS_CEREMONY, []),
+        (ItemKind.PLENARY_SESSION, []),
+        (ItemKind.CLOSING_REMARKS, ["Park Jung-sook"]),
+    ]
+    plenary = items[5]
+    assert plenary.chair is not None
+    assert plenary.chair.name_en == "Baek Ji-ah"
+
+
+def test_demo_load_is_idempotent(wego: Organization) -> None:
+    before = (Registration.objects.count(), AttendanceEvent.objects.count())
+
+    demo.load(wego)
+
+    assert (Registration.objects.count(), AttendanceEvent.objects.count()) == before
+    assembly = Assembly.objects.get(organization=wego, edition=5)
+    assert queries.attendance_figures(assembly).present == 230
+
+
+def test_demo_without_the_members_demo_creates_illustrative_people(
+    organization: Organization,
+) -> None:
+    demo.load(organization)
+
+    assembly = Assembly.objects.get(organization=organization, edition=5)
+    figures = queries.attendance_figures(assembly)
+    keynote = assembly.items.get(kind=ItemKind.KEYNOTE).speakers.get()
+    assert (figures.present, figures.mayoral_countries, figures.ambassadors) == (230, 16, 3)
+    assert keynote.illustrative is True
+
+
+def test_demo_page_and_calendar_render(client: Client, wego: Organization) -> None:
+    html = client.get("/en/assemblies/5/").content.decode()
+    calendar = icalendar.Calendar.from_ical(client.get("/en/assemblies/5/programme.ics").content)
+
+    assert "Smart Solutions for All in the New Normal Era" in html
+    assert 'id="figure-present">230<' in html
+    assert "Smart Cities World" in html
+    assert len(calendar.walk("VEVENT")) == 7
+    ko = client.get("/ko/assemblies/5/").content.decode()
+    assert "뉴노멀" in ko
