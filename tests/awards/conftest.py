@@ -9,7 +9,8 @@ from typing import Any
 import pytest
 from django.utils import timezone
 
-from moim.awards.enums import ApplicantKind, EditionStatus, EntryStatus
+from moim.awards import judging
+from moim.awards.enums import ApplicantKind, EditionStatus, EntryStatus, RoundKind
 from moim.awards.models import (
     AwardLevel,
     AwardProgramme,
@@ -18,6 +19,7 @@ from moim.awards.models import (
     Edition,
     Entry,
     Juror,
+    Round,
 )
 from moim.members.models import Member, Organization
 from tests.factories import MemberFactory, PersonFactory, UserFactory
@@ -96,3 +98,24 @@ def make_juror(
         organization=edition.programme.organization, name_en=name, member=member, user=user
     )
     return Juror.objects.create(edition=edition, person=person)
+
+
+@pytest.fixture
+def scoring_round(
+    edition: Edition, organization: Organization, city_a: Member, juror: Any, secretariat: Any
+) -> dict[str, Any]:
+    """Seoul's and Busan's entries in an open first round; the juror persona works for Seoul."""
+    juror.person.member = city_a
+    juror.person.save()
+    seoul = make_entry(edition, city_a, title="Seoul secret project", status=EntryStatus.ELIGIBLE)
+    busan = make_entry(
+        edition, city(organization, "Busan"), title="Busan bus", status=EntryStatus.ELIGIBLE
+    )
+    judge = make_juror(edition, "Judith Juror", user=juror)
+    other = make_juror(edition, "Olga Other")
+    judging.detect_conflicts(edition=edition, by=secretariat)
+    round_ = Round.objects.create(edition=edition, kind=RoundKind.FIRST)
+    judging.assign_jurors(round_=round_, by=secretariat)
+    judging.open_scoring(round_=round_, by=secretariat)
+    round_.refresh_from_db()
+    return {"round": round_, "seoul": seoul, "busan": busan, "judge": judge, "other": other}

@@ -19,27 +19,6 @@ from moim.members.models import Member, Organization
 from tests.awards.conftest import city, make_entry, make_juror
 
 
-@pytest.fixture
-def scoring_round(
-    edition: Edition, organization: Organization, city_a: Member, juror: Any, secretariat: Any
-) -> dict[str, Any]:
-    """Seoul's and Busan's entries in an open first round; the juror persona works for Seoul."""
-    juror.person.member = city_a
-    juror.person.save()
-    seoul = make_entry(edition, city_a, title="Seoul secret project", status=EntryStatus.ELIGIBLE)
-    busan = make_entry(
-        edition, city(organization, "Busan"), title="Busan bus", status=EntryStatus.ELIGIBLE
-    )
-    judge = make_juror(edition, "Judith Juror", user=juror)
-    other = make_juror(edition, "Olga Other")
-    judging.detect_conflicts(edition=edition, by=secretariat)
-    round_ = Round.objects.create(edition=edition, kind=RoundKind.FIRST)
-    judging.assign_jurors(round_=round_, by=secretariat)
-    judging.open_scoring(round_=round_, by=secretariat)
-    round_.refresh_from_db()
-    return {"round": round_, "seoul": seoul, "busan": busan, "judge": judge, "other": other}
-
-
 def entry_url(edition: Edition, entry: Entry) -> str:
     return reverse("awards:jury_entry", kwargs={"number": edition.number, "pk": entry.pk})
 

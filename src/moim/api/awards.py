@@ -1,0 +1,213 @@
+"""Awards: public editions and winners; a juror's entries and score sheets.
+
+A juror sees only the entries assigned to it and not conflicted with it: any other entry is 404,
+the same answer as an entry that does not exist.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest
+from django.shortcuts import get_object_or_404
+from ninja import Router, Schema
+from ninja.errors import HttpError
+from ninja.security import django_auth
+
+from moim.awards import judging
+from moim.awards.enums import EditionStatus, EntryStatus
+from moim.awards.models import Edition, Entry, Juror
+from moim.awards.queries import awards_for_edition, current_round, edition_facts
+from moim.awards.rules import can_view_entry_as_juror, juror_for
+from moim.members.queries import current_organization
+
+router = Router(tags=["awards"])
+
+
+class CategoryOut(Schema):
+    slug: str
+    name_en: str
+    name_ko: str
+
+
+class EditionOut(Schema):
+    number: int
+    year: int
+    title_en: str
+    title_ko: str
+    status: EditionStatus
+    entries: int
+    countries: int
+    winners: int
+    categories: list[CategoryOut]
+
+
+class WinnerOut(Schema):
+    category: str
+    level: str
+    city: str
+    country: str
+    title: str
+    accepted: str
+    accepted_by: str
+
+
+class EntryOut(Schema):
+    id: int
+    category: str
+    title: str
+    applicant: str
+    city: str
+    country: str
+    summary: str
+    description: str
+    results: str
+    status: EntryStatus
+
+
+class ScoresIn(Schema):
+    scores: dict[str, int | None]
+    comments: dict[str, str] = {}
+    comment: str = ""
+    submit: bool = False
+
+
+class SheetOut(Schema):
+    entry: int
+    scores: dict[str, int]
+    submitted: bool
+
+
+def _edition(number: int) -> Edition:
+    return get_object_or_404(Edition, programme__organization=current_organization(), number=number)
+
+
+def _juror(request: HttpRequest, edition: Edition) -> Juror:
+    juror = juror_for(request.user, edition)
+    if juror is None:
+        raise Http404("No jury seat in this edition.")
+    return juror
+
+
+def _entry_out(entry: Entry) -> EntryOut:
+    return EntryOut(
+        id=entry.pk,
+        category=entry.category.slug,
+        title=entry.title,
+        applicant=entry.applicant,
+        city=entry.beneficiary.name_en,
+        country=str(entry.beneficiary.country),
+        summary=entry.summary,
+        description=entry.description,
+        results=entry.results,
+        status=EntryStatus(entry.status),
+    )
+
+
+@router.get("/{number}", response=EditionOut, summary="An edition and its figures")
+def get_edition(request: HttpRequest, number: int) -> EditionOut:
+    edition = _edition(number)
+    facts = edition_facts(edition)
+    return EditionOut(
+        number=edition.number,
+        year=edition.year,
+        title_en=edition.title_en,
+        title_ko=edition.title_ko,
+        status=EditionStatus(edition.status),
+        entries=facts.entries,
+        countries=facts.countries,
+        winners=facts.winners,
+        categories=[
+            CategoryOut(slug=c.slug, name_en=c.name_en, name_ko=c.name_ko)
+            for c in edition.categories.all()
+        ],
+    )
+
+
+@router.get("/{number}/winners", response=list[WinnerOut], summary="The announced winners")
+def list_winners(request: HttpRequest, number: int) -> list[WinnerOut]:
+    edition = _edition(number)
+    if edition.status not in (EditionStatus.ANNOUNCED, EditionStatus.CLOSED):
+        raise Http404("Not announced yet.")
+    return [
+        WinnerOut(
+            category=a.category.slug,
+            level=a.level.name_en,
+            city=a.entry.beneficiary.name_en,
+            country=str(a.entry.beneficiary.country),
+            title=a.entry.title,
+            accepted=a.acceptance_mode,
+            accepted_by=a.accepted_by,
+        )
+        for a in awards_for_edition(edition)
+    ]
+
+
+@router.get(
+    "/{number}/jury/entries",
+    response=list[EntryOut],
+    auth=django_auth,
+    summary="The entries assigned to me in the current round",
+)
+def list_my_entries(request: HttpRequest, number: int) -> list[EntryOut]:
+    edition = _edition(number)
+    juror = _juror(request, edition)
+    round_ = current_round(edition)
+    if round_ is None:
+        return []
+    entries = (
+        Entry.objects.filter(assignments__round=round_, assignments__juror=juror)
+        .select_related("category", "beneficiary", "applicant_member")
+        .order_by("category__position", "title")
+    )
+    return [_entry_out(e) for e in entries if can_view_entry_as_juror(request.user, e)]
+
+
+@router.get(
+    "/{number}/jury/entries/{entry_id}",
+    response=EntryOut,
+    auth=django_auth,
+    summary="One assigned entry (404 when conflicted or not assigned)",
+)
+def get_my_entry(request: HttpRequest, number: int, entry_id: int) -> EntryOut:
+    edition = _edition(number)
+    _juror(request, edition)
+    entry = get_object_or_404(
+        Entry.objects.select_related("category", "beneficiary", "applicant_member"),
+        edition=edition,
+        pk=entry_id,
+    )
+    if not can_view_entry_as_juror(request.user, entry):
+        raise Http404("No such entry.")
+    return _entry_out(entry)
+
+
+@router.post(
+    "/{number}/jury/entries/{entry_id}/scores",
+    response=SheetOut,
+    auth=django_auth,
+    summary="Save or submit my scores for an entry",
+)
+def post_scores(request: HttpRequest, number: int, entry_id: int, payload: ScoresIn) -> SheetOut:
+    edition = _edition(number)
+    juror = _juror(request, edition)
+    entry = get_object_or_404(Entry, edition=edition, pk=entry_id)
+    round_ = current_round(edition)
+    if round_ is None:
+        raise Http404("No round.")
+    try:
+        sheet = judging.score_entry(
+            round_=round_,
+            juror=juror,
+            entry=entry,
+            values=payload.scores,
+            comments=payload.comments,
+            comment=payload.comment,
+            submit=payload.submit,
+        )
+    except ValidationError as error:
+        raise HttpError(400, " ".join(error.messages)) from error
+    return SheetOut(
+        entry=entry.pk,
+        scores={s.criterion.key: s.value for s in sheet.scores.select_related("criterion")},
+        submitted=sheet.submitted_at is not None,
+    )
