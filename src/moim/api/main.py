@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ninja import NinjaAPI
 
-from moim.api import assemblies
+from moim.api import assemblies, awards
 
 api = NinjaAPI(
     title="Moim API",
@@ -17,3 +17,4 @@ api = NinjaAPI(
     urls_namespace="api",
 )
 api.add_router("/assemblies/", assemblies.router)
+api.add_router("/awards/", awards.router)
