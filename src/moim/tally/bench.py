@@ -1,0 +1,333 @@
+"""Counting benchmarks (`make bench`): figures for docs/benchmarks.md.
+
+Seeded random CVR CSV files (40 candidates, rankings 1 to 10 deep) of 10,000, 100,000 and
+1,000,000 ballots, and the Minneapolis 2013 mayoral ballots repeated 13 times (1,041,313 ballots),
+are written to bench-data/ (not kept in the repository). Each measurement runs in a fresh
+process so that its peak memory is its own. IRV and 17-seat Scottish STV are timed end to end
+(read the file, then count) and for the count alone; pyrankvote counts the same ballots at 10,000
+and 100,000 ballots only (it is pure Python and far slower), and the elected sets are compared.
+
+    python -m moim.tally.bench [--sizes 10000,100000,1000000] [--out docs/benchmarks.md]
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import json
+import os
+import platform
+import resource
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from moim.tally.cvr import CvrBallots, read_cvr
+from moim.tally.irv import count_cvr
+from moim.tally.rctab import load_config
+from moim.tally.result import Result
+from moim.tally.stv_scottish import count_scottish_stv
+from moim.tally.ties import TieBreaker
+
+CANDIDATES = 40
+DEPTH = 10
+SEATS = 17
+SEED = 20261125
+PYRANKVOTE_LIMIT = 100_000
+REPEAT = 13
+DEFAULT_SIZES = (10_000, 100_000, 1_000_000)
+LOT = TieBreaker.by_lot("bench")  # random files have ties among weak candidates
+
+
+def repository_root() -> Path:
+    return Path(__file__).resolve().parents[3]
+
+
+def candidate_names() -> list[str]:
+    return [f"Candidate {i + 1:02d}" for i in range(CANDIDATES)]
+
+
+def generate(path: Path, ballots: int, *, seed: int = SEED) -> None:
+    """A CVR CSV of `ballots` random rankings: candidates drawn without replacement, weighted by
+    a popularity that varies from candidate to candidate, 1 to `DEPTH` ranks deep."""
+    rng = np.random.default_rng(seed)
+    popularity = rng.dirichlet(np.full(CANDIDATES, 0.8))
+    names = candidate_names()
+    depth = rng.integers(1, DEPTH + 1, size=ballots)
+    lines = ["id,precinct," + ",".join(f"rank{r}" for r in range(1, DEPTH + 1))]
+    step = 100_000
+    for start in range(0, ballots, step):
+        count = min(step, ballots - start)
+        # Gumbel-top-k: sampling without replacement in proportion to popularity.
+        keys = np.log(popularity) + rng.gumbel(size=(count, CANDIDATES))
+        order = np.argsort(-keys, axis=1)[:, :DEPTH]
+        for i, row in enumerate(order.tolist()):
+            d = int(depth[start + i])
+            cells = [names[c] for c in row[:d]] + [""] * (DEPTH - d)
+            lines.append(f"{start + i + 1},P{(start + i) % 50:02d}," + ",".join(cells))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def repeat_file(source: Path, target: Path, times: int) -> None:
+    """`source` CVR CSV with its rows written `times` times, ids renumbered."""
+    header, *rows = source.read_text(encoding="utf-8").splitlines()
+    bodies = [row.split(",", 1)[1] for row in rows if row]
+    out = [header]
+    number = 0
+    for _ in range(times):
+        for body in bodies:
+            number += 1
+            out.append(f"{number},{body}")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text("\n".join(out) + "\n", encoding="utf-8")
+
+
+def _timed(action: Callable[[], Any]) -> tuple[Any, float]:
+    start = time.perf_counter()
+    value = action()
+    return value, time.perf_counter() - start
+
+
+def _peak_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def measure(kind: str, path: Path) -> dict[str, Any]:
+    """One measurement, in this process: read + count, then the count alone."""
+    if kind == "irv":
+        cvr, read = _timed(lambda: read_cvr(path, progress=False))
+        result, count = _timed(lambda: count_cvr(cvr, ties=LOT))
+        return _report(read, count, result)
+    if kind == "stv":
+        cvr, read = _timed(lambda: read_cvr(path, progress=False))
+        election, convert = _timed(lambda: cvr.election(seats=SEATS))
+        result, count = _timed(lambda: count_scottish_stv(election, tie_breaker=LOT))
+        return _report(read + convert, count, result, convert=convert)
+    if kind == "minneapolis":
+        config = load_config(_minneapolis() / "rctab-config.json")
+        cvr, read = _timed(lambda: read_cvr(path, candidates=config.names, progress=False))
+        result, count = _timed(lambda: count_cvr(cvr, rules=config.rules))
+        report = _report(read, count, result)
+        report["check"] = _check_minneapolis(result)
+        return report
+    if kind in ("pyrankvote-irv", "pyrankvote-stv"):
+        return _pyrankvote(kind, path)
+    raise ValueError(f"unknown measurement {kind!r}")
+
+
+def _report(read: float, count: float, result: Result, **extra: float) -> dict[str, Any]:
+    return {
+        "read": read,
+        "count": count,
+        "total": read + count,
+        "peak_mb": _peak_mb(),
+        "elected": sorted(result.elected),
+        "rounds": len(result.rounds),
+        "ties": len(result.ties),
+        **extra,
+    }
+
+
+def _minneapolis() -> Path:
+    configured = os.environ.get("MOIM_CONFORMANCE_DIR")
+    base = Path(configured) if configured else repository_root().parent / "shared" / "conformance"
+    return base / "irv" / "minneapolis-2013-mayor"
+
+
+def _check_minneapolis(result: Result) -> str:
+    expected = json.loads((_minneapolis() / "expected.json").read_text(encoding="utf-8"))
+    if len(result.rounds) != len(expected["rounds"]):
+        return f"FAILED: {len(result.rounds)} rounds, expected {len(expected['rounds'])}"
+    for mine, theirs in zip(result.rounds, expected["rounds"], strict=True):
+        want = {k: int(v) * REPEAT for k, v in theirs["tally"].items()}
+        if {k: int(v) for k, v in mine.votes.items()} != want:
+            return f"FAILED at round {theirs['round']}"
+        lost = {k: int(v) * REPEAT for k, v in theirs["inactive"].items()}
+        if {k: int(v) for k, v in mine.inactive.items()} != lost:
+            return f"FAILED (inactive) at round {theirs['round']}"
+    if result.elected != [expected["winner"]]:
+        return "FAILED: winner"
+    return f"all {len(result.rounds)} rounds = 13 × RCTab's tallies and inactive counts"
+
+
+def _pyrankvote(kind: str, path: Path) -> dict[str, Any]:
+    pyrankvote = importlib.import_module("pyrankvote")  # the optional 'bench' group
+
+    cvr = read_cvr(path, progress=False)
+    people = {name: pyrankvote.Candidate(name) for name in cvr.candidates}
+    ballots = _pyrankvote_ballots(cvr, people, pyrankvote.Ballot)
+    candidates = list(people.values())
+    if kind == "pyrankvote-irv":
+        outcome, count = _timed(lambda: pyrankvote.instant_runoff_voting(candidates, ballots))
+    else:
+        outcome, count = _timed(
+            lambda: pyrankvote.single_transferable_vote(candidates, ballots, number_of_seats=SEATS)
+        )
+    elected = sorted(c.name for c in outcome.get_winners())
+    return {"count": count, "peak_mb": _peak_mb(), "elected": elected}
+
+
+def _pyrankvote_ballots(cvr: CvrBallots, people: dict[str, Any], ballot: Any) -> list[Any]:
+    out: list[Any] = []
+    for row, weight in zip(cvr.cells.tolist(), cvr.weights.tolist(), strict=True):
+        ranked = [people[cvr.candidates[c]] for c in row if c >= 0]
+        out.extend(ballot(ranked_candidates=ranked) for _ in range(weight))
+    return out
+
+
+def run_child(kind: str, path: Path) -> dict[str, Any]:
+    """Run one measurement in a fresh interpreter and return its figures."""
+    done = subprocess.run(
+        [sys.executable, "-m", "moim.tally.bench", "--child", kind, str(path)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if done.returncode != 0:
+        raise RuntimeError(f"{kind} on {path.name} failed:\n{done.stderr}")
+    figures: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
+    return figures
+
+
+def machine() -> str:
+    model = ""
+    cpuinfo = Path("/proc/cpuinfo")
+    if cpuinfo.is_file():
+        for line in cpuinfo.read_text().splitlines():
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+    load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
+    return (
+        f"{os.cpu_count()} cores ({model or platform.processor() or 'unknown CPU'}), "
+        f"{platform.system()} {platform.release()}, Python {platform.python_version()}, "
+        f"NumPy {np.__version__}; load average at start {load}"
+    )
+
+
+def _s(value: float | None) -> str:
+    return "—" if value is None else f"{value:.2f} s"
+
+
+def run_all(sizes: Sequence[int], data: Path, *, pyrankvote: bool) -> list[str]:
+    """Every measurement; returns the Markdown lines of the report."""
+    lines: list[str] = []
+    for size in sizes:
+        path = data / f"random-{size}-seed{SEED}.csv"
+        if not path.is_file():
+            print(f"generating {path} ...", flush=True)
+            generate(path, size)
+        print(f"{size:,} ballots ...", flush=True)
+        irv = run_child("irv", path)
+        stv = run_child("stv", path)
+        rows = [
+            ("IRV", irv, "pyrankvote-irv"),
+            (f"Scottish STV, {SEATS} seats", stv, "pyrankvote-stv"),
+        ]
+        lines += [
+            f"### {size:,} ballots ({path.name})",
+            "",
+            "| count | read | count alone | end to end | peak memory | rounds "
+            "| pyrankvote count | × (count) | × (end to end) | same elected |",
+            "|---|---|---|---|---|---|---|---|---|---|",
+        ]
+        for label, mine, other in rows:
+            theirs = run_child(other, path) if pyrankvote and size <= PYRANKVOTE_LIMIT else None
+            speed = f"{theirs['count'] / mine['count']:,.0f}×" if theirs else "not run"
+            overall = f"{theirs['count'] / mine['total']:,.0f}×" if theirs else "not run"
+            same = (
+                "—" if theirs is None else ("yes" if theirs["elected"] == mine["elected"] else "no")
+            )
+            lines.append(
+                f"| {label} | {_s(mine['read'])} | {_s(mine['count'])} | {_s(mine['total'])} "
+                f"| {mine['peak_mb']:.0f} MB | {mine['rounds']} "
+                f"| {_s(theirs['count']) if theirs else 'not run'} | {speed} | {overall} | {same} |"
+            )
+            print(lines[-1], flush=True)
+        if irv["ties"] or stv["ties"]:
+            lines.append("")
+            lines.append(
+                f"Ties broken by lot: IRV {irv['ties']}, STV {stv['ties']} (pyrankvote breaks "
+                "them its own way, so an elected set may differ for that reason alone)."
+            )
+        lines.append("")
+    return lines
+
+
+def run_minneapolis(data: Path) -> list[str]:
+    source = _minneapolis() / "ballots.csv"
+    if not source.is_file():
+        return [f"Minneapolis 2013 ×{REPEAT}: not run (no conformance data at {source})", ""]
+    path = data / f"minneapolis-2013-x{REPEAT}.csv"
+    if not path.is_file():
+        repeat_file(source, path, REPEAT)
+    print(f"{path.name} ...", flush=True)
+    figures = run_child("minneapolis", path)
+    lines = [
+        f"### Minneapolis 2013 mayor ×{REPEAT} (1,041,313 ballots, {path.name})",
+        "",
+        "RCTab's 2013 rules from the case's `rctab-config.json` (batch elimination, overvote "
+        "exhausts, one skipped rank allowed).",
+        "",
+        "| read | count | end to end | peak memory (ru_maxrss) | rounds | check |",
+        "|---|---|---|---|---|---|",
+        f"| {_s(figures['read'])} | {_s(figures['count'])} | {_s(figures['total'])} "
+        f"| {figures['peak_mb']:.0f} MB | {figures['rounds']} | {figures['check']} |",
+        "",
+    ]
+    print(lines[-2], flush=True)
+    return lines
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m moim.tally.bench", description=__doc__)
+    parser.add_argument("--sizes", default=",".join(str(s) for s in DEFAULT_SIZES))
+    parser.add_argument("--data", default=str(repository_root() / "bench-data"))
+    parser.add_argument("--out", default=str(repository_root() / "docs" / "benchmarks.md"))
+    parser.add_argument("--no-pyrankvote", action="store_true")
+    parser.add_argument("--no-minneapolis", action="store_true")
+    parser.add_argument("--child", nargs=2, metavar=("KIND", "FILE"), help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.child:
+        print(json.dumps(measure(args.child[0], Path(args.child[1]))))
+        return 0
+    if not args.no_pyrankvote:
+        try:
+            importlib.import_module("pyrankvote")
+        except ImportError:
+            print("pyrankvote is missing: pip install -e '.[bench]' (make bench does it)")
+            return 1
+    sizes = [int(s) for s in args.sizes.split(",") if s]
+    data = Path(args.data)
+    header = machine()
+    print(header, flush=True)
+    body = run_all(sizes, data, pyrankvote=not args.no_pyrankvote)
+    if not args.no_minneapolis:
+        body += run_minneapolis(data)
+    write_report(Path(args.out), header, body)
+    print(f"written to {args.out}")
+    return 0
+
+
+def write_report(path: Path, header: str, body: list[str]) -> None:
+    """Replace the generated part of docs/benchmarks.md, keeping the text written by hand."""
+    start, end = "<!-- bench:start -->", "<!-- bench:end -->"
+    generated = "\n".join([start, "", f"Machine: {header}.", "", *body, end])
+    text = (
+        path.read_text(encoding="utf-8") if path.is_file() else f"# Benchmarks\n\n{start}\n{end}\n"
+    )
+    if start in text and end in text:
+        text = text[: text.index(start)] + generated + text[text.index(end) + len(end) :]
+    else:
+        text = text.rstrip("\n") + "\n\n" + generated + "\n"
+    path.write_text(text, encoding="utf-8")
+
+
+if __name__ == "__main__":
+    sys.exit(main())
