@@ -48,10 +48,25 @@ def test_admin_preview_of_bad_row_names_line_and_reason_and_imports_nothing(
     html = upload(staff_client, HEADER + GOOD + bad)
 
     text = plain(html)
-    assert "Some rows failed to validate" in text
-    assert " 4 " in text  # the bad row is line 4 of the file
-    assert "unknown region code 'red-planet' (known: asia-pacific)" in text
+    assert "1 row is wrong: nothing was imported" in text
+    # The bad row is line 4 of the file (the header is line 1).
+    assert "4 region unknown region code 'red-planet' (known: asia-pacific)" in text
     assert "Confirm import" not in text
+    assert Member.objects.count() == 0
+
+
+def test_admin_preview_lists_every_bad_row_with_its_line(staff_client: Client) -> None:
+    rows = (
+        "a,,,local_government,KR,asia-pacific,full,,,\n"
+        "b,B,,local_government,KR,asia-pacific,full,,,\n"
+        "c,C,,local_government,ZZ,asia-pacific,full,,,\n"
+    )
+
+    text = plain(upload(staff_client, HEADER + rows))
+
+    assert "2 rows are wrong: nothing was imported" in text
+    assert "2 name_en the English name is missing" in text
+    assert "4 country 'ZZ' is not an ISO 3166 country code (such as KR or MX)" in text
     assert Member.objects.count() == 0
 
 
