@@ -46,9 +46,17 @@ class Papers:
     pos: npt.NDArray[np.int64] = field(init=False)
     cur: npt.NDArray[np.int64] = field(init=False)
     hopeful: npt.NDArray[np.bool_] = field(init=False)
+    sums: IntArray = field(init=False)
+    depth: int = field(init=False)
+    flat: npt.NDArray[np.int32] = field(init=False)
 
     def __post_init__(self) -> None:
         n = self.prefs.shape[0]
+        # one PAD column at the end, so that a pointer never runs past its row
+        padded = np.full((n, self.prefs.shape[1] + 1), PAD, dtype=np.int32)
+        padded[:, :-1] = self.prefs
+        self.depth = int(padded.shape[1])
+        self.flat = padded.ravel()
         self.values = np.full(n, self.one, dtype=np.int64)
         self.pos = np.zeros(n, dtype=np.int64)
         self.cur = np.full(n, PAD, dtype=np.int64)
@@ -57,51 +65,55 @@ class Papers:
         self.hopeful[-1] = False
         if int(self.weights.sum()) * self.one >= EXACT_FLOAT_LIMIT:
             raise ValueError("too many votes for exact fixed-point totals")
-        if n and self.prefs.shape[1]:
-            self.cur[:] = self.prefs[:, 0]
-        self.advance(np.nonzero(~self.counts_for_hopeful())[0])
+        self.cur[:] = padded[:, 0]
+        self.sums = self._sums(np.arange(n))
 
     @classmethod
     def from_preferences(cls, prefs: Preferences, n_candidates: int, places: int) -> Papers:
         return cls(prefs.prefs, prefs.weights, n_candidates, 10**places)
 
-    def counts_for_hopeful(self) -> npt.NDArray[np.bool_]:
-        return self.hopeful[self.cur]
+    def _sums(self, rows: npt.NDArray[np.intp]) -> IntArray:
+        """Units held by each candidate among `rows` (index n_candidates = exhausted)."""
+        cur = self.cur[rows]
+        held = np.where(cur == PAD, self.n_candidates, cur)
+        contrib = (self.weights[rows] * self.values[rows]).astype(np.float64)
+        sums = np.bincount(held, weights=contrib, minlength=self.n_candidates + 1)
+        return np.rint(sums).astype(np.int64)
 
     def advance(self, rows: npt.NDArray[np.intp]) -> None:
         """Move each row in `rows` to its next preference that is still hopeful (or exhaust)."""
-        depth = self.prefs.shape[1]
-        cur = self.cur
+        width, flat, cur, pos = self.depth, self.flat, self.cur, self.pos
+        stop = self.hopeful.copy()
+        stop[-1] = True  # PAD: the ballot is exhausted
         while rows.size:
-            cand = np.full(rows.size, PAD, dtype=np.int64)
-            positions = self.pos[rows]
-            inside = positions < depth
-            cand[inside] = self.prefs[rows[inside], positions[inside]]
-            settled = (cand == PAD) | self.hopeful[cand]
+            cand = flat[rows * width + pos[rows]]
+            settled = stop[cand]
             cur[rows[settled]] = cand[settled]
-            moving = rows[~settled]
-            self.pos[moving] += 1
-            rows = moving
-        # rows that settled on PAD are exhausted; keep the pointer past the end
-        return None
+            rows = rows[~settled]
+            pos[rows] += 1
+
+    def transfer(self, rows: npt.NDArray[np.intp], values: IntArray | None = None) -> None:
+        """Send `rows` on to their next hopeful preference, at new `values` if given."""
+        self.sums -= self._sums(rows)
+        if values is not None:
+            self.values[rows] = values
+        self.pos[rows] += 1
+        self.advance(rows)
+        self.sums += self._sums(rows)
+
+    def held_by(self, candidate: int) -> npt.NDArray[np.intp]:
+        return np.nonzero(self.cur == candidate)[0]
 
     def move_from(self, candidate: int) -> npt.NDArray[np.intp]:
         """Rows held by `candidate`, after marking it not hopeful and moving them on."""
         self.hopeful[candidate] = False
-        rows = np.nonzero(self.cur == candidate)[0]
-        self.pos[rows] += 1
-        self.advance(rows)
+        rows = self.held_by(candidate)
+        self.transfer(rows)
         return rows
 
     def totals(self) -> IntArray:
         """Units held by each candidate (index n_candidates = exhausted)."""
-        held = np.where(self.cur == PAD, self.n_candidates, self.cur)
-        sums = np.bincount(
-            held,
-            weights=(self.weights * self.values).astype(np.float64),
-            minlength=self.n_candidates + 1,
-        )
-        return np.rint(sums).astype(np.int64)
+        return self.sums.copy()
 
 
 def units(value: int, places: int) -> Decimal:

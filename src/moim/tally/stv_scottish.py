@@ -16,9 +16,7 @@ non-transferable total; what truncation drops is reported as ``loss``.
 
 from __future__ import annotations
 
-import numpy as np
-
-from moim.tally.ballots import Election
+from moim.tally.ballots import Election, Preferences
 from moim.tally.result import Action, Result, Round
 from moim.tally.stv_common import (
     Papers,
@@ -35,12 +33,21 @@ PLACES = 5
 ONE = 10**PLACES
 
 
-def count_scottish_stv(election: Election, *, tie_breaker: TieBreaker | None = None) -> Result:
-    """Count `election` under Scottish STV. A tie left to the chair stops the count."""
+def count_scottish_stv(
+    election: Election,
+    *,
+    tie_breaker: TieBreaker | None = None,
+    preferences: Preferences | None = None,
+) -> Result:
+    """Count `election` under Scottish STV. A tie left to the chair stops the count.
+
+    `preferences`, if given, are the ballots already in clean form (withdrawn candidates
+    removed); `election.ballots` is then not read.
+    """
     breaker = tie_breaker_for(election, tie_breaker)
     names = election.names
     n = len(names)
-    prefs = election.preferences()
+    prefs = election.preferences() if preferences is None else preferences
     papers = Papers.from_preferences(prefs, n, PLACES)
     valid = prefs.total_weight
     quota = (valid // (election.seats + 1) + 1) * ONE
@@ -137,11 +144,9 @@ def _count(
             )
             pending.remove(c)
             surplus, total = totals[c] - quota, totals[c]
-            rows = np.nonzero(papers.cur == c)[0]
+            rows = papers.held_by(c)
             # rule 48: each paper's new value, truncated to 5 decimal places
-            papers.values[rows] = papers.values[rows] * surplus // total
-            papers.pos[rows] += 1
-            papers.advance(rows)
+            papers.transfer(rows, papers.values[rows] * surplus // total)
             fixed[c] = quota
             before = history[-1]
             round_ = record(Action.SURPLUS, (names[c],), before)
