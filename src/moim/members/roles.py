@@ -16,12 +16,13 @@ ROLE_PERMISSIONS: dict[Role, dict[str, tuple[str, ...]]] = {
         "members": ("view", "add", "change", "delete"),
         "assemblies": ("view", "add", "change", "delete"),
         "governance": ("view", "add", "change", "delete", "run"),
+        "awards": ("view", "add", "change", "delete"),
         # Accounts: the secretariat opens logins and hands out roles; it never edits the
         # role groups themselves (they are defined here) and cannot make superusers.
         "auth.user": ("view", "add", "change"),
         "auth.group": ("view",),
     },
-    Role.CHAIR: {"members": ("view",), "governance": ("view", "run")},
+    Role.CHAIR: {"members": ("view",), "governance": ("view", "run"), "awards": ("view",)},
     Role.DELEGATE: {},
     Role.JUROR: {},
 }
