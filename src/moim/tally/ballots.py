@@ -168,17 +168,37 @@ class Preferences:
         """Merge identical rows (same ranking and ending), adding weights; rows come out sorted."""
         if len(self) == 0:
             return self
-        keyed = np.concatenate([self.prefs, self.endings[:, None].astype(np.int32)], axis=1)
-        uniq, inverse = np.unique(keyed, axis=0, return_inverse=True)
-        weights = np.zeros(uniq.shape[0], dtype=np.int64)
-        np.add.at(weights, inverse.reshape(-1), self.weights)
-        keep = weights > 0
+        keyed = np.concatenate([self.endings[:, None].astype(np.int32), self.prefs], axis=1)
+        words = _row_words(keyed)
+        order = np.lexsort(words[::-1])
+        ordered = words[:, order]
+        starts = np.ones(order.size, dtype=bool)
+        starts[1:] = np.any(ordered[:, 1:] != ordered[:, :-1], axis=0)
+        group = np.cumsum(starts) - 1
+        weights = np.bincount(group, weights=self.weights[order].astype(np.float64))
+        rows = keyed[order[starts]]
+        totals = np.rint(weights).astype(np.int64)
+        keep = totals > 0
         return Preferences(
-            np.ascontiguousarray(uniq[keep, :-1]), weights[keep], uniq[keep, -1].astype(np.int8)
+            np.ascontiguousarray(rows[keep, 1:]), totals[keep], rows[keep, 0].astype(np.int8)
         )
 
     def first_choices(self) -> PrefArray:
         return self.prefs[:, 0] if self.depth else np.full(len(self), PAD, dtype=np.int32)
+
+
+def _row_words(rows: npt.NDArray[np.int32]) -> npt.NDArray[np.int64]:
+    """The rows packed into as few int64 words as their values allow (words × rows)."""
+    shifted = rows.astype(np.int64) + 1  # PAD (-1) becomes 0
+    bits = max(int(shifted.max(initial=0)).bit_length(), 1)
+    per_word = max(63 // bits, 1)
+    words = []
+    for start in range(0, rows.shape[1], per_word):
+        word = np.zeros(rows.shape[0], dtype=np.int64)
+        for j in range(start, min(start + per_word, rows.shape[1])):
+            word = (word << bits) | shifted[:, j]
+        words.append(word)
+    return np.stack(words)
 
 
 @dataclass(frozen=True)
