@@ -58,9 +58,12 @@ def _office_holders(organization: Organization) -> list[OfficeHolders]:
         Term.objects.current(registry_today())
         .filter(office__organization=organization)
         .select_related("office", "member", "person")
-        .order_by("office__position", "member__name_en", "person__name_en")
+        .order_by("office__position")
     )
     grouped: dict[int, OfficeHolders] = {}
     for term in terms:
         grouped.setdefault(term.office_id, OfficeHolders(office=term.office)).terms.append(term)
+    for group in grouped.values():
+        # In the reader's language: 서울특별시 is listed under ㅅ, Seoul under S.
+        group.terms.sort(key=lambda term: term.holder.name.casefold())
     return list(grouped.values())
