@@ -28,6 +28,7 @@ from import_export.admin import ImportExportModelAdmin
 from import_export.formats.base_formats import CSV, XLSX
 
 from moim.members.enums import Role
+from moim.members.forms import RoleChoiceField
 from moim.members.models import (
     Member,
     MemberCategory,
@@ -392,14 +393,6 @@ class TermAdmin(RegistryAdmin):
 # Accounts and roles
 
 
-class RoleChoiceField(forms.ModelMultipleChoiceField):
-    """Groups shown by their role's readable label."""
-
-    def label_from_instance(self, obj: Any) -> str:
-        labels = dict(Role.choices)
-        return str(labels.get(obj.name, obj.name))
-
-
 def role_action(role: Role, *, grant: bool) -> Callable[..., None]:
     def action(model_admin: UserAdmin, request: HttpRequest, queryset: QuerySet[Any]) -> None:
         changed = 0
@@ -481,12 +474,7 @@ class UserAdmin(DjangoUserAdmin):
         self, db_field: Any, request: HttpRequest, **kwargs: Any
     ) -> forms.ModelMultipleChoiceField | None:
         if db_field.name == "groups":
-            return RoleChoiceField(
-                queryset=Group.objects.order_by("name"),
-                required=False,
-                widget=forms.CheckboxSelectMultiple,
-                label=_("Roles"),
-            )
+            return RoleChoiceField()
         return super().formfield_for_manytomany(db_field, request, **kwargs)
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
