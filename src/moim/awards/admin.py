@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
-from django.contrib import admin
+from typing import Any
 
+from django.contrib import admin
+from django.http import HttpRequest
+
+from moim.awards import services
 from moim.awards.models import (
     Attachment,
     Award,
@@ -62,8 +66,12 @@ class EntryAdmin(admin.ModelAdmin):
     list_filter = ["edition", "category", "status"]
     search_fields = ["title", "beneficiary__name_en", "applicant_name"]
     raw_id_fields = ["beneficiary", "applicant_member"]
-    readonly_fields = ["approval_decided_at", "approval_decided_by", "submitted_at"]
+    readonly_fields = ["approval_decided_at", "approval_decided_by", "submitted_at", "created_at"]
     inlines = [AttachmentInline]
+
+    def save_model(self, request: HttpRequest, obj: Entry, form: Any, change: bool) -> None:
+        # Through the service, so that a change after the deadline is logged.
+        services.save_entry(entry=obj, by=request.user, fields=list(form.changed_data))
 
 
 @admin.register(Round)
@@ -108,6 +116,12 @@ class ResultSnapshotAdmin(admin.ModelAdmin):
     list_display = ["edition", "announced_at", "announced_by"]
     readonly_fields = ["edition", "announced_at", "announced_by", "data"]
 
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
 
 @admin.register(LogEntry)
 class LogEntryAdmin(admin.ModelAdmin):
@@ -115,11 +129,11 @@ class LogEntryAdmin(admin.ModelAdmin):
     list_filter = ["action"]
     readonly_fields = ["edition", "entry", "action", "actor", "detail", "at"]
 
-    def has_add_permission(self, request: object) -> bool:
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
-    def has_change_permission(self, request: object, obj: object = None) -> bool:
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
         return False
 
-    def has_delete_permission(self, request: object, obj: object = None) -> bool:
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
         return False

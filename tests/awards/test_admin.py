@@ -1,0 +1,76 @@
+"""The back office: every awards admin page opens for the secretariat, and late edits are logged."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from moim.awards.enums import EntryStatus, LogAction
+from moim.awards.models import Edition, LogEntry
+from moim.members.models import Member
+from tests.awards.conftest import make_entry
+
+MODELS = [
+    "awardprogramme",
+    "edition",
+    "entry",
+    "round",
+    "juror",
+    "conflict",
+    "sheet",
+    "jurydecision",
+    "award",
+    "resultsnapshot",
+    "logentry",
+]
+
+
+@pytest.mark.parametrize("model", MODELS)
+def test_the_secretariat_opens_each_awards_list(
+    client: Client, secretariat: Any, edition: Edition, model: str
+) -> None:
+    client.force_login(secretariat)
+    page = client.get(reverse(f"admin:awards_{model}_changelist")).content.decode()
+    assert "Select" in page
+    assert "Log in" not in page
+
+
+def test_the_edition_page_shows_its_parts(
+    client: Client, secretariat: Any, edition: Edition
+) -> None:
+    client.force_login(secretariat)
+    page = client.get(reverse("admin:awards_edition_change", args=[edition.pk])).content.decode()
+    assert "Mobility" in page
+    assert "Gold" in page
+    assert "Impact" in page
+
+
+def test_a_late_change_in_the_admin_is_logged(
+    client: Client, secretariat: Any, edition: Edition, city_a: Member
+) -> None:
+    entry = make_entry(edition, city_a, status=EntryStatus.SUBMITTED)
+    edition.deadline = timezone.now() - dt.timedelta(days=1)
+    edition.save()
+    client.force_login(secretariat)
+    url = reverse("admin:awards_entry_change", args=[entry.pk])
+    page = client.get(url)
+    form = page.context["adminform"].form
+    data = {name: form[name].value() or "" for name in form.fields}
+    data.update(
+        {
+            "title": "Corrected by the secretariat",
+            "attachments-TOTAL_FORMS": "0",
+            "attachments-INITIAL_FORMS": "0",
+        }
+    )
+    client.post(url, data)
+    entry.refresh_from_db()
+    assert entry.title == "Corrected by the secretariat"
+    record = LogEntry.objects.get(entry=entry)
+    assert record.action == LogAction.ENTRY_CHANGED_AFTER_DEADLINE
+    assert "title" in record.detail["fields"]
