@@ -27,6 +27,7 @@ from moim.tally.ballots import Candidate, Election, RankCell, RawBallot, RawBall
 
 _OPTION = re.compile(r"^\[\s*(\w+)((?:\s+[^\s\]]+)*)\s*\]$")
 _QUOTED = re.compile(r'"((?:[^"\\]|\\.)*)"')
+_ESCAPE = re.compile(r"\\(.)")
 
 
 class BltError(ValueError):
@@ -39,7 +40,7 @@ class BltError(ValueError):
 
 
 def _collapse(name: str) -> str:
-    return " ".join(name.split())
+    return " ".join(_ESCAPE.sub(r"\1", name).split())
 
 
 def read_blt(
@@ -209,7 +210,7 @@ def _tail(
     if len(set(names)) != len(names):
         raise BltError(strings[0][0], "two candidates have the same name")
     title = _collapse(strings[n_candidates][1]) if len(strings) > n_candidates else ""
-    comments = tuple(s for _, s in strings[n_candidates + 1 :]) + tuple(extra)
+    comments = tuple(_collapse(s) for _, s in strings[n_candidates + 1 :]) + tuple(extra)
     return names, title, comments
 
 
