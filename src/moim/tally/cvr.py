@@ -166,9 +166,10 @@ class CvrBallots:
         plain = (cells >= 0) | ~marked
         plain &= np.concatenate([marked[:, :1] | True, marked[:, 1:] <= marked[:, :-1]], axis=1)
         regular = plain.all(axis=1)
-        for i in range(ranks):
-            for j in range(i + 1, ranks):
-                regular &= ~((cells[:, i] == cells[:, j]) & marked[:, j])
+        if ranks > 1:
+            # A repeated candidate shows as two equal neighbours once each row is sorted.
+            ordered = np.sort(np.where(marked, cells, -1 - np.arange(ranks)), axis=1)
+            regular &= ~(ordered[:, 1:] == ordered[:, :-1]).any(axis=1)
         prefs = np.where(regular[:, None], cells, PAD).astype(np.int32)
         endings = np.zeros(rows, dtype=np.int8)
         if drop:

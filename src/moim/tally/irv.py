@@ -175,8 +175,30 @@ def _current(prefs: Intp, continuing: npt.NDArray[np.bool_], none: int) -> Intp:
     return np.where(ok[rows, pos], prefs[rows, pos], none)
 
 
-def _sums(keys: Intp, weights: npt.NDArray[np.float64], size: int) -> list[int]:
-    return np.rint(np.bincount(keys, weights=weights, minlength=size)).astype(np.int64).tolist()
+class _Buckets:
+    """The rows counting for each candidate, so that an elimination touches only its own."""
+
+    def __init__(self, size: int) -> None:
+        self.parts: list[list[Intp]] = [[] for _ in range(size)]
+
+    def put(self, rows: Intp, owners: Intp) -> None:
+        order = np.argsort(owners, kind="stable")
+        rows, owners = rows[order], owners[order]
+        cuts = np.flatnonzero(np.diff(owners)) + 1
+        starts = np.concatenate([[0], cuts]).astype(np.intp)
+        for start, part in zip(starts.tolist(), np.split(rows, cuts), strict=True):
+            if part.size:
+                self.parts[int(owners[start])].append(part)
+
+    def take(self, owners: Sequence[int]) -> Intp:
+        taken = [part for c in owners for part in self.parts[c]]
+        for c in owners:
+            self.parts[c] = []
+        return np.concatenate(taken) if taken else np.empty(0, dtype=np.intp)
+
+
+def _sums(keys: Intp, weights: npt.NDArray[np.float64], size: int) -> npt.NDArray[np.int64]:
+    return np.rint(np.bincount(keys, weights=weights, minlength=size)).astype(np.int64)
 
 
 def batch_losers(tally: dict[int, int]) -> list[int]:
@@ -223,6 +245,13 @@ def tabulate(
     for c in contest.excluded:
         continuing[c] = False
     current = _current(table, continuing, n)
+    # Running totals, updated only by the ballots that move (index n: inactive).
+    sums = _sums(current, weights, n + 1)
+    idle = current == n
+    lost = _sums(endings[idle], weights[idle], len(Ending))
+    lost[Ending.EXHAUSTED_CHOICES] -= contest.undervotes
+    buckets = _Buckets(n + 1)
+    buckets.put(np.arange(len(current)), current)
     result = Result(
         method="irv-rctab" if rules is not None else "irv",
         title=contest.title,
@@ -244,16 +273,12 @@ def tabulate(
     number = 0
     while True:
         number += 1
-        sums = _sums(current, weights, n + 1)
-        idle = current == n
-        lost = _sums(endings[idle], weights[idle], len(Ending))
-        lost[Ending.EXHAUSTED_CHOICES] -= contest.undervotes
-        tally = {c: sums[c] for c in range(n) if continuing[c]}
+        tally = {c: int(sums[c]) for c in range(n) if continuing[c]}
         active = sum(tally.values())
         threshold = active // 2 + 1
         counts = {names[c]: v for c, v in tally.items()}
         votes: dict[str, Number] = dict(counts)
-        inactive: dict[str, Number] = {e.report_key: lost[e] for e in Ending}
+        inactive: dict[str, Number] = {e.report_key: int(lost[e]) for e in Ending}
         record = Round(
             number=number,
             action=Action.FIRST if number == 1 else Action.EXCLUSION,
@@ -261,14 +286,14 @@ def tabulate(
             threshold=threshold,
             votes=votes,
             transfers={k: v - previous.get(k, 0) for k, v in counts.items()} if previous else {},
-            exhausted=sum(lost),
+            exhausted=int(lost.sum()),
             inactive=inactive,
         )
         result.rounds.append(record)
         result.quota = threshold
         if number == 1:
             result.valid_weight = active
-        history.append(sums[:n])
+        history.append(sums[:n].tolist())
         contenders = {c: v for c, v in tally.items() if c != contest.write_in}
         if schedule is not None:
             if number > len(schedule):
@@ -290,11 +315,15 @@ def tabulate(
         result.excluded.extend(record.excluded)
         moved = record.excluded
         previous = counts
-        gone = np.zeros(n + 1, dtype=bool)
-        gone[losers] = True
         continuing[losers] = False
-        hit = np.flatnonzero(gone[current])
+        hit = buckets.take(losers)
+        moving = weights[hit]
+        sums -= _sums(current[hit], moving, n + 1)
         current[hit] = _current(table[hit], continuing, n)
+        sums += _sums(current[hit], moving, n + 1)
+        out = current[hit] == n
+        lost += _sums(endings[hit[out]], moving[out], len(Ending))
+        buckets.put(hit, current[hit])
 
 
 def _losers(
