@@ -9,29 +9,46 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_DOWN, Decimal
+from fractions import Fraction
 from typing import Any
 
-from moim.governance import majority
 from moim.governance.enums import AnalogMethod, BallotShape, OptionValue, Verdict
 from moim.governance.models import AnalogResult, Ballot, Poll
-from moim.tally.ballots import Candidate, Election, group_raw
+from moim.tally.ballots import Candidate, Election, YesNoAbstain, YesNoAbstainBallots, group_raw
+from moim.tally.choice import ChoiceMethod, count_choice
 from moim.tally.irv import count_irv
 from moim.tally.result import Result, Status
+from moim.tally.schulze import count_schulze
+from moim.tally.stv_meek import count_meek
 from moim.tally.stv_scottish import count_scottish_stv
 from moim.tally.stv_wigm import count_wigm
+from moim.tally.yna import Base, Majority, MotionRule, count_motion
 
 RANKED_METHODS: dict[str, Callable[[Election], Result]] = {
     "irv": count_irv,
     "stv-scottish": count_scottish_stv,
-    "wigm": count_wigm,
+    "stv-meek": count_meek,
+    "stv-wigm": count_wigm,
+    "schulze": count_schulze,
 }
-TOTALS_METHODS = ("plurality", "block", "approval")
-METHODS = ("motion", *TOTALS_METHODS, *RANKED_METHODS)
+CHOICE_METHODS = {m.value: m for m in ChoiceMethod}
+METHODS = ("yna", *CHOICE_METHODS, *RANKED_METHODS)
+_MAJORITY = {
+    "simple": Majority.SIMPLE,
+    "absolute": Majority.ABSOLUTE,
+    "two_thirds": Majority.TWO_THIRDS,
+    "three_quarters": Majority.THREE_QUARTERS,
+}
+_VERDICTS = {
+    "adopted": Verdict.ADOPTED,
+    "rejected": Verdict.REJECTED,
+    "no-quorum": Verdict.NO_QUORUM,
+}
 
 
 def default_method(shape: str, seats: int) -> str:
     if shape == BallotShape.YES_NO_ABSTAIN:
-        return "motion"
+        return "yna"
     if shape == BallotShape.APPROVAL:
         return "approval"
     if shape == BallotShape.RANKED:
@@ -109,15 +126,17 @@ def count(*, poll: Poll, ballots: Sequence[Ballot], analog: AnalogResult | None)
         }
         for i, o in enumerate(options)
     ]
-    if poll.quorum_met is False:
+    if poll.quorum_met is False and poll.shape != BallotShape.YES_NO_ABSTAIN:
+        # The quorum was found short at opening (tally.yna.quorum_met); a motion's count
+        # reports it itself.
         result["verdict"] = Verdict.NO_QUORUM.value
         return Outcome(Verdict.NO_QUORUM, result)
     if poll.shape == BallotShape.YES_NO_ABSTAIN:
-        verdict = _motion(poll, options, total, analog, result)
+        verdict = _motion(poll, options, total, heads, analog, result)
     elif poll.method in RANKED_METHODS:
         verdict = _ranked(poll, names, ballots, options, result)
     else:
-        verdict = _totals(poll, names, total, options, result)
+        verdict = _choice(poll, names, ballots, analog_weights, options, result)
     result["verdict"] = verdict.value
     return Outcome(verdict, result)
 
@@ -126,47 +145,76 @@ def _motion(
     poll: Poll,
     options: Sequence[Any],
     total: dict[int, int],
+    heads: dict[int, int],
     analog: AnalogResult | None,
     result: dict[str, Any],
 ) -> Verdict:
-    by_value = {o.value: total[o.position] for o in options}
     if analog is not None and analog.method == AnalogMethod.ACCLAMATION and not any(total.values()):
         result["acclamation"] = True
         return Verdict.ADOPTED
+    answer = {OptionValue.YES: YesNoAbstain.YES, OptionValue.NO: YesNoAbstain.NO}
+    weights = dict.fromkeys(YesNoAbstain, 0)
+    head_counts = dict.fromkeys(YesNoAbstain, 0)
+    for option in options:
+        key = answer.get(option.value, YesNoAbstain.ABSTAIN)
+        weights[key] += total[option.position]
+        head_counts[key] += heads[option.position]
     rules = poll.rules_snapshot
-    decision = majority.decide(
-        yes=by_value.get(OptionValue.YES, 0),
-        no=by_value.get(OptionValue.NO, 0),
-        abstain=by_value.get(OptionValue.ABSTAIN, 0),
-        entitled=poll.entitled_weight,
-        rule=rules.get("majority", "simple"),
-        base=rules.get("base", "cast"),
-        abstentions_counted=bool(rules.get("abstentions_counted", False)),
+    rule = MotionRule(
+        majority=_MAJORITY[rules.get("majority", "simple")],
+        base=Base(rules.get("base", "cast")),
+        abstentions_in_base=bool(rules.get("abstentions_counted", False)),
+        quorum=Fraction(rules["quorum_share"]) if "quorum_share" in rules else None,
     )
-    result["base_weight"] = decision.base
-    result["threshold"] = decision.threshold
-    result["rule"] = decision.rule_text
-    for option in result["options"]:
-        option["percent_of_base"] = percent(option["weight"], decision.base)
-    return Verdict.ADOPTED if decision.adopted else Verdict.REJECTED
+    counted = count_motion(
+        YesNoAbstainBallots(weights, head_counts),
+        rule=rule,
+        entitled=poll.entitled_weight,
+        present=poll.present_weight,
+        title=str(poll),
+    )
+    result["tally"] = counted.to_dict()
+    details = counted.details
+    result["base_weight"] = details["base_weight"]
+    result["required_yes"] = details["required_yes"]
+    result["percent_of_base"] = details["percent_of_base"]
+    return _VERDICTS[str(details["verdict"])]
 
 
 def _member_ids(options: Sequence[Any], indices: Sequence[int]) -> list[int]:
     return [options[i].candidate.member_id for i in indices if options[i].candidate is not None]
 
 
-def _totals(
+def _choice(
     poll: Poll,
     names: Sequence[str],
-    total: dict[int, int],
+    ballots: Sequence[Ballot],
+    analog_weights: dict[int, int],
     options: Sequence[Any],
     result: dict[str, Any],
 ) -> Verdict:
-    ranked = majority.top({i: total[o.position] for i, o in enumerate(options)}, seats=poll.seats)
-    result["elected"] = [names[i] for i in ranked.elected]
-    result["elected_members"] = _member_ids(options, ranked.elected)
-    if ranked.tied:
-        result["tie"] = [names[i] for i in ranked.tied]
+    items = [(tuple((p - 1,) for p in b.choices), b.weight) for b in ballots]
+    # Paper or show-of-hands counts enter as single-mark ballots of that weight.
+    items += [(((p - 1,),), w) for p, w in sorted(analog_weights.items()) if w]
+    election = Election(
+        title=str(poll),
+        candidates=tuple(Candidate(n) for n in names),
+        seats=poll.seats,
+        ballots=group_raw(items),
+    )
+    return _elected(count_choice(election, CHOICE_METHODS[poll.method]), names, options, result)
+
+
+def _elected(
+    counted: Result, names: Sequence[str], options: Sequence[Any], result: dict[str, Any]
+) -> Verdict:
+    result["tally"] = counted.to_dict()
+    result["rounds"] = result["tally"]["rounds"]
+    index = {n: i for i, n in enumerate(names)}
+    result["elected"] = list(counted.elected)
+    result["elected_members"] = _member_ids(options, [index[n] for n in counted.elected])
+    if counted.status is Status.TIE_FOR_CHAIR:
+        result["tie"] = list(counted.pending_tie)
         return Verdict.TIE
     return Verdict.ELECTED
 
@@ -185,13 +233,4 @@ def _ranked(
         seats=poll.seats,
         ballots=raw,
     )
-    counted: Result = RANKED_METHODS[poll.method](election)
-    result["tally"] = counted.to_dict()
-    result["rounds"] = result["tally"]["rounds"]
-    index = {n: i for i, n in enumerate(names)}
-    result["elected"] = list(counted.elected)
-    result["elected_members"] = _member_ids(options, [index[n] for n in counted.elected])
-    if counted.status is Status.TIE_FOR_CHAIR:
-        result["tie"] = list(counted.pending_tie)
-        return Verdict.TIE
-    return Verdict.ELECTED
+    return _elected(RANKED_METHODS[poll.method](election), names, options, result)

@@ -21,6 +21,7 @@ from django.db.models import Count, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from moim import live
 from moim.governance import audit, counting
 from moim.governance.enums import (
     AnalogMethod,
@@ -49,6 +50,7 @@ from moim.governance.presence import present_people, voting_delegates
 from moim.governance.rules import can_manage_decisions, can_run_polls
 from moim.members.enums import TermSource
 from moim.members.models import Member, MemberCategory, Office, Person, Term, good_standing_q
+from moim.tally.yna import quorum_met
 
 RECEIPT_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 
@@ -242,6 +244,17 @@ def give_proxy(*, assembly: Any, principal: Member, holder: Person, by: Any) -> 
 # --- the poll life cycle --------------------------------------------------------------------
 
 
+def _announce(poll: Poll, **data: Any) -> None:
+    """After commit, tell live pages (the projector) that the poll changed; never what was voted."""
+    poll_id, decision_id = poll.pk, poll.decision_id
+
+    def send() -> None:
+        assembly_id = Decision.objects.values_list("assembly_id", flat=True).get(pk=decision_id)
+        live.publish(live.assembly_channel(assembly_id), poll=poll_id, **data)
+
+    transaction.on_commit(send)
+
+
 def _locked(poll: Poll) -> Poll:
     return Poll.objects.select_for_update().select_related("decision__assembly").get(pk=poll.pk)
 
@@ -258,11 +271,6 @@ def entitled_members(rules: DecisionRules, organization: Any, on: dt.date) -> An
     else:
         members = members.voting()
     return members.order_by("name_en", "pk")
-
-
-def quorum_met(*, present: int, entitled: int, share: Fraction) -> bool:
-    """Present or represented weight reaches the share of entitled weight (exact arithmetic)."""
-    return Fraction(present) >= share * entitled
 
 
 @transaction.atomic
@@ -313,7 +321,7 @@ def open_poll(*, poll: Poll, by: Any) -> Poll:
     entitled = sum(e.weight for e in entries)
     represented = sum(e.weight for e in entries if e.represented)
     share = Fraction(rules.quorum_share)
-    met = quorum_met(present=represented, entitled=entitled, share=share)
+    met = quorum_met(share, present=represented, entitled=entitled)
     if not met and rules.quorum_failure == QuorumFailure.REFUSE_OPEN:
         raise PollStateError(
             _(
@@ -344,6 +352,7 @@ def open_poll(*, poll: Poll, by: Any) -> Poll:
             ],
         },
     )
+    _announce(poll, state=poll.state)
     return poll
 
 
@@ -378,6 +387,7 @@ def close_poll(*, poll: Poll, by: Any) -> Poll:
         subject=f"poll:{poll.pk}",
         data={"voters": voters, "ballots": ballots, "ballot_digest": ballot_digest(poll)},
     )
+    _announce(poll, state=poll.state)
     return poll
 
 
@@ -455,6 +465,7 @@ def count_poll(*, poll: Poll, by: Any) -> Poll:
             "result_sha256": hashlib.sha256(audit.canonical(poll.result)).hexdigest(),
         },
     )
+    _announce(poll, state=poll.state, counted=True)
     return poll
 
 
@@ -481,6 +492,7 @@ def publish_poll(*, poll: Poll, by: Any) -> Poll:
             verdict=Verdict(poll.verdict),
             winners=list(poll.result.get("elected_members", [])),
         )
+    _announce(poll, state=poll.state)
     return poll
 
 
@@ -593,6 +605,7 @@ def cast_ballot(*, poll: Poll, voter: Person, member: Member, choices: Sequence[
         Ballot.objects.create(
             poll=locked, choices=positions, weight=entry.weight, receipt_hash=digest
         )
+        _announce(locked, turnout=True)
     return Receipt(member, code, digest)
 
 
