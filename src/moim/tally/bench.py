@@ -181,10 +181,14 @@ def _pyrankvote_ballots(cvr: CvrBallots, people: dict[str, Any], ballot: Any) ->
     return out
 
 
-def run_child(kind: str, path: Path) -> dict[str, Any]:
-    """Run one measurement in a fresh interpreter and return its figures."""
+def run_child(kind: str, path: Path, *extra: str) -> dict[str, Any]:
+    """Run one step in a fresh interpreter and return its figures.
+
+    Every step runs in its own process so that its peak memory (ru_maxrss) is its own: this
+    process never holds a large file.
+    """
     done = subprocess.run(
-        [sys.executable, "-m", "moim.tally.bench", "--child", kind, str(path)],
+        [sys.executable, "-m", "moim.tally.bench", "--child", kind, str(path), *extra],
         capture_output=True,
         text=True,
         check=False,
@@ -222,7 +226,7 @@ def run_all(sizes: Sequence[int], data: Path, *, pyrankvote: bool) -> list[str]:
         path = data / f"random-{size}-seed{SEED}.csv"
         if not path.is_file():
             print(f"generating {path} ...", flush=True)
-            generate(path, size)
+            run_child("generate", path, str(size))
         print(f"{size:,} ballots ...", flush=True)
         irv = run_child("irv", path)
         stv = run_child("stv", path)
@@ -266,7 +270,7 @@ def run_minneapolis(data: Path) -> list[str]:
         return [f"Minneapolis 2013 ×{REPEAT}: not run (no conformance data at {source})", ""]
     path = data / f"minneapolis-2013-x{REPEAT}.csv"
     if not path.is_file():
-        repeat_file(source, path, REPEAT)
+        run_child("repeat", path, str(source))
     print(f"{path.name} ...", flush=True)
     figures = run_child("minneapolis", path)
     lines = [
@@ -292,10 +296,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--out", default=str(repository_root() / "docs" / "benchmarks.md"))
     parser.add_argument("--no-pyrankvote", action="store_true")
     parser.add_argument("--no-minneapolis", action="store_true")
-    parser.add_argument("--child", nargs=2, metavar=("KIND", "FILE"), help=argparse.SUPPRESS)
+    parser.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.child:
-        print(json.dumps(measure(args.child[0], Path(args.child[1]))))
+        kind, target, *extra = args.child
+        if kind == "generate":
+            generate(Path(target), int(extra[0]))
+            print("{}")
+        elif kind == "repeat":
+            repeat_file(Path(extra[0]), Path(target), REPEAT)
+            print("{}")
+        else:
+            print(json.dumps(measure(kind, Path(target))))
         return 0
     if not args.no_pyrankvote:
         try:
