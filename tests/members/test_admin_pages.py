@@ -6,12 +6,14 @@ import datetime as dt
 import json
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
-from moim.members.enums import OfficeKind, TermSource
-from moim.members.models import Member, Office, Term
+from moim.members.enums import OfficeKind, Role, TermSource
+from moim.members.models import Member, Office, Person, Term
 from tests.conftest import Persona
-from tests.factories import PersonFactory
+from tests.factories import PersonFactory, UserFactory
 
 MODELS = ["organization", "membercategory", "region", "member", "person", "office", "term"]
 
@@ -110,3 +112,30 @@ def test_account_pages_open(
         assert "Secretariat" in html  # sofia's roles column
     else:
         assert "Member delegate" in html  # role groups by their readable label
+
+
+def queries_for(client: Client, url: str) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(captured)
+
+
+def test_people_terms_and_users_lists_do_not_grow_with_rows(
+    client: Client, secretariat: Persona, registry: Term, city_a: Member
+) -> None:
+    client.force_login(secretariat)
+    urls = ["/en/admin/members/person/", "/en/admin/members/term/", "/en/admin/auth/user/"]
+    before = [queries_for(client, url) for url in urls]
+
+    for number in range(2):
+        user = UserFactory(username=f"extra{number}", roles=[Role.JUROR, Role.DELEGATE])
+        PersonFactory(organization=city_a.organization, member=city_a, user=user)
+        Term.objects.create(
+            office=registry.office,
+            person=Person.objects.get(user=user),
+            starts=dt.date(2022, 1, 1),
+            source=TermSource.APPOINTMENT,
+        )
+
+    assert [queries_for(client, url) for url in urls] == before
