@@ -49,7 +49,7 @@ class AwardProgrammeAdmin(admin.ModelAdmin):
 
 @admin.register(Edition)
 class EditionAdmin(admin.ModelAdmin):
-    list_display = ["number", "title_en", "year", "status", "deadline"]
+    list_display = ["number", "title_en", "year", "status", "deadline", "assembly"]
     list_filter = ["status"]
     inlines = [CategoryInline, CriterionInline, LevelInline]
 

@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
+from moim.assemblies.models import Assembly
 from moim.awards.enums import (
     AcceptanceMode,
     ApplicantKind,
@@ -90,6 +91,15 @@ class Edition(models.Model):
         help_text=_("Where and when the awards are presented, e.g. '2012 Barcelona'."),
     )
     ceremony_ko = models.CharField(_("ceremony (Korean)"), max_length=200, blank=True)
+    assembly = models.ForeignKey(
+        Assembly,
+        verbose_name=_("presented at"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="award_editions",
+        help_text=_("The General Assembly at whose ceremony the awards are presented."),
+    )
     # Timeline. The deadline may be extended; the first one is kept for the record.
     call_opens = models.DateTimeField(_("call opens"), null=True, blank=True)
     deadline = models.DateTimeField(_("entry deadline"), null=True, blank=True)

@@ -28,7 +28,7 @@ PUBLISHED = (EditionStatus.ANNOUNCED, EditionStatus.CLOSED)
 def get_edition(number: int) -> Edition:
     organization = current_organization()
     return get_object_or_404(
-        Edition.objects.select_related("programme"),
+        Edition.objects.select_related("programme", "assembly"),
         programme__organization=organization,
         number=number,
     )
