@@ -1,0 +1,32 @@
+"""Live updates: small events published after a commit, read by server-sent event streams.
+
+`publish(channel, data)` sends an event to every stream listening on `channel`;
+`subscribe(channel)` returns a subscription whose `get(timeout)` waits for the next events.
+The broker is chosen by the `MOIM_LIVE_BACKEND` setting (or environment variable):
+
+- ``memory`` (default): an in-process broadcaster, for one server process (runserver, tests);
+- ``postgres``: PostgreSQL LISTEN/NOTIFY on the default database, for several processes;
+- ``redis``: Redis pub/sub on ``REDIS_URL``, for several processes.
+
+Events carry only what changed (kind and ids), never a vote: a page that receives one fetches
+its current state from the server, which is also what it does after a dropped connection.
+"""
+
+from __future__ import annotations
+
+from moim.live.brokers import Broker, Subscription, broker, publish, publish_on_commit, subscribe
+
+__all__ = [
+    "Broker",
+    "Subscription",
+    "assembly_channel",
+    "broker",
+    "publish",
+    "publish_on_commit",
+    "subscribe",
+]
+
+
+def assembly_channel(assembly_id: int) -> str:
+    """The channel of everything shown live about one assembly (projector, poll turnout)."""
+    return f"assembly:{assembly_id}"

@@ -1,0 +1,198 @@
+"""The three brokers behind `moim.live`: in-process, PostgreSQL LISTEN/NOTIFY and Redis."""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import threading
+import time
+from collections import deque
+from typing import Any, Protocol
+
+from django.conf import settings
+from django.db import connection, transaction
+
+logger = logging.getLogger(__name__)
+
+PG_CHANNEL = "moim_live"
+REDIS_PREFIX = "moim:live:"
+BACKENDS = ("memory", "postgres", "redis")
+
+
+class Subscription(Protocol):
+    def get(self, timeout: float) -> list[str]:
+        """The events that arrived, waiting at most `timeout` seconds for the first one."""
+        ...
+
+    def close(self) -> None: ...
+
+
+class Broker(Protocol):
+    def publish(self, channel: str, data: str) -> None: ...
+
+    def subscribe(self, channel: str) -> Subscription: ...
+
+
+class MemoryBroker:
+    """One process: a numbered ring of recent events and a condition every stream waits on."""
+
+    def __init__(self, keep: int = 512) -> None:
+        self._condition = threading.Condition()
+        self._events: deque[tuple[int, str, str]] = deque(maxlen=keep)
+        self._sequence = 0
+
+    def publish(self, channel: str, data: str) -> None:
+        with self._condition:
+            self._sequence += 1
+            self._events.append((self._sequence, channel, data))
+            self._condition.notify_all()
+
+    def subscribe(self, channel: str) -> MemorySubscription:
+        with self._condition:
+            return MemorySubscription(self, channel, self._sequence)
+
+    def _after(self, sequence: int, channel: str) -> tuple[int, list[str]]:
+        found = [data for n, ch, data in self._events if n > sequence and ch == channel]
+        return self._sequence, found
+
+    def _wait(self, sequence: int, channel: str, timeout: float) -> tuple[int, list[str]]:
+        deadline = time.monotonic() + timeout
+        with self._condition:
+            while True:
+                last, found = self._after(sequence, channel)
+                if found:
+                    return last, found
+                sequence = last
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    return last, []
+                self._condition.wait(remaining)
+
+
+class MemorySubscription:
+    def __init__(self, owner: MemoryBroker, channel: str, sequence: int) -> None:
+        self._owner, self._channel, self._sequence = owner, channel, sequence
+
+    def get(self, timeout: float) -> list[str]:
+        self._sequence, found = self._owner._wait(self._sequence, self._channel, timeout)
+        return found
+
+    def close(self) -> None:
+        return None
+
+
+class PostgresBroker:
+    """NOTIFY on the default database; each stream LISTENs on a connection of its own."""
+
+    def publish(self, channel: str, data: str) -> None:
+        payload = json.dumps({"channel": channel, "data": data})
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_notify(%s, %s)", [PG_CHANNEL, payload])
+
+    def subscribe(self, channel: str) -> PostgresSubscription:
+        return PostgresSubscription(channel)
+
+
+class PostgresSubscription:
+    def __init__(self, channel: str) -> None:
+        import psycopg
+
+        params = connection.get_connection_params()
+        params.pop("cursor_factory", None)
+        params.pop("context", None)
+        self._channel = channel
+        self._connection = psycopg.connect(autocommit=True, **params)
+        self._connection.execute(f"LISTEN {PG_CHANNEL}")
+
+    def get(self, timeout: float) -> list[str]:
+        found: list[str] = []
+        for notify in self._connection.notifies(timeout=timeout, stop_after=1):
+            message = json.loads(notify.payload)
+            if message.get("channel") == self._channel:
+                found.append(str(message["data"]))
+        return found
+
+    def close(self) -> None:
+        self._connection.close()
+
+
+class RedisBroker:
+    def __init__(self, url: str) -> None:
+        import redis
+
+        self._client = redis.Redis.from_url(url)
+
+    def publish(self, channel: str, data: str) -> None:
+        self._client.publish(REDIS_PREFIX + channel, data)
+
+    def subscribe(self, channel: str) -> RedisSubscription:
+        return RedisSubscription(self._client, channel)
+
+
+class RedisSubscription:
+    def __init__(self, client: Any, channel: str) -> None:
+        self._pubsub = client.pubsub(ignore_subscribe_messages=True)
+        self._pubsub.subscribe(REDIS_PREFIX + channel)
+
+    def get(self, timeout: float) -> list[str]:
+        message = self._pubsub.get_message(timeout=timeout)
+        if message is None or message.get("type") != "message":
+            return []
+        data = message["data"]
+        return [data.decode() if isinstance(data, bytes) else str(data)]
+
+    def close(self) -> None:
+        self._pubsub.close()
+
+
+_memory = MemoryBroker()
+_lock = threading.Lock()
+_brokers: dict[str, Broker] = {}
+
+
+def backend_name() -> str:
+    name = str(
+        getattr(settings, "MOIM_LIVE_BACKEND", "")
+        or os.environ.get("MOIM_LIVE_BACKEND")
+        or "memory"
+    )
+    if name not in BACKENDS:
+        raise ValueError(f"MOIM_LIVE_BACKEND is {name!r}; it must be one of {', '.join(BACKENDS)}")
+    return name
+
+
+def broker() -> Broker:
+    name = backend_name()
+    if name == "memory":
+        return _memory
+    with _lock:
+        if name not in _brokers:
+            if name == "postgres":
+                if connection.vendor != "postgresql":
+                    raise ValueError("MOIM_LIVE_BACKEND=postgres needs a PostgreSQL DATABASE_URL")
+                _brokers[name] = PostgresBroker()
+            else:
+                url = getattr(settings, "REDIS_URL", "") or os.environ.get("REDIS_URL", "")
+                if not url:
+                    raise ValueError("MOIM_LIVE_BACKEND=redis needs REDIS_URL")
+                _brokers[name] = RedisBroker(url)
+        return _brokers[name]
+
+
+def publish(channel: str, **data: Any) -> None:
+    """Send an event now. A broker that fails is logged, never raised: a live page is a
+    convenience, and the state it shows is always fetched again from the database."""
+    try:
+        broker().publish(channel, json.dumps(data, sort_keys=True, default=str))
+    except Exception:
+        logger.exception("live update on %s not sent", channel)
+
+
+def publish_on_commit(channel: str, **data: Any) -> None:
+    """Send an event once the current transaction commits (at once outside a transaction)."""
+    transaction.on_commit(lambda: publish(channel, **data))
+
+
+def subscribe(channel: str) -> Subscription:
+    return broker().subscribe(channel)

@@ -1,0 +1,48 @@
+"""A server-sent event stream of one channel, as a streaming Django response.
+
+Works under the threaded development server and the test live server (each stream holds one
+thread) and under an ASGI server. The stream ends after `lifetime` seconds; the browser's
+EventSource reconnects after `retry` milliseconds and the page fetches a fresh snapshot.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+
+from django.http import StreamingHttpResponse
+
+from moim.live.brokers import subscribe
+
+RETRY_MS = 1000
+HEARTBEAT_SECONDS = 15.0
+LIFETIME_SECONDS = 300.0
+
+
+def event_stream(
+    channel: str, *, heartbeat: float = HEARTBEAT_SECONDS, lifetime: float = LIFETIME_SECONDS
+) -> Iterator[bytes]:
+    # Subscribe before the first byte leaves: the page fetches its snapshot when the stream
+    # opens, so nothing published after that moment can be missed.
+    subscription = subscribe(channel)
+    try:
+        yield f"retry: {RETRY_MS}\n: connected\n\n".encode()
+        deadline = time.monotonic() + lifetime
+        while time.monotonic() < deadline:
+            events = subscription.get(timeout=min(heartbeat, max(deadline - time.monotonic(), 0)))
+            if not events:
+                yield b": keepalive\n\n"
+                continue
+            for data in events:
+                yield f"event: update\ndata: {data}\n\n".encode()
+    finally:
+        subscription.close()
+
+
+def sse_response(channel: str, **options: float) -> StreamingHttpResponse:
+    response = StreamingHttpResponse(
+        event_stream(channel, **options), content_type="text/event-stream"
+    )
+    response["Cache-Control"] = "no-cache"
+    response["X-Accel-Buffering"] = "no"  # nginx: pass events through at once
+    return response
