@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import io
 import re
 
+import openpyxl
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
@@ -113,3 +115,22 @@ def test_admin_export_gives_the_import_columns(
         "fees_paid_through,website,illustrative"
     )
     assert lines[1].startswith("seoul,Seoul,서울,local_government,KR,asia-pacific,full,active")
+
+
+def test_admin_preview_of_xlsx_with_a_bad_row_imports_nothing(staff_client: Client) -> None:
+    book = openpyxl.Workbook()
+    sheet = book.active
+    assert sheet is not None
+    for line in (HEADER + GOOD).splitlines():
+        sheet.append(line.split(","))
+    sheet.append(["x", "X", "", "planet", "KR", "asia-pacific", "full", "", "", ""])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    upload_file = SimpleUploadedFile("members.xlsx", buffer.getvalue())
+
+    response = staff_client.post(IMPORT, {"format": "1", "import_file": upload_file})
+
+    text = plain(response.content.decode())
+    assert "1 row is wrong: nothing was imported" in text
+    assert "4 kind 'planet' is not a kind" in text
+    assert Member.objects.count() == 0

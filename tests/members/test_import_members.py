@@ -296,3 +296,22 @@ def test_import_only_sees_its_own_organization(registry: Organization) -> None:
     report = import_members(organization=registry, data=csv_bytes(row), file_format="csv")
 
     assert "unknown region code 'mars'" in str(report.problems[0])
+
+
+@pytest.mark.parametrize("encoding", ["utf-8-sig", "cp949"])
+def test_import_csv_saved_by_excel(registry: Organization, encoding: str) -> None:
+    # Excel writes a byte-order mark with "CSV UTF-8", and CP949 with Korean "CSV".
+    data = (HEADER + GOOD_ROWS).encode(encoding)
+
+    report = import_members(organization=registry, data=data, file_format="csv")
+
+    assert report.problems == []
+    assert Member.objects.get(slug="seoul").name_ko == "서울"
+
+
+def test_import_csv_in_no_known_encoding_is_a_file_problem(registry: Organization) -> None:
+    report = import_members(organization=registry, data=b"slug\n\xff\xff\xff\n", file_format="csv")
+
+    assert report.file_problems == [
+        "the CSV file is neither UTF-8 nor CP949 text: save it as CSV UTF-8"
+    ]

@@ -159,16 +159,24 @@ def file_format_for(name: str, explicit: str | None = None) -> str:
 def read_dataset(*, data: bytes, file_format: str) -> Any:
     """Read bytes into a tablib Dataset, or raise ImportFileError saying why not."""
     fmt = FILE_FORMATS[file_format_for("", file_format)]()
+    text = decode_csv(data) if file_format == "csv" else None
     try:
-        if file_format == "csv":
-            return fmt.create_dataset(data.decode("utf-8-sig"))
-        return fmt.create_dataset(data)
-    except UnicodeDecodeError as error:
-        raise ImportFileError(f"the CSV file is not UTF-8 text ({error.reason})") from error
+        return fmt.create_dataset(text if text is not None else data)
     except Exception as error:
         raise ImportFileError(
             f"the file cannot be read as {file_format.upper()}: {error}"
         ) from error
+
+
+def decode_csv(data: bytes) -> str:
+    """CSV text: UTF-8 (with or without the byte-order mark Excel writes), else CP949, the
+    encoding Korean Excel saves CSV in by default."""
+    for encoding in ("utf-8-sig", "cp949"):
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise ImportFileError("the CSV file is neither UTF-8 nor CP949 text: save it as CSV UTF-8")
 
 
 def report_from_result(result: Any, *, dry_run: bool) -> ImportReport:
