@@ -88,10 +88,17 @@ def repeat_file(source: Path, target: Path, times: int) -> None:
     target.write_text("\n".join(out) + "\n", encoding="utf-8")
 
 
-def _timed(action: Callable[[], Any]) -> tuple[Any, float]:
-    start = time.perf_counter()
+Timing = tuple[float, float]  # wall-clock seconds, CPU seconds of this process
+
+
+def _timed(action: Callable[[], Any]) -> tuple[Any, Timing]:
+    wall, cpu = time.perf_counter(), time.process_time()
     value = action()
-    return value, time.perf_counter() - start
+    return value, (time.perf_counter() - wall, time.process_time() - cpu)
+
+
+def _plus(a: Timing, b: Timing) -> Timing:
+    return a[0] + b[0], a[1] + b[1]
 
 
 def _peak_mb() -> float:
@@ -108,7 +115,7 @@ def measure(kind: str, path: Path) -> dict[str, Any]:
         cvr, read = _timed(lambda: read_cvr(path, progress=False))
         election, convert = _timed(lambda: cvr.election(seats=SEATS))
         result, count = _timed(lambda: count_scottish_stv(election, tie_breaker=LOT))
-        return _report(read + convert, count, result, convert=convert)
+        return _report(_plus(read, convert), count, result)
     if kind == "minneapolis":
         config = load_config(_minneapolis() / "rctab-config.json")
         cvr, read = _timed(lambda: read_cvr(path, candidates=config.names, progress=False))
@@ -121,16 +128,19 @@ def measure(kind: str, path: Path) -> dict[str, Any]:
     raise ValueError(f"unknown measurement {kind!r}")
 
 
-def _report(read: float, count: float, result: Result, **extra: float) -> dict[str, Any]:
+def _report(read: Timing, count: Timing, result: Result) -> dict[str, Any]:
+    total = _plus(read, count)
     return {
-        "read": read,
-        "count": count,
-        "total": read + count,
+        "read": read[0],
+        "count": count[0],
+        "total": total[0],
+        "read_cpu": read[1],
+        "count_cpu": count[1],
+        "total_cpu": total[1],
         "peak_mb": _peak_mb(),
         "elected": sorted(result.elected),
         "rounds": len(result.rounds),
         "ties": len(result.ties),
-        **extra,
     }
 
 
@@ -164,13 +174,18 @@ def _pyrankvote(kind: str, path: Path) -> dict[str, Any]:
     ballots = _pyrankvote_ballots(cvr, people, pyrankvote.Ballot)
     candidates = list(people.values())
     if kind == "pyrankvote-irv":
-        outcome, count = _timed(lambda: pyrankvote.instant_runoff_voting(candidates, ballots))
+        outcome, timing = _timed(lambda: pyrankvote.instant_runoff_voting(candidates, ballots))
     else:
-        outcome, count = _timed(
+        outcome, timing = _timed(
             lambda: pyrankvote.single_transferable_vote(candidates, ballots, number_of_seats=SEATS)
         )
     elected = sorted(c.name for c in outcome.get_winners())
-    return {"count": count, "peak_mb": _peak_mb(), "elected": elected}
+    return {
+        "count": timing[0],
+        "count_cpu": timing[1],
+        "peak_mb": _peak_mb(),
+        "elected": elected,
+    }
 
 
 def _pyrankvote_ballots(cvr: CvrBallots, people: dict[str, Any], ballot: Any) -> list[Any]:
@@ -215,8 +230,11 @@ def machine() -> str:
     )
 
 
-def _s(value: float | None) -> str:
-    return "—" if value is None else f"{value:.2f} s"
+def _s(figures: dict[str, Any] | None, key: str) -> str:
+    """Wall-clock seconds, with the CPU seconds of the process in brackets."""
+    if figures is None:
+        return "not run"
+    return f"{figures[key]:.2f} s ({figures[key + '_cpu']:.2f})"
 
 
 def run_all(sizes: Sequence[int], data: Path, *, pyrankvote: bool) -> list[str]:
@@ -243,15 +261,17 @@ def run_all(sizes: Sequence[int], data: Path, *, pyrankvote: bool) -> list[str]:
         ]
         for label, mine, other in rows:
             theirs = run_child(other, path) if pyrankvote and size <= PYRANKVOTE_LIMIT else None
-            speed = f"{theirs['count'] / mine['count']:,.0f}×" if theirs else "not run"
-            overall = f"{theirs['count'] / mine['total']:,.0f}×" if theirs else "not run"
+            speed = overall = "not run"
+            if theirs:
+                speed = f"{theirs['count_cpu'] / mine['count_cpu']:,.0f}×"
+                overall = f"{theirs['count_cpu'] / mine['total_cpu']:,.0f}×"
             same = (
                 "—" if theirs is None else ("yes" if theirs["elected"] == mine["elected"] else "no")
             )
             lines.append(
-                f"| {label} | {_s(mine['read'])} | {_s(mine['count'])} | {_s(mine['total'])} "
+                f"| {label} | {_s(mine, 'read')} | {_s(mine, 'count')} | {_s(mine, 'total')} "
                 f"| {mine['peak_mb']:.0f} MB | {mine['rounds']} "
-                f"| {_s(theirs['count']) if theirs else 'not run'} | {speed} | {overall} | {same} |"
+                f"| {_s(theirs, 'count')} | {speed} | {overall} | {same} |"
             )
             print(lines[-1], flush=True)
         if irv["ties"] or stv["ties"]:
@@ -281,7 +301,7 @@ def run_minneapolis(data: Path) -> list[str]:
         "",
         "| read | count | end to end | peak memory (ru_maxrss) | rounds | check |",
         "|---|---|---|---|---|---|",
-        f"| {_s(figures['read'])} | {_s(figures['count'])} | {_s(figures['total'])} "
+        f"| {_s(figures, 'read')} | {_s(figures, 'count')} | {_s(figures, 'total')} "
         f"| {figures['peak_mb']:.0f} MB | {figures['rounds']} | {figures['check']} |",
         "",
     ]
@@ -330,7 +350,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 def write_report(path: Path, header: str, body: list[str]) -> None:
     """Replace the generated part of docs/benchmarks.md, keeping the text written by hand."""
     start, end = "<!-- bench:start -->", "<!-- bench:end -->"
-    generated = "\n".join([start, "", f"Machine: {header}.", "", *body, end])
+    note = "Times: wall-clock seconds, and in brackets the CPU seconds of the measuring process."
+    generated = "\n".join([start, "", f"Machine: {header}.", "", note, "", *body, end])
     text = (
         path.read_text(encoding="utf-8") if path.is_file() else f"# Benchmarks\n\n{start}\n{end}\n"
     )
