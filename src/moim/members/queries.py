@@ -5,9 +5,10 @@ from __future__ import annotations
 import datetime as dt
 
 from django.conf import settings
+from django.db.models import QuerySet
 from django.utils import timezone
 
-from moim.members.models import Organization
+from moim.members.models import Organization, Term
 
 
 def current_organization() -> Organization | None:
@@ -19,3 +20,12 @@ def current_organization() -> Organization | None:
 def registry_today() -> dt.date:
     """The day public pages compute standing and current offices on (settings.MOIM_TODAY)."""
     return settings.MOIM_TODAY or timezone.localdate()
+
+
+def terms_begun_on(organization: Organization, day: dt.date) -> QuerySet[Term]:
+    """The terms that began on `day` (the offices an assembly filled), in the order of offices."""
+    return (
+        Term.objects.filter(office__organization=organization, starts=day)
+        .select_related("office", "member", "person")
+        .order_by("office__position", "member__name_en", "person__name_en")
+    )
