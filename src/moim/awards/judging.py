@@ -546,6 +546,11 @@ def _snapshot(edition: Edition) -> dict[str, Any]:
 def announce(*, edition: Edition, by: Any) -> ResultSnapshot:
     """Publish the jury's decisions as awards and freeze what was announced."""
     _require_secretariat(by, _("announces results"))
+    return record_announcement(edition=edition, by=by)
+
+
+def record_announcement(*, edition: Edition, by: Any = None) -> ResultSnapshot:
+    """The work of `announce`, without the access check: for loaders and commands."""
     with transaction.atomic():
         edition = Edition.objects.select_for_update().get(pk=edition.pk)
         if ResultSnapshot.objects.filter(edition=edition).exists():
@@ -567,7 +572,8 @@ def announce(*, edition: Edition, by: Any) -> ResultSnapshot:
             edition=edition, announced_by=by, data=_snapshot(edition)
         )
         edition.status = EditionStatus.ANNOUNCED
-        edition.winners_announced = snapshot.announced_at
+        if edition.winners_announced is None:
+            edition.winners_announced = snapshot.announced_at
         edition.save(update_fields=["status", "winners_announced"])
         log(edition=edition, action=LogAction.RESULTS_ANNOUNCED, actor=by)
     return snapshot
