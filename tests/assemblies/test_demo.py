@@ -132,6 +132,12 @@ def test_demo_page_and_calendar_render(client: Client, wego: Organization) -> No
     assert "Smart Solutions for All in the New Normal Era" in html
     assert 'id="figure-present">230<' in html
     assert "Smart Cities World" in html
+    speakers = html[html.index('id="speakers-heading"') : html.index('id="figures-heading"')]
+    assert (
+        '<strong>Maimunah Mohd Sharif</strong>, Executive Director <span class="muted">(UN-Habitat)</span>'
+        in speakers
+    )
+    assert "<strong>Baek Ji-ah</strong>" in speakers
     assert len(calendar.walk("VEVENT")) == 7
     ko = client.get("/ko/assemblies/5/").content.decode()
     assert "뉴노멀" in ko

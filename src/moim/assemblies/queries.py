@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Prefetch, Q, QuerySet
@@ -22,7 +23,7 @@ from moim.assemblies.models import (
     Speaker,
     present_q,
 )
-from moim.members.models import Organization
+from moim.members.models import Organization, Person
 
 MAYORAL_ROLES = (ParticipantRole.MAYOR, ParticipantRole.VICE_MAYOR)
 
@@ -69,7 +70,7 @@ def assemblies_for_public(organization: Organization | None) -> QuerySet[Assembl
 def programme_for(assembly: Assembly) -> QuerySet[ProgrammeItem]:
     return (
         ProgrammeItem.objects.filter(assembly=assembly)
-        .select_related("chair")
+        .select_related("chair", "chair__member")
         .prefetch_related(
             Prefetch(
                 "speaker_links",
@@ -79,6 +80,18 @@ def programme_for(assembly: Assembly) -> QuerySet[ProgrammeItem]:
         )
         .order_by("position", "starts_at", "pk")
     )
+
+
+def speakers_of(items: Iterable[ProgrammeItem]) -> list[Person]:
+    """Everyone who speaks or chairs, in programme order, each once (from prefetched items)."""
+    seen: dict[int, Person] = {}
+    for item in items:
+        people = [link.person for link in item.speaker_links.all()]
+        if item.chair is not None:
+            people.append(item.chair)
+        for person in people:
+            seen.setdefault(person.pk, person)
+    return list(seen.values())
 
 
 def present_registrations(assembly: Assembly) -> QuerySet[Registration]:

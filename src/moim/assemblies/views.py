@@ -65,13 +65,15 @@ def assembly_list(request: HttpRequest) -> HttpResponse:
 def assembly_detail(request: HttpRequest, edition: int) -> HttpResponse:
     assembly = _assembly(edition)
     zone, zone_error = viewer_zone(request, assembly)
+    items = list(queries.programme_for(assembly))
     context = {
         "assembly": assembly,
         "zone": zone,
         "zone_name": str(zone),
         "zone_error": zone_error,
         "zone_names": sorted(time_zone_names()),
-        "items": queries.programme_for(assembly),
+        "items": items,
+        "speakers": queries.speakers_of(items),
         "sponsors": assembly.sponsors.select_related("member"),
         "materials": assembly.materials.filter(item__isnull=True),
         "figures": queries.attendance_figures(assembly),
