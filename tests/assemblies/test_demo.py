@@ -134,8 +134,8 @@ def test_demo_page_and_calendar_render(client: Client, wego: Organization) -> No
     assert "Smart Cities World" in html
     speakers = html[html.index('id="speakers-heading"') : html.index('id="figures-heading"')]
     assert (
-        '<strong>Maimunah Mohd Sharif</strong>, Executive Director <span class="muted">(UN-Habitat)</span>'
-        in speakers
+        "<strong>Maimunah Mohd Sharif</strong>, Executive Director "
+        '<span class="muted">(UN-Habitat)</span>' in speakers
     )
     assert "<strong>Baek Ji-ah</strong>" in speakers
     assert len(calendar.walk("VEVENT")) == 7
