@@ -17,7 +17,8 @@ from moim.tally.ballots import (
     Preferences,
     to_preferences,
 )
-from moim.tally.cvr import CvrBallots, CvrError, read_cvr, write_cvr
+from moim.tally.cvr import CellCoder, CvrBallots, CvrError, read_cvr, write_cvr
+from moim.tally.cvr_fast import read_fast, split_header
 
 NAMES = ["Ann", "Bob", "Cy"]
 
@@ -187,3 +188,27 @@ def test_write_cvr_round_trips(tmp_path: Path) -> None:
     assert out.getvalue().startswith("id,precinct,rank1,rank2,rank3\r\n")
     assert _rows(again) == _rows(ballots)
     assert np.array_equal(np.sort(again.weights), np.sort(ballots.weights))
+
+
+def test_read_cvr_tells_apart_names_alike_at_both_ends(tmp_path: Path) -> None:
+    # Same length, same first and last eight bytes: only the middle differs.
+    one, two = "Councillor Anna Smith-Jones", "Councillor Anne Smith-Jones"
+    text = f"id,precinct,rank1,rank2\n1,,{one},{two}\n2,,{two},\n3,,{two},{one}\n"
+
+    ballots = read_cvr(_file(tmp_path, text))
+
+    assert ballots.candidates == (one, two)
+    assert _rows(ballots) == {((0,), (1,)): 1, ((1,), ()): 1, ((1,), (0,)): 1}
+
+
+def test_read_fast_reads_well_formed_files_itself(tmp_path: Path) -> None:
+    data = SAMPLE.encode("utf-8")
+    header, begin = split_header(data) or ([], 0)
+    coder = CellCoder(NAMES, False)
+
+    found = read_fast(data, begin, range(2, 5), len(header), coder.code)
+
+    assert found is not None
+    cells, weights = found
+    assert int(weights.sum()) == 7
+    assert len(cells) == 6

@@ -351,20 +351,19 @@ def _read_fast(
 ) -> CvrBallots | None:
     """The vectorised reader; None sends the file to the careful reader."""
     data = path.read_bytes()
-    if data.startswith(b"\xef\xbb\xbf"):
-        data = data[3:]
     split = split_header(data)
     if split is None or not split[0]:
         return None
-    header, body = split
+    header, begin = split
     try:
         first, _ = _rank_columns(header, 1)
     except CvrError:
         return None
     coder = CellCoder(candidates, write_ins)
-    bar = _Progress(len(body), progress)
+    bar = _Progress(len(data) - begin, progress)
+    columns = range(first, len(header))
     try:
-        found = read_fast(body, range(first, len(header)), len(header), coder.code, bar.update)
+        found = read_fast(data, begin, columns, len(header), coder.code, bar.update)
     finally:
         bar.close()
     if found is None:

@@ -129,32 +129,35 @@ def _unquote(raw: bytes) -> str | None:
 
 def read_fast(
     data: bytes,
+    begin: int,
     columns: Sequence[int],
     width: int,
     code: Callable[[str], int | None],
     progress: Callable[[int], None] | None = None,
 ) -> tuple[npt.NDArray[np.int32], I64] | None:
     """Distinct rows of `columns` as codes, and the number of rows behind each; None if the
-    file needs the careful reader. `data` is the body: every line after the header."""
+    file needs the careful reader. The body (every line after the header) starts at `begin`;
+    it is read chunk by chunk, never copied whole."""
+    stop = len(data)
     if data.endswith(b"\r\n"):
-        data = data[:-2]
+        stop -= 2
     elif data.endswith(b"\n"):
-        data = data[:-1]
-    if not data:
+        stop -= 1
+    if stop <= begin:
         return np.zeros((0, len(columns)), dtype=np.int32), np.zeros(0, dtype=np.int64)
     table = _Table(code)
     parts: list[npt.NDArray[np.int32]] = []
-    start = 0
-    while start < len(data):
-        end = data.find(b"\n", min(start + CHUNK_BYTES, len(data)))
-        end = len(data) if end < 0 else end
+    start = begin
+    while start < stop:
+        end = data.find(b"\n", min(start + CHUNK_BYTES, stop), stop)
+        end = stop if end < 0 else end
         chunk = _chunk(data[start:end], columns, width, table)
         if chunk is None:
             return None
         parts.append(chunk)
         start = end + 1
         if progress is not None:
-            progress(start)
+            progress(start - begin)
     codes = np.concatenate(parts)
     return unique_rows(codes, np.ones(len(codes), dtype=np.int64))
 
@@ -277,13 +280,16 @@ def unique_rows(codes: npt.NDArray[np.int32], counts: I64) -> tuple[npt.NDArray[
     return uniq.astype(np.int32), np.rint(weights).astype(np.int64)
 
 
-def split_header(data: bytes) -> tuple[list[str], bytes] | None:
-    """The header's cells and the body after it (None if the header is not one plain line)."""
-    end = data.find(b"\n")
-    line = data if end < 0 else data[:end]
+def split_header(data: bytes) -> tuple[list[str], int] | None:
+    """The header's cells and where the body starts (None if the header is not plain UTF-8).
+
+    A UTF-8 byte order mark before the header is skipped."""
+    begin = 3 if data.startswith(b"\xef\xbb\xbf") else 0
+    end = data.find(b"\n", begin)
+    line = data[begin:] if end < 0 else data[begin:end]
     try:
         text = line.decode("utf-8").rstrip("\r")
     except UnicodeDecodeError:
         return None
     header = next(csv.reader([text]), [])
-    return header, b"" if end < 0 else data[end + 1 :]
+    return header, len(data) if end < 0 else end + 1
