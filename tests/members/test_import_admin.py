@@ -134,3 +134,27 @@ def test_admin_preview_of_xlsx_with_a_bad_row_imports_nothing(staff_client: Clie
     assert "1 row is wrong: nothing was imported" in text
     assert "4 kind 'planet' is not a kind" in text
     assert Member.objects.count() == 0
+
+
+@pytest.mark.parametrize("encoding", ["utf-8-sig", "cp949"])
+def test_admin_reads_csv_saved_by_excel(staff_client: Client, encoding: str) -> None:
+    data = (HEADER + GOOD).encode(encoding)
+
+    response = staff_client.post(
+        IMPORT, {"format": "0", "import_file": SimpleUploadedFile("members.csv", data)}
+    )
+
+    html = response.content.decode()
+    assert "Confirm import" in html
+    assert "서울" in html  # the preview shows the Korean name read correctly
+
+
+def test_admin_says_why_a_csv_cannot_be_read(staff_client: Client) -> None:
+    data = b"slug\n\xff\xff\xff\n"
+
+    response = staff_client.post(
+        IMPORT, {"format": "0", "import_file": SimpleUploadedFile("members.csv", data)}
+    )
+
+    assert "neither UTF-8 nor CP949 text: save it as CSV UTF-8" in response.content.decode()
+    assert Member.objects.count() == 0

@@ -39,7 +39,7 @@ from moim.members.models import (
     Term,
 )
 from moim.members.queries import current_organization, registry_today
-from moim.members.resources import MemberResource
+from moim.members.resources import ExcelFriendlyCSV, ImportFileError, MemberResource
 from moim.members.rules import (
     can_export_members,
     can_import_members,
@@ -255,7 +255,7 @@ class MemberAdmin(ImportExportModelAdmin, RegistryAdmin):
         (_("Data"), {"fields": ("illustrative",)}),
     )
     resource_classes = (MemberResource,)
-    import_formats = (CSV, XLSX)
+    import_formats = (ExcelFriendlyCSV, XLSX)
     export_formats = (CSV, XLSX)
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Member]:
@@ -305,6 +305,12 @@ class MemberAdmin(ImportExportModelAdmin, RegistryAdmin):
 
     def has_export_permission(self, request: HttpRequest) -> bool:
         return bool(can_export_members.test(request.user))
+
+    def add_data_read_fail_error_to_form(self, form: Any, error: Exception) -> None:
+        if isinstance(error, ImportFileError):
+            form.add_error("import_file", str(error))
+        else:
+            super().add_data_read_fail_error_to_form(form, error)
 
     def get_import_resource_kwargs(self, request: HttpRequest, **kwargs: Any) -> dict[str, Any]:
         return {"organization": current_organization()}

@@ -14,6 +14,7 @@ from django.core.validators import validate_slug
 from django.db import models
 from django_countries import countries
 from import_export import fields, resources, widgets
+from import_export.formats.base_formats import CSV
 from import_export.results import Result
 
 from moim.members.enums import MemberKind, MemberStatus
@@ -30,6 +31,36 @@ def _text(value: Any) -> str:
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     return str(value).strip()
+
+
+class ImportFileError(ValueError):
+    """The file cannot be read at all (wrong format, not a table, bad encoding)."""
+
+
+def decode_csv(data: bytes) -> str:
+    """CSV text: UTF-8 (with or without the byte-order mark Excel writes), else CP949, the
+    encoding Korean Excel saves CSV in by default."""
+    for encoding in ("utf-8-sig", "cp949"):
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise ImportFileError("the CSV file is neither UTF-8 nor CP949 text: save it as CSV UTF-8")
+
+
+class ExcelFriendlyCSV(CSV):
+    """CSV read as bytes and decoded by `decode_csv`, in the admin as in the command."""
+
+    def get_read_mode(self) -> str:
+        return "rb"
+
+    def is_binary(self) -> bool:
+        return True
+
+    def create_dataset(self, in_stream: Any, **kwargs: Any) -> Any:
+        if isinstance(in_stream, bytes):
+            in_stream = decode_csv(in_stream)
+        return super().create_dataset(in_stream, **kwargs)
 
 
 class LineNumberedResult(Result):

@@ -10,12 +10,12 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractUser, Group
 from django.db import transaction
 from django.db.models import BooleanField, Case, Q, QuerySet, Value, When
-from import_export.formats.base_formats import CSV, XLSX, Format
+from import_export.formats.base_formats import XLSX, Format
 
 from moim.members.enums import Role
 from moim.members.models import Member, Organization, good_standing_q
 from moim.members.queries import registry_today
-from moim.members.resources import MemberResource
+from moim.members.resources import ExcelFriendlyCSV, ImportFileError, MemberResource
 from moim.members.roles import STAFF_ROLES, ensure_role_groups
 from moim.members.rules import forget_roles
 
@@ -108,11 +108,7 @@ def create_secretariat_account(
 # ---------------------------------------------------------------------------------------------
 # Import and export of members
 
-FILE_FORMATS: dict[str, type[Format]] = {"csv": CSV, "xlsx": XLSX}
-
-
-class ImportFileError(ValueError):
-    """The file cannot be read at all (wrong format, not a table, bad encoding)."""
+FILE_FORMATS: dict[str, type[Format]] = {"csv": ExcelFriendlyCSV, "xlsx": XLSX}
 
 
 @dataclass(frozen=True)
@@ -159,24 +155,14 @@ def file_format_for(name: str, explicit: str | None = None) -> str:
 def read_dataset(*, data: bytes, file_format: str) -> Any:
     """Read bytes into a tablib Dataset, or raise ImportFileError saying why not."""
     fmt = FILE_FORMATS[file_format_for("", file_format)]()
-    text = decode_csv(data) if file_format == "csv" else None
     try:
-        return fmt.create_dataset(text if text is not None else data)
+        return fmt.create_dataset(data)
+    except ImportFileError:
+        raise
     except Exception as error:
         raise ImportFileError(
             f"the file cannot be read as {file_format.upper()}: {error}"
         ) from error
-
-
-def decode_csv(data: bytes) -> str:
-    """CSV text: UTF-8 (with or without the byte-order mark Excel writes), else CP949, the
-    encoding Korean Excel saves CSV in by default."""
-    for encoding in ("utf-8-sig", "cp949"):
-        try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    raise ImportFileError("the CSV file is neither UTF-8 nor CP949 text: save it as CSV UTF-8")
 
 
 def report_from_result(result: Any, *, dry_run: bool) -> ImportReport:
