@@ -212,3 +212,11 @@ def test_read_fast_reads_well_formed_files_itself(tmp_path: Path) -> None:
     cells, weights = found
     assert int(weights.sum()) == 7
     assert len(cells) == 6
+
+
+def test_read_cvr_candidate_codes_as_aliases(tmp_path: Path) -> None:
+    text = "id,precinct,rank1,rank2\n1,,A,Bob\n2,,Cy,A\n"
+
+    ballots = read_cvr(_file(tmp_path, text), candidates=NAMES, aliases={"A": "Ann"})
+
+    assert _rows(ballots) == {((0,), (1,)): 1, ((2,), (0,)): 1}

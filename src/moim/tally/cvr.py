@@ -18,7 +18,7 @@ import io
 import itertools
 import os
 import sys
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import IO, TextIO
@@ -266,10 +266,18 @@ class _Progress:
 class CellCoder:
     """Turns rank-cell texts into cell codes, learning candidates if none are declared."""
 
-    def __init__(self, candidates: Sequence[str] | None, write_ins: bool) -> None:
+    def __init__(
+        self,
+        candidates: Sequence[str] | None,
+        write_ins: bool,
+        aliases: Mapping[str, str] | None = None,
+    ) -> None:
         self.learn = candidates is None
         self.names: list[str] = list(candidates) if candidates is not None else []
         self.index = {n: i for i, n in enumerate(self.names)}
+        for alias, name in (aliases or {}).items():
+            if name in self.index:
+                self.index.setdefault(alias, self.index[name])
         self.write_ins = write_ins
         self.codes: dict[str, int] = {
             "": PAD,
@@ -322,6 +330,7 @@ def read_cvr(
     by_precinct: bool = False,
     progress: bool | None = None,
     title: str = "",
+    aliases: Mapping[str, str] | None = None,
 ) -> CvrBallots:
     """Read a CVR CSV file.
 
@@ -329,23 +338,27 @@ def read_cvr(
     its line and column, unless `write_ins` allows it (it then counts as an undeclared write-in).
     Without a list, the candidates are the names found, in order of first appearance.
     `by_precinct`: keep rows of different precincts apart (for per-precinct reports).
+    `aliases` maps other spellings (RCTab candidate codes) to candidate names.
     """
+
+    def coder() -> CellCoder:
+        return CellCoder(candidates, write_ins, aliases)
+
     if isinstance(source, str | os.PathLike):
         path = Path(source)
         if not by_precinct:
-            fast = _read_fast(path, candidates, write_ins, progress, title)
+            fast = _read_fast(path, coder, progress, title)
             if fast is not None:
                 return fast
         with path.open(encoding="utf-8-sig", newline="") as handle:
             size = path.stat().st_size
-            return _read(handle, candidates, write_ins, by_precinct, progress, size, title)
-    return _read(source, candidates, write_ins, by_precinct, False, 0, title)
+            return _read(handle, coder, by_precinct, progress, size, title)
+    return _read(source, coder, by_precinct, False, 0, title)
 
 
 def _read_fast(
     path: Path,
-    candidates: Sequence[str] | None,
-    write_ins: bool,
+    make_coder: Callable[[], CellCoder],
     progress: bool | None,
     title: str,
 ) -> CvrBallots | None:
@@ -359,7 +372,7 @@ def _read_fast(
         first, _ = _rank_columns(header, 1)
     except CvrError:
         return None
-    coder = CellCoder(candidates, write_ins)
+    coder = make_coder()
     bar = _Progress(len(data) - begin, progress)
     columns = range(first, len(header))
     try:
@@ -374,8 +387,7 @@ def _read_fast(
 
 def _read(
     handle: TextIO,
-    candidates: Sequence[str] | None,
-    write_ins: bool,
+    make_coder: Callable[[], CellCoder],
     by_precinct: bool,
     progress: bool | None,
     size: int,
@@ -414,9 +426,7 @@ def _read(
     finally:
         bar.close()
     offset = 1 if start != first else 0
-    return _to_codes(
-        counts, candidates, write_ins, offset, width - first, handle, header, first, title
-    )
+    return _to_codes(counts, make_coder(), offset, width - first, handle, header, first, title)
 
 
 def _fail_width(chunk: list[list[str]], width: int, last_line: int, handle: TextIO) -> None:
@@ -439,8 +449,7 @@ def _fail_width(chunk: list[list[str]], width: int, last_line: int, handle: Text
 
 def _to_codes(
     counts: dict[tuple[str, ...], int],
-    candidates: Sequence[str] | None,
-    write_ins: bool,
+    coder: CellCoder,
     offset: int,
     ranks: int,
     handle: TextIO,
@@ -456,7 +465,6 @@ def _to_codes(
         precinct_index = {p: i for i, p in enumerate(precinct_list)}
         precincts = np.fromiter((precinct_index[k[0]] for k in keys), np.int32, len(keys))
         precinct_names = tuple(precinct_list)
-    coder = CellCoder(candidates, write_ins)
     if coder.learn:
         # Names learnt from the file keep their order of first appearance.
         ordered: Iterable[str] = _first_seen_order(keys, offset)

@@ -142,6 +142,7 @@ def count_from_cli(
         write_ins=bool(flags.get("write_ins")),
         progress=False if flags.get("no_progress") else None,
         title=(settings.contest_name if settings else "") or path.stem,
+        aliases=settings.codes if settings else None,
     )
     excluded = settings.excluded if settings else ()
     if method != "irv":
