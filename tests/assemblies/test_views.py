@@ -253,6 +253,28 @@ def test_registrations_csv_export(assembly: Assembly, secretariat: Persona) -> N
     ]
 
 
+def test_registrations_csv_defuses_formulas(assembly: Assembly, secretariat: Persona) -> None:
+    RegistrationFactory(assembly=assembly, full_name="=HYPERLINK(1)")
+
+    response = logged_in(secretariat).get(
+        f"/en/assemblies/{assembly.edition}/registrations/?format=csv"
+    )
+
+    rows = list(csv.DictReader(io.StringIO(response.content.decode())))
+    assert rows[0]["name"] == "'=HYPERLINK(1)"
+
+
+def test_desk_search_keeps_the_typed_text(assembly: Assembly, secretariat: Persona) -> None:
+    RegistrationFactory(assembly=assembly, member=None, organization_name="Smith & Sons")
+
+    response = logged_in(secretariat).post(
+        f"/en/assemblies/{assembly.edition}/desk/", {"q": "Smith & Sons"}, follow=True
+    )
+
+    assert response.redirect_chain[-1][0].endswith("?q=Smith+%26+Sons")
+    assert "Smith &amp; Sons" in response.content.decode()
+
+
 def test_programme_is_shown_in_the_viewer_zone(client: Client, assembly: Assembly) -> None:
     assembly.starts_at = dt.datetime(2021, 10, 18, 6, 0, tzinfo=dt.UTC)  # 15:00 in Seoul
     assembly.ends_at = assembly.starts_at + dt.timedelta(hours=3)

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import csv
 import zoneinfo
+from urllib.parse import urlencode
 
 import rules
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -170,7 +172,13 @@ def registration_list(request: HttpRequest, edition: int) -> HttpResponse:
     )
 
 
-def _registrations_csv(assembly: Assembly, registrations: object) -> HttpResponse:
+def safe_cell(value: object) -> str:
+    """A CSV cell a spreadsheet will not run as a formula (names come from a public form)."""
+    text = str(value)
+    return f"'{text}" if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+def _registrations_csv(assembly: Assembly, registrations: QuerySet[Registration]) -> HttpResponse:
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = (
         f'attachment; filename="assembly-{assembly.edition}-registrations.csv"'
@@ -195,10 +203,10 @@ def _registrations_csv(assembly: Assembly, registrations: object) -> HttpRespons
             "accessibility_needs",
         ]
     )
-    assert hasattr(registrations, "__iter__")
     for r in registrations:
         writer.writerow(
-            [
+            safe_cell(value)
+            for value in [
                 r.full_name,
                 r.email,
                 r.title,
@@ -261,7 +269,7 @@ def desk(request: HttpRequest, edition: int) -> HttpResponse:
         q = form.cleaned_data["q"]
         registration = queries.registration_by_code(assembly, q)
         if registration is None:
-            return redirect(f"{desk_url}?q={q}")
+            return redirect(f"{desk_url}?{urlencode({'q': q})}")
         _check_in_with_message(request, registration)
         return redirect(desk_url)
     q = request.GET.get("q", "").strip()
@@ -326,7 +334,7 @@ def desk_undo(request: HttpRequest, edition: int, pk: int) -> HttpResponse:
 def _back_to_desk(request: HttpRequest, edition: int) -> HttpResponse:
     url = reverse("assemblies:desk", kwargs={"edition": edition})
     q = request.POST.get("q", "").strip()
-    return redirect(f"{url}?q={q}" if q else url)
+    return redirect(f"{url}?{urlencode({'q': q})}" if q else url)
 
 
 def programme_manage(request: HttpRequest, edition: int) -> HttpResponse:
