@@ -28,7 +28,7 @@ from typing import Any
 import numpy as np
 
 from moim.tally.cvr import CvrBallots, read_cvr
-from moim.tally.irv import count_cvr
+from moim.tally.irv import count_cvr, prepare_cvr, tabulate
 from moim.tally.rctab import load_config
 from moim.tally.result import Result
 from moim.tally.stv_scottish import count_scottish_stv
@@ -109,8 +109,9 @@ def measure(kind: str, path: Path) -> dict[str, Any]:
     """One measurement, in this process: read + count, then the count alone."""
     if kind == "irv":
         cvr, read = _timed(lambda: read_cvr(path, progress=False))
-        result, count = _timed(lambda: count_cvr(cvr, ties=LOT))
-        return _report(read, count, result)
+        (prefs, contest), prepare = _timed(lambda: prepare_cvr(cvr))
+        result, count = _timed(lambda: tabulate(prefs, contest, ties=LOT))
+        return _report(_plus(read, prepare), count, result)
     if kind == "stv":
         cvr, read = _timed(lambda: read_cvr(path, progress=False))
         election, convert = _timed(lambda: cvr.election(seats=SEATS))
