@@ -109,7 +109,8 @@ def test_admin_export_gives_the_import_columns(
     response = staff_client.post(EXPORT, {"format": "0", "resource": "0", **fields})
 
     body = b"".join(response.streaming_content) if response.streaming else response.content
-    lines = body.decode().splitlines()
+    assert body.startswith("\ufeff".encode())  # so that Excel reads the Korean names right
+    lines = body.decode("utf-8-sig").splitlines()
     assert lines[0] == (
         "slug,name_en,name_ko,kind,country,region,category,status,joined,"
         "fees_paid_through,website,illustrative"

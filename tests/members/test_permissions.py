@@ -131,7 +131,8 @@ def test_export_download_for_secretariat(
 
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     assert response["Content-Disposition"].startswith('attachment; filename="members-')
-    lines = response.content.decode().splitlines()
+    assert response.content.startswith("\ufeff".encode())  # Excel reads it as UTF-8
+    lines = response.content.decode("utf-8-sig").splitlines()
     assert lines[0].startswith("slug,name_en,name_ko,kind,country,region,category")
     assert lines[1].startswith("seoul,Seoul,")
 

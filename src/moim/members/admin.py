@@ -25,7 +25,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 from django_countries.filters import CountryFilter
 from import_export.admin import ImportExportModelAdmin
-from import_export.formats.base_formats import CSV, XLSX
+from import_export.formats.base_formats import XLSX
 
 from moim.members.enums import Role
 from moim.members.forms import RoleChoiceField
@@ -39,7 +39,12 @@ from moim.members.models import (
     Term,
 )
 from moim.members.queries import current_organization, registry_today
-from moim.members.resources import ExcelFriendlyCSV, ImportFileError, MemberResource
+from moim.members.resources import (
+    ExcelCSVDownload,
+    ExcelFriendlyCSV,
+    ImportFileError,
+    MemberResource,
+)
 from moim.members.rules import (
     can_export_members,
     can_import_members,
@@ -256,7 +261,7 @@ class MemberAdmin(ImportExportModelAdmin, RegistryAdmin):
     )
     resource_classes = (MemberResource,)
     import_formats = (ExcelFriendlyCSV, XLSX)
-    export_formats = (CSV, XLSX)
+    export_formats = (ExcelCSVDownload, XLSX)
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Member]:
         # One query for the list, the standing column included.

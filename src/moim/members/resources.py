@@ -57,10 +57,22 @@ class ExcelFriendlyCSV(CSV):
     def is_binary(self) -> bool:
         return True
 
+    byte_order_mark = False
+
     def create_dataset(self, in_stream: Any, **kwargs: Any) -> Any:
         if isinstance(in_stream, bytes):
             in_stream = decode_csv(in_stream)
         return super().create_dataset(in_stream, **kwargs)
+
+    def export_data(self, dataset: Any, **kwargs: Any) -> str:
+        text = str(super().export_data(dataset, **kwargs))
+        return "\ufeff" + text if self.byte_order_mark else text
+
+
+class ExcelCSVDownload(ExcelFriendlyCSV):
+    """CSV for download: the byte-order mark tells Excel it is UTF-8, so Korean reads right."""
+
+    byte_order_mark = True
 
 
 class LineNumberedResult(Result):

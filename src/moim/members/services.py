@@ -208,9 +208,16 @@ def import_members(
     return report_from_result(result, dry_run=dry_run)
 
 
-def export_members(*, organization: Organization, file_format: str) -> bytes:
-    """Every member of `organization` in the import columns, so the file imports back cleanly."""
+def export_members(
+    *, organization: Organization, file_format: str, byte_order_mark: bool = False
+) -> bytes:
+    """Every member of `organization` in the import columns, so the file imports back cleanly.
+
+    `byte_order_mark` starts a CSV with the mark Excel needs to read it as UTF-8 (downloads).
+    """
     fmt = FILE_FORMATS[file_format_for("", file_format)]()
+    if isinstance(fmt, ExcelFriendlyCSV):
+        fmt.byte_order_mark = byte_order_mark
     resource = MemberResource(organization=organization)
     dataset = resource.export(resource.get_queryset())
     exported = fmt.export_data(dataset)

@@ -6,7 +6,7 @@ a logged-in person without the right gets 403.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, NoReturn
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -32,7 +32,7 @@ CONTENT_TYPES = {
 }
 
 
-def refuse(request: HttpRequest) -> None:
+def refuse(request: HttpRequest) -> NoReturn:
     """Stop here: 404 for someone not logged in, 403 for someone logged in without the right."""
     if not request.user.is_authenticated:
         raise Http404
@@ -62,7 +62,7 @@ def members_export(request: HttpRequest, file_format: str) -> HttpResponse:
     organization = current_organization()
     if file_format not in CONTENT_TYPES or organization is None:
         raise Http404
-    data = export_members(organization=organization, file_format=file_format)
+    data = export_members(organization=organization, file_format=file_format, byte_order_mark=True)
     filename = f"members-{timezone.localdate().isoformat()}.{file_format}"
     response = HttpResponse(data, content_type=CONTENT_TYPES[file_format])
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
