@@ -212,6 +212,37 @@ def test_check_in_of_online_registrant_switches_to_in_person(
     assert registration.events.get().note == "Registered online; came in person."
 
 
+def test_undo_check_in_of_online_registrant_restores_online_attendance(
+    assembly: Assembly, secretariat: Persona
+) -> None:
+    registration = RegistrationFactory(
+        assembly=assembly, attendance_mode=AttendanceMode.ONLINE, joined_at=timezone.now()
+    )
+    services.check_in(registration=registration, by=secretariat)
+
+    services.undo_check_in(registration=registration, by=secretariat)
+
+    registration.refresh_from_db()
+    assert registration.attendance_mode == AttendanceMode.ONLINE
+    assert registration.is_present  # they had joined online before
+
+
+def test_approving_a_declined_registration_needs_a_free_place(
+    assembly: Assembly, secretariat: Persona
+) -> None:
+    assembly.in_person_capacity = 1
+    assembly.save()
+    declined = RegistrationFactory(assembly=assembly, status=RegistrationStatus.DECLINED)
+    RegistrationFactory(assembly=assembly)
+
+    with pytest.raises(services.RegistrationError) as refused:
+        services.approve_registration(registration=declined, by=secretariat)
+
+    declined.refresh_from_db()
+    assert refused.value.message == "All 1 places to attend in person are taken."
+    assert declined.status == RegistrationStatus.DECLINED
+
+
 def test_join_online_marks_present_once(assembly: Assembly) -> None:
     registration = RegistrationFactory(assembly=assembly, attendance_mode=AttendanceMode.ONLINE)
     assert registration.join_token is not None

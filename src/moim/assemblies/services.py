@@ -106,6 +106,18 @@ def duplicate_message(existing: Registration) -> str:
     }
 
 
+def _check_capacity(assembly: Assembly, attendance_mode: str) -> None:
+    capacity = assembly.capacity_for(attendance_mode)
+    if capacity is None:
+        return
+    taken = assembly.registrations.counted().filter(attendance_mode=attendance_mode).count()
+    if taken >= capacity:
+        raise RegistrationError(
+            _("All %(capacity)d places to attend %(mode)s are taken.")
+            % {"capacity": capacity, "mode": AttendanceMode(attendance_mode).label.lower()}
+        )
+
+
 @transaction.atomic
 def register(
     *,
@@ -161,14 +173,7 @@ def register(
                 ),
             }
         )
-    capacity = assembly.capacity_for(attendance_mode)
-    if capacity is not None:
-        taken = assembly.registrations.counted().filter(attendance_mode=attendance_mode).count()
-        if taken >= capacity:
-            raise RegistrationError(
-                _("All %(capacity)d places to attend %(mode)s are taken.")
-                % {"capacity": capacity, "mode": AttendanceMode(attendance_mode).label.lower()}
-            )
+    _check_capacity(assembly, attendance_mode)
     if member is not None and member.organization_id != assembly.organization_id:
         raise RegistrationError(_("The delegation must be a member of the organization."))
     if role == ParticipantRole.AMBASSADOR and not country:
@@ -224,11 +229,17 @@ def approve_registration(
 ) -> Registration:
     """Confirm a pending registration; the registrant then receives the check-in code."""
     _require("assemblies.manage_registrations", by)
-    registration = Registration.objects.select_for_update().get(pk=registration.pk)
+    Assembly.objects.select_for_update().get(pk=registration.assembly_id)
+    registration = (
+        Registration.objects.select_for_update().select_related("assembly").get(pk=registration.pk)
+    )
     if registration.status == RegistrationStatus.CONFIRMED:
         raise RegistrationError(
             _("%(name)s is already confirmed.") % {"name": registration.full_name}
         )
+    if registration.status != RegistrationStatus.PENDING:
+        # A declined or cancelled registration gave up its place: it needs one again.
+        _check_capacity(registration.assembly, registration.attendance_mode)
     registration.status = RegistrationStatus.CONFIRMED
     registration.save(update_fields=["status"])
     _log(registration, AttendanceAction.APPROVED, by)
@@ -298,7 +309,10 @@ def undo_check_in(*, registration: Registration, by: Any) -> Registration:
     if registration.checked_in_at is None:
         raise CheckInError(_("%(name)s is not checked in.") % {"name": registration.full_name})
     registration.checked_in_at = None
-    registration.save(update_fields=["checked_in_at"])
+    if registration.join_token:
+        # Registered online and switched to in person at the desk: back to online.
+        registration.attendance_mode = AttendanceMode.ONLINE
+    registration.save(update_fields=["checked_in_at", "attendance_mode"])
     _log(registration, AttendanceAction.CHECK_IN_UNDONE, by)
     return registration
 
