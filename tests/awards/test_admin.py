@@ -10,10 +10,10 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from moim.awards.enums import EntryStatus, LogAction
-from moim.awards.models import Edition, LogEntry
+from moim.awards.enums import ConflictStatus, EntryStatus, LogAction, RoundKind, RoundStatus
+from moim.awards.models import Conflict, Edition, LogEntry, Round
 from moim.members.models import Member
-from tests.awards.conftest import make_entry
+from tests.awards.conftest import make_entry, make_juror
 
 MODELS = [
     "awardprogramme",
@@ -74,3 +74,30 @@ def test_a_late_change_in_the_admin_is_logged(
     record = LogEntry.objects.get(entry=entry)
     assert record.action == LogAction.ENTRY_CHANGED_AFTER_DEADLINE
     assert "title" in record.detail["fields"]
+
+
+def test_admin_actions_run_the_services_and_report_refusals(
+    client: Client, secretariat: Any, edition: Edition, city_a: Member
+) -> None:
+    make_entry(edition, city_a, status=EntryStatus.ELIGIBLE)
+    make_juror(edition, "Sam Seoul", member=city_a)
+    make_juror(edition, "Olga Other")
+    round_ = Round.objects.create(edition=edition, kind=RoundKind.FIRST)
+    client.force_login(secretariat)
+    changelist = reverse("admin:awards_edition_changelist")
+    client.post(changelist, {"action": "detect_conflicts", "_selected_action": [edition.pk]})
+    conflict = Conflict.objects.get()
+    rounds = reverse("admin:awards_round_changelist")
+    client.post(rounds, {"action": "assign_per_category", "_selected_action": [round_.pk]})
+    client.post(rounds, {"action": "open_scoring", "_selected_action": [round_.pk]})
+    page = client.post(
+        reverse("admin:awards_conflict_changelist"),
+        {"action": "waive", "_selected_action": [conflict.pk]},
+        follow=True,
+    ).content.decode()
+    round_.refresh_from_db()
+    conflict.refresh_from_db()
+    assert round_.status == RoundStatus.SCORING
+    assert round_.assignments.count() == 1
+    assert conflict.status == ConflictStatus.OPEN
+    assert "Conflicts are frozen while scoring is open." in page

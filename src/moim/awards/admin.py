@@ -4,10 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
 
-from moim.awards import services
+from moim.awards import judging, services
+from moim.awards.enums import ConflictStatus
 from moim.awards.models import (
     Attachment,
     Award,
@@ -25,6 +29,21 @@ from moim.awards.models import (
     Round,
     Sheet,
 )
+
+
+def run_each(request: HttpRequest, objects: QuerySet[Any], act: Any, done: str) -> None:
+    """Apply a service to each selected object; report what was done and every refusal."""
+    count = 0
+    for obj in objects:
+        try:
+            act(obj)
+        except (ValidationError, PermissionDenied) as error:
+            text = " ".join(error.messages) if isinstance(error, ValidationError) else str(error)
+            messages.error(request, f"{obj}: {text}")
+        else:
+            count += 1
+    if count:
+        messages.success(request, f"{done}: {count}")
 
 
 class CategoryInline(admin.StackedInline):
@@ -52,6 +71,25 @@ class EditionAdmin(admin.ModelAdmin):
     list_display = ["number", "title_en", "year", "status", "deadline", "assembly"]
     list_filter = ["status"]
     inlines = [CategoryInline, CriterionInline, LevelInline]
+    actions = ["detect_conflicts", "announce"]
+
+    @admin.action(description=_("Detect conflicts of interest from the member registry"))
+    def detect_conflicts(self, request: HttpRequest, queryset: QuerySet[Edition]) -> None:
+        run_each(
+            request,
+            queryset,
+            lambda e: judging.detect_conflicts(edition=e, by=request.user),
+            str(_("Conflicts detected in editions")),
+        )
+
+    @admin.action(description=_("Announce the jury's decisions (freezes the results)"))
+    def announce(self, request: HttpRequest, queryset: QuerySet[Edition]) -> None:
+        run_each(
+            request,
+            queryset,
+            lambda e: judging.announce(edition=e, by=request.user),
+            str(_("Editions announced")),
+        )
 
 
 class AttachmentInline(admin.TabularInline):
@@ -68,6 +106,16 @@ class EntryAdmin(admin.ModelAdmin):
     raw_id_fields = ["beneficiary", "applicant_member"]
     readonly_fields = ["approval_decided_at", "approval_decided_by", "submitted_at", "created_at"]
     inlines = [AttachmentInline]
+    actions = ["mark_eligible"]
+
+    @admin.action(description=_("Screening: mark eligible"))
+    def mark_eligible(self, request: HttpRequest, queryset: QuerySet[Entry]) -> None:
+        run_each(
+            request,
+            queryset,
+            lambda e: services.screen_entry(entry=e, eligible=True, reason="", by=request.user),
+            str(_("Entries marked eligible")),
+        )
 
     def save_model(self, request: HttpRequest, obj: Entry, form: Any, change: bool) -> None:
         # Through the service, so that a change after the deadline is logged.
@@ -77,7 +125,44 @@ class EntryAdmin(admin.ModelAdmin):
 @admin.register(Round)
 class RoundAdmin(admin.ModelAdmin):
     list_display = ["edition", "kind", "status", "due", "method"]
-    readonly_fields = ["opened_at", "closed_at"]
+    readonly_fields = ["status", "opened_at", "closed_at"]
+    actions = ["assign_per_category", "assign_three_per_entry", "open_scoring", "close_scoring"]
+
+    @admin.action(description=_("Assign jurors by category"))
+    def assign_per_category(self, request: HttpRequest, queryset: QuerySet[Round]) -> None:
+        run_each(
+            request,
+            queryset,
+            lambda r: judging.assign_jurors(round_=r, by=request.user),
+            str(_("Rounds assigned")),
+        )
+
+    @admin.action(description=_("Assign three jurors per entry, spread evenly"))
+    def assign_three_per_entry(self, request: HttpRequest, queryset: QuerySet[Round]) -> None:
+        run_each(
+            request,
+            queryset,
+            lambda r: judging.assign_jurors(round_=r, by=request.user, per_entry=3),
+            str(_("Rounds assigned")),
+        )
+
+    @admin.action(description=_("Open scoring (freezes the conflicts)"))
+    def open_scoring(self, request: HttpRequest, queryset: QuerySet[Round]) -> None:
+        run_each(
+            request,
+            queryset,
+            lambda r: judging.open_scoring(round_=r, by=request.user),
+            str(_("Rounds opened")),
+        )
+
+    @admin.action(description=_("Close scoring"))
+    def close_scoring(self, request: HttpRequest, queryset: QuerySet[Round]) -> None:
+        run_each(
+            request,
+            queryset,
+            lambda r: judging.close_round(round_=r, by=request.user),
+            str(_("Rounds closed")),
+        )
 
 
 @admin.register(Juror)
@@ -91,7 +176,40 @@ class JurorAdmin(admin.ModelAdmin):
 class ConflictAdmin(admin.ModelAdmin):
     list_display = ["juror", "entry", "source", "reason", "status"]
     list_filter = ["source", "status"]
-    readonly_fields = ["reviewed_by", "reviewed_at", "created_at"]
+    readonly_fields = ["source", "status", "reviewed_by", "reviewed_at", "created_at"]
+    actions = ["confirm", "waive"]
+
+    def save_model(self, request: HttpRequest, obj: Conflict, form: Any, change: bool) -> None:
+        if change:
+            super().save_model(request, obj, form, change)
+            return
+        # A conflict set in the back office is the chair's: recorded, logged, assignment removed.
+        saved = judging.declare_conflict(
+            juror=obj.juror, entry=obj.entry, reason=obj.reason, by=request.user
+        )
+        obj.pk = saved.pk
+
+    @admin.action(description=_("Confirm the conflict"))
+    def confirm(self, request: HttpRequest, queryset: QuerySet[Conflict]) -> None:
+        run_each(
+            request,
+            queryset,
+            lambda c: judging.review_conflict(
+                conflict=c, status=ConflictStatus.CONFIRMED, by=request.user
+            ),
+            str(_("Conflicts confirmed")),
+        )
+
+    @admin.action(description=_("Waive the conflict"))
+    def waive(self, request: HttpRequest, queryset: QuerySet[Conflict]) -> None:
+        run_each(
+            request,
+            queryset,
+            lambda c: judging.review_conflict(
+                conflict=c, status=ConflictStatus.WAIVED, by=request.user
+            ),
+            str(_("Conflicts waived")),
+        )
 
 
 @admin.register(Sheet)
