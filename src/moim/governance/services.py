@@ -50,6 +50,7 @@ from moim.governance.presence import present_people, voting_delegates
 from moim.governance.rules import can_manage_decisions, can_run_polls
 from moim.members.enums import TermSource
 from moim.members.models import Member, MemberCategory, Office, Person, Term, good_standing_q
+from moim.tally.yna import quorum_met
 
 RECEIPT_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 
@@ -272,11 +273,6 @@ def entitled_members(rules: DecisionRules, organization: Any, on: dt.date) -> An
     return members.order_by("name_en", "pk")
 
 
-def quorum_met(*, present: int, entitled: int, share: Fraction) -> bool:
-    """Present or represented weight reaches the share of entitled weight (exact arithmetic)."""
-    return Fraction(present) >= share * entitled
-
-
 @transaction.atomic
 def open_poll(*, poll: Poll, by: Any) -> Poll:
     """Open a draft poll and freeze its voting register.
@@ -325,7 +321,7 @@ def open_poll(*, poll: Poll, by: Any) -> Poll:
     entitled = sum(e.weight for e in entries)
     represented = sum(e.weight for e in entries if e.represented)
     share = Fraction(rules.quorum_share)
-    met = quorum_met(present=represented, entitled=entitled, share=share)
+    met = quorum_met(share, present=represented, entitled=entitled)
     if not met and rules.quorum_failure == QuorumFailure.REFUSE_OPEN:
         raise PollStateError(
             _(

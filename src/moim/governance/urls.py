@@ -6,4 +6,13 @@ app_name = "governance"
 
 urlpatterns = [
     path("<int:edition>/", views.agenda, name="agenda"),
+    path("<int:edition>/console/", views.console, name="console"),
+    path("<int:edition>/vote/", views.my_polls, name="my_polls"),
+    path("decision/<int:pk>/", views.decision_detail, name="decision"),
+    path("decision/<int:pk>/poll/", views.create_poll, name="create_poll"),
+    path("poll/<int:pk>/console/", views.poll_console, name="poll_console"),
+    path("poll/<int:pk>/analog/", views.enter_analog, name="analog"),
+    path("poll/<int:pk>/vote/", views.vote, name="vote"),
+    path("poll/<int:pk>/ballots/", views.poll_ballots, name="ballots"),
+    path("poll/<int:pk>/<slug:action>/", views.poll_action, name="poll_action"),
 ]

@@ -1,15 +1,281 @@
-"""Pages of the plenary: the agenda, decisions, polls, the chair's console, voting."""
+"""Pages of the plenary: agenda, decisions and results, the public ballot list, the chair's
+console and the delegate's voting page. Views check access, call one service, then render."""
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+import difflib
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from moim.assemblies.models import Assembly
-from moim.governance.models import Decision
+from moim.governance import queries, services
+from moim.governance.enums import AnalogMethod, BallotShape, DecisionKind, PollState
+from moim.governance.models import Decision, Poll, VoteRecord
+from moim.governance.rules import can_cast_ballot, can_run_polls
+from moim.members.models import Member, Person
+
+
+def _guard(request: HttpRequest, predicate: Any) -> None:
+    """Outsiders get 404 (nothing to see here); a logged-in person without the right, 403."""
+    if not request.user.is_authenticated:
+        raise Http404
+    if not predicate.test(request.user):
+        raise PermissionDenied
+
+
+def _person(request: HttpRequest) -> Person | None:
+    return Person.objects.filter(user_id=request.user.pk or 0).select_related("member").first()
+
+
+def statute_diff(previous: str, text: str) -> SafeString:
+    """The amended text as a word-level change to the previous one (<del>/<ins>)."""
+    before, after = previous.split(), text.split()
+    parts: list[str] = []
+    matcher = difflib.SequenceMatcher(a=before, b=after, autojunk=False)
+    for op, a1, a2, b1, b2 in matcher.get_opcodes():
+        if op == "equal":
+            parts.append(escape(" ".join(before[a1:a2])))
+            continue
+        if op in ("delete", "replace"):
+            parts.append(f"<del>{escape(' '.join(before[a1:a2]))}</del>")
+        if op in ("insert", "replace"):
+            parts.append(f"<ins>{escape(' '.join(after[b1:b2]))}</ins>")
+    return mark_safe(" ".join(parts))
 
 
 def agenda(request: HttpRequest, edition: int) -> HttpResponse:
     assembly = get_object_or_404(Assembly, edition=edition)
-    decisions = Decision.objects.filter(assembly=assembly).exclude(status="draft")
+    decisions = queries.agenda_for_public(assembly.pk)
     return render(request, "governance/agenda.html", {"assembly": assembly, "decisions": decisions})
+
+
+def decision_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    decision = get_object_or_404(
+        Decision.objects.select_related("assembly", "office").exclude(status="draft"), pk=pk
+    )
+    diff = None
+    if decision.kind == DecisionKind.MOTION and decision.previous_text:
+        diff = statute_diff(decision.previous_text, decision.text)
+    polls = list(decision.polls.order_by("round"))
+    return render(
+        request,
+        "governance/decision.html",
+        {
+            "decision": decision,
+            "diff": diff,
+            "polls": polls,
+            "candidates": decision.candidates.select_related("member"),
+            "terms": decision.terms.select_related("office", "member"),
+        },
+    )
+
+
+def poll_ballots(request: HttpRequest, pk: int) -> HttpResponse:
+    poll = get_object_or_404(Poll.objects.select_related("decision"), pk=pk)
+    if poll.state != PollState.PUBLISHED:
+        raise Http404
+    labels = {o.position: o.label for o in poll.options.all()}
+    code = request.GET.get("receipt", "").strip()
+    wanted = services.receipt_hash(poll.pk, code) if code else ""
+    ballots = [
+        {
+            "hash": b.receipt_hash,
+            "weight": b.weight,
+            "choices": [labels[p] for p in b.choices],
+            "mine": b.receipt_hash == wanted,
+        }
+        for b in queries.published_ballots(poll)
+    ]
+    return render(
+        request,
+        "governance/ballots.html",
+        {
+            "poll": poll,
+            "ballots": ballots,
+            "receipt": code,
+            "found": any(b["mine"] for b in ballots),
+        },
+    )
+
+
+# --- the chair's console --------------------------------------------------------------------
+
+
+def console(request: HttpRequest, edition: int) -> HttpResponse:
+    _guard(request, can_run_polls)
+    assembly = get_object_or_404(Assembly, edition=edition)
+    decisions = (
+        Decision.objects.filter(assembly=assembly)
+        .prefetch_related("polls")
+        .order_by("position", "pk")
+    )
+    return render(
+        request,
+        "governance/console.html",
+        {"assembly": assembly, "decisions": decisions, "shapes": BallotShape.choices},
+    )
+
+
+def poll_console(request: HttpRequest, pk: int) -> HttpResponse:
+    _guard(request, can_run_polls)
+    poll = get_object_or_404(Poll.objects.select_related("decision__assembly"), pk=pk)
+    context = {
+        "poll": poll,
+        "turnout": services.turnout(poll),
+        "not_voted": services.not_yet_voted(poll),
+        "analog_methods": AnalogMethod.choices,
+        "options": poll.options.all(),
+        "show_result": poll.counted_at is not None,
+    }
+    if request.htmx:  # type: ignore[attr-defined]
+        return render(request, "governance/poll_console.html#turnout", context)
+    return render(request, "governance/poll_console.html", context)
+
+
+def _back_to_console(poll: Poll) -> HttpResponseRedirect:
+    return redirect("governance:poll_console", pk=poll.pk)
+
+
+@require_POST
+def create_poll(request: HttpRequest, pk: int) -> HttpResponse:
+    _guard(request, can_run_polls)
+    decision = get_object_or_404(Decision, pk=pk)
+    shape = request.POST.get("shape") or None
+    if shape is not None and shape not in BallotShape.values:
+        messages.error(request, _("Unknown ballot shape."))
+        return redirect("governance:console", edition=decision.assembly.edition)
+    try:
+        poll = services.create_poll(
+            decision=decision, by=request.user, shape=BallotShape(shape) if shape else None
+        )
+    except services.GovernanceError as error:
+        messages.error(request, error.message)
+        return redirect("governance:console", edition=decision.assembly.edition)
+    return _back_to_console(poll)
+
+
+POLL_ACTIONS = {
+    "open": services.open_poll,
+    "close": services.close_poll,
+    "count": services.count_poll,
+    "publish": services.publish_poll,
+}
+
+
+@require_POST
+def poll_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    _guard(request, can_run_polls)
+    poll = get_object_or_404(Poll, pk=pk)
+    service = POLL_ACTIONS.get(action)
+    if service is None:
+        raise Http404
+    try:
+        service(poll=poll, by=request.user)
+    except services.GovernanceError as error:
+        messages.error(request, error.message)
+    return _back_to_console(poll)
+
+
+@require_POST
+def enter_analog(request: HttpRequest, pk: int) -> HttpResponse:
+    _guard(request, can_run_polls)
+    poll = get_object_or_404(Poll, pk=pk)
+    method = request.POST.get("method", "")
+    if method not in AnalogMethod.values:
+        messages.error(request, _("Choose paper, show of hands or acclamation."))
+        return _back_to_console(poll)
+    counts: dict[int, int] = {}
+    try:
+        for option in poll.options.all():
+            raw = request.POST.get(f"count-{option.position}", "").strip()
+            if raw:
+                counts[option.position] = int(raw)
+        services.enter_analog_result(
+            poll=poll,
+            by=request.user,
+            method=AnalogMethod(method),
+            counts=counts,
+            note=request.POST.get("note", "")[:300],
+        )
+    except ValueError:
+        messages.error(request, _("Counts are whole numbers."))
+    except services.GovernanceError as error:
+        messages.error(request, error.message)
+    return _back_to_console(poll)
+
+
+# --- voting ---------------------------------------------------------------------------------
+
+
+def my_polls(request: HttpRequest, edition: int) -> HttpResponse:
+    _guard(request, can_cast_ballot)
+    assembly = get_object_or_404(Assembly, edition=edition)
+    polls = Poll.objects.filter(decision__assembly=assembly, state=PollState.OPEN).select_related(
+        "decision"
+    )
+    return render(request, "governance/my_polls.html", {"assembly": assembly, "polls": polls})
+
+
+def _vote_context(poll: Poll, person: Person) -> dict[str, Any]:
+    held = services.votes_held_by(poll, person)
+    voted = set(
+        VoteRecord.objects.filter(poll=poll, member__in=[e.member for e in held]).values_list(
+            "member_id", flat=True
+        )
+    )
+    return {
+        "poll": poll,
+        "options": list(poll.options.all()),
+        "held": [(e, e.member_id in voted) for e in held],
+        "ranked": poll.shape == BallotShape.RANKED,
+        "single": poll.shape == BallotShape.YES_NO_ABSTAIN,
+    }
+
+
+def _choices_from(request: HttpRequest, poll: Poll) -> list[int]:
+    if poll.shape == BallotShape.RANKED:
+        ranks: dict[int, int | None] = {}
+        for option in poll.options.all():
+            raw = request.POST.get(f"rank-{option.pk}", "").strip()
+            if not raw:
+                continue
+            try:
+                ranks[option.pk] = int(raw)
+            except ValueError as error:
+                raise services.BallotError(_("A rank is a whole number.")) from error
+        return services.ranking_from_ranks(ranks)
+    return [int(v) for v in request.POST.getlist("choice") if v.strip().lstrip("-").isdigit()]
+
+
+def vote(request: HttpRequest, pk: int) -> HttpResponse:
+    _guard(request, can_cast_ballot)
+    poll = get_object_or_404(Poll.objects.select_related("decision__assembly"), pk=pk)
+    person = _person(request)
+    if person is None:
+        raise PermissionDenied
+    context = _vote_context(poll, person)
+    receipt = None
+    error = ""
+    if request.method == "POST":
+        member = Member.objects.filter(pk=request.POST.get("member", "0") or 0).first()
+        try:
+            if member is None:
+                raise services.BallotError(_("Choose the member you vote for."))
+            receipt = services.cast_ballot(
+                poll=poll, voter=person, member=member, choices=_choices_from(request, poll)
+            )
+        except services.GovernanceError as failure:
+            error = failure.message
+        context = _vote_context(poll, person)
+    context.update({"receipt": receipt, "error": error})
+    if request.htmx:  # type: ignore[attr-defined]
+        return render(request, "governance/vote.html#ballots", context)
+    return render(request, "governance/vote.html", context)
