@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ninja import NinjaAPI
 
-from moim.api import assemblies, awards
+from moim.api import assemblies, awards, governance
 
 api = NinjaAPI(
     title="Moim API",
@@ -18,3 +18,4 @@ api = NinjaAPI(
 )
 api.add_router("/assemblies/", assemblies.router)
 api.add_router("/awards/", awards.router)
+api.add_router("/governance/", governance.router)
