@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import csv
 import io
 from pathlib import Path
 
 import numpy as np
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from moim.tally.ballots import (
     OVERVOTE,
@@ -220,3 +223,36 @@ def test_read_cvr_candidate_codes_as_aliases(tmp_path: Path) -> None:
     ballots = read_cvr(_file(tmp_path, text), candidates=NAMES, aliases={"A": "Ann"})
 
     assert _rows(ballots) == {((0,), (1,)): 1, ((2,), (0,)): 1}
+
+
+names_st = st.lists(
+    st.text(alphabet='ab ,"é|\n', min_size=1, max_size=12)
+    .map(str.strip)
+    .filter(lambda n: n and "|" not in n and n not in ("overvote", "UWI")),
+    min_size=1,
+    max_size=5,
+    unique=True,
+)
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(names=names_st, data=st.data(), crlf=st.booleans())
+def test_read_cvr_fast_reader_matches_careful_reader_on_any_file(
+    tmp_path: Path, names: list[str], data: st.DataObject, crlf: bool
+) -> None:
+    cells = st.sampled_from([*names, "", "overvote", "UWI", "|".join(names[:2])])
+    rows = data.draw(st.lists(st.lists(cells, min_size=3, max_size=3), max_size=25))
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n" if crlf else "\n")
+    writer.writerow(["id", "precinct", "rank1", "rank2", "rank3"])
+    for number, row in enumerate(rows, start=1):
+        writer.writerow([number, "P", *row])
+    path = _file(tmp_path, out.getvalue(), "any.csv")
+
+    fast = read_cvr(path, candidates=names)
+    careful = read_cvr(io.StringIO(out.getvalue(), newline=""), candidates=names)
+
+    assert _rows(fast) == _rows(careful)
+    assert fast.total == len(rows)

@@ -58,15 +58,19 @@ class _Table:
         self.codes.append(code)
         return True
 
-    def rebuild(self) -> None:
+    def rebuild(self) -> bool:
+        """Index the texts; False if no collision-free slot hash is found (never seen)."""
         padded = [b"\0" * 8 + r + b"\0" * 16 for r in self.raw]
         view = [np.frombuffer(p, dtype=np.uint8) for p in padded]
         self.lengths = np.array([len(r) for r in self.raw], dtype=np.int64)
-        self.first = np.array([_word(v, 8, len(r)) for v, r in zip(view, self.raw, strict=True)])
+        # dtype given: Python ints above 2**63 would otherwise pass through float64.
+        self.first = np.array(
+            [_word(v, 8, len(r)) for v, r in zip(view, self.raw, strict=True)], dtype=np.uint64
+        )
         self.last = np.array(
-            [_tail(v, 8 + len(r), len(r)) for v, r in zip(view, self.raw, strict=True)]
-        ).astype(np.uint64)
-        self.first = self.first.astype(np.uint64)
+            [_tail(v, 8 + len(r), len(r)) for v, r in zip(view, self.raw, strict=True)],
+            dtype=np.uint64,
+        )
         width = max([(len(r) - 9) // 8 + 1 for r in self.raw] + [0])
         words = np.zeros((len(self.raw), width), dtype=np.uint64)
         for i, (v, r) in enumerate(zip(view, self.raw, strict=True)):
@@ -87,10 +91,11 @@ class _Table:
             if attempt % 8 == 7:
                 bits += 1
         else:
-            raise RuntimeError("no collision-free hash found")  # pragma: no cover
+            return False
         self.factor, self.shift = factor, np.uint64(64 - bits)
         self.slots = np.full(1 << bits, -1, dtype=np.intp)
         self.slots[slots.astype(np.intp)] = np.arange(len(keys))
+        return True
 
     def lookup(self, keys: U64) -> npt.NDArray[np.intp]:
         """Table row of each key, or -1."""
@@ -214,7 +219,8 @@ def _chunk(
             for i in sorted(missing[where].tolist()):
                 if not table.add(arr[starts[i] : ends[i]].tobytes()):
                     return None
-            table.rebuild()
+            if not table.rebuild():
+                return None
             entry = np.empty(0, dtype=np.intp)
     if len(entry) != len(keys):
         entry = table.lookup(keys)

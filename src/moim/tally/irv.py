@@ -312,6 +312,9 @@ def tabulate(
             result.valid_weight = active
         history.append(sums[:n].tolist())
         contenders = {c: v for c, v in tally.items() if c != contest.write_in}
+        if not contenders:
+            record.note = "no candidate to count for"
+            return result
         if schedule is not None:
             if number > len(schedule):
                 return result
