@@ -92,6 +92,8 @@ class RegisterEntryAdmin(ReadOnlyAdmin):
 class VoteRecordAdmin(ReadOnlyAdmin):
     list_display = ["member", "poll"]
     list_filter = ["poll"]
+    # A named poll's choices are part of its published result, not of the back office.
+    exclude = ["choices"]
 
 
 @admin.register(Ballot)
