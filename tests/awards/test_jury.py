@@ -290,3 +290,39 @@ def test_jurors_must_exist_before_assignment(edition: Edition, secretariat: Any)
     with pytest.raises(ValidationError, match="no jurors yet"):
         judging.assign_jurors(round_=round_, by=secretariat)
     assert Juror.objects.count() == 0
+
+
+def test_the_jury_decides_on_the_ranking_page_and_announces(
+    client: Client, edition: Edition, organization: Organization, secretariat: Any
+) -> None:
+    first = make_entry(
+        edition, city(organization, "Busan"), title="Busan bus", status=EntryStatus.FINALIST
+    )
+    second = make_entry(
+        edition, city(organization, "Lima", "PE"), title="Lima lanes", status=EntryStatus.FINALIST
+    )
+    judge = make_juror(edition, "Olga Other")
+    jury = Round.objects.create(edition=edition, kind=RoundKind.JURY)
+    judging.assign_jurors(round_=jury, by=secretariat)
+    judging.open_scoring(round_=jury, by=secretariat)
+    for entry, value in [(first, 9), (second, 6)]:
+        judging.score_entry(
+            round_=jury,
+            juror=judge,
+            entry=entry,
+            values={"impact": value, "design": value},
+            submit=True,
+        )
+    gold, silver = edition.levels.order_by("position")
+    client.force_login(secretariat)
+    decide = reverse("awards:decide", kwargs={"number": 4, "pk": second.pk})
+    page = client.post(decide, {"level": gold.pk, "rationale": ""}, follow=True).content.decode()
+    assert "departs from the ranking (position 2)" in page
+    client.post(decide, {"level": silver.pk, "rationale": ""})
+    client.post(reverse("awards:decide", kwargs={"number": 4, "pk": first.pk}), {"level": gold.pk})
+    ranking = client.get(reverse("awards:ranking", kwargs={"number": 4}) + "?round=jury")
+    assert "<strong>Gold</strong>" in ranking.content.decode()
+    winners = client.post(reverse("awards:announce", kwargs={"number": 4}), follow=True)
+    text = winners.content.decode()
+    assert text.index("Busan bus") < text.index("Lima lanes")
+    assert edition.awards.count() == 2

@@ -220,7 +220,15 @@ class SheetAdmin(admin.ModelAdmin):
 
 @admin.register(JuryDecision)
 class JuryDecisionAdmin(admin.ModelAdmin):
+    """Read here; decisions are recorded on the ranking page, where the ranking is in view."""
+
     list_display = ["category", "level", "entry", "follows_ranking", "decided_at"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
 
 
 @admin.register(Award)

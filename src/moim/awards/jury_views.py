@@ -10,12 +10,23 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from moim.awards import judging
-from moim.awards.enums import RoundStatus
+from moim.awards.enums import RoundKind, RoundStatus
 from moim.awards.forms import ConflictForm, ScoreSheetForm
-from moim.awards.models import Assignment, Conflict, Edition, Entry, Juror, Round, Score, Sheet
+from moim.awards.models import (
+    Assignment,
+    Conflict,
+    Edition,
+    Entry,
+    Juror,
+    JuryDecision,
+    Round,
+    Score,
+    Sheet,
+)
 from moim.awards.queries import current_round
 from moim.awards.rules import can_manage_awards, can_view_entry_as_juror, juror_for
 from moim.awards.views import error_text, get_edition
@@ -175,16 +186,62 @@ def ranking(request: HttpRequest, number: int) -> HttpResponse:
     _secretariat_only(request)
     edition = get_edition(number)
     round_ = _round(edition, request.GET.get("round"))
+    decisions = {
+        d.entry_id: d for d in JuryDecision.objects.filter(round=round_).select_related("level")
+    }
     return render(
         request,
         "awards/ranking.html",
         {
             "edition": edition,
             "round": round_,
-            "ranking": judging.compute_ranking(round_=round_),
+            "ranking": {
+                category: [(row, decisions.get(row.entry.pk)) for row in rows]
+                for category, rows in judging.compute_ranking(round_=round_).items()
+            },
             "differences": judging.snapshot_differences(edition=edition),
+            "levels": edition.levels.all(),
+            "can_decide": round_.kind == RoundKind.JURY and not hasattr(edition, "snapshot"),
         },
     )
+
+
+@login_required
+@require_POST
+def decide(request: HttpRequest, number: int, pk: int) -> HttpResponse:
+    """Record the jury's decision for one entry from the ranking page."""
+    _secretariat_only(request)
+    edition = get_edition(number)
+    entry = get_object_or_404(Entry.objects.select_related("category"), edition=edition, pk=pk)
+    round_ = get_object_or_404(edition.rounds, kind=RoundKind.JURY)
+    level = get_object_or_404(edition.levels, pk=request.POST.get("level") or 0)
+    try:
+        judging.decide_award(
+            round_=round_,
+            entry=entry,
+            level=level,
+            by=request.user,
+            rationale=request.POST.get("rationale", ""),
+        )
+    except (ValidationError, PermissionDenied) as error:
+        messages.error(request, f"{entry.title}: {error_text(error)}")
+    else:
+        messages.success(request, f"{entry.title}: {level.name}.")
+    return redirect(f"{reverse('awards:ranking', kwargs={'number': number})}?round=jury")
+
+
+@login_required
+@require_POST
+def announce(request: HttpRequest, number: int) -> HttpResponse:
+    _secretariat_only(request)
+    edition = get_edition(number)
+    try:
+        judging.announce(edition=edition, by=request.user)
+    except ValidationError as error:
+        messages.error(request, error_text(error))
+        return redirect(f"{reverse('awards:ranking', kwargs={'number': number})}?round=jury")
+    messages.success(request, "The winners are announced.")
+    return redirect("awards:winners", number=number)
 
 
 def _csv_response(filename: str) -> tuple[HttpResponse, Any]:

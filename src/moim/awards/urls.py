@@ -25,6 +25,8 @@ urlpatterns = [
     ),
     path("<int:number>/progress/", jury_views.progress, name="progress"),
     path("<int:number>/ranking/", jury_views.ranking, name="ranking"),
+    path("<int:number>/decisions/<int:pk>/", jury_views.decide, name="decide"),
+    path("<int:number>/announce/", jury_views.announce, name="announce"),
     path("<int:number>/export/entries.csv", jury_views.export_entries, name="export_entries"),
     path("<int:number>/export/scores.csv", jury_views.export_scores, name="export_scores"),
 ]
