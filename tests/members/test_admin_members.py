@@ -46,10 +46,10 @@ def test_changelist_marks_good_standing(staff_client: Client, organization: Orga
 
     html = staff_client.get(CHANGELIST).content.decode()
 
-    assert "✔ yes" in row_of(html, "Paid City")
-    assert "✘ no" in row_of(html, "Late City")
-    assert "✘ no" in row_of(html, "Never Paid")
-    assert "✘ no" in row_of(html, "Suspended City")
+    assert "✔ Yes" in row_of(html, "Paid City")
+    assert "✘ No" in row_of(html, "Late City")
+    assert "✘ No" in row_of(html, "Never Paid")
+    assert "✘ No" in row_of(html, "Suspended City")
 
 
 @pytest.mark.parametrize(("value", "expected"), [("yes", ["Paid City"]), ("no", ["Late", "Never"])])
@@ -163,7 +163,7 @@ def test_member_page_shows_standing_today(staff_client: Client, organization: Or
     html = staff_client.get(f"{CHANGELIST}{member.pk}/change/").content.decode()
 
     assert "In good standing today" in html
-    assert "✘ no" in html
+    assert "✘ No" in html
 
 
 def test_standing_follows_the_registry_day(
@@ -176,5 +176,18 @@ def test_standing_follows_the_registry_day(
     listing = staff_client.get(CHANGELIST).content.decode()
     page = staff_client.get(f"{CHANGELIST}{member.pk}/change/").content.decode()
 
-    assert "✔ yes" in row_of(listing, "Paid 2020")
-    assert "✔ yes" in page
+    assert "✔ Yes" in row_of(listing, "Paid 2020")
+    assert "✔ Yes" in page
+
+
+def test_good_standing_mark_in_korean(staff_client: Client, organization: Organization) -> None:
+    MemberFactory(organization=organization, name_en="Paid City", fees_paid_through=2026)
+    MemberFactory(organization=organization, name_en="Late City", fees_paid_through=2019)
+
+    html = staff_client.get("/ko/admin/members/member/").content.decode()
+
+    # A mark of its own (message context "yes/no mark"), never a ballot's "in favour" (찬성).
+    paid, late = row_of(html, "Paid City"), row_of(html, "Late City")
+    assert "✔" in paid
+    assert "✘" in late
+    assert "찬성" not in paid + late

@@ -20,7 +20,7 @@ from django.http import HttpRequest
 from django.utils import translation
 from django.utils.html import format_html
 from django.utils.text import format_lazy
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 from django_countries.filters import CountryFilter
@@ -109,10 +109,10 @@ class RegistryInline(admin.TabularInline):
 
 
 def yes_no_mark(value: bool) -> str:
-    """A mark readable without colour or icons: ✔ yes / ✘ no, in the active language."""
+    """A mark readable without colour or icons: ✔ Yes / ✘ No, in the active language."""
     if value:
-        return format_html('<span class="mark-yes">✔ {}</span>', gettext("yes"))
-    return format_html('<span class="mark-no">✘ {}</span>', gettext("no"))
+        return format_html('<span class="mark-yes">✔ {}</span>', pgettext("yes/no mark", "Yes"))
+    return format_html('<span class="mark-no">✘ {}</span>', pgettext("yes/no mark", "No"))
 
 
 # ---------------------------------------------------------------------------------------------
