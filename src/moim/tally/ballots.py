@@ -273,6 +273,11 @@ def clean_ranking(
             return ranking, Ending.SKIPPED_RANKINGS
         last_marked = rank
         if len(cell) > 1 or cell[0] == OVERVOTE:
+            # RCTab looks for repeats before overvotes, among every mark of the rank.
+            if rules.exhaust_on_duplicate_candidate:
+                if seen.intersection(cell):
+                    return ranking, Ending.REPEATED_RANKINGS
+                seen.update(cell)
             if rules.overvote_rule is OvervoteRule.EXHAUST_IMMEDIATELY:
                 return ranking, Ending.OVERVOTES
             continue
