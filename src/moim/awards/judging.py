@@ -586,10 +586,13 @@ def snapshot_differences(*, edition: Edition) -> list[str]:
         return []
     now = _snapshot(edition)
     differences: list[str] = []
-    for kind, announced in snapshot.data.get("rounds", {}).items():
+    # In the edition's own order: a JSON column (PostgreSQL jsonb) does not keep key order.
+    announced_rounds = snapshot.data.get("rounds", {})
+    for kind in edition.rounds.order_by("kind").values_list("kind", flat=True):
+        announced = announced_rounds.get(kind, {}).get("ranking", {})
         current = now["rounds"].get(kind, {}).get("ranking", {})
-        for category, rows in announced["ranking"].items():
-            if rows != current.get(category):
+        for category in edition.categories.values_list("slug", flat=True):
+            if announced.get(category) != current.get(category):
                 differences.append(
                     _("%(round)s, %(category)s: the ranking now differs from the one announced.")
                     % {"round": kind, "category": category}
