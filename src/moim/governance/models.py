@@ -355,7 +355,12 @@ class RegisterEntry(models.Model):
 
     @property
     def represented(self) -> bool:
-        return self.delegate_id is not None or self.proxy_holder_id is not None
+        # "illustrative": a demonstration register where every member counts as present.
+        return (
+            self.delegate_id is not None
+            or self.proxy_holder_id is not None
+            or self.attendance == "illustrative"
+        )
 
     def voters(self) -> list[int]:
         """Ids of the people who may cast this member's ballot."""

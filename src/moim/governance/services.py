@@ -50,9 +50,11 @@ from moim.governance.presence import present_people, voting_delegates
 from moim.governance.rules import can_manage_decisions, can_run_polls
 from moim.members.enums import TermSource
 from moim.members.models import Member, MemberCategory, Office, Person, Term, good_standing_q
+from moim.members.queries import registry_today
 from moim.tally.yna import quorum_met
 
 RECEIPT_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+ILLUSTRATIVE = "illustrative"
 
 
 class GovernanceError(Exception):
@@ -274,12 +276,16 @@ def entitled_members(rules: DecisionRules, organization: Any, on: dt.date) -> An
 
 
 @transaction.atomic
-def open_poll(*, poll: Poll, by: Any) -> Poll:
+def open_poll(
+    *, poll: Poll, by: Any, on: dt.date | None = None, assume_present: bool = False
+) -> Poll:
     """Open a draft poll and freeze its voting register.
 
     The register holds each entitled member (good standing on the day, categories with a vote),
     its weight, its own voting delegate if present, and the holder of its proxy if present.
     Without quorum the poll does not open, or opens with a void result, as the rules say.
+    Standing is judged on `on` (default: the registry's today). `assume_present` counts every
+    entitled member as present; only an illustrative (demonstration) decision accepts it.
     """
     _require(can_run_polls, by)
     poll = _locked(poll)
@@ -291,7 +297,9 @@ def open_poll(*, poll: Poll, by: Any) -> Poll:
     decision = poll.decision
     assembly = decision.assembly
     rules = rules_for(decision)
-    today = timezone.localdate()
+    if assume_present and not decision.illustrative:
+        raise GovernanceError(_("Only an illustrative decision may assume everyone present."))
+    today = on or registry_today()
     delegates = voting_delegates(assembly)
     present = present_people(assembly)
     proxies: dict[int, Person] = {}
@@ -312,7 +320,7 @@ def open_poll(*, poll: Poll, by: Any) -> Poll:
                 member=member,
                 weight=1,
                 delegate=own.person if own else None,
-                attendance=own.attendance if own else "",
+                attendance=own.attendance if own else (ILLUSTRATIVE if assume_present else ""),
                 proxy_holder=proxies.get(member.pk),
                 principal_may_vote=rules.principal_may_vote,
             )
@@ -609,6 +617,36 @@ def cast_ballot(*, poll: Poll, voter: Person, member: Member, choices: Sequence[
     return Receipt(member, code, digest)
 
 
+def load_illustrative_ballots(*, poll: Poll, ballots: Sequence[tuple[Member, list[int]]]) -> int:
+    """Invented ballots for a demonstration decision (no voter, no receipt handed out).
+
+    Refused for any real decision. Each ballot still goes through the choice checks, the
+    one-ballot-per-member constraint and the unlinked ballot table, as a cast one does.
+    """
+    with transaction.atomic():
+        locked = Poll.objects.select_for_update().select_related("decision").get(pk=poll.pk)
+        if not locked.decision.illustrative:
+            raise GovernanceError(_("Invented ballots go only into an illustrative decision."))
+        if locked.state != PollState.OPEN:
+            raise PollStateError(_("This poll is not open."))
+        by_position = {o.position: o.pk for o in locked.options.all()}
+        weights = dict(RegisterEntry.objects.filter(poll=locked).values_list("member_id", "weight"))
+        for member, positions in ballots:
+            if member.pk not in weights:
+                raise BallotError(_("%(m)s is not on the register.") % {"m": member.name_en})
+            checked = validate_choices(locked, [by_position[p] for p in positions])
+            VoteRecord.objects.create(
+                poll=locked, member=member, choices=None if locked.secret else checked
+            )
+            Ballot.objects.create(
+                poll=locked,
+                choices=checked,
+                weight=weights[member.pk],
+                receipt_hash=receipt_hash(locked.pk, _receipt_code()),
+            )
+    return len(ballots)
+
+
 # --- decisions and the registry -------------------------------------------------------------
 
 
@@ -637,7 +675,9 @@ def _reconcile_term(
             illustrative=illustrative,
         )
     else:
-        term.ends, term.source, term.basis = ends, source, basis
+        # The registry already holds this term (entered directly): the decision takes it over.
+        term.ends, term.source = ends, source
+        term.basis = term.basis or basis
         term.appointed_by = appointed_by or term.appointed_by
         term.save(update_fields=["ends", "source", "basis", "appointed_by"])
     return term

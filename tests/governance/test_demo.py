@@ -1,0 +1,58 @@
+from __future__ import annotations
+
+import pytest
+
+from moim.assemblies import demo as assemblies_demo
+from moim.governance import audit
+from moim.governance import demo as governance_demo
+from moim.governance.enums import Verdict
+from moim.governance.models import Ballot, Decision, VoteRecord
+from moim.members import demo as members_demo
+from moim.members.enums import OfficeKind
+from moim.members.models import Term
+
+pytestmark = pytest.mark.django_db
+
+
+def current(kind: OfficeKind) -> list[str]:
+    return sorted(
+        Term.objects.current(governance_demo.ASSEMBLY_DAY)
+        .filter(office__kind=kind)
+        .values_list("member__slug", flat=True)
+    )
+
+
+def test_demo_plenary_tells_the_press_release_and_reconciles_the_registry() -> None:
+    organization = members_demo.load()
+    assemblies_demo.load(organization)
+    terms_before = Term.objects.count()
+    governance_demo.load(organization)
+    governance_demo.load(organization)  # idempotent
+
+    decisions = {d.position: d for d in Decision.objects.filter(assembly__edition=5)}
+    assert [decisions[i].verdict for i in range(1, 7)] == [
+        Verdict.ADOPTED,
+        Verdict.ADOPTED,
+        Verdict.ELECTED,
+        Verdict.RECORDED,
+        Verdict.ELECTED,
+        Verdict.ELECTED,
+    ]
+    assert all(d.illustrative for d in decisions.values())
+    assert Term.objects.count() == terms_before
+    assert current(OfficeKind.PRESIDENT) == ["seoul"]
+    assert len(current(OfficeKind.EXECUTIVE_COMMITTEE)) == 17
+    assert (
+        len(current(OfficeKind.VICE_PRESIDENT)) + len(current(OfficeKind.EXECUTIVE_VICE_PRESIDENT))
+        == 6
+    )
+    assert current(OfficeKind.EXECUTIVE_VICE_PRESIDENT) == ["mexico-city"]
+    assert current(OfficeKind.HOST_CITY) == ["mexico-city"]
+    committee = decisions[5].polls.get()
+    assert len(committee.result["elected"]) == 17
+    assert (
+        Ballot.objects.filter(poll=committee).count()
+        == VoteRecord.objects.filter(poll=committee).count()
+    )
+    assert decisions[3].terms.get().member.slug == "seoul"
+    assert audit.verify_log().ok
