@@ -1,0 +1,187 @@
+"""Public pages of publication: projector, results, report, archive and the press release."""
+
+from __future__ import annotations
+
+from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.utils import translation
+from django.views.decorators.cache import never_cache
+
+from moim import live
+from moim.assemblies.models import Assembly
+from moim.governance.enums import BallotShape, PollState
+from moim.governance.models import Decision, Poll
+from moim.governance.queries import agenda_for_public, published_ballots
+from moim.live.sse import sse_response
+from moim.members.queries import current_organization
+from moim.site import archive, report, results
+from moim.site.models import PressRelease
+from moim.site.projector import projector_state
+
+
+def _assembly(edition: int) -> Assembly:
+    return get_object_or_404(
+        Assembly.objects.select_related("organization", "host"),
+        organization=current_organization(),
+        edition=edition,
+    )
+
+
+# --- projector ------------------------------------------------------------------------------
+
+
+def projector(request: HttpRequest, edition: int) -> HttpResponse:
+    assembly = _assembly(edition)
+    return render(
+        request,
+        "site/publication/projector.html",
+        {"assembly": assembly, "state": projector_state(assembly)},
+    )
+
+
+@never_cache
+def projector_snapshot(request: HttpRequest, edition: int) -> HttpResponse:
+    """The projector's current state as an HTML fragment, fetched on every event and after
+    a reconnect."""
+    assembly = _assembly(edition)
+    return render(
+        request,
+        "site/publication/_projector_state.html",
+        {"assembly": assembly, "state": projector_state(assembly)},
+    )
+
+
+def projector_events(request: HttpRequest, edition: int) -> StreamingHttpResponse:
+    assembly = _assembly(edition)
+    return sse_response(live.assembly_channel(assembly.pk))
+
+
+# --- results --------------------------------------------------------------------------------
+
+
+def results_index(request: HttpRequest, edition: int) -> HttpResponse:
+    assembly = _assembly(edition)
+    decisions = [d for d in agenda_for_public(assembly.pk) if d.published_at is not None]
+    return render(
+        request,
+        "site/publication/results_index.html",
+        {"assembly": assembly, "decisions": decisions},
+    )
+
+
+def _decision(assembly: Assembly, pk: int) -> Decision:
+    decision = get_object_or_404(
+        Decision.objects.select_related("office", "assembly"), assembly=assembly, pk=pk
+    )
+    if decision.published_at is None:
+        raise Http404("not published")
+    return decision
+
+
+def decision_results(request: HttpRequest, edition: int, pk: int) -> HttpResponse:
+    assembly = _assembly(edition)
+    decision = _decision(assembly, pk)
+    polls = results.published_polls(decision)
+    for view in polls:
+        view.ballots = list(published_ballots(view.poll)) if view.poll.secret else []
+        view.roll_call = results.roll_call(view.poll)
+    return render(
+        request,
+        "site/publication/decision.html",
+        {"assembly": assembly, "decision": decision, "polls": polls},
+    )
+
+
+def _poll(edition: int, pk: int, round_number: int) -> Poll:
+    decision = _decision(_assembly(edition), pk)
+    return get_object_or_404(
+        Poll.objects.select_related("decision"),
+        decision=decision,
+        round=round_number,
+        state=PollState.PUBLISHED,
+    )
+
+
+def _download(body: str, content_type: str, filename: str) -> HttpResponse:
+    response = HttpResponse(body, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def poll_json(request: HttpRequest, edition: int, pk: int, round_number: int) -> HttpResponse:
+    poll = _poll(edition, pk, round_number)
+    return _download(
+        results.result_json(poll),
+        "application/json; charset=utf-8",
+        f"assembly-{edition}-decision-{pk}-round-{round_number}.json",
+    )
+
+
+def poll_csv(request: HttpRequest, edition: int, pk: int, round_number: int) -> HttpResponse:
+    poll = _poll(edition, pk, round_number)
+    return _download(
+        results.ballots_csv(poll),
+        "text/csv; charset=utf-8",
+        f"assembly-{edition}-decision-{pk}-round-{round_number}-ballots.csv",
+    )
+
+
+def poll_blt(request: HttpRequest, edition: int, pk: int, round_number: int) -> HttpResponse:
+    poll = _poll(edition, pk, round_number)
+    if poll.shape != BallotShape.RANKED:
+        raise Http404("BLT files hold ranked ballots only")
+    return _download(
+        results.ballots_blt(poll),
+        "text/plain; charset=utf-8",
+        f"assembly-{edition}-decision-{pk}-round-{round_number}.blt",
+    )
+
+
+# --- report, archive, press release -----------------------------------------------------------
+
+
+def assembly_report(request: HttpRequest, edition: int) -> HttpResponse:
+    assembly = _assembly(edition)
+    return render(
+        request,
+        "site/publication/report.html",
+        {"assembly": assembly, "report": report.assembly_report(assembly)},
+    )
+
+
+def assembly_report_pdf(request: HttpRequest, edition: int) -> HttpResponse:
+    assembly = _assembly(edition)
+    document = report.report_pdf(report.assembly_report(assembly))
+    if document is None:
+        return render(
+            request,
+            "site/publication/report_no_pdf.html",
+            {"assembly": assembly, "reason": report.pdf_unavailable_reason()},
+            status=503,
+        )
+    response = HttpResponse(document, content_type="application/pdf")
+    response["Content-Disposition"] = (
+        f'inline; filename="assembly-{edition}-report-{translation.get_language()}.pdf"'
+    )
+    return response
+
+
+def archive_index(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "site/publication/archive.html",
+        {"editions": archive.archive_entries(current_organization())},
+    )
+
+
+def press_release(request: HttpRequest, edition: int) -> HttpResponse:
+    assembly = _assembly(edition)
+    language = translation.get_language() or "en"
+    release = PressRelease.objects.filter(
+        assembly=assembly, language=language, published_at__isnull=False
+    ).first()
+    if release is None:
+        raise Http404("no published press release in this language")
+    return render(
+        request, "site/publication/press_release.html", {"assembly": assembly, "release": release}
+    )

@@ -1,0 +1,183 @@
+"""Published results: what each decision's polls decided, with their numbers and bases.
+
+Read from the stored result record (`Poll.result`, the tally engine's output with the
+governance app's verdict), never counted again here. Downloads: the result as JSON, the
+ballots as CSV, and ranked ballots as a BLT file that `moim tally` counts to the same result.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from moim.governance.enums import BallotShape, PollState
+from moim.governance.models import Decision, Poll, VoteRecord
+from moim.governance.queries import published_ballots
+from moim.tally.ballots import Candidate, Election, group_raw
+from moim.tally.formats.blt import dumps_blt
+
+
+@dataclass(frozen=True)
+class Bar:
+    name: str
+    votes: str
+    percent: str  # width of the bar, 0–100
+    elected: bool = False
+    excluded: bool = False
+
+
+@dataclass(frozen=True)
+class RoundView:
+    number: int
+    action: str
+    threshold: str | None
+    exhausted: str
+    bars: list[Bar]
+    elected: list[str]
+    excluded: list[str]
+
+
+@dataclass
+class PollView:
+    poll: Poll
+    result: dict[str, Any]
+    rounds: list[RoundView] = field(default_factory=list)
+    ballots: list[Any] = field(default_factory=list)
+    roll_call: list[tuple[str, list[str]]] = field(default_factory=list)
+
+    @property
+    def ranked(self) -> bool:
+        return self.poll.shape == BallotShape.RANKED
+
+    @property
+    def motion(self) -> bool:
+        return self.poll.shape == BallotShape.YES_NO_ABSTAIN
+
+    @property
+    def options(self) -> list[dict[str, Any]]:
+        return list(self.result.get("options", []))
+
+    @property
+    def elected(self) -> list[str]:
+        return list(self.result.get("elected", []))
+
+
+def _share(value: str, whole: Decimal) -> str:
+    if whole <= 0:
+        return "0"
+    return str(min(Decimal(100), Decimal(value) * 100 / whole).quantize(Decimal("0.1")))
+
+
+def round_views(result: dict[str, Any]) -> list[RoundView]:
+    """The ranked count round by round, each bar scaled to the largest total of the count."""
+    rounds = result.get("rounds") or []
+    top = max((Decimal(v) for r in rounds for v in r.get("votes", {}).values()), default=Decimal(0))
+    elected_so_far: set[str] = set()
+    excluded_so_far: set[str] = set()
+    views = []
+    for r in rounds:
+        elected_so_far |= set(r.get("elected", []))
+        excluded_so_far |= set(r.get("excluded", []))
+        views.append(
+            RoundView(
+                number=int(r["number"]),
+                action=str(r.get("action", "")),
+                threshold=r.get("threshold"),
+                exhausted=str(r.get("exhausted", "0")),
+                bars=[
+                    Bar(
+                        name=name,
+                        votes=votes,
+                        percent=_share(votes, top),
+                        elected=name in elected_so_far,
+                        excluded=name in excluded_so_far,
+                    )
+                    for name, votes in sorted(
+                        r.get("votes", {}).items(), key=lambda kv: -Decimal(kv[1])
+                    )
+                ],
+                elected=list(r.get("elected", [])),
+                excluded=list(r.get("excluded", [])),
+            )
+        )
+    return views
+
+
+def poll_view(poll: Poll) -> PollView:
+    view = PollView(poll=poll, result=dict(poll.result or {}))
+    if view.ranked:
+        view.rounds = round_views(view.result)
+    return view
+
+
+def published_polls(decision: Decision) -> list[PollView]:
+    polls = decision.polls.filter(state=PollState.PUBLISHED).order_by("round")
+    return [poll_view(p) for p in polls]
+
+
+def option_names(poll: Poll) -> list[str]:
+    """The option names the count used (kept in the result record), in option order."""
+    stored = {int(o["position"]): str(o["label"]) for o in (poll.result or {}).get("options", [])}
+    return [stored.get(o.position, o.label_en) for o in poll.options.order_by("position")]
+
+
+def result_json(poll: Poll) -> str:
+    record = {
+        "decision": poll.decision.title_en,
+        "round": poll.round,
+        "verdict": poll.verdict,
+        "published_at": poll.published_at.isoformat() if poll.published_at else None,
+        "result": poll.result,
+        "ballots": [
+            {"receipt_hash": b.receipt_hash, "weight": b.weight, "choices": b.choices}
+            for b in published_ballots(poll)
+        ],
+    }
+    return json.dumps(record, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+
+
+def ballots_csv(poll: Poll) -> str:
+    """One row per published ballot: its receipt hash, weight and choices in order."""
+    names = option_names(poll)
+    ballots = list(published_ballots(poll))
+    width = max((len(b.choices) for b in ballots), default=0)
+    heading = "rank" if poll.shape == BallotShape.RANKED else "choice"
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["receipt_hash", "weight", *[f"{heading} {i + 1}" for i in range(width)]])
+    for ballot in ballots:
+        writer.writerow(
+            [ballot.receipt_hash, ballot.weight, *[names[p - 1] for p in ballot.choices]]
+        )
+    return out.getvalue()
+
+
+def ballots_blt(poll: Poll) -> str:
+    """The published ranked ballots as a BLT file (candidates named as the count named them)."""
+    names = option_names(poll)
+    raw = group_raw(
+        (tuple((p - 1,) for p in ballot.choices), ballot.weight)
+        for ballot in published_ballots(poll)
+    )
+    election = Election(
+        title=str(poll),
+        candidates=tuple(Candidate(n) for n in names),
+        seats=poll.seats,
+        ballots=raw,
+    )
+    return dumps_blt(election)
+
+
+def roll_call(poll: Poll) -> list[tuple[str, list[str]]]:
+    """A named poll's votes, member by member (secret polls have none to show)."""
+    if poll.secret or poll.state != PollState.PUBLISHED:
+        return []
+    names = option_names(poll)
+    records = (
+        VoteRecord.objects.filter(poll=poll).select_related("member").order_by("member__name_en")
+    )
+    return [(r.member.name, [names[p - 1] for p in (r.choices or [])]) for r in records]

@@ -1,0 +1,114 @@
+"""Results pages of published decisions, their downloads, and the BLT recount."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from moim.governance.enums import Verdict
+from moim.members.models import Organization
+from moim.tally.cli import main as tally_main
+from tests.site.publication_plenary import Published, publish_plenary
+
+
+@pytest.fixture
+def published(organization: Organization, chair: Any) -> Published:
+    return publish_plenary(organization, chair)
+
+
+def url(published: Published, suffix: str = "") -> str:
+    edition = published.plenary.assembly.edition
+    return f"/en/results/{edition}/{suffix}"
+
+
+def test_results_index_lists_every_published_decision_with_its_verdict(
+    client: Client, published: Published
+) -> None:
+    page = client.get(url(published)).content.decode()
+
+    assert "Adopt the 2030 Master Plan" in page
+    assert "Election of the President" in page
+    assert "Adopted" in page
+    assert "Elected" in page
+
+
+def test_motion_page_shows_verdict_numbers_bases_and_roll_call(
+    client: Client, published: Published
+) -> None:
+    page = client.get(url(published, f"{published.motion.pk}/")).content.decode()
+
+    assert published.motion.verdict == Verdict.ADOPTED
+    assert 'class="verdict verdict--adopted"' in page
+    assert '<th scope="row">Yes</th><td>8</td><td>8</td>' in page
+    assert '<th scope="row">No</th><td>2</td>' in page
+    assert "Base (weight)</dt><dd>10</dd>" in page  # abstentions outside the base
+    assert "How each member voted" in page
+    assert "Published ballot list" not in page  # a named poll shows its roll call instead
+
+
+def test_ranked_election_page_charts_the_rounds_without_javascript(
+    client: Client, published: Published
+) -> None:
+    page = client.get(url(published, f"{published.election.pk}/")).content.decode()
+    second = published.plenary.members[1].name_en
+
+    # 5 / 4 / 3 first preferences; the third's votes go to the second, who wins 7 to 5.
+    assert f'<p class="elected">Elected: {second}</p>' in page
+    assert "Round 1" in page
+    assert "Round 2" in page
+    assert page.count('<svg class="bar"') == 5  # three bars in round 1, two in round 2
+    assert "<script" not in page.split("<main", 1)[1]
+    assert "Published ballot list (12 ballots)" in page
+    assert published.election_poll.ballots.first().receipt_hash in page  # type: ignore[union-attr]
+    assert "How each member voted" not in page  # secret
+
+
+def test_downloads_hold_the_result_and_the_ballots(client: Client, published: Published) -> None:
+    base = url(published, f"{published.election.pk}/round-1")
+
+    record = json.loads(client.get(f"{base}.json").content)
+    rows = list(csv.reader(io.StringIO(client.get(f"{base}.csv").content.decode())))
+
+    assert record["verdict"] == "elected"
+    assert record["result"]["elected"] == [published.plenary.members[1].name_en]
+    assert len(record["ballots"]) == 12
+    assert rows[0] == ["receipt_hash", "weight", "rank 1", "rank 2"]
+    assert len(rows) == 13
+    assert {r[2] for r in rows[1:]} == {m.name_en for m in published.plenary.members[:3]}
+
+
+def test_blt_download_counts_to_the_same_result_with_moim_tally(
+    client: Client, published: Published, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    response = client.get(url(published, f"{published.election.pk}/round-1.blt"))
+    path = tmp_path / "election.blt"
+    path.write_bytes(response.content)
+
+    code = tally_main([str(path), "--method", "irv", "--json", "--no-progress"])
+    counted = json.loads(capsys.readouterr().out)
+
+    stored = published.election_poll.result["tally"]
+    assert code == 0
+    assert counted["elected"] == stored["elected"]
+    assert [r["votes"] for r in counted["rounds"]] == [r["votes"] for r in stored["rounds"]]
+
+
+def test_motion_has_no_blt_and_unpublished_decisions_are_not_shown(
+    client: Client, published: Published, organization: Organization, chair: Any
+) -> None:
+    from tests.site.publication_plenary import open_motion
+
+    still_open = open_motion(organization, published.plenary, chair, "Amend the Charter")
+
+    blt = client.get(url(published, f"{published.motion.pk}/round-1.blt"))
+    hidden = client.get(url(published, f"{still_open.decision_id}/"))
+
+    assert blt.status_code == 404
+    assert hidden.status_code == 404
+    assert "Adopt the 2030 Master Plan" in client.get(url(published)).content.decode()
