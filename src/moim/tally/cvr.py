@@ -16,6 +16,7 @@ from __future__ import annotations
 import csv
 import io
 import itertools
+import mmap
 import os
 import sys
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -363,22 +364,26 @@ def _read_fast(
     title: str,
 ) -> CvrBallots | None:
     """The vectorised reader; None sends the file to the careful reader."""
-    data = path.read_bytes()
-    split = split_header(data)
-    if split is None or not split[0]:
-        return None
-    header, begin = split
-    try:
-        first, _ = _rank_columns(header, 1)
-    except CvrError:
-        return None
-    coder = make_coder()
-    bar = _Progress(len(data) - begin, progress)
-    columns = range(first, len(header))
-    try:
-        found = read_fast(data, begin, columns, len(header), coder.code, bar.update)
-    finally:
-        bar.close()
+    with path.open("rb") as handle:
+        if path.stat().st_size == 0:
+            return None
+        # Mapped, not read: the file's pages stay the system's to drop.
+        with mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) as data:
+            split = split_header(data)
+            if split is None or not split[0]:
+                return None
+            header, begin = split
+            try:
+                first, _ = _rank_columns(header, 1)
+            except CvrError:
+                return None
+            coder = make_coder()
+            bar = _Progress(len(data) - begin, progress)
+            columns = range(first, len(header))
+            try:
+                found = read_fast(data, begin, columns, len(header), coder.code, bar.update)
+            finally:
+                bar.close()
     if found is None:
         return None
     cells, weights = found

@@ -15,6 +15,7 @@ reads the file and reports the exact line and column.
 from __future__ import annotations
 
 import csv
+import mmap
 from collections.abc import Callable, Sequence
 
 import numpy as np
@@ -24,6 +25,7 @@ U64 = npt.NDArray[np.uint64]
 I64 = npt.NDArray[np.int64]
 
 CHUNK_BYTES = 2 << 20
+GROUP_ROWS = 250_000
 COMMA, NEWLINE, QUOTE, RETURN = 44, 10, 34, 13
 LOW = np.array([(1 << (8 * k)) - 1 for k in range(8)] + [2**64 - 1], dtype=np.uint64)
 HIGH = np.array([2**64 - 1 - ((1 << (8 * (8 - k))) - 1) for k in range(8)] + [2**64 - 1], np.uint64)
@@ -133,7 +135,7 @@ def _unquote(raw: bytes) -> str | None:
 
 
 def read_fast(
-    data: bytes,
+    data: bytes | mmap.mmap,
     begin: int,
     columns: Sequence[int],
     width: int,
@@ -144,14 +146,15 @@ def read_fast(
     file needs the careful reader. The body (every line after the header) starts at `begin`;
     it is read chunk by chunk, never copied whole."""
     stop = len(data)
-    if data.endswith(b"\r\n"):
+    if data[-2:] == b"\r\n":
         stop -= 2
-    elif data.endswith(b"\n"):
+    elif data[-1:] == b"\n":
         stop -= 1
     if stop <= begin:
         return np.zeros((0, len(columns)), dtype=np.int32), np.zeros(0, dtype=np.int64)
     table = _Table(code)
-    parts: list[npt.NDArray[np.int32]] = []
+    parts: list[tuple[npt.NDArray[np.int32], I64]] = []
+    pending: list[npt.NDArray[np.int32]] = []
     start = begin
     while start < stop:
         end = data.find(b"\n", min(start + CHUNK_BYTES, stop), stop)
@@ -159,12 +162,21 @@ def read_fast(
         chunk = _chunk(data[start:end], columns, width, table)
         if chunk is None:
             return None
-        parts.append(chunk)
+        pending.append(chunk)
         start = end + 1
+        if sum(len(p) for p in pending) >= GROUP_ROWS:
+            # Group as we go: memory follows the distinct ballots, not the rows.
+            codes = np.concatenate(pending)
+            parts.append(unique_rows(codes, np.ones(len(codes), dtype=np.int64)))
+            pending = []
         if progress is not None:
             progress(start - begin)
-    codes = np.concatenate(parts)
-    return unique_rows(codes, np.ones(len(codes), dtype=np.int64))
+    if pending:
+        codes = np.concatenate(pending)
+        parts.append(unique_rows(codes, np.ones(len(codes), dtype=np.int64)))
+    if len(parts) == 1:
+        return parts[0]
+    return unique_rows(np.concatenate([p[0] for p in parts]), np.concatenate([p[1] for p in parts]))
 
 
 def _fields(body: bytes, width: int) -> tuple[np.ndarray, I64, I64] | None:
@@ -286,11 +298,11 @@ def unique_rows(codes: npt.NDArray[np.int32], counts: I64) -> tuple[npt.NDArray[
     return uniq.astype(np.int32), np.rint(weights).astype(np.int64)
 
 
-def split_header(data: bytes) -> tuple[list[str], int] | None:
+def split_header(data: bytes | mmap.mmap) -> tuple[list[str], int] | None:
     """The header's cells and where the body starts (None if the header is not plain UTF-8).
 
     A UTF-8 byte order mark before the header is skipped."""
-    begin = 3 if data.startswith(b"\xef\xbb\xbf") else 0
+    begin = 3 if data[:3] == b"\xef\xbb\xbf" else 0
     end = data.find(b"\n", begin)
     line = data[begin:] if end < 0 else data[begin:end]
     try:
