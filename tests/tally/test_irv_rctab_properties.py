@@ -112,7 +112,7 @@ rules_st = st.builds(
 )
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=150, deadline=None)
 @given(ballots=ballots_st, rules=rules_st)
 def test_rctab_irv_agrees_with_a_direct_reading_of_the_rules(
     ballots: list[tuple[Ballot, int]], rules: RctabRules
