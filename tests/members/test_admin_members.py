@@ -13,6 +13,7 @@ from pytest_django.fixtures import Settings
 
 from moim.members.enums import MemberStatus
 from moim.members.models import Member, Organization, Person
+from moim.members.queries import registry_today
 from tests.conftest import Persona
 from tests.factories import CategoryFactory, MemberFactory, PersonFactory, RegionFactory
 
@@ -191,3 +192,41 @@ def test_good_standing_mark_in_korean(staff_client: Client, organization: Organi
     assert "✔" in paid
     assert "✘" in late
     assert "찬성" not in paid + late
+
+
+def test_record_fees_paid_for_selected_members(
+    staff_client: Client, organization: Organization
+) -> None:
+    late = MemberFactory(organization=organization, fees_paid_through=2019)
+    never = MemberFactory(organization=organization, fees_paid_through=None)
+    ahead = MemberFactory(organization=organization, fees_paid_through=2030)
+    untouched = MemberFactory(organization=organization, fees_paid_through=2019)
+    year = registry_today().year
+
+    response = staff_client.post(
+        CHANGELIST,
+        {
+            "action": "record_fees_this_year",
+            "_selected_action": [late.pk, never.pk, ahead.pk],
+        },
+        follow=True,
+    )
+
+    assert f"Fees recorded as paid through {year} for 2 member(s)." in response.content.decode()
+    fees = dict(Member.objects.values_list("pk", "fees_paid_through"))
+    assert fees == {late.pk: year, never.pk: year, ahead.pk: 2030, untouched.pk: 2019}
+
+
+def test_chair_is_not_offered_the_fees_action(
+    client: Client, chair: Persona, organization: Organization
+) -> None:
+    from moim.members.enums import Role
+    from moim.members.services import assign_role
+
+    MemberFactory(organization=organization)
+    assign_role(user=chair, role=Role.CHAIR)
+    client.force_login(chair)
+
+    html = client.get(CHANGELIST).content.decode()
+
+    assert "Record fees paid" not in html

@@ -56,6 +56,7 @@ from moim.members.rules import (
 from moim.members.services import (
     assign_role,
     good_standing_any_q,
+    record_fees_paid,
     remove_role,
     sync_staff_flag,
     with_good_standing,
@@ -262,6 +263,25 @@ class MemberAdmin(ImportExportModelAdmin, RegistryAdmin):
     resource_classes = (MemberResource,)
     import_formats = (ExcelFriendlyCSV, XLSX)
     export_formats = (ExcelCSVDownload, XLSX)
+
+    actions = ("record_fees_last_year", "record_fees_this_year")
+
+    @admin.action(description=_("Record fees paid through last year"), permissions=["change"])
+    def record_fees_last_year(self, request: HttpRequest, queryset: QuerySet[Member]) -> None:
+        self._record_fees(request, queryset, registry_today().year - 1)
+
+    @admin.action(description=_("Record fees paid through this year"), permissions=["change"])
+    def record_fees_this_year(self, request: HttpRequest, queryset: QuerySet[Member]) -> None:
+        self._record_fees(request, queryset, registry_today().year)
+
+    def _record_fees(self, request: HttpRequest, queryset: QuerySet[Member], year: int) -> None:
+        changed = record_fees_paid(members=queryset, through=year)
+        self.message_user(
+            request,
+            gettext("Fees recorded as paid through %(year)d for %(count)d member(s).")
+            % {"year": year, "count": changed},
+            messages.SUCCESS,
+        )
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Member]:
         # One query for the list, the standing column included.

@@ -46,6 +46,20 @@ def with_good_standing(
     )
 
 
+@transaction.atomic
+def record_fees_paid(*, members: QuerySet[Member], through: int) -> int:
+    """Record that `members` have paid their fees through the year `through`.
+
+    A later year already recorded stays: this never lowers what a member has paid.
+    Returns how many members changed.
+    """
+    return (
+        members.filter(Q(fees_paid_through__isnull=True) | Q(fees_paid_through__lt=through))
+        .order_by()
+        .update(fees_paid_through=through)
+    )
+
+
 # ---------------------------------------------------------------------------------------------
 # Accounts and roles
 
