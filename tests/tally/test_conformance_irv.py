@@ -67,7 +67,8 @@ def test_irv_matches_rctab_every_round(row: dict[str, Any]) -> None:
     assert result.elected == [expected["winner"]] == [row["winner"]]
     assert Decimal(str(result.details["undervotes"])) == Decimal(expected["undervotes"])
     assert Decimal(str(result.details["total_ballots"])) == Decimal(expected["total_ballots"])
-    assert Decimal(str(result.quota)) == Decimal(expected["final_threshold"])
+    assert Decimal(str(result.details["final_threshold"])) == Decimal(expected["final_threshold"])
+    assert Decimal(str(result.quota)) == Decimal(expected["rounds"][0]["threshold"])
     assert len(result.rounds) == row["rounds"]
 
 

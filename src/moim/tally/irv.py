@@ -12,9 +12,10 @@ next candidate's, when that group has two or more; ballots are read under ``over
 inactive ballots are reported in RCTab's four classes. Ballots with no mark at all are
 undervotes: counted in the total, never active and in no inactive class.
 
-The count runs on the grouped clean form (`Preferences`): each distinct ballot keeps a pointer to
-its current candidate, and a round only re-reads the ballots of the candidates just eliminated,
-so the work grows with distinct ballots.
+The count runs on the grouped clean form (`Preferences`): each distinct ballot knows its current
+candidate, the rows are kept in one bucket per candidate, and a round re-reads only the rows of
+the candidates just eliminated, so the work grows with distinct ballots and their transfers.
+`quota` in the result is the first round's threshold; `details.final_threshold` the last one's.
 """
 
 from __future__ import annotations
@@ -307,9 +308,10 @@ def tabulate(
             inactive=inactive,
         )
         result.rounds.append(record)
-        result.quota = threshold
+        result.details["final_threshold"] = threshold
         if number == 1:
             result.valid_weight = active
+            result.quota = threshold
         history.append(sums[:n].tolist())
         contenders = {c: v for c, v in tally.items() if c != contest.write_in}
         if not contenders:
