@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.db import connection
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import translation
@@ -53,6 +54,10 @@ def projector_snapshot(request: HttpRequest, edition: int) -> HttpResponse:
 
 def projector_events(request: HttpRequest, edition: int) -> StreamingHttpResponse:
     assembly = _assembly(edition)
+    # A stream lasts minutes and reads no database: give its connection back now (an in-memory
+    # test database is shared between threads and must stay open).
+    if not (connection.vendor == "sqlite" and connection.is_in_memory_db()):
+        connection.close()
     return sse_response(live.assembly_channel(assembly.pk))
 
 

@@ -1,0 +1,119 @@
+"""The projector: its state, its event stream, and a browser that follows the chair live."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from moim import live
+from moim.live.sse import event_stream
+from moim.members.models import Organization
+from tests.governance.conftest import build_plenary
+from tests.site.publication_plenary import finish, open_motion, vote_motion
+
+
+def test_projector_state_shows_the_open_poll_and_its_turnout(
+    client: Client, organization: Organization, chair: Any
+) -> None:
+    plenary = build_plenary(organization, 12)
+    poll = open_motion(organization, plenary, chair)
+
+    page = client.get("/en/projector/5/state/").content.decode()
+
+    assert "Adopt the 2030 Master Plan" in page
+    assert "Voting is open" in page
+    assert "0 of 12 members have voted" in page
+
+
+def test_projector_state_shows_turnout_then_the_published_verdict(
+    client: Client, organization: Organization, chair: Any
+) -> None:
+    plenary = build_plenary(organization, 12)
+    poll = open_motion(organization, plenary, chair)
+    vote_motion(plenary, poll)
+    during = client.get("/en/projector/5/state/").content.decode()
+
+    finish(poll, chair)
+    after = client.get("/en/projector/5/state/").content.decode()
+
+    assert "12 of 12 members have voted" in during
+    assert "Adopted" not in during
+    assert 'class="verdict verdict--adopted" data-verdict>Adopted' in after
+    assert "Voting is open" not in after
+
+
+def test_projector_page_loads_its_script_from_static_files_only(
+    client: Client, organization: Organization
+) -> None:
+    build_plenary(organization, 2)
+
+    page = client.get("/en/projector/5/").content.decode()
+
+    assert 'src="/static/site/projector.js' in page
+    assert "<script>" not in page
+    assert 'data-events-url="/en/projector/5/events/"' in page
+
+
+def test_event_stream_sends_an_event_published_after_it_subscribed() -> None:
+    stream = event_stream(live.assembly_channel(99), heartbeat=0.2, lifetime=5)
+    opening = next(stream)
+
+    live.publish(live.assembly_channel(99), poll=7, state="closed")
+    live.publish(live.assembly_channel(98), poll=8, state="open")  # another assembly
+    started = time.monotonic()
+    update = next(stream)
+    stream.close()
+
+    assert opening.startswith(b"retry: 1000\n")
+    assert update == b'event: update\ndata: {"poll": 7, "state": "closed"}\n\n'
+    assert time.monotonic() - started < 0.5
+
+
+def test_event_stream_keeps_the_connection_alive_when_nothing_happens() -> None:
+    stream = event_stream(live.assembly_channel(97), heartbeat=0.05, lifetime=5)
+    next(stream)
+
+    assert next(stream) == b": keepalive\n\n"
+    stream.close()
+
+
+def test_governance_announces_a_closed_poll_after_commit(
+    organization: Organization, chair: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    plenary = build_plenary(organization, 4)
+    poll = open_motion(organization, plenary, chair)
+    subscription = live.subscribe(live.assembly_channel(plenary.assembly.pk))
+
+    with django_capture_on_commit_callbacks(execute=True):
+        from moim.governance import services
+
+        services.close_poll(poll=poll, by=chair)
+
+    assert subscription.get(timeout=1) == [f'{{"poll": {poll.pk}, "state": "closed"}}']
+
+
+@pytest.mark.django_db(transaction=True)
+def test_browser_projector_shows_the_result_within_two_seconds_of_the_chair(
+    live_server: Any, page: Any, organization: Organization, chair: Any
+) -> None:
+    plenary = build_plenary(organization, 12)
+    poll = open_motion(organization, plenary, chair)
+    vote_motion(plenary, poll)
+    page.goto(f"{live_server.url}/en/projector/5/")
+    page.get_by_text("12 of 12 members have voted").wait_for(timeout=5000)
+    # The stream is open once the page has fetched its first snapshot after connecting.
+    page.wait_for_function("document.querySelector('[data-projector]').dataset.eventsUrl")
+    time.sleep(0.5)
+    marker = page.evaluate("window.__projectorLoaded = 'same page'")
+
+    started = time.monotonic()
+    finish(poll, chair)  # the chair closes, counts and publishes, in its own session
+    page.locator("[data-verdict]").get_by_text("Adopted").wait_for(timeout=2000)
+    elapsed = time.monotonic() - started
+
+    assert elapsed < 2
+    assert page.evaluate("window.__projectorLoaded") == "same page"  # no reload
+    assert marker == "same page"
