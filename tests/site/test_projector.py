@@ -19,7 +19,7 @@ def test_projector_state_shows_the_open_poll_and_its_turnout(
     client: Client, organization: Organization, chair: Any
 ) -> None:
     plenary = build_plenary(organization, 12)
-    poll = open_motion(organization, plenary, chair)
+    open_motion(organization, plenary, chair)
 
     page = client.get("/en/projector/5/state/").content.decode()
 

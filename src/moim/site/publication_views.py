@@ -56,7 +56,7 @@ def projector_events(request: HttpRequest, edition: int) -> StreamingHttpRespons
     assembly = _assembly(edition)
     # A stream lasts minutes and reads no database: give its connection back now (an in-memory
     # test database is shared between threads and must stay open).
-    if not (connection.vendor == "sqlite" and connection.is_in_memory_db()):
+    if not (connection.vendor == "sqlite" and connection.is_in_memory_db()):  # type: ignore[attr-defined]
         connection.close()
     return sse_response(live.assembly_channel(assembly.pk))
 
