@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Count, Q, QuerySet
 
 from moim.awards.enums import EntryStatus, RoundStatus
 from moim.awards.models import Award, Edition, Entry, Round
@@ -41,6 +41,24 @@ def edition_facts(edition: Edition) -> EditionFacts:
         countries=entered.values("beneficiary__country").distinct().count(),
         winners=edition.awards.count(),
     )
+
+
+def editions_with_facts(editions: QuerySet[Edition]) -> list[tuple[Edition, EditionFacts]]:
+    """Each edition with its figures, counted in the same query (for lists)."""
+    entered = Q(entries__status__in=ENTERED_STATUSES)
+    rows = editions.annotate(
+        n_entries=Count("entries", filter=entered, distinct=True),
+        n_countries=Count("entries__beneficiary__country", filter=entered, distinct=True),
+        n_winners=Count("awards", distinct=True),
+    )
+    result: list[tuple[Edition, EditionFacts]] = []
+    for edition in rows:
+        if edition.n_entries == 0 and edition.reported_entries is not None:
+            facts = EditionFacts(edition.reported_entries, 0, edition.reported_winners or 0)
+        else:
+            facts = EditionFacts(edition.n_entries, edition.n_countries, edition.n_winners)
+        result.append((edition, facts))
+    return result
 
 
 def awards_for_edition(edition: Edition) -> QuerySet[Award]:

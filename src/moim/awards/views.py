@@ -17,7 +17,12 @@ from moim.awards import services
 from moim.awards.enums import EditionStatus, EntryStatus
 from moim.awards.forms import ApprovalForm, AttachmentForm, EntryForm
 from moim.awards.models import Attachment, Award, Edition, Entry
-from moim.awards.queries import awards_for_edition, edition_facts, entries_for_user
+from moim.awards.queries import (
+    awards_for_edition,
+    edition_facts,
+    editions_with_facts,
+    entries_for_user,
+)
 from moim.awards.rules import can_edit_entry, can_view_entry
 from moim.members.models import Member, Person
 from moim.members.queries import current_organization
@@ -44,11 +49,7 @@ def editions(request: HttpRequest) -> HttpResponse:
     items = Edition.objects.filter(programme__organization=current_organization()).select_related(
         "programme"
     )
-    return render(
-        request,
-        "awards/editions.html",
-        {"editions": [(edition, edition_facts(edition)) for edition in items]},
-    )
+    return render(request, "awards/editions.html", {"editions": editions_with_facts(items)})
 
 
 def edition_detail(request: HttpRequest, number: int) -> HttpResponse:
