@@ -5,9 +5,11 @@
   9 places + 10⁻⁹, recomputed every iteration; elected at or above the quota; ω = 10⁻⁶; keep
   factors updated to ``kf × quota ÷ vote`` rounded up; one defeat per round, counting as tied
   every hopeful within (lowest vote + total surplus).
-* ``rational`` — exact fractions: quota = votes/(seats+1); elected only above the quota;
-  ω = 10⁻¹⁰; sure losers (a group of lowest candidates whose votes together with the total
-  surplus stay below the next one up) are defeated together.
+* ``rational`` — exact fractions (a keep factor whose denominator passes 10⁴⁰ is rounded
+  up at 40 places, so that slow convergence cannot stall on ever larger numbers):
+  quota = votes/(seats+1); elected only above the quota; ω = 10⁻¹⁰; sure losers (a group
+  of lowest candidates whose votes together with the total surplus stay below the next one
+  up) are defeated together.
 
 A round iterates until a candidate reaches the quota, or the total surplus is below ω, or it
 stops falling; then, if nobody was elected, it defeats. The fixed-point rule is vectorised over
@@ -55,6 +57,22 @@ def count_meek(
     except TieForChair as tie:
         result.stop_for_chair(tie)
     return result
+
+
+KEEP_FACTOR_DIGITS = 40
+
+
+def _bounded(kf: Fraction) -> Fraction:
+    """An exact keep factor, rounded up to 10⁻⁴⁰ once its denominator passes 10⁴⁰.
+
+    Exact keep factors grow in size with every iteration (each is a product of the ones
+    before); a count that converges slowly would stall on huge numbers. Rounding up at 40
+    places keeps them small, far below anything ω (10⁻¹⁰) or the shown precision can see.
+    """
+    scale = 10**KEEP_FACTOR_DIGITS
+    if kf.denominator <= scale:
+        return kf
+    return Fraction(-(-kf.numerator * scale // kf.denominator), scale)
 
 
 class _Meek:
@@ -192,7 +210,8 @@ class _Meek:
             if not self.prf and self.sure_losers():
                 return "batch"
             for c in self.elected:
-                self.kf[c] = self.a.div_up(self.a.mul_up(self.kf[c], self.quota), self.votes[c])
+                kf = self.a.div_up(self.a.mul_up(self.kf[c], self.quota), self.votes[c])
+                self.kf[c] = kf if self.prf else _bounded(Fraction(kf))
             self.distribute()
 
     def sure_losers(self) -> list[int]:
