@@ -24,7 +24,7 @@ from fractions import Fraction
 import numpy as np
 
 from moim.tally.arithmetic import Arithmetic, Exact, Fixed, Value
-from moim.tally.ballots import PAD, Election
+from moim.tally.ballots import Election
 from moim.tally.result import Action, Result, Round
 from moim.tally.stv_common import new_result, tie_breaker_for
 from moim.tally.ties import TieBreaker, TieForChair, TieKind, TieRecord
@@ -60,6 +60,26 @@ def count_meek(
 
 
 KEEP_FACTOR_DIGITS = 40
+
+
+def _rank_groups(election: Election) -> list[tuple[list[tuple[int, ...]], int]]:
+    """Each ballot as its ranks of candidates (several at an equal ranking), grouped."""
+    drop = election.withdrawn
+    grouped: dict[tuple[tuple[int, ...], ...], int] = {}
+    for ballot, weight in zip(election.ballots.ballots, election.ballots.weights, strict=True):
+        seen: set[int] = set()
+        groups: list[tuple[int, ...]] = []
+        for cell in ballot:
+            if any(c < 0 for c in cell):
+                raise ValueError("Meek STV counts named candidates only")
+            group = tuple(c for c in cell if c not in drop and c not in seen)
+            seen.update(cell)
+            if group:
+                groups.append(group)
+        if groups:
+            key = tuple(groups)
+            grouped[key] = grouped.get(key, 0) + weight
+    return [(list(k), w) for k, w in grouped.items()]
 
 
 def _bounded(kf: Fraction) -> Fraction:
@@ -107,10 +127,11 @@ class _Meek:
         self.quota: Value = arith.of(0)
         self.surplus: Value = arith.of(0)
         if not prf:
-            self.rows = [
-                ([int(c) for c in row if c != PAD], int(w))
-                for row, w in zip(self.prefs, self.counts, strict=True)
-            ]
+            # exact Meek reads the raw ballots, so that equal rankings (b=c) share a ballot
+            self.rows = _rank_groups(election)
+            total = sum(w for _, w in self.rows)
+            self.total = arith.of(total)
+            result.valid_weight = total
 
     # -- one iteration ---------------------------------------------------------------------
     def distribute(self) -> None:
@@ -120,16 +141,21 @@ class _Meek:
         else:
             votes: list[Value] = [Fraction(0)] * n
             excess: Value = Fraction(0)
-            for ranking, count in self.rows:
+            for groups, count in self.rows:
                 w: Value = Fraction(1)
-                for c in ranking:
-                    kf = self.kf[c]
-                    if kf:
-                        credit = w * kf
+                for group in groups:
+                    # candidates ranked equally and still in the count share the weight that
+                    # reaches their rank; each keeps its keep factor's part of its share
+                    live = [c for c in group if self.kf[c]]
+                    if not live:
+                        continue
+                    share = w / len(live)
+                    for c in live:
+                        credit = share * self.kf[c]
                         votes[c] += credit * count
                         w -= credit
-                        if not w:
-                            break
+                    if not w:
+                        break
                 excess += w * count
             self.votes, self.excess = votes, excess
         votes_total = self.total - self.excess
