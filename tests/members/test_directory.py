@@ -184,6 +184,8 @@ def test_directory_htmx_request_gets_only_the_results(client: Client, registry: 
     assert html.lstrip().startswith('<section id="results"')
     assert "<header" not in html
     assert listed_names(html) == ["Mexico City"]
+    assert '<span id="results-summary-text" hx-swap-oob="innerHTML">' in html
+    assert "1 member matches the filters." in html
 
 
 def test_directory_hides_withdrawn_members(client: Client, registry: dict[str, Member]) -> None:

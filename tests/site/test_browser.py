@@ -47,6 +47,7 @@ def test_directory_filters_without_reloading_the_page(
     page.select_option("#id_region", "africa")
     page.wait_for_url("**region=africa**")
     expect(page.locator("#results tbody tr")).to_have_count(2)
+    expect(page.locator("[role=status]")).to_contain_text("2 members match the filters.")
 
     names = page.locator("#results tbody th a").all_inner_texts()
     assert names == ["Abuja", "Kigali"]

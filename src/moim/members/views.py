@@ -45,7 +45,7 @@ def directory(request: HtmxHttpRequest) -> HttpResponse:
     }
     template = "members/directory.html"
     if request.htmx and not request.htmx.boosted:
-        template += "#results"
+        template += "#htmx_response"
     return render(request, template, context)
 
 
