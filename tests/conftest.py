@@ -32,7 +32,9 @@ def city_a(organization: Organization) -> Member:
 
 @pytest.fixture
 def city_b(organization: Organization) -> Member:
-    return MemberFactory(organization=organization, name_en="Mexico City", slug="mexico-city", country="MX")
+    return MemberFactory(
+        organization=organization, name_en="Mexico City", slug="mexico-city", country="MX"
+    )
 
 
 @pytest.fixture
@@ -52,14 +54,18 @@ def chair(organization: Organization) -> Persona:
 @pytest.fixture
 def delegate_a(city_a: Member) -> Persona:
     user = UserFactory(username="dana", roles=[Role.DELEGATE])
-    PersonFactory(organization=city_a.organization, member=city_a, name_en="Dana Delegate", user=user)
+    PersonFactory(
+        organization=city_a.organization, member=city_a, name_en="Dana Delegate", user=user
+    )
     return user
 
 
 @pytest.fixture
 def delegate_b(city_b: Member) -> Persona:
     user = UserFactory(username="diego", roles=[Role.DELEGATE])
-    PersonFactory(organization=city_b.organization, member=city_b, name_en="Diego Delegate", user=user)
+    PersonFactory(
+        organization=city_b.organization, member=city_b, name_en="Diego Delegate", user=user
+    )
     return user
 
 

@@ -31,7 +31,7 @@ DEBUG = env_bool("DEBUG", default=DEVSERVER)
 SECRET_KEY = env_secret("SECRET_KEY")
 if not SECRET_KEY:
     if DEBUG or DEVELOPMENT:
-        SECRET_KEY = "moim-development-only-key-never-use-in-production"  # noqa: S105
+        SECRET_KEY = "moim-development-only-key-never-use-in-production"
     else:
         raise ImproperlyConfigured(
             "SECRET_KEY must be set outside development (or SECRET_KEY_FILE naming a file); "

@@ -31,13 +31,13 @@ class BilingualName(models.Model):
     class Meta:
         abstract = True
 
+    def __str__(self) -> str:
+        return self.name_en
+
     @property
     def name(self) -> str:
         if translation.get_language() == "ko" and self.name_ko:
             return self.name_ko
-        return self.name_en
-
-    def __str__(self) -> str:
         return self.name_en
 
 
@@ -130,7 +130,9 @@ class Region(BilingualName):
 
 
 class MemberQuerySet(models.QuerySet["Member"]):
-    def in_good_standing(self, organization: Organization, on: dt.date | None = None) -> MemberQuerySet:
+    def in_good_standing(
+        self, organization: Organization, on: dt.date | None = None
+    ) -> MemberQuerySet:
         return self.filter(good_standing_q(organization, on or timezone.localdate()))
 
     def voting(self) -> MemberQuerySet:
@@ -228,7 +230,9 @@ class Person(models.Model):
         blank=True,
         help_text=_("For people who belong to no member, such as UN-Habitat."),
     )
-    affiliation_ko = models.CharField(_("outside organization (Korean)"), max_length=200, blank=True)
+    affiliation_ko = models.CharField(
+        _("outside organization (Korean)"), max_length=200, blank=True
+    )
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
         verbose_name=_("login"),
@@ -326,7 +330,9 @@ class Term(models.Model):
         _("basis"),
         max_length=300,
         blank=True,
-        help_text=_("The decision or act the term rests on, e.g. 'Elected by the 5th General Assembly'."),
+        help_text=_(
+            "The decision or act the term rests on, e.g. 'Elected by the 5th General Assembly'."
+        ),
     )
     appointed_by = models.ForeignKey(
         Member,
