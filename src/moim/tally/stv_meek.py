@@ -139,10 +139,10 @@ class _Meek:
         if self.prf:
             self._distribute_fixed(n)
         else:
-            votes: list[Value] = [Fraction(0)] * n
-            excess: Value = Fraction(0)
+            votes: list[Fraction] = [Fraction(0)] * n
+            excess = Fraction(0)
             for groups, count in self.rows:
-                w: Value = Fraction(1)
+                w = Fraction(1)
                 for group in groups:
                     # candidates ranked equally and still in the count share the weight that
                     # reaches their rank; each keeps its keep factor's part of its share
@@ -150,6 +150,7 @@ class _Meek:
                     if not live:
                         continue
                     share = w / len(live)
+                    credit: Fraction
                     for c in live:
                         credit = share * self.kf[c]
                         votes[c] += credit * count
@@ -157,7 +158,7 @@ class _Meek:
                     if not w:
                         break
                 excess += w * count
-            self.votes, self.excess = votes, excess
+            self.votes, self.excess = list[Value](votes), excess
         votes_total = self.total - self.excess
         quota = self.a.div(votes_total, self.a.of(self.seats + 1))
         self.quota = quota + self.a.epsilon if self.prf else quota
