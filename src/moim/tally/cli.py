@@ -99,7 +99,10 @@ def run(args: argparse.Namespace) -> Result:
         return _irv_hook(path, file_format, args)
     election = _read_election(path, args)
     breaker = _tie_breaker(args, election)
-    return count_election(election, args.method, args, breaker)
+    try:
+        return count_election(election, args.method, args, breaker)
+    except ValueError as error:
+        raise CliError(f"{path}: {error}") from None
 
 
 def _guess_format(path: Path, method: str) -> str:

@@ -34,6 +34,16 @@ def tie_breaker_for(election: Election, tie_breaker: TieBreaker | None) -> TieBr
     return TieBreaker(TieBreakMethod.ORDER, True, None, election.tie_order)
 
 
+def require_strict_rankings(election: Election, method: str) -> None:
+    """Refuse ballots that rank several candidates equally: `method` has no rule for them."""
+    for ballot in election.ballots.ballots:
+        if any(len(cell) > 1 or (cell and cell[0] < 0) for cell in ballot):
+            raise ValueError(
+                f"{method} needs one candidate per rank; a ballot ranks several equally "
+                "(only exact Meek STV counts equal rankings)"
+            )
+
+
 @dataclass
 class Papers:
     """The ballot papers of a count and where each row currently sits."""

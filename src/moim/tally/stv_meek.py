@@ -26,7 +26,7 @@ import numpy as np
 from moim.tally.arithmetic import Arithmetic, Exact, Fixed, Value
 from moim.tally.ballots import Election
 from moim.tally.result import Action, Result, Round
-from moim.tally.stv_common import new_result, tie_breaker_for
+from moim.tally.stv_common import new_result, require_strict_rankings, tie_breaker_for
 from moim.tally.ties import TieBreaker, TieForChair, TieKind, TieRecord
 
 
@@ -45,6 +45,8 @@ def count_meek(
 ) -> Result:
     """Count `election` by Meek STV. `omega` and `places` (shown precision) may be overridden."""
     prf = arithmetic is MeekArithmetic.PRF
+    if prf:
+        require_strict_rankings(election, "Meek STV in the reference arithmetic")
     arith: Arithmetic = Fixed(9) if prf else Exact(places or 12)
     breaker = tie_breaker_for(election, tie_breaker)
     method = "stv-meek" + ("" if prf else f"-{arithmetic}")

@@ -24,6 +24,7 @@ from moim.tally.stv_common import (
     choose,
     named,
     new_result,
+    require_strict_rankings,
     tie_breaker_for,
     units,
 )
@@ -47,7 +48,11 @@ def count_scottish_stv(
     breaker = tie_breaker_for(election, tie_breaker)
     names = election.names
     n = len(names)
-    prefs = election.preferences() if preferences is None else preferences
+    if preferences is None:
+        require_strict_rankings(election, "Scottish STV")
+        prefs = election.preferences()
+    else:
+        prefs = preferences
     papers = Papers.from_preferences(prefs, n, PLACES)
     valid = prefs.total_weight
     quota = (valid // (election.seats + 1) + 1) * ONE

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from moim.tally.arithmetic import Arithmetic, Exact, Fixed, Value
 from moim.tally.ballots import Election
 from moim.tally.result import Action, Result, Round
-from moim.tally.stv_common import new_result, tie_breaker_for
+from moim.tally.stv_common import new_result, require_strict_rankings, tie_breaker_for
 from moim.tally.ties import TieBreaker, TieForChair, TieKind, TieRecord
 
 
@@ -51,6 +51,7 @@ def count_wigm(
     batch: bool = False,
     tie_breaker: TieBreaker | None = None,
 ) -> Result:
+    require_strict_rankings(election, "WIGM")
     arith: Arithmetic = Fixed(4) if arithmetic is WigmArithmetic.PRF else Exact(12)
     breaker = tie_breaker_for(election, tie_breaker)
     method = "stv-wigm" + ("" if arithmetic is WigmArithmetic.PRF else f"-{arithmetic}")
