@@ -62,6 +62,6 @@ def test_the_jury_home_and_progress(
         page = client.get(reverse("awards:jury", kwargs={"number": 4})).content.decode()
     assert f"0 of {count} submitted" in page
     client.force_login(secretariat)
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(10):
         page = client.get(reverse("awards:progress", kwargs={"number": 4})).content.decode()
     assert page.count("<td>Extra Juror") == count
