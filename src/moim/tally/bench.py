@@ -115,7 +115,10 @@ def measure(kind: str, path: Path) -> dict[str, Any]:
     if kind == "stv":
         cvr, read = _timed(lambda: read_cvr(path, progress=False))
         election, convert = _timed(lambda: cvr.election(seats=SEATS))
-        result, count = _timed(lambda: count_scottish_stv(election, tie_breaker=LOT))
+        # The clean form built as a block by the reader (CvrBallots.election) is handed over.
+        result, count = _timed(
+            lambda: count_scottish_stv(election, tie_breaker=LOT, preferences=election.prepared)
+        )
         return _report(_plus(read, convert), count, result)
     if kind == "minneapolis":
         config = load_config(_minneapolis() / "rctab-config.json")
