@@ -19,7 +19,7 @@ raw ballots into clean ones.
 from __future__ import annotations
 
 import enum
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -218,6 +218,11 @@ class Election:
     prepared: Preferences | None = field(default=None, compare=False, repr=False)
     """The clean form under the default rules, when a reader has already built it (a large CVR
     file converts faster as a block than ballot by ballot); `preferences()` then returns it."""
+    converter: Callable[[BallotRules, frozenset[int]], Preferences] | None = field(
+        default=None, compare=False, repr=False
+    )
+    """A reader's faster equivalent of `to_preferences(ballots, rules, drop=...)` for these
+    ballots; `preferences(rules)` uses it for any rules."""
 
     @property
     def names(self) -> tuple[str, ...]:
@@ -240,6 +245,9 @@ class Election:
         """
         if rules is None and self.prepared is not None:
             return self.prepared
+        if self.converter is not None:
+            default = BallotRules(overvote_rule=OvervoteRule.ALWAYS_SKIP_TO_NEXT_RANK)
+            return self.converter(rules or default, self.withdrawn)
         return to_preferences(
             self.ballots,
             rules or BallotRules(overvote_rule=OvervoteRule.ALWAYS_SKIP_TO_NEXT_RANK),
