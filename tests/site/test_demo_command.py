@@ -12,6 +12,7 @@ from django.core.management.base import CommandError
 from django.test import Client
 from django.test.utils import override_settings
 
+from moim.members import demo as members_demo
 from moim.members.enums import Role
 from moim.members.models import Member, Organization
 from moim.site.management.commands.demo import DEMO_PASSWORD, DEMO_USERNAME
@@ -65,3 +66,14 @@ def test_serve_refuses_to_run_outside_the_moim_command() -> None:
 def test_serve_rejects_an_impossible_port() -> None:
     with pytest.raises(CommandError, match="between 1 and 65535"):
         call_command("serve", port=70000)
+
+
+def test_demo_reports_broken_data_clearly(monkeypatch: pytest.MonkeyPatch) -> None:
+    def broken(name: str) -> dict[str, object]:
+        raise members_demo.DemoDataError(f"{name}: not valid JSON (line 3)")
+
+    monkeypatch.setattr(members_demo, "read", broken)
+
+    with pytest.raises(CommandError, match=r"cannot be loaded: organization\.json: not valid JSON"):
+        run_demo()
+    assert not Organization.objects.exists()

@@ -38,7 +38,10 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         self.stdout.write("Setting up the database…")
         call_command("migrate", interactive=False, verbosity=0)
-        organization = members_demo.load()
+        try:
+            organization = members_demo.load()
+        except members_demo.DemoDataError as error:
+            raise CommandError(f"The demo data cannot be loaded: {error}") from error
         self.stdout.write(
             f"Loaded {organization.acronym or organization.name}: "
             f"{organization.members.count()} members, {organization.people.count()} people."
