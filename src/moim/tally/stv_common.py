@@ -15,7 +15,7 @@ from decimal import Decimal
 import numpy as np
 import numpy.typing as npt
 
-from moim.tally.ballots import PAD, Election, Preferences
+from moim.tally.ballots import PAD, BallotRules, Election, OvervoteRule, Preferences
 from moim.tally.result import Number, Result, Round
 from moim.tally.ties import TieBreaker, TieBreakMethod, TieKind, TieRecord
 
@@ -34,14 +34,10 @@ def tie_breaker_for(election: Election, tie_breaker: TieBreaker | None) -> TieBr
     return TieBreaker(TieBreakMethod.ORDER, True, None, election.tie_order)
 
 
-def require_strict_rankings(election: Election, method: str) -> None:
-    """Refuse ballots that rank several candidates equally: `method` has no rule for them."""
-    for ballot in election.ballots.ballots:
-        if any(len(cell) > 1 or (cell and cell[0] < 0) for cell in ballot):
-            raise ValueError(
-                f"{method} needs one candidate per rank; a ballot ranks several equally "
-                "(only exact Meek STV counts equal rankings)"
-            )
+STV_RULES = BallotRules(OvervoteRule.EXHAUST_IMMEDIATELY)
+"""How the Gregory and reference Meek counts read irregular marks: a rank marked for several
+candidates (an overvote, or an equal ranking) ends the ballot there, as the Scottish rules make
+a paper non-transferable once its next preference is unclear. Blank ranks are skipped."""
 
 
 @dataclass

@@ -26,7 +26,7 @@ import numpy as np
 from moim.tally.arithmetic import Arithmetic, Exact, Fixed, Value
 from moim.tally.ballots import Election
 from moim.tally.result import Action, Result, Round
-from moim.tally.stv_common import new_result, require_strict_rankings, tie_breaker_for
+from moim.tally.stv_common import STV_RULES, new_result, tie_breaker_for
 from moim.tally.ties import TieBreaker, TieForChair, TieKind, TieRecord
 
 
@@ -45,8 +45,6 @@ def count_meek(
 ) -> Result:
     """Count `election` by Meek STV. `omega` and `places` (shown precision) may be overridden."""
     prf = arithmetic is MeekArithmetic.PRF
-    if prf:
-        require_strict_rankings(election, "Meek STV in the reference arithmetic")
     arith: Arithmetic = Fixed(9) if prf else Exact(places or 12)
     breaker = tie_breaker_for(election, tie_breaker)
     method = "stv-meek" + ("" if prf else f"-{arithmetic}")
@@ -114,7 +112,7 @@ class _Meek:
         self.names = election.names
         self.seats = election.seats
         n = len(self.names)
-        prefs = election.preferences()
+        prefs = election.preferences(STV_RULES)
         self.prefs = prefs.prefs
         self.counts = prefs.weights
         self.total = arith.of(prefs.total_weight)

@@ -19,12 +19,12 @@ from __future__ import annotations
 from moim.tally.ballots import Election, Preferences
 from moim.tally.result import Action, Result, Round
 from moim.tally.stv_common import (
+    STV_RULES,
     Papers,
     add_round,
     choose,
     named,
     new_result,
-    require_strict_rankings,
     tie_breaker_for,
     units,
 )
@@ -48,11 +48,7 @@ def count_scottish_stv(
     breaker = tie_breaker_for(election, tie_breaker)
     names = election.names
     n = len(names)
-    if preferences is None:
-        require_strict_rankings(election, "Scottish STV")
-        prefs = election.preferences()
-    else:
-        prefs = preferences
+    prefs = election.preferences(STV_RULES) if preferences is None else preferences
     papers = Papers.from_preferences(prefs, n, PLACES)
     valid = prefs.total_weight
     quota = (valid // (election.seats + 1) + 1) * ONE

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from moim.tally.arithmetic import Arithmetic, Exact, Fixed, Value
 from moim.tally.ballots import Election
 from moim.tally.result import Action, Result, Round
-from moim.tally.stv_common import new_result, require_strict_rankings, tie_breaker_for
+from moim.tally.stv_common import STV_RULES, new_result, tie_breaker_for
 from moim.tally.ties import TieBreaker, TieForChair, TieKind, TieRecord
 
 
@@ -51,7 +51,6 @@ def count_wigm(
     batch: bool = False,
     tie_breaker: TieBreaker | None = None,
 ) -> Result:
-    require_strict_rankings(election, "WIGM")
     arith: Arithmetic = Fixed(4) if arithmetic is WigmArithmetic.PRF else Exact(12)
     breaker = tie_breaker_for(election, tie_breaker)
     method = "stv-wigm" + ("" if arithmetic is WigmArithmetic.PRF else f"-{arithmetic}")
@@ -80,7 +79,7 @@ class _Count:
         self.breaker = breaker
         self.result = result
         self.names = election.names
-        prefs = election.preferences()
+        prefs = election.preferences(STV_RULES)
         self.papers = [
             _Paper(tuple(int(c) for c in row if c >= 0), int(w), arith.one)
             for row, w in zip(prefs.prefs, prefs.weights, strict=True)
