@@ -256,3 +256,22 @@ def test_read_cvr_fast_reader_matches_careful_reader_on_any_file(
 
     assert _rows(fast) == _rows(careful)
     assert fast.total == len(rows)
+
+
+def test_election_of_cvr_ballots_converts_as_the_core_does(tmp_path: Path) -> None:
+    text = SAMPLE.replace("6,P2,UWI,Ann,\n", "")
+    ballots = read_cvr(_file(tmp_path, text), candidates=NAMES)
+    election = ballots.election(withdrawn=["Bob"])
+    rules = BallotRules(OvervoteRule.EXHAUST_IMMEDIATELY, 1, True)
+
+    fast = election.preferences(rules)
+    core = to_preferences(election.ballots, rules, drop=election.withdrawn)
+
+    def rows(p: Preferences) -> dict[tuple[tuple[int, ...], int], int]:
+        out: dict[tuple[tuple[int, ...], int], int] = {}
+        for r, e, w in zip(p.prefs.tolist(), p.endings.tolist(), p.weights.tolist(), strict=True):
+            key = (tuple(c for c in r if c >= 0), e)
+            out[key] = out.get(key, 0) + w
+        return out
+
+    assert rows(fast) == rows(core)

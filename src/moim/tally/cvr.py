@@ -146,7 +146,17 @@ class CvrBallots:
         drop = frozenset(i for i, c in enumerate(candidates) if c.withdrawn)
         default = BallotRules(overvote_rule=OvervoteRule.ALWAYS_SKIP_TO_NEXT_RANK)
         prepared = self.preferences(default, drop=drop)
-        return Election(self.title, candidates, seats, LazyRawBallots(self), prepared=prepared)
+        return Election(
+            self.title,
+            candidates,
+            seats,
+            LazyRawBallots(self),
+            prepared=prepared,
+            converter=self._convert,
+        )
+
+    def _convert(self, rules: BallotRules, drop: frozenset[int]) -> Preferences:
+        return self.preferences(rules, drop=drop)
 
     def preferences(
         self,
