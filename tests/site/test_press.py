@@ -12,14 +12,19 @@ from moim.assemblies.models import Sponsor
 from moim.members.enums import OfficeKind
 from moim.members.models import Member, Organization, Term
 from moim.site.press import render_press_release
-from tests.site.publication_demo import fifth, load_demo
+from tests.site import publication_demo
+from tests.site.publication_demo import fifth
 
 pytestmark = pytest.mark.django_db
 
 
+# The demo is loaded once for this module (see publication_demo.wego_for_module).
+wego_for_module = publication_demo.wego_for_module
+
+
 @pytest.fixture
-def wego(db: None) -> Organization:
-    return load_demo()
+def wego(wego_for_module: Organization, db: None) -> Organization:
+    return wego_for_module
 
 
 def press_release(edition: int, lang: str) -> str:

@@ -38,6 +38,12 @@ FONT_CANDIDATES = (
 )
 
 
+NO_FONT_NOTICE = (
+    "No CJK font was found on this server (install fonts-noto-cjk or set MOIM_PDF_FONT): "
+    "Korean text is not shown in this PDF. The report page shows it."
+)
+
+
 @dataclass(frozen=True)
 class AssemblyReport:
     assembly: Assembly
@@ -94,7 +100,7 @@ def _latin(text: str) -> str:
     return text.encode("latin-1", "replace").decode("latin-1")
 
 
-def report_pdf(report: AssemblyReport) -> bytes | None:
+def report_pdf(report: AssemblyReport, *, compress: bool = True) -> bytes | None:
     """The report as PDF bytes, or None when the PDF library is not installed."""
     if importlib.util.find_spec("fpdf") is None:
         return None
@@ -102,6 +108,7 @@ def report_pdf(report: AssemblyReport) -> bytes | None:
 
     font = cjk_font()
     pdf = FPDF(format="A4")
+    pdf.set_compression(compress)
     pdf.set_auto_page_break(auto=True, margin=15)
     pdf.add_page()
     clean: Callable[[str], str] = str
@@ -112,28 +119,23 @@ def report_pdf(report: AssemblyReport) -> bytes | None:
         pdf.set_font("Helvetica", size=11)
         clean = _latin
         pdf.set_text_color(160, 0, 0)
-        pdf.multi_cell(
-            0,
-            6,
-            "No CJK font was found on this server (install fonts-noto-cjk or set "
-            "MOIM_PDF_FONT): Korean text is not shown in this PDF. The report page shows it.",
-        )
+        pdf.multi_cell(0, 6, clean(NO_FONT_NOTICE), new_x="LMARGIN", new_y="NEXT")
         pdf.set_text_color(0, 0, 0)
         pdf.ln(2)
 
     def heading(text: str) -> None:
         pdf.ln(3)
         pdf.set_font_size(14)
-        pdf.multi_cell(0, 8, clean(text))
+        pdf.multi_cell(0, 8, clean(text), new_x="LMARGIN", new_y="NEXT")
         pdf.set_font_size(11)
 
     def line(text: str) -> None:
-        pdf.multi_cell(0, 6, clean(text))
+        pdf.multi_cell(0, 6, clean(text), new_x="LMARGIN", new_y="NEXT")
 
     a = report.assembly
     starts = a.starts_at.astimezone(a.zone)
     pdf.set_font_size(18)
-    pdf.multi_cell(0, 10, clean(a.title))
+    pdf.multi_cell(0, 10, clean(a.title), new_x="LMARGIN", new_y="NEXT")
     pdf.set_font_size(11)
     if a.theme:
         line(a.theme)
