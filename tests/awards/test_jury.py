@@ -326,3 +326,19 @@ def test_the_jury_decides_on_the_ranking_page_and_announces(
     text = winners.content.decode()
     assert text.index("Busan bus") < text.index("Lima lanes")
     assert edition.awards.count() == 2
+
+
+def test_a_juror_working_for_an_applying_company_is_conflicted(
+    edition: Edition, city_b: Member, secretariat: Any
+) -> None:
+    entry = make_entry(edition, city_b, company="Acme Mobility", status=EntryStatus.SUBMITTED)
+    juror = make_juror(edition, "Ann Acme")
+    juror.person.affiliation_en = "ACME Mobility "
+    juror.person.save()
+    (conflict,) = judging.detect_conflicts(edition=edition, by=secretariat)
+    assert (conflict.juror, conflict.entry, conflict.source) == (
+        juror,
+        entry,
+        ConflictSource.AUTOMATIC,
+    )
+    assert conflict.reason == "The juror works for the applicant, Acme Mobility."

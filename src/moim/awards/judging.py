@@ -69,13 +69,15 @@ def conflicts_frozen(edition: Edition) -> bool:
 def detect_conflicts(*, edition: Edition, by: Any = None) -> list[Conflict]:
     """Record a conflict for every juror affiliated with an entry's applicant or city.
 
+    A juror's member is compared with the applicant and the city; a juror from outside the
+    registry is compared by organization name with a company or organization applying.
     With `edition.conflict_same_country`, a juror from a member in the city's country is
     conflicted too. Existing conflicts (declared, waived...) are left as they are.
     """
     if conflicts_frozen(edition):
         raise ValidationError(_("Conflicts are frozen while scoring is open."))
     created: list[Conflict] = []
-    jurors = edition.jurors.select_related("person__member").filter(person__member__isnull=False)
+    jurors = edition.jurors.select_related("person__member")
     entries = list(
         edition.entries.filter(status__in=COUNTED_STATUSES).select_related(
             "beneficiary", "applicant_member"
@@ -84,14 +86,20 @@ def detect_conflicts(*, edition: Edition, by: Any = None) -> list[Conflict]:
     with transaction.atomic():
         for juror in jurors:
             member = juror.person.member
-            assert member is not None
+            outside = juror.person.affiliation_en.strip().casefold()
             for entry in entries:
                 reason = ""
-                if entry.beneficiary_id == member.pk:
+                if member is not None and entry.beneficiary_id == member.pk:
                     reason = _("The juror belongs to the beneficiary city, %s.") % member.name_en
-                elif entry.applicant_member_id == member.pk:
+                elif member is not None and entry.applicant_member_id == member.pk:
                     reason = _("The juror belongs to the applicant, %s.") % member.name_en
-                elif edition.conflict_same_country and entry.beneficiary.country == member.country:
+                elif outside and outside == entry.applicant_name.strip().casefold():
+                    reason = _("The juror works for the applicant, %s.") % entry.applicant_name
+                elif (
+                    member is not None
+                    and edition.conflict_same_country
+                    and entry.beneficiary.country == member.country
+                ):
                     reason = _("The juror's member, %(member)s, is in the city's country.") % {
                         "member": member.name_en
                     }

@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from moim.awards import judging
@@ -114,7 +115,9 @@ def jury_entry(request: HttpRequest, number: int, pk: int) -> HttpResponse:
         except ValidationError as error:
             form.add_error(None, error_text(error))
         else:
-            messages.success(request, "Scores submitted." if "submit" in request.POST else "Saved.")
+            messages.success(
+                request, _("Scores submitted.") if "submit" in request.POST else _("Saved.")
+            )
             return redirect("awards:jury_entry", number=number, pk=pk)
     return render(
         request,
@@ -144,9 +147,9 @@ def declare_conflict(request: HttpRequest, number: int, pk: int) -> HttpResponse
         judging.declare_conflict(
             juror=juror, entry=entry, reason=form.cleaned_data["reason"], by=request.user
         )
-        messages.success(request, "Conflict declared: the entry is no longer yours to score.")
+        messages.success(request, _("Conflict declared: the entry is no longer yours to score."))
     else:
-        messages.error(request, "Give the reason for the conflict.")
+        messages.error(request, _("Give the reason for the conflict."))
     return redirect("awards:jury", number=number)
 
 
@@ -240,7 +243,7 @@ def announce(request: HttpRequest, number: int) -> HttpResponse:
     except ValidationError as error:
         messages.error(request, error_text(error))
         return redirect(f"{reverse('awards:ranking', kwargs={'number': number})}?round=jury")
-    messages.success(request, "The winners are announced.")
+    messages.success(request, _("The winners are announced."))
     return redirect("awards:winners", number=number)
 
 
