@@ -31,6 +31,7 @@ from moim.tally.cvr import CvrBallots, read_cvr
 from moim.tally.irv import count_cvr, prepare_cvr, tabulate
 from moim.tally.rctab import load_config
 from moim.tally.result import Result
+from moim.tally.stv_common import STV_RULES
 from moim.tally.stv_scottish import count_scottish_stv
 from moim.tally.ties import TieBreaker
 
@@ -115,9 +116,11 @@ def measure(kind: str, path: Path) -> dict[str, Any]:
     if kind == "stv":
         cvr, read = _timed(lambda: read_cvr(path, progress=False))
         election, convert = _timed(lambda: cvr.election(seats=SEATS))
+        prefs, clean = _timed(lambda: election.preferences(STV_RULES))
+        convert = _plus(convert, clean)
         # The clean form built as a block by the reader (CvrBallots.election) is handed over.
         result, count = _timed(
-            lambda: count_scottish_stv(election, tie_breaker=LOT, preferences=election.prepared)
+            lambda: count_scottish_stv(election, tie_breaker=LOT, preferences=prefs)
         )
         return _report(_plus(read, convert), count, result)
     if kind == "minneapolis":

@@ -35,7 +35,6 @@ from moim.tally.ballots import (
     Candidate,
     Election,
     Ending,
-    OvervoteRule,
     Preferences,
     RawBallot,
     RawBallots,
@@ -137,22 +136,13 @@ class CvrBallots:
         return RawBallots(tuple(grouped), tuple(grouped.values()))
 
     def election(self, *, seats: int = 1, withdrawn: Iterable[str] = ()) -> Election:
-        """An election of these ballots, its clean form (default rules) built as a block.
-
-        Its raw ballots are built only if a method reads them (`LazyRawBallots`).
-        """
+        """An election of these ballots, converted to the clean form as a block (under any
+        rules) when a method asks. Its raw ballots are built only if a method reads them
+        (`LazyRawBallots`)."""
         out = set(withdrawn)
         candidates = tuple(Candidate(n, withdrawn=n in out) for n in self.candidates)
-        drop = frozenset(i for i, c in enumerate(candidates) if c.withdrawn)
-        default = BallotRules(overvote_rule=OvervoteRule.ALWAYS_SKIP_TO_NEXT_RANK)
-        prepared = self.preferences(default, drop=drop)
         return Election(
-            self.title,
-            candidates,
-            seats,
-            LazyRawBallots(self),
-            prepared=prepared,
-            converter=self._convert,
+            self.title, candidates, seats, LazyRawBallots(self), converter=self._convert
         )
 
     def _convert(self, rules: BallotRules, drop: frozenset[int]) -> Preferences:
