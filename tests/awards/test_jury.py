@@ -342,3 +342,31 @@ def test_a_juror_working_for_an_applying_company_is_conflicted(
         ConflictSource.AUTOMATIC,
     )
     assert conflict.reason == "The juror works for the applicant, Acme Mobility."
+
+
+def test_the_secretariat_screens_on_its_page(
+    client: Client, edition: Edition, organization: Organization, secretariat: Any
+) -> None:
+    entry = make_entry(edition, city(organization, "Busan"), status=EntryStatus.SUBMITTED)
+    client.force_login(secretariat)
+    url = reverse("awards:screening", kwargs={"number": 4})
+    page = client.post(url, {"entry": entry.pk, "reason": "", "ineligible": ""}, follow=True)
+    assert "Say why the entry is not eligible." in page.content.decode()
+    entry.refresh_from_db()
+    assert entry.status == EntryStatus.SUBMITTED
+    client.post(url, {"entry": entry.pk, "reason": "Not an ICT project", "ineligible": ""})
+    entry.refresh_from_db()
+    assert (entry.status, entry.screening_reason) == (EntryStatus.INELIGIBLE, "Not an ICT project")
+    assert "Not an ICT project" in client.get(url).content.decode()
+
+
+def test_screening_is_for_the_secretariat_only(
+    client: Client, edition: Edition, organization: Organization, delegate_a: Any
+) -> None:
+    entry = make_entry(edition, city(organization, "Busan"), status=EntryStatus.SUBMITTED)
+    client.force_login(delegate_a)
+    url = reverse("awards:screening", kwargs={"number": 4})
+    response = client.post(url, {"entry": entry.pk, "eligible": ""})
+    assert response.status_code == 403
+    entry.refresh_from_db()
+    assert entry.status == EntryStatus.SUBMITTED

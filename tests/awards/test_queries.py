@@ -65,3 +65,20 @@ def test_the_jury_home_and_progress(
     with django_assert_num_queries(10):
         page = client.get(reverse("awards:progress", kwargs={"number": 4})).content.decode()
     assert page.count("<td>Extra Juror") == count
+
+
+@pytest.mark.parametrize("count", [1, 3])
+def test_the_screening_list(
+    client: Client,
+    edition: Edition,
+    organization: Organization,
+    secretariat: Any,
+    django_assert_num_queries: Any,
+    count: int,
+) -> None:
+    for n in range(count):
+        make_entry(edition, city(organization, f"Town {n}"), status=EntryStatus.SUBMITTED)
+    client.force_login(secretariat)
+    with django_assert_num_queries(8):
+        page = client.get(reverse("awards:screening", kwargs={"number": 4})).content.decode()
+    assert page.count('name="entry"') == count

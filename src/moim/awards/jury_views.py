@@ -14,8 +14,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from moim.awards import judging
-from moim.awards.enums import RoundKind, RoundStatus
+from moim.awards import judging, services
+from moim.awards.enums import EntryStatus, RoundKind, RoundStatus
 from moim.awards.forms import ConflictForm, ScoreSheetForm
 from moim.awards.models import (
     Assignment,
@@ -164,6 +164,31 @@ def _round(edition: Edition, kind: str | None) -> Round:
     if round_ is None:
         raise Http404("This edition has no evaluation round yet.")
     return round_
+
+
+@login_required
+def screening(request: HttpRequest, number: int) -> HttpResponse:
+    """The secretariat marks submitted entries eligible or not (a refusal needs a reason)."""
+    _secretariat_only(request)
+    edition = get_edition(number)
+    if request.method == "POST":
+        entry = get_object_or_404(Entry, edition=edition, pk=request.POST.get("entry") or 0)
+        try:
+            services.screen_entry(
+                entry=entry,
+                eligible="eligible" in request.POST,
+                reason=request.POST.get("reason", ""),
+                by=request.user,
+            )
+        except (ValidationError, PermissionDenied) as error:
+            messages.error(request, f"{entry.title}: {error_text(error)}")
+        else:
+            messages.success(request, f"{entry.title}: {entry.get_status_display()}.")
+        return redirect("awards:screening", number=number)
+    entries = edition.entries.filter(
+        status__in=[EntryStatus.SUBMITTED, EntryStatus.ELIGIBLE, EntryStatus.INELIGIBLE]
+    ).select_related("category", "beneficiary", "applicant_member")
+    return render(request, "awards/screening.html", {"edition": edition, "entries": entries})
 
 
 @login_required

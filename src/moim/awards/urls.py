@@ -23,6 +23,7 @@ urlpatterns = [
         jury_views.declare_conflict,
         name="declare_conflict",
     ),
+    path("<int:number>/screening/", jury_views.screening, name="screening"),
     path("<int:number>/progress/", jury_views.progress, name="progress"),
     path("<int:number>/ranking/", jury_views.ranking, name="ranking"),
     path("<int:number>/decisions/<int:pk>/", jury_views.decide, name="decide"),
