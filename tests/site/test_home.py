@@ -100,6 +100,7 @@ def test_home_in_korean_names_the_organization_in_korean(
     assert 'href="/ko/members/"' in html
 
 
+@override_settings(MOIM_TODAY=dt.date(2021, 10, 18))
 def test_home_counts_members_by_kind_countries_and_regions(
     client: Client, wego: Organization
 ) -> None:
@@ -109,17 +110,19 @@ def test_home_counts_members_by_kind_countries_and_regions(
     MemberFactory(organization=wego, country="KR", kind=MemberKind.COMPANY)
     MemberFactory(organization=wego, country="TR", kind=MemberKind.INSTITUTION)
     MemberFactory(organization=wego, country="FR", status=MemberStatus.WITHDRAWN)
+    MemberFactory(organization=wego, country="KR", fees_paid_through=2019)
 
     html = main_of(client.get("/en/").content.decode())
 
-    assert "<dt>Members</dt><dd>6</dd>" in html
-    assert "<dt>Local governments</dt><dd>4</dd>" in html
+    assert "<dt>Members</dt><dd>7</dd>" in html
+    assert "<dt>Local governments</dt><dd>5</dd>" in html
+    assert "<dt>Voting members in good standing</dt><dd>6</dd>" in html
     assert "<dt>Companies</dt><dd>1</dd>" in html
     assert "<dt>Institutions</dt><dd>1</dd>" in html
     assert "<dt>Countries</dt><dd>3</dd>" in html
     assert "<dt>Regions</dt><dd>2</dd>" in html
     assert "1 member" in html  # Europe
-    assert "5 members" in html  # Asia and the Pacific
+    assert "6 members" in html  # Asia and the Pacific
 
 
 @override_settings(MOIM_TODAY=dt.date(2021, 10, 18))

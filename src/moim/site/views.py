@@ -10,7 +10,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
 from moim.members.enums import MemberKind, MemberStatus
-from moim.members.models import Member, Office, Organization, Region, Term
+from moim.members.models import Member, Office, Organization, Region, Term, good_standing_q
 from moim.members.queries import current_organization, registry_today
 
 KIND_LABELS = {
@@ -48,6 +48,9 @@ def _figures(organization: Organization) -> dict[str, object]:
         "member_total": sum(by_kind.values()),
         "members_by_kind": [(KIND_LABELS[kind], by_kind.get(kind.value, 0)) for kind in MemberKind],
         "country_count": listed.order_by().values("country").distinct().count(),
+        "voting_count": listed.voting()
+        .filter(good_standing_q(organization, registry_today()))
+        .count(),
         "regions": regions,
     }
 
