@@ -13,7 +13,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
-from moim.env import env_bool, env_list, env_secret, env_str
+from moim.env import env_bool, env_int, env_list, env_secret, env_str
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 PROJECT_DIR = PACKAGE_DIR.parent.parent
@@ -111,7 +111,7 @@ else:
             "OPTIONS": {
                 "transaction_mode": "IMMEDIATE",
                 "timeout": 20,
-                "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+                "init_command": "PRAGMA synchronous=NORMAL;",
             },
             # A file, not shared-cache memory: concurrent tests need SQLite's real locking
             # (busy timeout), which shared-cache memory databases replace by "table is locked".
@@ -168,12 +168,25 @@ STORAGES = {
     },
 }
 
-EMAIL_BACKEND = env_str(
+# Mail goes to the console on a development machine and through SMTP elsewhere; EMAIL_BACKEND
+# names another backend, EMAIL_HOST / EMAIL_PORT / EMAIL_HOST_USER / EMAIL_HOST_PASSWORD /
+# EMAIL_USE_TLS configure SMTP.
+_mail_backend = env_str(
     "EMAIL_BACKEND",
     "django.core.mail.backends.console.EmailBackend"
     if DEBUG or DEVSERVER
     else "django.core.mail.backends.smtp.EmailBackend",
 )
+_mail_options: dict[str, object] = {}
+if _mail_backend.endswith("smtp.EmailBackend"):
+    _mail_options = {
+        "host": env_str("EMAIL_HOST", "localhost"),
+        "port": env_int("EMAIL_PORT", 25),
+        "username": env_str("EMAIL_HOST_USER"),
+        "password": env_secret("EMAIL_HOST_PASSWORD"),
+        "use_tls": env_bool("EMAIL_USE_TLS", default=False),
+    }
+MAILERS = {"default": {"BACKEND": _mail_backend, "OPTIONS": _mail_options}}
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Moim <noreply@localhost>")
 
 SESSION_COOKIE_SECURE = not (DEBUG or TESTING)
