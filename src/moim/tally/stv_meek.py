@@ -19,7 +19,9 @@ the distinct ballots; the exact rule loops in Python over them.
 from __future__ import annotations
 
 import enum
+from decimal import Decimal
 from fractions import Fraction
+from typing import cast
 
 import numpy as np
 
@@ -282,5 +284,10 @@ class _Meek:
             ties=ties,
             keep_factors={self.names[c]: self.a.decimal(self.kf[c]) for c in self.shown},
         )
+        if self.result.rounds:
+            before = self.result.rounds[-1].votes
+            round_.transfers = {
+                k: cast(Decimal, v) - cast(Decimal, before[k]) for k, v in round_.votes.items()
+            }
         self.result.rounds.append(round_)
         return round_

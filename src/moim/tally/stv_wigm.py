@@ -19,6 +19,8 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass
+from decimal import Decimal
+from typing import cast
 
 from moim.tally.arithmetic import Arithmetic, Exact, Fixed, Value
 from moim.tally.ballots import Election
@@ -134,6 +136,11 @@ class _Count:
             ties=ties,
             inactive={"loss": self.a.decimal(loss)},
         )
+        if self.result.rounds:
+            before = self.result.rounds[-1].votes
+            round_.transfers = {
+                k: cast(Decimal, v) - cast(Decimal, before[k]) for k, v in round_.votes.items()
+            }
         self.result.rounds.append(round_)
         return round_
 
