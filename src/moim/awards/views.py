@@ -23,7 +23,7 @@ from moim.awards.queries import (
     editions_with_facts,
     entries_for_user,
 )
-from moim.awards.rules import can_edit_entry, can_view_entry
+from moim.awards.rules import can_edit_entry, can_manage_awards, can_view_entry, juror_for
 from moim.members.models import Member, Person
 from moim.members.queries import current_organization
 
@@ -64,6 +64,8 @@ def edition_detail(request: HttpRequest, number: int) -> HttpResponse:
             "levels": edition.levels.all(),
             "published": edition.status in PUBLISHED,
             "my_entries": entries_for_user(edition, request.user),
+            "can_manage": can_manage_awards(request.user),
+            "is_juror": juror_for(request.user, edition) is not None,
         },
     )
 
