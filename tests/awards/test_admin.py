@@ -101,3 +101,32 @@ def test_admin_actions_run_the_services_and_report_refusals(
     assert round_.assignments.count() == 1
     assert conflict.status == ConflictStatus.OPEN
     assert "Conflicts are frozen while scoring is open." in page
+
+
+def test_a_later_deadline_in_the_admin_is_an_extension(
+    client: Client, secretariat: Any, edition: Edition
+) -> None:
+    first = edition.deadline
+    assert first is not None
+    client.force_login(secretariat)
+    url = reverse("admin:awards_edition_change", args=[edition.pk])
+    form = client.get(url).context["adminform"].form
+    data: dict[str, Any] = {}
+    for name, field in form.fields.items():
+        value = form[name].value()
+        if hasattr(field, "fields"):  # split date and time
+            local = timezone.localtime(value) if value else None
+            data[f"{name}_0"] = local.date().isoformat() if local else ""
+            data[f"{name}_1"] = local.time().isoformat() if local else ""
+        else:
+            data[name] = "" if value is None else value
+    later = timezone.localtime(first + dt.timedelta(days=14))
+    data.update({"deadline_0": later.date().isoformat(), "deadline_1": later.time().isoformat()})
+    for prefix in ("categories", "criteria", "levels"):
+        data.update({f"{prefix}-TOTAL_FORMS": "0", f"{prefix}-INITIAL_FORMS": "0"})
+    client.post(url, data)
+    edition.refresh_from_db()
+    assert edition.original_deadline == first
+    assert edition.deadline is not None
+    assert edition.deadline.date() == (first + dt.timedelta(days=14)).date()
+    assert LogEntry.objects.filter(edition=edition, action=LogAction.DEADLINE_EXTENDED).count() == 1

@@ -72,6 +72,21 @@ class EditionAdmin(admin.ModelAdmin):
     list_filter = ["status"]
     inlines = [CategoryInline, CriterionInline, LevelInline]
     actions = ["detect_conflicts", "announce"]
+    readonly_fields = ["original_deadline"]
+
+    def save_model(self, request: HttpRequest, obj: Edition, form: Any, change: bool) -> None:
+        previous = Edition.objects.filter(pk=obj.pk).values_list("deadline", flat=True).first()
+        extended = (
+            change and previous is not None and obj.deadline is not None and obj.deadline > previous
+        )
+        if not extended:
+            super().save_model(request, obj, form, change)
+            return
+        # A later deadline is an extension: the first deadline is kept and the act logged.
+        new_deadline = obj.deadline
+        obj.deadline = previous
+        super().save_model(request, obj, form, change)
+        services.extend_deadline(edition=obj, deadline=new_deadline, by=request.user)
 
     @admin.action(description=_("Detect conflicts of interest from the member registry"))
     def detect_conflicts(self, request: HttpRequest, queryset: QuerySet[Edition]) -> None:
