@@ -76,14 +76,11 @@ class EditionAdmin(admin.ModelAdmin):
 
     def save_model(self, request: HttpRequest, obj: Edition, form: Any, change: bool) -> None:
         previous = Edition.objects.filter(pk=obj.pk).values_list("deadline", flat=True).first()
-        extended = (
-            change and previous is not None and obj.deadline is not None and obj.deadline > previous
-        )
-        if not extended:
+        new_deadline = obj.deadline
+        if not change or previous is None or new_deadline is None or new_deadline <= previous:
             super().save_model(request, obj, form, change)
             return
         # A later deadline is an extension: the first deadline is kept and the act logged.
-        new_deadline = obj.deadline
         obj.deadline = previous
         super().save_model(request, obj, form, change)
         services.extend_deadline(edition=obj, deadline=new_deadline, by=request.user)
