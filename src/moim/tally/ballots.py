@@ -183,9 +183,6 @@ class Preferences:
             np.ascontiguousarray(rows[keep, 1:]), totals[keep], rows[keep, 0].astype(np.int8)
         )
 
-    def first_choices(self) -> PrefArray:
-        return self.prefs[:, 0] if self.depth else np.full(len(self), PAD, dtype=np.int32)
-
 
 def _row_words(rows: npt.NDArray[np.int32]) -> npt.NDArray[np.int64]:
     """The rows packed into as few int64 words as their values allow (words × rows)."""

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import enum
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import ROUND_DOWN, Decimal
 from fractions import Fraction
@@ -223,8 +223,3 @@ def _short(r: Round) -> str:
         Action.COUNT: "count",
     }[r.action]
     return label
-
-
-def ordered(values: Mapping[int, Number], names: Sequence[str]) -> dict[str, Number]:
-    """Index-keyed totals as a name-keyed dict in candidate order."""
-    return {names[i]: v for i, v in sorted(values.items())}
