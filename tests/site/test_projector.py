@@ -117,3 +117,25 @@ def test_browser_projector_shows_the_result_within_two_seconds_of_the_chair(
     assert elapsed < 2
     assert page.evaluate("window.__projectorLoaded") == "same page"  # no reload
     assert marker == "same page"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_browser_projector_recovers_after_its_stream_drops(
+    live_server: Any, page: Any, organization: Organization, chair: Any, monkeypatch: Any
+) -> None:
+    # Every stream ends after half a second, as a dropped connection would: the page must
+    # reconnect and fetch the state it missed meanwhile.
+    monkeypatch.setattr("moim.live.sse.LIFETIME_SECONDS", 0.5)
+    plenary = build_plenary(organization, 12)
+    poll = open_motion(organization, plenary, chair)
+    page.goto(f"{live_server.url}/en/projector/5/")
+    page.get_by_text("0 of 12 members have voted").wait_for(timeout=5000)
+    page.evaluate("window.__projectorLoaded = 'same page'")
+
+    vote_motion(plenary, poll)
+    page.get_by_text("12 of 12 members have voted").wait_for(timeout=3000)
+    time.sleep(1.2)  # at least one more drop and reconnect
+    finish(poll, chair)
+
+    page.locator("[data-verdict]").get_by_text("Adopted").wait_for(timeout=3000)
+    assert page.evaluate("window.__projectorLoaded") == "same page"

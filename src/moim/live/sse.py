@@ -20,8 +20,10 @@ LIFETIME_SECONDS = 300.0
 
 
 def event_stream(
-    channel: str, *, heartbeat: float = HEARTBEAT_SECONDS, lifetime: float = LIFETIME_SECONDS
+    channel: str, *, heartbeat: float | None = None, lifetime: float | None = None
 ) -> Iterator[bytes]:
+    heartbeat = HEARTBEAT_SECONDS if heartbeat is None else heartbeat
+    lifetime = LIFETIME_SECONDS if lifetime is None else lifetime
     # Subscribe before the first byte leaves: the page fetches its snapshot when the stream
     # opens, so nothing published after that moment can be missed.
     subscription = subscribe(channel)
