@@ -247,6 +247,15 @@ def test_chair_cannot_import_export_or_see_emails_in_back_office(
         assert SECRET not in html, url
 
 
+def test_chair_cannot_find_a_member_by_a_contacts_email(
+    chair_in_back_office: Client, city_a: Member, seoul_mayor: Person
+) -> None:
+    response = chair_in_back_office.get(MEMBERS_ADMIN, {"q": SECRET})
+
+    assert list(response.context["cl"].result_list) == []
+    assert SECRET not in response.content.decode().replace(f'value="{SECRET}"', "")
+
+
 def test_chair_cannot_manage_accounts(chair_in_back_office: Client, outsider: Persona) -> None:
     response = chair_in_back_office.get(f"/en/admin/auth/user/{outsider.pk}/change/")
 

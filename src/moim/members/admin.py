@@ -287,6 +287,13 @@ class MemberAdmin(ImportExportModelAdmin, RegistryAdmin):
         # One query for the list, the standing column included.
         return with_good_standing(super().get_queryset(request))
 
+    def get_search_fields(self, request: HttpRequest) -> list[str]:
+        # Searching by e-mail would tell who owns an address: only for those who see contacts.
+        fields = list(super().get_search_fields(request))
+        if can_view_people_contacts.test(request.user):
+            return fields
+        return [name for name in fields if "email" not in name]
+
     def get_search_results(
         self, request: HttpRequest, queryset: QuerySet[Member], search_term: str
     ) -> tuple[QuerySet[Member], bool]:
