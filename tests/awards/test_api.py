@@ -66,3 +66,9 @@ def test_the_edition_figures_are_public(client: Client, scoring_round: dict[str,
     data = client.get("/api/awards/4").json()
     assert (data["entries"], data["countries"], data["winners"]) == (2, 1, 0)
     assert [c["slug"] for c in data["categories"]] == ["mobility", "safe-city"]
+
+
+def test_the_awards_routes_are_in_the_openapi_document(client: Client, db: None) -> None:
+    paths = client.get("/api/openapi.json").json()["paths"]
+    assert "/api/awards/{number}/jury/entries/{entry_id}/scores" in paths
+    assert "/api/awards/{number}/winners" in paths

@@ -64,6 +64,10 @@ def test_the_winners_page_shows_the_press_release_gold_winners(
     ).content.decode()
     assert re.search(r"Gold</span>\s*<span class=\"winner__city\">George Town", mobility)
     assert re.search(r"Silver</span>\s*<span class=\"winner__city\">Belo Horizonte", mobility)
+    korean = client.get("/ko/awards/4/winners/").content.decode()
+    assert "금상" in korean
+    assert "고양시" in korean
+    assert "모빌리티" in korean
 
 
 def test_the_edition_page_states_entries_and_countries_from_the_entries(
