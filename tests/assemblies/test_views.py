@@ -238,6 +238,30 @@ def test_secretariat_approves_from_the_list(
     assert "Pending Person is confirmed." in response.content.decode()
 
 
+def test_registration_list_pages_keep_the_filters(
+    assembly: Assembly, secretariat: Persona, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("moim.assemblies.views.REGISTRATIONS_PER_PAGE", 2)
+    for name in ["Ana", "Bo", "Cy"]:
+        RegistrationFactory(assembly=assembly, full_name=name)
+    RegistrationFactory(assembly=assembly, full_name="Di", status=RegistrationStatus.PENDING)
+    staff = logged_in(secretariat)
+    url = f"/en/assemblies/{assembly.edition}/registrations/"
+
+    first = staff.get(url, {"status": "confirmed"}).content.decode()
+    second = staff.get(url, {"status": "confirmed", "page": "2"}).content.decode()
+
+    assert "3 registrations" in first
+    assert "Page 1 of 2" in first
+    assert 'href="?status=confirmed&amp;page=2"' in first
+    assert ("Ana" in first, "Cy" in first, "Cy" in second, "Di" in second) == (
+        True,
+        False,
+        True,
+        False,
+    )
+
+
 def test_registrations_csv_export(assembly: Assembly, secretariat: Persona) -> None:
     RegistrationFactory(assembly=assembly, full_name="Ana Costa", email="ana@example.org")
     RegistrationFactory(assembly=assembly, full_name="Bo Lee", status=RegistrationStatus.PENDING)
@@ -379,7 +403,7 @@ def test_registration_list_query_count(
         RegistrationFactory(assembly=assembly)
     staff = logged_in(secretariat)
 
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(9):
         response = staff.get(f"/en/assemblies/{assembly.edition}/registrations/")
 
     assert response.content.decode().count("<tr>") == count + 1

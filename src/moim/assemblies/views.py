@@ -9,6 +9,7 @@ from urllib.parse import urlencode
 import rules
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
@@ -22,6 +23,8 @@ from moim.assemblies.enums import AssemblyStatus, RegistrationStatus
 from moim.assemblies.forms import DeskForm, MoveItemForm, RegistrationFilterForm, RegistrationForm
 from moim.assemblies.models import Assembly, Registration, time_zone_names
 from moim.members.queries import current_organization
+
+REGISTRATIONS_PER_PAGE = 100
 
 
 def _assembly(edition: int) -> Assembly:
@@ -165,10 +168,19 @@ def registration_list(request: HttpRequest, edition: int) -> HttpResponse:
     )
     if request.GET.get("format") == "csv":
         return _registrations_csv(assembly, registrations)
+    page = Paginator(registrations, REGISTRATIONS_PER_PAGE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
     return render(
         request,
         "assemblies/registrations.html",
-        {"assembly": assembly, "registrations": registrations, "filters": filters},
+        {
+            "assembly": assembly,
+            "page": page,
+            "registrations": page.object_list,
+            "filters": filters,
+            "query": query.urlencode(),
+        },
     )
 
 
