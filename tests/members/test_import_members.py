@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 
 import openpyxl
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from moim.members.enums import MemberKind, MemberStatus
 from moim.members.models import Member, MemberCategory, Organization, Region
@@ -174,8 +177,6 @@ XLSX_HEADER = [
 
 
 def test_import_good_xlsx_with_number_and_date_cells(registry: Organization) -> None:
-    import datetime as dt
-
     data = xlsx_bytes(
         [
             XLSX_HEADER,
@@ -315,3 +316,74 @@ def test_import_csv_in_no_known_encoding_is_a_file_problem(registry: Organizatio
     assert report.file_problems == [
         "the CSV file is neither UTF-8 nor CP949 text: save it as CSV UTF-8"
     ]
+
+
+NAME = (
+    st.text(alphabet=st.sampled_from(list("abcXYZ 서울부산,;'\"-()&é")), min_size=1, max_size=30)
+    .map(str.strip)
+    .filter(bool)
+)
+
+
+@settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    rows=st.lists(
+        st.tuples(
+            NAME,
+            st.one_of(st.just(""), NAME),
+            st.sampled_from(list(MemberKind)),
+            st.sampled_from(list(MemberStatus)),
+            st.sampled_from(["KR", "MX", "TR", "NG"]),
+            st.one_of(st.none(), st.integers(min_value=1900, max_value=2999)),
+            st.one_of(st.none(), st.dates(min_value=dt.date(1990, 1, 1))),
+            st.booleans(),
+        ),
+        min_size=1,
+        max_size=5,
+    ),
+    file_format=st.sampled_from(["csv", "xlsx"]),
+)
+def test_any_registry_exports_and_reimports_unchanged(
+    registry: Organization, rows: list[tuple[object, ...]], file_format: str
+) -> None:
+    Member.objects.all().delete()
+    for number, (name_en, name_ko, kind, status, country, fees, joined, illustrative) in enumerate(
+        rows
+    ):
+        MemberFactory(
+            organization=registry,
+            slug=f"m-{number}",
+            name_en=name_en,
+            name_ko=name_ko,
+            kind=kind,
+            status=status,
+            country=country,
+            fees_paid_through=fees,
+            joined=joined,
+            illustrative=illustrative,
+        )
+    before = sorted(Member.objects.values_list(*COMPARED))
+
+    exported = export_members(organization=registry, file_format=file_format)
+    Member.objects.all().delete()
+    report = import_members(organization=registry, data=exported, file_format=file_format)
+
+    assert report.problems == []
+    assert sorted(Member.objects.values_list(*COMPARED)) == before
+
+
+COMPARED = (
+    "slug",
+    "name_en",
+    "name_ko",
+    "kind",
+    "status",
+    "country",
+    "region__code",
+    "category__code",
+    "fees_paid_through",
+    "joined",
+    "illustrative",
+)
