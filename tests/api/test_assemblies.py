@@ -58,6 +58,11 @@ def test_assembly_and_programme_in_the_assembly_zone(
         ("opening_address", "Opening address", "2021-10-18T15:00:00+09:00")
     ]
     assert programme[0]["speakers"][0]["name_en"] == "Oh Se-hoon"
+    paris = client.get("/api/assemblies/5/programme", {"tz": "Europe/Paris"}).json()
+    assert paris[0]["starts_at"] == "2021-10-18T08:00:00+02:00"
+    unknown = client.get("/api/assemblies/5/programme", {"tz": "Mars/Olympus"})
+    assert unknown.status_code == 422
+    assert "'Mars/Olympus' is not a known time zone" in unknown.json()["detail"]
     assert client.get("/api/assemblies/99").status_code == 404
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import zoneinfo
 
 import rules
 from django.http import Http404, HttpRequest
@@ -22,7 +23,7 @@ from moim.assemblies.enums import (
     ParticipantRole,
     RegistrationStatus,
 )
-from moim.assemblies.models import Assembly, ProgrammeItem, Registration
+from moim.assemblies.models import Assembly, ProgrammeItem, Registration, time_zone_names
 from moim.members.models import Member, Person
 from moim.members.queries import current_organization
 
@@ -184,14 +185,14 @@ def _person(person: Person, online: bool = False) -> PersonOut:
     )
 
 
-def _item_out(item: ProgrammeItem, assembly: Assembly) -> ItemOut:
+def _item_out(item: ProgrammeItem, zone: zoneinfo.ZoneInfo) -> ItemOut:
     return ItemOut(
         position=item.position,
         kind=ItemKind(item.kind),
         title_en=item.title_en,
         title_ko=item.title_ko,
-        starts_at=_local(item.starts_at, assembly),
-        ends_at=_local(item.ends_at, assembly),
+        starts_at=timezone.localtime(item.starts_at, zone),
+        ends_at=timezone.localtime(item.ends_at, zone),
         minutes=item.minutes,
         language=item.language,
         chair=_person(item.chair) if item.chair is not None else None,
@@ -238,11 +239,16 @@ def get_assembly(request: HttpRequest, edition: int) -> AssemblyOut:
 @router.get(
     "/{edition}/programme",
     response=list[ItemOut],
-    summary="The programme in order, times in the assembly's time zone",
+    summary="The programme in order, times in the assembly's time zone or in `tz`",
 )
-def get_programme(request: HttpRequest, edition: int) -> list[ItemOut]:
+def get_programme(request: HttpRequest, edition: int, tz: str = "") -> list[ItemOut]:
     assembly = _assembly(edition)
-    return [_item_out(item, assembly) for item in queries.programme_for(assembly)]
+    if tz and tz not in time_zone_names():
+        raise HttpError(
+            422, f"{tz!r} is not a known time zone (use an IANA name such as Asia/Seoul)."
+        )
+    zone = zoneinfo.ZoneInfo(tz) if tz else assembly.zone
+    return [_item_out(item, zone) for item in queries.programme_for(assembly)]
 
 
 @router.get(
