@@ -169,19 +169,28 @@ class _Meek:
         one = self.a.one
         assert isinstance(one, int)
         kf = np.array([*[int(k) for k in self.kf], 0], dtype=np.int64)  # PAD -> 0
-        rows = self.prefs.shape[0]
-        w = np.full(rows, one, dtype=np.int64)
+        rows = np.arange(self.prefs.shape[0])
+        w = np.full(rows.size, one, dtype=np.int64)
+        counts = self.counts
         votes = np.zeros(n + 1, dtype=np.int64)
+        excess = 0
         for j in range(self.prefs.shape[1]):
-            col = self.prefs[:, j]
+            if not rows.size:
+                break
+            col = self.prefs[rows, j].astype(np.int64)
             credit = -((-w * kf[col]) // one)  # rounded up
-            live = credit > 0
-            if not live.any():
-                continue
-            np.add.at(votes, col[live], credit[live] * self.counts[live])
-            w -= credit
+            weighted = (credit * counts[rows]).astype(np.float64)  # exact below 2**53
+            slot = np.where(col < 0, n, col)
+            votes += np.rint(np.bincount(slot, weights=weighted, minlength=n + 1)).astype(np.int64)
+            w = w - credit
+            ended = col < 0
+            excess += int((w[ended] * counts[rows[ended]]).sum())
+            # only ballots with weight left and more candidates to read go on
+            going = (w > 0) & ~ended
+            rows, w = rows[going], w[going]
+        excess += int((w * counts[rows]).sum())
         self.votes = [int(v) for v in votes[:n]]
-        self.excess = int((w * self.counts).sum())
+        self.excess = excess
 
     def has_quota(self, c: int) -> bool:
         return self.votes[c] >= self.quota if self.prf else self.votes[c] > self.quota

@@ -12,7 +12,8 @@ elected); else transfer the largest pending surplus (each paper's value × surpl
 else defeat the lowest hopeful candidate, or with `batch` the largest group of lowest
 candidates that can no longer catch the next one up (the optional "defeat sure losers" rule
 B.2), and move its papers on at their current value. Ties go to the tie policy, with no
-look-back (the reference rule breaks ties directly).
+look-back (the reference rule breaks ties directly). The fixed-point rule runs on NumPy arrays
+of distinct ballots (see `moim.tally.stv_common.Papers`), the exact one loops over them.
 """
 
 from __future__ import annotations
@@ -22,10 +23,12 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import cast
 
+import numpy as np
+
 from moim.tally.arithmetic import Arithmetic, Exact, Fixed, Value
 from moim.tally.ballots import Election
 from moim.tally.result import Action, Result, Round
-from moim.tally.stv_common import STV_RULES, new_result, tie_breaker_for
+from moim.tally.stv_common import STV_RULES, Papers, new_result, tie_breaker_for
 from moim.tally.ties import TieBreaker, TieForChair, TieKind, TieRecord
 
 
@@ -82,10 +85,16 @@ class _Count:
         self.result = result
         self.names = election.names
         prefs = election.preferences(STV_RULES)
-        self.papers = [
-            _Paper(tuple(int(c) for c in row if c >= 0), int(w), arith.one)
-            for row, w in zip(prefs.prefs, prefs.weights, strict=True)
-        ]
+        # the reference rule's fixed point runs on NumPy arrays; exact fractions on Python rows
+        self.vec: Papers | None = None
+        self.papers: list[_Paper] = []
+        if isinstance(arith, Fixed):
+            self.vec = Papers.from_preferences(prefs, len(self.names), arith.places)
+        else:
+            self.papers = [
+                _Paper(tuple(int(c) for c in row if c >= 0), int(w), arith.one)
+                for row, w in zip(prefs.prefs, prefs.weights, strict=True)
+            ]
         votes = arith.of(prefs.total_weight)
         seats1 = arith.of(election.seats + 1)
         if kind is WigmArithmetic.PRF:
@@ -104,6 +113,11 @@ class _Count:
 
     # -- state -----------------------------------------------------------------------------
     def totals(self) -> tuple[dict[int, Value], Value]:
+        if self.vec is not None:
+            sums = self.vec.totals()
+            fixed_totals: dict[int, Value] = {c: int(sums[c]) for c in self.shown}
+            fixed_totals.update(self.fixed)
+            return fixed_totals, int(sums[len(self.names)])
         totals: dict[int, Value] = {c: self.a.of(0) for c in self.shown}
         exhausted = self.a.of(0)
         for p in self.papers:
@@ -167,6 +181,8 @@ class _Count:
             )
             for c in winners:
                 self.hopeful.remove(c)
+                if self.vec is not None:
+                    self.vec.hopeful[c] = False
                 self.result.elected.append(self.names[c])
                 self.pending.append(c)
             round_.elected += tuple(self.names[c] for c in winners)
@@ -196,13 +212,28 @@ class _Count:
             for c in losers:
                 self.hopeful.remove(c)
                 self.result.excluded.append(self.names[c])
-            for p in self.papers:
-                if p.holder in losers:
-                    self.move_on(p)
+            self.move_papers_of(losers)
             round_ = self.record(Action.EXCLUSION, tuple(self.names[c] for c in losers), ties)
             round_.excluded = round_.subjects
 
+    def move_papers_of(self, losers: list[int]) -> None:
+        if self.vec is not None:
+            self.vec.hopeful[losers] = False
+            self.vec.transfer(np.nonzero(np.isin(self.vec.cur, losers))[0])
+            return
+        for p in self.papers:
+            if p.holder in losers:
+                self.move_on(p)
+
     def transfer_surplus(self, c: int, surplus: Value, vote: Value) -> None:
+        if self.vec is not None:
+            one = int(self.a.one)
+            rows = self.vec.held_by(c)
+            # each product and quotient truncated, as the reference rule does it
+            moved = self.vec.values[rows] * int(surplus) // one * one // int(vote)
+            self.vec.transfer(rows, moved)
+            self.fixed[c] = self.quota
+            return
         for p in self.papers:
             if p.holder == c:
                 p.value = self.a.div(self.a.mul(p.value, surplus), vote)
