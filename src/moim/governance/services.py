@@ -10,13 +10,14 @@ import datetime as dt
 import hashlib
 import random
 import secrets
+import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, OperationalError, transaction
 from django.db.models import Count, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -581,7 +582,23 @@ def cast_ballot(*, poll: Poll, voter: Person, member: Member, choices: Sequence[
     constraint on (poll, member) of VoteRecord is what makes a second ballot impossible, even
     from two requests at once. A secret poll's Ballot row carries no member, voter or time.
     Returns the receipt, whose code is shown to the voter once and never stored.
+    SQLite may refuse a transaction for a moment under a burst of writers ("database is
+    locked"); nothing was written then, so the cast is tried again a few times.
     """
+    for attempt in range(_LOCK_RETRIES):
+        try:
+            return _cast(poll=poll, voter=voter, member=member, choices=choices)
+        except OperationalError as error:
+            if "locked" not in str(error) or attempt == _LOCK_RETRIES - 1:
+                raise
+            time.sleep(0.05 * (attempt + 1))
+    raise AssertionError("unreachable")
+
+
+_LOCK_RETRIES = 5
+
+
+def _cast(*, poll: Poll, voter: Person, member: Member, choices: Sequence[Any]) -> Receipt:
     with transaction.atomic():
         locked = Poll.objects.select_for_update().get(pk=poll.pk)
         if locked.state != PollState.OPEN:
