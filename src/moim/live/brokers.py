@@ -106,11 +106,16 @@ class PostgresSubscription:
         self._connection.execute(f"LISTEN {PG_CHANNEL}")
 
     def get(self, timeout: float) -> list[str]:
+        deadline = time.monotonic() + timeout
         found: list[str] = []
-        for notify in self._connection.notifies(timeout=timeout, stop_after=1):
-            message = json.loads(notify.payload)
-            if message.get("channel") == self._channel:
-                found.append(str(message["data"]))
+        while not found:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                break
+            for notify in self._connection.notifies(timeout=remaining, stop_after=1):
+                message = json.loads(notify.payload)
+                if message.get("channel") == self._channel:
+                    found.append(str(message["data"]))
         return found
 
     def close(self) -> None:
@@ -136,11 +141,16 @@ class RedisSubscription:
         self._pubsub.subscribe(REDIS_PREFIX + channel)
 
     def get(self, timeout: float) -> list[str]:
-        message = self._pubsub.get_message(timeout=timeout)
-        if message is None or message.get("type") != "message":
-            return []
-        data = message["data"]
-        return [data.decode() if isinstance(data, bytes) else str(data)]
+        # Subscription confirmations come back as None: keep reading until a message or the end.
+        deadline = time.monotonic() + timeout
+        while True:
+            remaining = deadline - time.monotonic()
+            message = self._pubsub.get_message(timeout=max(remaining, 0))
+            if message is not None and message.get("type") == "message":
+                data = message["data"]
+                return [data.decode() if isinstance(data, bytes) else str(data)]
+            if remaining <= 0:
+                return []
 
     def close(self) -> None:
         self._pubsub.close()

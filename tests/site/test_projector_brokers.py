@@ -1,0 +1,74 @@
+"""The projector's live updates across processes: PostgreSQL LISTEN/NOTIFY and Redis pub/sub."""
+
+from __future__ import annotations
+
+import threading
+import time
+
+import pytest
+from django.db import connection
+from django.test import override_settings
+
+from moim import live
+from moim.live import brokers
+
+REDIS_URL = "redis://127.0.0.1:6379/15"
+
+
+def redis_reachable() -> bool:
+    import redis
+
+    try:
+        return bool(redis.Redis.from_url(REDIS_URL, socket_connect_timeout=0.5).ping())
+    except redis.RedisError:
+        return False
+
+
+@pytest.fixture(autouse=True)
+def fresh_brokers() -> None:
+    brokers._brokers.clear()
+
+
+def test_an_unknown_backend_is_refused_with_the_choices() -> None:
+    with (
+        override_settings(MOIM_LIVE_BACKEND="carrier-pigeon"),
+        pytest.raises(ValueError, match="must be one of memory, postgres, redis"),
+    ):
+        live.broker()
+
+
+def test_a_broken_broker_never_breaks_the_chair_s_action() -> None:
+    with override_settings(MOIM_LIVE_BACKEND="redis", REDIS_URL="redis://127.0.0.1:1/0"):
+        live.publish("assembly:1", poll=1)  # logged, not raised
+
+
+@pytest.mark.skipif(not redis_reachable(), reason="no Redis server at 127.0.0.1:6379")
+def test_redis_carries_an_event_from_one_process_s_publish_to_another_s_stream() -> None:
+    with override_settings(MOIM_LIVE_BACKEND="redis", REDIS_URL=REDIS_URL):
+        subscription = live.subscribe("assembly:41")
+        # A separate client, as another server process would use.
+        brokers.RedisBroker(REDIS_URL).publish("assembly:42", '{"poll": 2}')
+        brokers.RedisBroker(REDIS_URL).publish("assembly:41", '{"poll": 1}')
+        started = time.monotonic()
+        received = subscription.get(timeout=2)
+        subscription.close()
+
+    assert received == ['{"poll": 1}']
+    assert time.monotonic() - started < 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_postgres_notify_reaches_a_listening_stream() -> None:
+    if connection.vendor != "postgresql":
+        pytest.skip("LISTEN/NOTIFY needs PostgreSQL (run with DATABASE_URL=postgres://...)")
+    with override_settings(MOIM_LIVE_BACKEND="postgres"):
+        subscription = live.subscribe("assembly:51")
+        received: list[str] = []
+        reader = threading.Thread(target=lambda: received.extend(subscription.get(timeout=3)))
+        reader.start()
+        live.publish("assembly:52", poll=2)
+        live.publish("assembly:51", poll=1)
+        reader.join()
+        subscription.close()
+
+    assert received == ['{"poll": 1}']
