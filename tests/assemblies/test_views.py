@@ -109,6 +109,17 @@ def test_duplicate_registration_through_the_form_is_refused_with_message(
     assert Registration.objects.get().full_name == "Lucía Méndez"
 
 
+def test_registration_form_shows_places_left(client: Client, assembly: Assembly) -> None:
+    assembly.in_person_capacity = 2
+    assembly.save()
+    RegistrationFactory(assembly=assembly, status=RegistrationStatus.PENDING)
+
+    html = client.get(f"/en/assemblies/{assembly.edition}/register/").content.decode()
+
+    assert "In person: 1 place left" in html
+    assert "Online:" not in html  # no online capacity: no limit to show
+
+
 def test_guest_registration_without_country_shows_the_field_error(
     client: Client, assembly: Assembly
 ) -> None:

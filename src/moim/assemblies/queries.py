@@ -94,6 +94,22 @@ def speakers_of(items: Iterable[ProgrammeItem]) -> list[Person]:
     return list(seen.values())
 
 
+def places_left(assembly: Assembly) -> list[tuple[str, int]]:
+    """Free places per attendance mode that has a capacity (pending registrations hold one)."""
+    taken = dict(
+        assembly.registrations.counted()
+        .values_list("attendance_mode")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    rows = []
+    for mode in assembly.modes_offered():
+        capacity = assembly.capacity_for(mode)
+        if capacity is not None:
+            rows.append((str(mode.label), max(0, capacity - taken.get(mode, 0))))
+    return rows
+
+
 def present_registrations(assembly: Assembly) -> QuerySet[Registration]:
     return Registration.objects.filter(present_q(), assembly=assembly)
 

@@ -134,7 +134,11 @@ def register(request: HttpRequest, edition: int) -> HttpResponse:
                     _("Thank you: the secretariat will confirm your registration by e-mail."),
                 )
             return redirect(assembly)
-    return render(request, "assemblies/register.html", {"assembly": assembly, "form": form})
+    return render(
+        request,
+        "assemblies/register.html",
+        {"assembly": assembly, "form": form, "places_left": queries.places_left(assembly)},
+    )
 
 
 def join(request: HttpRequest, token: str) -> HttpResponse:
