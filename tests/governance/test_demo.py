@@ -56,3 +56,18 @@ def test_demo_plenary_tells_the_press_release_and_reconciles_the_registry() -> N
     )
     assert decisions[3].terms.get().member.slug == "seoul"
     assert audit.verify_log().ok
+
+
+def test_moim_demo_command_leaves_one_president_17_committee_members_6_vice_presidents() -> None:
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    call_command("demo", stdout=StringIO())
+    call_command("demo", stdout=StringIO())
+
+    assert current(OfficeKind.PRESIDENT) == ["seoul"]
+    assert len(current(OfficeKind.EXECUTIVE_COMMITTEE)) == 17
+    vice = current(OfficeKind.VICE_PRESIDENT) + current(OfficeKind.EXECUTIVE_VICE_PRESIDENT)
+    assert len(vice) == 6
+    assert Decision.objects.filter(assembly__edition=5).count() == 6

@@ -7,7 +7,7 @@ from django.core.exceptions import PermissionDenied
 from tests.governance.conftest import Plenary, make_election, make_motion, make_rules
 
 from moim.governance import services
-from moim.governance.enums import BallotShape, PollState, Verdict
+from moim.governance.enums import AnalogMethod, BallotShape, PollState, Verdict
 from moim.governance.models import AuditEntry, Ballot, Poll, RegisterEntry, VoteRecord
 from moim.members.enums import OfficeKind
 from moim.members.models import Office, Organization, Term
@@ -248,3 +248,74 @@ def test_ranked_election_records_rounds_and_changes_the_registry(
     current = Term.objects.current().get(office=office)
     assert current.member == b
     assert old.ends is not None
+
+
+def test_acclamation_carries_a_motion_without_numbers(
+    organization: Organization, plenary: Plenary, chair: Any
+) -> None:
+    decision = make_motion(plenary.assembly, make_rules(organization))
+    poll = services.open_poll(poll=services.create_poll(decision=decision, by=chair), by=chair)
+    services.close_poll(poll=poll, by=chair)
+    services.enter_analog_result(poll=poll, by=chair, method=AnalogMethod.ACCLAMATION)
+    poll = services.count_poll(poll=poll, by=chair)
+
+    assert poll.verdict == Verdict.ADOPTED
+    assert poll.result["acclamation"] is True
+
+
+def test_paper_votes_count_beside_electronic_ones(
+    organization: Organization, plenary: Plenary, chair: Any
+) -> None:
+    decision = make_motion(plenary.assembly, make_rules(organization))
+    poll = services.open_poll(poll=services.create_poll(decision=decision, by=chair), by=chair)
+    no = poll.options.get(position=2).pk
+    for member in plenary.members[:4]:
+        services.cast_ballot(
+            poll=poll, voter=plenary.delegate_of(member), member=member, choices=[no]
+        )
+    services.enter_analog_result(
+        poll=poll, by=chair, method=AnalogMethod.PAPER, counts={1: 6, 2: 1}
+    )
+    services.close_poll(poll=poll, by=chair)
+    poll = services.count_poll(poll=poll, by=chair)
+
+    rows = {
+        o["label"]: (o["electronic_weight"], o["analog_weight"], o["weight"])
+        for o in poll.result["options"]
+    }
+    assert rows == {"Yes": (0, 6, 6), "No": (4, 1, 5), "Abstain": (0, 0, 0)}
+    assert poll.verdict == Verdict.ADOPTED
+
+
+def test_analog_counts_for_unknown_options_are_refused(
+    organization: Organization, plenary: Plenary, chair: Any
+) -> None:
+    decision = make_motion(plenary.assembly, make_rules(organization))
+    poll = services.open_poll(poll=services.create_poll(decision=decision, by=chair), by=chair)
+    with pytest.raises(services.GovernanceError, match="Option 9 is not an option"):
+        services.enter_analog_result(poll=poll, by=chair, method=AnalogMethod.PAPER, counts={9: 3})
+    assert not hasattr(Poll.objects.get(pk=poll.pk), "analog")
+
+
+def test_a_tie_leads_to_a_second_round(
+    organization: Organization, plenary: Plenary, chair: Any
+) -> None:
+    a, b = plenary.members[:2]
+    decision = make_election(
+        plenary.assembly, make_rules(organization, name="Elections"), [a, b], method="plurality"
+    )
+    first = services.open_poll(poll=services.create_poll(decision=decision, by=chair), by=chair)
+    ids = [o.pk for o in first.options.order_by("position")]
+    for i, member in enumerate(plenary.members):
+        services.cast_ballot(
+            poll=first, voter=plenary.delegate_of(member), member=member, choices=[ids[i % 2]]
+        )
+    for step in (services.close_poll, services.count_poll, services.publish_poll):
+        first = step(poll=first, by=chair)
+    assert first.verdict == Verdict.TIE
+    decision.refresh_from_db()
+    assert decision.published_at is None
+
+    second = services.create_poll(decision=decision, by=chair)
+    assert second.round == 2
+    assert [o.label_en for o in second.options.all()] == [a.name_en, b.name_en]
