@@ -139,3 +139,48 @@ def test_browser_projector_recovers_after_its_stream_drops(
 
     page.locator("[data-verdict]").get_by_text("Adopted").wait_for(timeout=3000)
     assert page.evaluate("window.__projectorLoaded") == "same page"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_browser_chair_console_in_another_session_drives_the_projector(
+    live_server: Any, browser: Any, page: Any, organization: Organization, chair: Any
+) -> None:
+    from django.conf import settings
+    from django.test import Client
+
+    plenary = build_plenary(organization, 12)
+    poll = open_motion(organization, plenary, chair)
+    vote_motion(plenary, poll)
+    chair_client = Client()
+    chair_client.force_login(chair)
+    chair_context = browser.new_context(locale="en-GB")
+    chair_context.add_cookies(
+        [
+            {
+                "name": settings.SESSION_COOKIE_NAME,
+                "value": chair_client.cookies[settings.SESSION_COOKIE_NAME].value,
+                "url": live_server.url,
+            }
+        ]
+    )
+    console = chair_context.new_page()
+    console.goto(f"{live_server.url}/en/governance/poll/{poll.pk}/console/")
+    page.goto(f"{live_server.url}/en/projector/5/")
+    page.get_by_text("12 of 12 members have voted").wait_for(timeout=5000)
+    time.sleep(0.5)
+    page.evaluate("window.__projectorLoaded = 'same page'")
+
+    started = time.monotonic()
+    console.get_by_role("button", name="Close the poll").click()
+    page.get_by_text("Voting is closed").wait_for(timeout=2000)
+    closed_after = time.monotonic() - started
+    console.get_by_role("button", name="Count").click()
+    started = time.monotonic()
+    console.get_by_role("button", name="Publish").click()
+    page.locator("[data-verdict]").get_by_text("Adopted").wait_for(timeout=2000)
+    published_after = time.monotonic() - started
+    chair_context.close()
+
+    assert closed_after < 2
+    assert published_after < 2
+    assert page.evaluate("window.__projectorLoaded") == "same page"
