@@ -178,6 +178,8 @@ def render_table(result: Result) -> str:
         for r in rounds:
             events = [f"elected {n}" for n in r.elected] + [f"excluded {n}" for n in r.excluded]
             events += [f"tie {', '.join(t.tied)} -> {t.chosen} ({t.method})" for t in r.ties]
+            if r.note:
+                events.append(r.note)
             if events:
                 lines.append(f"Round {r.number}: " + "; ".join(events))
     for key, value in sorted(result.details.items()):

@@ -191,6 +191,7 @@ def _count(
         papers.move_from(c)
         round_ = record(Action.EXCLUSION, (names[c],), history[-1])
         round_.excluded = (names[c],)
+        round_.note = f"lowest total {units(low, PLACES)}"
         round_.ties = ties
         elect_reaching_quota(round_)
 

@@ -215,6 +215,10 @@ class _Count:
             self.move_papers_of(losers)
             round_ = self.record(Action.EXCLUSION, tuple(self.names[c] for c in losers), ties)
             round_.excluded = round_.subjects
+            low_total = self.a.decimal(min(totals[c] for c in losers))
+            round_.note = (
+                "sure losers defeated together" if len(losers) > 1 else "lowest defeated"
+            ) + f" (lowest total {low_total})"
 
     def move_papers_of(self, losers: list[int]) -> None:
         if self.vec is not None:
