@@ -50,13 +50,18 @@ def test_register_check_in_at_the_desk_and_see_the_figure_change(
         ]
     )
     page.goto(f"{assembly_url}desk/")
+    page.evaluate("window.sameDeskPage = true")
     page.get_by_label("Name, organization or check-in code").fill(code)
     page.keyboard.press("Enter")
     checked_in = page.locator(".messages").inner_text()
+    # The desk swapped its content in place: same page, input ready for the next scan.
+    same_page = page.evaluate("window.sameDeskPage === true")
+    focused = page.evaluate("document.activeElement && document.activeElement.id")
     page.goto(assembly_url)
     after = page.locator("#figure-present").inner_text()
 
     assert "You are registered" in registered
     assert "Lucía Méndez (Mexico) is checked in." in checked_in
     assert (before, after) == ("0", "1")
+    assert (same_page, focused) == (True, "id_q")
     assert page.locator("#figure-mayors").inner_text() == "1"
