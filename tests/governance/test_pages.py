@@ -1,0 +1,127 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from tests.governance.conftest import Plenary, make_motion, make_rules
+
+from moim.governance import services
+from moim.governance.models import Decision, Poll
+from moim.members.models import Organization
+
+
+def queries_for(client: Client, url: str) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(captured)
+
+
+def published_motion(plenary: Plenary, rules: Any, chair: Any, voters: int) -> Poll:
+    decision = make_motion(plenary.assembly, rules, f"Motion {Decision.objects.count()}")
+    poll = services.open_poll(poll=services.create_poll(decision=decision, by=chair), by=chair)
+    yes = poll.options.get(position=1).pk
+    for member in plenary.members[:voters]:
+        services.cast_ballot(
+            poll=poll, voter=plenary.delegate_of(member), member=member, choices=[yes]
+        )
+    for step in (services.close_poll, services.count_poll, services.publish_poll):
+        poll = step(poll=poll, by=chair)
+    return poll
+
+
+def test_agenda_queries_do_not_grow_with_decisions(
+    organization: Organization, plenary: Plenary, chair: Any
+) -> None:
+    rules = make_rules(organization, quorum="0")
+    client = Client()
+    url = reverse("governance:agenda", args=[plenary.assembly.edition])
+    published_motion(plenary, rules, chair, 1)
+    one = queries_for(client, url)
+    published_motion(plenary, rules, chair, 1)
+    published_motion(plenary, rules, chair, 1)
+    three = queries_for(client, url)
+
+    assert one == three
+    assert client.get(url).content.decode().count("Adopted") == 3
+
+
+def test_ballot_list_queries_do_not_grow_with_ballots(
+    organization: Organization, plenary: Plenary, chair: Any
+) -> None:
+    rules = make_rules(organization, quorum="0")
+    client = Client()
+    one = queries_for(
+        client, reverse("governance:ballots", args=[published_motion(plenary, rules, chair, 1).pk])
+    )
+    three_poll = published_motion(plenary, rules, chair, 3)
+    three = queries_for(client, reverse("governance:ballots", args=[three_poll.pk]))
+    assert one == three
+
+
+def test_receipt_code_finds_the_ballot(
+    organization: Organization, plenary: Plenary, chair: Any
+) -> None:
+    decision = make_motion(plenary.assembly, make_rules(organization, secret=True))
+    poll = services.open_poll(poll=services.create_poll(decision=decision, by=chair), by=chair)
+    member = plenary.members[0]
+    receipt = services.cast_ballot(
+        poll=poll,
+        voter=plenary.delegate_of(member),
+        member=member,
+        choices=[poll.options.get(position=2).pk],
+    )
+    for step in (services.close_poll, services.count_poll, services.publish_poll):
+        poll = step(poll=poll, by=chair)
+    url = reverse("governance:ballots", args=[poll.pk])
+
+    found = Client().get(url, {"receipt": receipt.code.lower()}).content.decode()
+    missing = Client().get(url, {"receipt": "AAAA-AAAA-AAAA-AAAA"}).content.decode()
+
+    assert "Your ballot is in the list" in found
+    assert f'<tr class="mine"><td><code>{receipt.hash}</code></td><td>1</td><td>No</td>' in found
+    assert "No ballot has this receipt code." in missing
+
+
+def test_amendment_is_shown_as_a_change(organization: Organization, plenary: Plenary) -> None:
+    decision = Decision.objects.create(
+        assembly=plenary.assembly,
+        kind="motion",
+        status="on_agenda",
+        title_en="Statute amendment",
+        previous_text_en="The Committee has at most 15 members.",
+        text_en="The Committee has at most 20 members.",
+    )
+    page = Client().get(reverse("governance:decision", args=[decision.pk])).content.decode()
+    assert "at most <del>15</del> <ins>20</ins> members." in page
+
+
+def test_console_is_hidden_from_outsiders_and_refused_to_delegates(
+    plenary: Plenary, delegate_a: Any, chair: Any
+) -> None:
+    url = reverse("governance:console", args=[plenary.assembly.edition])
+    anonymous = Client().get(url)
+    client = Client()
+    client.force_login(delegate_a)
+    refused = client.get(url)
+    client.force_login(chair)
+    allowed = client.get(url)
+
+    assert (anonymous.status_code, refused.status_code) == (404, 403)
+    assert "<h1>Chair’s console</h1>" in allowed.content.decode().replace("'", "’")
+
+
+def test_a_delegate_cannot_run_a_poll_over_the_api(
+    organization: Organization, plenary: Plenary, chair: Any
+) -> None:
+    decision = make_motion(plenary.assembly, make_rules(organization))
+    poll = services.create_poll(decision=decision, by=chair)
+    client = Client()
+    client.force_login(plenary.delegates[0].user)
+    response = client.post(f"/api/governance/polls/{poll.pk}/open")
+
+    assert response.json() == {"detail": "You may not do this."}
+    assert Poll.objects.get(pk=poll.pk).state == "draft"
