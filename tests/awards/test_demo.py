@@ -8,9 +8,10 @@ from pathlib import Path
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils import translation
 
 from moim.assemblies import demo as assemblies_demo
-from moim.awards import demo, judging
+from moim.awards import demo, results
 from moim.awards.enums import AcceptanceMode, EditionStatus, RemarksForm, RoundKind
 from moim.awards.models import Award, Conflict, Edition, Entry, Sheet
 from moim.members import demo as members_demo
@@ -64,7 +65,8 @@ def test_the_winners_page_shows_the_press_release_gold_winners(
     ).content.decode()
     assert re.search(r"Gold</span>\s*<span class=\"winner__city\">George Town", mobility)
     assert re.search(r"Silver</span>\s*<span class=\"winner__city\">Belo Horizonte", mobility)
-    korean = client.get("/ko/awards/4/winners/").content.decode()
+    with translation.override("ko"):  # the request switches the language; switch it back after
+        korean = client.get("/ko/awards/4/winners/").content.decode()
     assert "금상" in korean
     assert "고양시" in korean
     assert "모빌리티" in korean
@@ -117,14 +119,14 @@ def test_the_published_winners_are_what_the_jury_scores_say(wego: Organization) 
     edition = fourth(wego)
     assert edition.status == EditionStatus.ANNOUNCED
     jury = edition.rounds.get(kind=RoundKind.JURY)
-    for category, rows in judging.compute_ranking(round_=jury).items():
+    for category, rows in results.compute_ranking(round_=jury).items():
         awarded = list(
             Award.objects.filter(category=category)
             .order_by("level__position")
             .values_list("entry", flat=True)
         )
         assert awarded == [row.entry.pk for row in rows[:3]], category.name_en
-    assert judging.snapshot_differences(edition=edition) == []
+    assert results.snapshot_differences(edition=edition) == []
     # No juror scored an entry it is conflicted with; the registry found the Busan juror's.
     for conflict in Conflict.objects.filter(juror__edition=edition):
         assert not Sheet.objects.filter(juror=conflict.juror, entry=conflict.entry).exists()

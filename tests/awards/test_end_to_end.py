@@ -10,7 +10,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from moim.awards import judging, services
+from moim.awards import judging, results, services
 from moim.awards.enums import ConflictSource, EditionStatus, EntryStatus, RoundKind
 from moim.awards.models import Award, Conflict, Edition, Entry, Juror, ResultSnapshot, Round
 from moim.members.models import Member, Organization
@@ -111,14 +111,14 @@ def test_an_edition_end_to_end(
     score(first, j2, {m: (9, 9), b: (3, 3), q: (6, 6), n: (6, 6)})
     score(first, j3, {s: (7, 7), m: (8, 8), b: (2, 2), q: (5, 5), n: (8, 8)})
     judging.close_round(round_=first, by=secretariat)
-    ranking = {c.slug: rows for c, rows in judging.compute_ranking(round_=first).items()}
+    ranking = {c.slug: rows for c, rows in results.compute_ranking(round_=first).items()}
     assert [row.entry for row in ranking["mobility"]] == [s, m, b]
     # Safe City: equal on z-scores (J2 has no spread there), broken by the weighted mean.
     assert [(row.entry, row.tie) for row in ranking["safe-city"]] == [
         (n, TieState.RESOLVED),
         (q, TieState.RESOLVED),
     ]
-    finalists = judging.select_finalists(round_=first, per_category=2, by=secretariat)
+    finalists = results.select_finalists(round_=first, per_category=2, by=secretariat)
     assert set(finalists) == {s, m, q, n}
     b.refresh_from_db()
     assert b.status == EntryStatus.ELIGIBLE
@@ -133,7 +133,7 @@ def test_an_edition_end_to_end(
     judging.close_round(round_=jury, by=secretariat)
     assert first.sheets.count() == 14
     assert jury.sheets.count() == 11
-    ranking = {c.slug: rows for c, rows in judging.compute_ranking(round_=jury).items()}
+    ranking = {c.slug: rows for c, rows in results.compute_ranking(round_=jury).items()}
     assert [row.entry for row in ranking["mobility"]] == [s, m]
     assert [row.entry for row in ranking["safe-city"]] == [n, q]
     assert ranking["mobility"][0].z_mean == pytest.approx(1.0)
@@ -142,12 +142,12 @@ def test_an_edition_end_to_end(
     # --- The jury decides: following the ranking needs no rationale, departing from it does.
     gold, silver = edition.levels.order_by("position")
     with pytest.raises(Exception, match="rationale"):
-        judging.decide_award(round_=jury, entry=q, level=gold, by=secretariat)
+        results.decide_award(round_=jury, entry=q, level=gold, by=secretariat)
     for entry, level in [(s, gold), (m, silver), (n, gold), (q, silver)]:
-        judging.decide_award(round_=jury, entry=entry, level=level, by=secretariat)
+        results.decide_award(round_=jury, entry=entry, level=level, by=secretariat)
 
     # --- Announcement and publication.
-    snapshot = judging.announce(edition=edition, by=secretariat)
+    snapshot = results.announce(edition=edition, by=secretariat)
     assert ResultSnapshot.objects.get(edition=edition) == snapshot
     assert [(a["city"], a["level"]) for a in snapshot.data["awards"]] == [
         ("Seoul", "Gold"),
@@ -155,7 +155,7 @@ def test_an_edition_end_to_end(
         ("Nairobi", "Gold"),
         ("Quito", "Silver"),
     ]
-    assert judging.snapshot_differences(edition=edition) == []
+    assert results.snapshot_differences(edition=edition) == []
     assert Award.objects.filter(edition=edition).count() == 4
 
     page = client.get(reverse("awards:winners", kwargs={"number": edition.number})).content.decode()
@@ -176,7 +176,7 @@ def test_an_edition_end_to_end(
 
     # A later change in the scores shows as a difference; the announcement stays as it was.
     judging.declare_conflict(juror=j1, entry=n, reason="Advised Nairobi", by=secretariat)
-    assert judging.snapshot_differences(edition=edition) == [
+    assert results.snapshot_differences(edition=edition) == [
         "first, safe-city: the ranking now differs from the one announced.",
         "jury, safe-city: the ranking now differs from the one announced.",
     ]

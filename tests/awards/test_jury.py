@@ -12,7 +12,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from moim.awards import judging
+from moim.awards import judging, results
 from moim.awards.enums import ConflictSource, ConflictStatus, EntryStatus, RoundKind
 from moim.awards.models import Assignment, Conflict, Edition, Entry, Juror, Round, Sheet
 from moim.members.models import Member, Organization
@@ -209,7 +209,7 @@ def test_progress_shows_who_is_late(
     assert "Judith Juror (" not in page
     rows = {
         r.juror.person.name_en: (r.assigned, r.submitted, r.late)
-        for r in judging.progress(round_=round_)
+        for r in results.progress(round_=round_)
     }
     assert rows == {"Judith Juror": (1, 1, False), "Olga Other": (2, 0, True)}
 

@@ -10,7 +10,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from moim.awards import judging, services
+from moim.awards import judging, results, services
 from moim.awards.enums import ConflictStatus
 from moim.awards.models import (
     Attachment,
@@ -99,7 +99,7 @@ class EditionAdmin(admin.ModelAdmin):
         run_each(
             request,
             queryset,
-            lambda e: judging.announce(edition=e, by=request.user),
+            lambda e: results.announce(edition=e, by=request.user),
             str(_("Editions announced")),
         )
 

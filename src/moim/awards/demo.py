@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from moim.assemblies.models import Assembly
-from moim.awards import judging
+from moim.awards import judging, results
 from moim.awards.enums import (
     AcceptanceMode,
     ConflictSource,
@@ -231,7 +231,7 @@ def _load_fourth(organization: Organization, programme: AwardProgramme, data: Re
     Entry.objects.filter(edition=edition).update(status=EntryStatus.ELIGIBLE)
     finalists = [
         row.entry
-        for rows in judging.compute_ranking(round_=first).values()
+        for rows in results.compute_ranking(round_=first).values()
         for row in rows
         if row.position <= spec["finalists_per_category"]
     ]
@@ -255,7 +255,7 @@ def _load_fourth(organization: Organization, programme: AwardProgramme, data: Re
         leniency,
     )
     _decide(edition, jury, levels, ordered)
-    judging.record_announcement(edition=edition)
+    results.record_announcement(edition=edition)
     _acceptances(edition, data)
 
 
@@ -381,7 +381,7 @@ def _decide(
 ) -> None:
     """The jury follows its ranking; the data must give the winners it claims."""
     JuryDecision.objects.filter(round=jury).delete()
-    for category, rows in judging.compute_ranking(round_=jury).items():
+    for category, rows in results.compute_ranking(round_=jury).items():
         expected = ordered[category.slug][: len(levels)]
         top = [row.entry for row in rows[: len(levels)]]
         if top != expected:

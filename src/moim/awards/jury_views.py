@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from moim.awards import judging, services
+from moim.awards import judging, results, services
 from moim.awards.enums import EntryStatus, RoundKind, RoundStatus
 from moim.awards.forms import ConflictForm, ScoreSheetForm
 from moim.awards.models import (
@@ -196,7 +196,7 @@ def progress(request: HttpRequest, number: int) -> HttpResponse:
     _secretariat_only(request)
     edition = get_edition(number)
     round_ = _round(edition, request.GET.get("round"))
-    rows = judging.progress(round_=round_)
+    rows = results.progress(round_=round_)
     return render(
         request,
         "awards/progress.html",
@@ -225,9 +225,9 @@ def ranking(request: HttpRequest, number: int) -> HttpResponse:
             "round": round_,
             "ranking": {
                 category: [(row, decisions.get(row.entry.pk)) for row in rows]
-                for category, rows in judging.compute_ranking(round_=round_).items()
+                for category, rows in results.compute_ranking(round_=round_).items()
             },
-            "differences": judging.snapshot_differences(edition=edition),
+            "differences": results.snapshot_differences(edition=edition),
             "levels": edition.levels.all(),
             "can_decide": round_.kind == RoundKind.JURY and not hasattr(edition, "snapshot"),
         },
@@ -244,7 +244,7 @@ def decide(request: HttpRequest, number: int, pk: int) -> HttpResponse:
     round_ = get_object_or_404(edition.rounds, kind=RoundKind.JURY)
     level = get_object_or_404(edition.levels, pk=request.POST.get("level") or 0)
     try:
-        judging.decide_award(
+        results.decide_award(
             round_=round_,
             entry=entry,
             level=level,
@@ -264,7 +264,7 @@ def announce(request: HttpRequest, number: int) -> HttpResponse:
     _secretariat_only(request)
     edition = get_edition(number)
     try:
-        judging.announce(edition=edition, by=request.user)
+        results.announce(edition=edition, by=request.user)
     except ValidationError as error:
         messages.error(request, error_text(error))
         return redirect(f"{reverse('awards:ranking', kwargs={'number': number})}?round=jury")
