@@ -184,3 +184,19 @@ def test_browser_chair_console_in_another_session_drives_the_projector(
     assert closed_after < 2
     assert published_after < 2
     assert page.evaluate("window.__projectorLoaded") == "same page"
+
+
+def test_projector_shows_a_ranked_election_round_after_round(
+    client: Client, organization: Organization, chair: Any
+) -> None:
+    from tests.site.publication_plenary import publish_plenary
+
+    published = publish_plenary(organization, chair)
+
+    page = client.get("/en/projector/5/state/").content.decode()
+
+    assert "Election of the President" in page
+    assert 'class="poll-result poll-result--projector"' in page
+    assert page.count('<li class="round">') == 2
+    assert page.index("Round 1") < page.index("Round 2")
+    assert f"Elected: {published.plenary.members[1].name_en}" in page

@@ -112,3 +112,26 @@ def test_motion_has_no_blt_and_unpublished_decisions_are_not_shown(
     assert blt.status_code == 404
     assert hidden.status_code == 404
     assert "Adopt the 2030 Master Plan" in client.get(url(published)).content.decode()
+
+
+@pytest.mark.parametrize("motions", [1, 3])
+def test_results_index_query_count_does_not_grow_with_decisions(
+    client: Client,
+    organization: Organization,
+    chair: Any,
+    motions: int,
+    django_assert_num_queries: Any,
+) -> None:
+    from tests.governance.conftest import build_plenary
+    from tests.site.publication_plenary import finish, open_motion, vote_motion
+
+    plenary = build_plenary(organization, 4)
+    for n in range(motions):
+        poll = open_motion(organization, plenary, chair, f"Motion {n}")
+        vote_motion(plenary, poll)
+        finish(poll, chair)
+
+    with django_assert_num_queries(4):  # the same for one decision or three
+        page = client.get("/en/results/5/").content.decode()
+
+    assert page.count("Adopted") == motions
