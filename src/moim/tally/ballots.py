@@ -242,6 +242,9 @@ class Election:
         """
         if rules is None and self.prepared is not None:
             return self.prepared
+        if self.prepared is not None and self.converter is None and not self.ballots.ballots:
+            # the prepared form holds the default rules only; counting nothing would be wrong
+            raise ValueError("these ballots exist only in the default rules' clean form")
         if self.converter is not None:
             default = BallotRules(overvote_rule=OvervoteRule.ALWAYS_SKIP_TO_NEXT_RANK)
             return self.converter(rules or default, self.withdrawn)
