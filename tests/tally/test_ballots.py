@@ -132,3 +132,14 @@ def test_from_rankings_and_the_ending_report_keys() -> None:
         "skippedRankings",
         "repeatedRankings",
     ]
+
+
+def test_prepared_ballots_refuse_other_rules_rather_than_count_nothing() -> None:
+    from moim.tally.ballots import Candidate, Election, RawBallots
+
+    clean = Preferences.from_rows([([0], 3)])
+    election = Election("t", (Candidate("A"),), 1, RawBallots((), ()), prepared=clean)
+
+    assert election.preferences() is clean
+    with pytest.raises(ValueError, match="default rules"):
+        election.preferences(BallotRules(EXHAUST))

@@ -153,3 +153,12 @@ def test_motion_file_error_names_the_line(
 def test_missing_file_is_an_input_error(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["/nonexistent/file.blt", "--method", "stv-meek"]) == 1
     assert "no such file" in capsys.readouterr().err
+
+
+def test_irv_on_a_blt_file(food: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    # first preferences: Chocolate 12 of 20 is a majority at once
+    status = main([str(food), "--method", "irv", "--json"])
+
+    record = json.loads(capsys.readouterr().out)
+    assert status == 0
+    assert record["elected"] == ["Chocolate"]
