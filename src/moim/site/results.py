@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from moim.governance.enums import BallotShape, PollState
+from moim.governance.enums import BallotShape, MajorityBase, MajorityRule, PollState
 from moim.governance.models import Decision, Poll, VoteRecord
 from moim.governance.queries import published_ballots
 from moim.tally.ballots import Candidate, Election, group_raw
@@ -64,6 +64,16 @@ class PollView:
     @property
     def elected(self) -> list[str]:
         return list(self.result.get("elected", []))
+
+    @property
+    def majority(self) -> str:
+        value = str(self.poll.rules_snapshot.get("majority", ""))
+        return str(MajorityRule(value).label) if value in MajorityRule.values else value
+
+    @property
+    def base(self) -> str:
+        value = str(self.poll.rules_snapshot.get("base", ""))
+        return str(MajorityBase(value).label) if value in MajorityBase.values else value
 
 
 def _share(value: str, whole: Decimal) -> str:
