@@ -9,6 +9,10 @@ Identical rows are grouped while reading, so memory grows with distinct ballots,
 The distinct rows become one int32 matrix of cell codes (`CvrBallots.cells`): a candidate index,
 or one of the sentinels of `moim.tally.ballots` (`PAD` for an empty cell, `OVERVOTE`,
 `UNDECLARED_WRITE_IN`), or a code below `MULTI_BASE` for a cell that names several candidates.
+
+A file on disk is first tried by the vectorised reader (`moim.tally.cvr_fast`, the file mapped in
+memory, not read); anything it does not take is read by the `csv` module, whose errors name the
+line and the column. Both give the same ballots.
 """
 
 from __future__ import annotations
@@ -34,7 +38,6 @@ from moim.tally.ballots import (
     BallotRules,
     Candidate,
     Election,
-    Ending,
     Preferences,
     RawBallot,
     RawBallots,
@@ -569,9 +572,10 @@ def cvr_text(ballots: RawBallots | CvrBallots, candidates: Sequence[str]) -> str
 __all__ = [
     "OVERVOTE_LABEL",
     "UWI_LABEL",
+    "CellCoder",
     "CvrBallots",
     "CvrError",
-    "Ending",
+    "LazyRawBallots",
     "cvr_text",
     "read_cvr",
     "write_cvr",
