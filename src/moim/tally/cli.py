@@ -21,7 +21,7 @@ from typing import Any
 
 from moim.tally.ballots import Election, YesNoAbstain, YesNoAbstainBallots
 from moim.tally.formats.blt import BltError, read_blt
-from moim.tally.rctab import add_rule_options
+from moim.tally.rctab import add_rule_options, rule_flags_given
 from moim.tally.result import Result, Status
 from moim.tally.ties import TieBreaker, TieBreakMethod
 
@@ -95,7 +95,8 @@ def run(args: argparse.Namespace) -> Result:
         if file_format != "yna":
             raise CliError("--method yna reads yes/no/abstain lines (--format yna)")
         return _count_motion(path, args)
-    if file_format == "csv" or args.config or (args.method == "irv" and file_format != "blt"):
+    irv_rules = args.method == "irv" and (file_format != "blt" or rule_flags_given(vars(args)))
+    if file_format == "csv" or args.config or irv_rules:
         return _irv_hook(path, file_format, args)
     election = _read_election(path, args)
     breaker = _tie_breaker(args, election)
