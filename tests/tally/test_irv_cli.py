@@ -120,3 +120,19 @@ def test_cli_csv_counts_by_stv_too(ballots: Path, capsys: pytest.CaptureFixture[
     record = json.loads(capsys.readouterr().out)
     assert status == 0
     assert sorted(record["elected"]) == ["Ann", "Cy"]
+
+
+def test_cli_rctab_flags_apply_to_a_blt_file_too(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "small.blt"
+    path.write_text('3 1\n4 1 2 0\n3 2 0\n2 3 2 0\n0\n"A"\n"B"\n"C"\n"Small"\n', encoding="utf-8")
+
+    status = main([str(path), "--method", "irv", "--json", "--batchElimination"])
+
+    record = json.loads(capsys.readouterr().out)
+    assert status == 0
+    assert record["method"] == "irv-rctab"
+    assert record["details"]["rules"]["batchElimination"] is True
+    assert record["rounds"][0]["excluded"] == ["C"]
+    assert record["elected"] == ["B"]

@@ -37,6 +37,7 @@ from moim.tally.ballots import (
     to_preferences,
 )
 from moim.tally.cvr import CvrBallots, read_cvr
+from moim.tally.formats.blt import read_blt
 from moim.tally.rctab import UWI_NAME, RctabRules, load_config, rules_with_flags
 from moim.tally.result import Action, Number, Result, Round
 from moim.tally.ties import TieBreaker, TieForChair, TieKind
@@ -144,8 +145,11 @@ def count_from_cli(
     flags = dict(options or {})
     settings = load_config(config) if config is not None else None
     rules = rules_with_flags(settings.rules if settings else None, flags)
+    if file_format == "blt" and settings is None and method == "irv":
+        election = read_blt(path)
+        return count_irv(election, rules=rules, ties=_ties(rules, flags, False, tie_breaker))
     if file_format != "csv":
-        raise ValueError("RCTab rules and configurations apply to CVR CSV files (--format csv)")
+        raise ValueError("RCTab configurations apply to CVR CSV files (--format csv)")
     if settings is not None and method != "irv":
         raise ValueError(f"an RCTab configuration counts by IRV, not {method}")
     ballots = read_cvr(
@@ -164,10 +168,20 @@ def count_from_cli(
         return count_election(election, method, Namespace(**flags), tie_breaker or TieBreaker())
     if seats not in (None, 1):
         raise ValueError("IRV elects one candidate (--seats 1)")
-    chosen_ties = tie_breaker
-    if rules is not None and (flags.get("tiebreakMode") or settings is not None):
-        chosen_ties = rules.tie_breaker()
+    chosen_ties = _ties(rules, flags, settings is not None, tie_breaker)
     return count_cvr(ballots, rules=rules, ties=chosen_ties, excluded=excluded)
+
+
+def _ties(
+    rules: RctabRules | None,
+    flags: Mapping[str, object],
+    configured: bool,
+    tie_breaker: TieBreaker | None,
+) -> TieBreaker | None:
+    """A tiebreakMode (configured or given as a flag) replaces the --tie-break policy."""
+    if rules is not None and (flags.get("tiebreakMode") or configured):
+        return rules.tie_breaker()
+    return tie_breaker
 
 
 def _truncate(raw: RawBallots, depth: int) -> RawBallots:

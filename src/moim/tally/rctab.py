@@ -261,6 +261,11 @@ def add_rule_options(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def rule_flags_given(options: Mapping[str, object]) -> bool:
+    """Whether any RCTab rule flag was given on the command line."""
+    return any(options.get(key) is not None for key in RULE_FLAGS)
+
+
 def rules_with_flags(base: RctabRules | None, options: Mapping[str, object]) -> RctabRules | None:
     """`base` with the RCTab flags given on the command line; None if neither says anything."""
     given = {key: options[key] for key in RULE_FLAGS if options.get(key) is not None}
