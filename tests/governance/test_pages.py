@@ -125,3 +125,18 @@ def test_a_delegate_cannot_run_a_poll_over_the_api(
 
     assert response.json() == {"detail": "You may not do this."}
     assert Poll.objects.get(pk=poll.pk).state == "draft"
+
+
+def test_named_poll_shows_a_roll_call_after_publication_secret_poll_does_not(
+    organization: Organization, plenary: Plenary, chair: Any
+) -> None:
+    named = published_motion(plenary, make_rules(organization, quorum="0"), chair, 2)
+    secret = published_motion(
+        plenary, make_rules(organization, name="Secret", quorum="0", secret=True), chair, 2
+    )
+    named_page = Client().get(reverse("governance:decision", args=[named.decision_id]))
+    secret_page = Client().get(reverse("governance:decision", args=[secret.decision_id]))
+
+    first = plenary.members[0].name_en
+    assert f"<li>{first}: Yes</li>" in named_page.content.decode()
+    assert "Roll call" not in secret_page.content.decode()

@@ -65,6 +65,8 @@ def decision_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if decision.kind == DecisionKind.MOTION and decision.previous_text:
         diff = statute_diff(decision.previous_text, decision.text)
     polls = list(decision.polls.order_by("round"))
+    for poll in polls:
+        poll.roll_call = queries.roll_call(poll)  # type: ignore[attr-defined]
     return render(
         request,
         "governance/decision.html",
