@@ -161,13 +161,40 @@ def test_join_link_marks_online_attendee_present_and_redirects(
     assembly.conference_url = "https://meet.example/wego"
     assembly.save()
     registration = RegistrationFactory(assembly=assembly, attendance_mode=AttendanceMode.ONLINE)
+    url = f"/en/assemblies/join/{registration.join_token}/"
 
-    response = client.get(f"/en/assemblies/join/{registration.join_token}/")
+    opened = client.get(url)  # as a mail scanner or a link preview would
+    registration.refresh_from_db()
+    present_after_opening = registration.is_present
+    joined = client.post(url)
 
     registration.refresh_from_db()
-    assert response["Location"] == "https://meet.example/wego"
+    assert "Join the session" in opened.content.decode()
+    assert present_after_opening is False
+    assert joined["Location"] == "https://meet.example/wego"
     assert registration.is_present
     assert client.get("/en/assemblies/join/not-a-token/").status_code == 404
+    assert client.post("/en/assemblies/join/not-a-token/").status_code == 404
+
+
+def test_join_page_in_korean(client: Client, assembly: Assembly) -> None:
+    registration = RegistrationFactory(assembly=assembly, attendance_mode=AttendanceMode.ONLINE)
+
+    html = client.get(f"/ko/assemblies/join/{registration.join_token}/").content.decode()
+
+    assert "회의 입장" in html
+
+
+def test_join_link_too_early_explains_and_records_nothing(
+    client: Client, assembly: Assembly
+) -> None:
+    registration = RegistrationFactory(assembly=assembly, attendance_mode=AttendanceMode.ONLINE)
+
+    response = client.post(f"/en/assemblies/join/{registration.join_token}/")
+
+    registration.refresh_from_db()
+    assert "The session opens at" in response.content.decode()
+    assert registration.joined_at is None
 
 
 @pytest.mark.parametrize("anonymous_status", [404])
@@ -253,9 +280,11 @@ def test_registration_list_pages_keep_the_filters(
     assembly: Assembly, secretariat: Persona, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr("moim.assemblies.views.REGISTRATIONS_PER_PAGE", 2)
-    for name in ["Ana", "Bo", "Cy"]:
+    for name in ["Anneliese Q", "Bartholomew Q", "Cordelia Q"]:
         RegistrationFactory(assembly=assembly, full_name=name)
-    RegistrationFactory(assembly=assembly, full_name="Di", status=RegistrationStatus.PENDING)
+    RegistrationFactory(
+        assembly=assembly, full_name="Dorothea Q", status=RegistrationStatus.PENDING
+    )
     staff = logged_in(secretariat)
     url = f"/en/assemblies/{assembly.edition}/registrations/"
 
@@ -265,7 +294,12 @@ def test_registration_list_pages_keep_the_filters(
     assert "3 registrations" in first
     assert "Page 1 of 2" in first
     assert 'href="?status=confirmed&amp;page=2"' in first
-    assert ("Ana" in first, "Cy" in first, "Cy" in second, "Di" in second) == (
+    assert (
+        "Anneliese Q" in first,
+        "Cordelia Q" in first,
+        "Cordelia Q" in second,
+        "Dorothea Q" in second,
+    ) == (
         True,
         False,
         True,

@@ -142,12 +142,32 @@ def register(request: HttpRequest, edition: int) -> HttpResponse:
 
 
 def join(request: HttpRequest, token: str) -> HttpResponse:
+    """The personal join link. Opening it shows one button; pressing it records attendance.
+
+    Mail scanners and link previews open links but do not submit forms, so they cannot mark
+    someone present: the plenary's quorum reads these records."""
+    registration = get_object_or_404(
+        Registration.objects.select_related("assembly"), join_token=token
+    )
+    if request.method != "POST":
+        return render(
+            request,
+            "assemblies/join.html",
+            {"registration": registration, "assembly": registration.assembly, "ask": True},
+        )
     try:
         registration = services.join_online(token=token)
-    except Registration.DoesNotExist:
-        raise Http404 from None
     except services.JoinError as error:
-        return render(request, "assemblies/join.html", {"error": error.message}, status=409)
+        return render(
+            request,
+            "assemblies/join.html",
+            {
+                "registration": registration,
+                "assembly": registration.assembly,
+                "error": error.message,
+            },
+            status=409,
+        )
     assembly = registration.assembly
     if assembly.conference_url:
         return HttpResponseRedirect(assembly.conference_url)
