@@ -200,3 +200,44 @@ def test_projector_shows_a_ranked_election_round_after_round(
     assert page.count('<li class="round">') == 2
     assert page.index("Round 1") < page.index("Round 2")
     assert f"Elected: {published.plenary.members[1].name_en}" in page
+
+
+def test_async_event_stream_serves_an_asgi_server_event_by_event() -> None:
+    import asyncio
+
+    from moim.live.sse import async_event_stream
+
+    async def read() -> tuple[bytes, bytes]:
+        stream = async_event_stream(live.assembly_channel(96), heartbeat=1, lifetime=5)
+        opening = await anext(stream)
+        live.publish(live.assembly_channel(96), poll=3, state="open")
+        update = await asyncio.wait_for(anext(stream), timeout=1)
+        await stream.aclose()
+        return opening, update
+
+    opening, update = asyncio.run(read())
+
+    assert opening.startswith(b"retry: 1000")
+    assert update == b'event: update\ndata: {"poll": 3, "state": "open"}\n\n'
+
+
+@pytest.mark.django_db(transaction=True)
+def test_projector_events_under_asgi_stream_asynchronously(organization: Organization) -> None:
+    import asyncio
+
+    from django.test import AsyncClient
+
+    build_plenary(organization, 2)
+
+    async def first_chunk() -> tuple[Any, bytes]:
+        response = await AsyncClient().get("/en/projector/5/events/")
+        stream = aiter(response.streaming_content)
+        chunk = await anext(stream)
+        await stream.aclose()  # type: ignore[attr-defined]
+        return response, chunk
+
+    response, first = asyncio.run(first_chunk())
+
+    assert response.is_async
+    assert response["Content-Type"] == "text/event-stream"
+    assert first.startswith(b"retry: 1000")

@@ -8,8 +8,9 @@ EventSource reconnects after `retry` milliseconds and the page fetches a fresh s
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Generator, Iterator
 
+from asgiref.sync import sync_to_async
 from django.http import StreamingHttpResponse
 
 from moim.live.brokers import subscribe
@@ -21,7 +22,7 @@ LIFETIME_SECONDS = 300.0
 
 def event_stream(
     channel: str, *, heartbeat: float | None = None, lifetime: float | None = None
-) -> Iterator[bytes]:
+) -> Generator[bytes]:
     heartbeat = HEARTBEAT_SECONDS if heartbeat is None else heartbeat
     lifetime = LIFETIME_SECONDS if lifetime is None else lifetime
     # Subscribe before the first byte leaves: the page fetches its snapshot when the stream
@@ -41,10 +42,31 @@ def event_stream(
         subscription.close()
 
 
-def sse_response(channel: str, **options: float) -> StreamingHttpResponse:
-    response = StreamingHttpResponse(
-        event_stream(channel, **options), content_type="text/event-stream"
+async def async_event_stream(
+    channel: str, *, heartbeat: float | None = None, lifetime: float | None = None
+) -> AsyncIterator[bytes]:
+    """The same stream for an ASGI server, which would otherwise read a synchronous iterator
+    to its end before sending anything. Each wait runs in a worker thread."""
+    stream = event_stream(channel, heartbeat=heartbeat, lifetime=lifetime)
+    step = sync_to_async(_next_or_none, thread_sensitive=False)
+    try:
+        while (chunk := await step(stream)) is not None:
+            yield chunk
+    finally:
+        await sync_to_async(stream.close, thread_sensitive=False)()
+
+
+def _next_or_none(stream: Iterator[bytes]) -> bytes | None:
+    return next(stream, None)
+
+
+def sse_response(
+    channel: str, *, asynchronous: bool = False, **options: float
+) -> StreamingHttpResponse:
+    content = (
+        async_event_stream(channel, **options) if asynchronous else event_stream(channel, **options)
     )
+    response = StreamingHttpResponse(content, content_type="text/event-stream")
     response["Cache-Control"] = "no-cache"
     response["X-Accel-Buffering"] = "no"  # nginx: pass events through at once
     return response

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.core.handlers.asgi import ASGIRequest
 from django.db import connection
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, render
@@ -58,7 +59,9 @@ def projector_events(request: HttpRequest, edition: int) -> StreamingHttpRespons
     # test database is shared between threads and must stay open).
     if not (connection.vendor == "sqlite" and connection.is_in_memory_db()):  # type: ignore[attr-defined]
         connection.close()
-    return sse_response(live.assembly_channel(assembly.pk))
+    return sse_response(
+        live.assembly_channel(assembly.pk), asynchronous=isinstance(request, ASGIRequest)
+    )
 
 
 # --- results --------------------------------------------------------------------------------
