@@ -9,15 +9,25 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from django.utils import translation
 
 from moim.members.enums import Role
 from moim.members.models import Member, Organization
 from tests.factories import MemberFactory, OrganizationFactory, PersonFactory, UserFactory
 
 Persona = Any  # a django.contrib.auth user
+
+
+@pytest.fixture(autouse=True)
+def _language_reset() -> Iterator[None]:
+    """Each test starts in English, whatever language an earlier test switched to."""
+    translation.activate("en")
+    yield
+    translation.activate("en")
 
 
 @pytest.fixture
