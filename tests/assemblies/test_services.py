@@ -70,6 +70,16 @@ def test_register_online_mails_a_personal_join_link(
     )
 
 
+def test_register_links_the_registry_person_with_that_email(
+    assembly: Assembly, delegate_a: Persona
+) -> None:
+    person = delegate_a.person
+
+    registration = _register(assembly, email="Dana.Delegate@example.org", member=person.member)
+
+    assert registration.person == person
+
+
 def test_register_takes_country_from_the_delegation(assembly: Assembly, city_b: Member) -> None:
     registration = _register(assembly, member=city_b, country="", role=ParticipantRole.MAYOR)
 
