@@ -35,11 +35,15 @@ def raw(sql: str, params: list[object]) -> None:
 
 def test_untouched_log_verifies() -> None:
     write_log()
-    assert verify().strip() == "audit log intact: 6 entries verified"
+    entries = AuditEntry.objects.order_by("sequence")
+    assert verify().splitlines() == [
+        "audit log intact: 6 entries verified",
+        f"head: {entries.last().hash}",  # type: ignore[union-attr]
+    ]
 
 
 def test_empty_log_verifies() -> None:
-    assert verify().strip() == "audit log intact: 0 entries verified"
+    assert verify().splitlines()[0] == "audit log intact: 0 entries verified"
 
 
 def test_entries_chain_to_the_previous_hash() -> None:
@@ -127,3 +131,16 @@ def test_model_refuses_changes_and_deletes() -> None:
     with pytest.raises(PermissionError):
         AuditEntry.objects.update(actor="x")
     assert AuditEntry.objects.get().actor == "charles"
+
+
+def test_cutting_off_the_newest_entries_is_caught_by_an_anchor() -> None:
+    from io import StringIO
+
+    write_log()
+    head = AuditEntry.objects.order_by("sequence").last().hash  # type: ignore[union-attr]
+    call_command("audit", "verify", anchor=head, stdout=StringIO())
+    raw("DELETE FROM governance_auditentry WHERE sequence >= %s", [5])
+
+    assert verify().splitlines()[0] == "audit log intact: 4 entries verified"
+    with pytest.raises(CommandError, match=r"broken at entry #5: the anchored entry .* is gone"):
+        call_command("audit", "verify", anchor=head, stdout=StringIO())

@@ -111,6 +111,7 @@ class Verification:
     checked: int
     bad_sequence: int | None = None
     reason: str = ""
+    head: str = GENESIS
 
     def __str__(self) -> str:
         if self.ok:
@@ -155,7 +156,28 @@ def verify_entries(entries: Iterable[AuditEntry]) -> Verification:
         previous = entry.hash
         expected_sequence += 1
         checked += 1
-    return Verification(True, checked)
+    return Verification(True, checked, head=previous)
+
+
+def verify_anchor(anchor: str) -> Verification:
+    """Verify the chain and that it still holds `anchor`, a head hash published earlier.
+
+    The chain alone cannot show that its newest entries were cut off; a head hash kept
+    elsewhere (printed in the minutes, published with a result) can.
+    """
+    result = verify_log()
+    if not result.ok:
+        return result
+    entry = AuditEntry.objects.filter(hash=anchor).first()
+    if entry is None:
+        return Verification(
+            False,
+            result.checked,
+            result.checked + 1,
+            f"the anchored entry {anchor[:16]}… is gone: the log was cut short or rewritten",
+            result.head,
+        )
+    return result
 
 
 def verify_log() -> Verification:
