@@ -202,6 +202,19 @@ def test_projector_shows_a_ranked_election_round_after_round(
     assert f"Elected: {published.plenary.members[1].name_en}" in page
 
 
+def run_apart(coroutine: Any) -> Any:
+    """Run a coroutine to its end in a thread of its own: the browser tests' Playwright keeps
+    an event loop running in the test thread."""
+    import asyncio
+    import threading
+
+    outcome: list[Any] = []
+    thread = threading.Thread(target=lambda: outcome.append(asyncio.run(coroutine())))
+    thread.start()
+    thread.join(timeout=10)
+    return outcome[0]
+
+
 def test_async_event_stream_serves_an_asgi_server_event_by_event() -> None:
     import asyncio
 
@@ -215,7 +228,7 @@ def test_async_event_stream_serves_an_asgi_server_event_by_event() -> None:
         await stream.aclose()
         return opening, update
 
-    opening, update = asyncio.run(read())
+    opening, update = run_apart(read)
 
     assert opening.startswith(b"retry: 1000")
     assert update == b'event: update\ndata: {"poll": 3, "state": "open"}\n\n'
@@ -223,8 +236,6 @@ def test_async_event_stream_serves_an_asgi_server_event_by_event() -> None:
 
 @pytest.mark.django_db(transaction=True)
 def test_projector_events_under_asgi_stream_asynchronously(organization: Organization) -> None:
-    import asyncio
-
     from django.test import AsyncClient
 
     build_plenary(organization, 2)
@@ -236,7 +247,7 @@ def test_projector_events_under_asgi_stream_asynchronously(organization: Organiz
         await stream.aclose()  # type: ignore[attr-defined]
         return response, chunk
 
-    response, first = asyncio.run(first_chunk())
+    response, first = run_apart(first_chunk)
 
     assert response.is_async
     assert response["Content-Type"] == "text/event-stream"
