@@ -222,6 +222,9 @@ except ValueError:
         f"MOIM_TODAY must be a date written YYYY-MM-DD, not {_moim_today!r}"
     ) from None
 
+# The address people reach this site at, for links in e-mails (join links, approval links).
+MOIM_SITE_URL = env_str("MOIM_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -173,7 +173,7 @@ def send_approval_request(*, entry_id: int) -> None:
             "title": entry.title,
             "edition": entry.edition.title_en,
             "city": entry.beneficiary.name_en,
-            "link": str(getattr(settings, "MOIM_SITE_URL", "http://127.0.0.1:8000")).rstrip("/")
+            "link": settings.MOIM_SITE_URL
             + approval_path(entry),
         },
         from_email=settings.DEFAULT_FROM_EMAIL,
