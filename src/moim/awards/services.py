@@ -173,8 +173,7 @@ def send_approval_request(*, entry_id: int) -> None:
             "title": entry.title,
             "edition": entry.edition.title_en,
             "city": entry.beneficiary.name_en,
-            "link": settings.MOIM_SITE_URL
-            + approval_path(entry),
+            "link": settings.MOIM_SITE_URL + approval_path(entry),
         },
         from_email=settings.DEFAULT_FROM_EMAIL,
         recipient_list=[entry.approval_contact],
