@@ -63,7 +63,9 @@ def test_secretariat_edits_then_publishes_and_the_public_reads_the_edited_text(
     )
     after = Client().get("/en/press/5/").content.decode()
 
+    report = Client().get("/en/report/5/").content.decode()
     assert before.status_code == 404
+    assert 'href="/en/press/5/">Press release</a>' in report
     assert "About 230 members, partners and stakeholders joined the Assembly" in after
     assert "<h1>World Smart Sustainable Cities Organization (WeGO) holds its 5th" in after
 

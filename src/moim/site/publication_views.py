@@ -150,10 +150,13 @@ def poll_blt(request: HttpRequest, edition: int, pk: int, round_number: int) -> 
 
 def assembly_report(request: HttpRequest, edition: int) -> HttpResponse:
     assembly = _assembly(edition)
+    release = PressRelease.objects.filter(
+        assembly=assembly, language=translation.get_language(), published_at__isnull=False
+    ).first()
     return render(
         request,
         "site/publication/report.html",
-        {"assembly": assembly, "report": report.assembly_report(assembly)},
+        {"assembly": assembly, "report": report.assembly_report(assembly), "release": release},
     )
 
 
