@@ -12,6 +12,7 @@ from django.test import Client
 from django.utils import timezone
 
 from moim.assemblies.enums import (
+    AssemblyStatus,
     AttendanceAction,
     AttendanceMode,
     ItemKind,
@@ -92,6 +93,20 @@ def test_public_registration_then_desk_check_in_changes_the_figures(
     assert AttendanceEvent.objects.filter(
         registration=registration, action=AttendanceAction.CHECKED_IN, by=secretariat
     ).exists()
+
+
+def test_figures_refresh_while_in_session(client: Client, assembly: Assembly) -> None:
+    assembly.status = AssemblyStatus.IN_SESSION
+    assembly.save()
+    RegistrationFactory(assembly=assembly, checked_in_at=timezone.now())
+
+    page = client.get(f"/en/assemblies/{assembly.edition}/").content.decode()
+    fragment = client.get(f"/en/assemblies/{assembly.edition}/figures/").content.decode()
+
+    assert 'hx-get="/en/assemblies/5/figures/" hx-trigger="every 15s"' in page
+    assert fragment.lstrip().startswith('<section aria-labelledby="figures-heading" id="figures"')
+    assert "<html" not in fragment
+    assert figure(fragment, "present") == 1
 
 
 def test_duplicate_registration_through_the_form_is_refused_with_message(

@@ -9,6 +9,7 @@ urlpatterns = [
     path("join/<str:token>/", views.join, name="join"),
     path("<int:edition>/", views.assembly_detail, name="detail"),
     path("<int:edition>/programme.ics", views.programme_ics, name="programme_ics"),
+    path("<int:edition>/figures/", views.figures, name="figures"),
     path("<int:edition>/register/", views.register, name="register"),
     path("<int:edition>/programme/manage/", views.programme_manage, name="programme_manage"),
     path("<int:edition>/programme/<int:pk>/move/", views.programme_move, name="programme_move"),

@@ -83,9 +83,25 @@ def assembly_detail(request: HttpRequest, edition: int) -> HttpResponse:
         "materials": assembly.materials.filter(item__isnull=True),
         "figures": queries.attendance_figures(assembly),
         "registration_open": assembly.status == AssemblyStatus.REGISTRATION_OPEN,
+        "live": assembly.status == AssemblyStatus.IN_SESSION,
         "can_manage": rules.test_rule("assemblies.manage_registrations", request.user),
     }
     return render(request, "assemblies/detail.html", context)
+
+
+@require_GET
+def figures(request: HttpRequest, edition: int) -> HttpResponse:
+    """The participation figures alone, which the assembly page polls while in session."""
+    assembly = _assembly(edition)
+    return render(
+        request,
+        "assemblies/detail.html#figures",
+        {
+            "assembly": assembly,
+            "figures": queries.attendance_figures(assembly),
+            "live": assembly.status == AssemblyStatus.IN_SESSION,
+        },
+    )
 
 
 @require_GET
