@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-from typing import Any
 
 import rules
 import segno
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser, User
 from django.core.exceptions import PermissionDenied
 from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
@@ -35,6 +35,9 @@ from moim.assemblies.models import (
     new_join_token,
 )
 from moim.members.models import Member, Person
+
+# Who acts: the logged-in user of a view, the API or the admin (anonymous is refused by rules).
+type Actor = User | AnonymousUser
 
 # Online attendees may open their join link this long before the assembly starts.
 JOIN_OPENS_BEFORE = dt.timedelta(hours=1)
@@ -64,15 +67,15 @@ class JoinError(AssemblyError):
     pass
 
 
-def _user(by: Any) -> Any:
+def _user(by: Actor | None) -> User | None:
     """The user to store as actor (None for anonymous)."""
-    return by if by is not None and getattr(by, "is_authenticated", False) else None
+    return by if isinstance(by, User) else None
 
 
 def _log(
     registration: Registration,
     action: str,
-    by: Any = None,
+    by: Actor | None = None,
     note: str = "",
     at: dt.datetime | None = None,
 ) -> AttendanceEvent:
@@ -85,7 +88,7 @@ def _log(
     )
 
 
-def _require(rule: str, by: Any) -> None:
+def _require(rule: str, by: Actor) -> None:
     if not rules.test_rule(rule, by):
         raise PermissionDenied(_("You may not do this."))
 
@@ -225,7 +228,7 @@ def register(
 
 @transaction.atomic
 def approve_registration(
-    *, registration: Registration, by: Any, base_url: str | None = None
+    *, registration: Registration, by: Actor, base_url: str | None = None
 ) -> Registration:
     """Confirm a pending registration; the registrant then receives the check-in code."""
     _require("assemblies.manage_registrations", by)
@@ -249,7 +252,7 @@ def approve_registration(
 
 
 @transaction.atomic
-def decline_registration(*, registration: Registration, by: Any, note: str = "") -> Registration:
+def decline_registration(*, registration: Registration, by: Actor, note: str = "") -> Registration:
     _require("assemblies.manage_registrations", by)
     registration = Registration.objects.select_for_update().get(pk=registration.pk)
     if registration.is_present:
@@ -264,7 +267,7 @@ def decline_registration(*, registration: Registration, by: Any, note: str = "")
 
 @transaction.atomic
 def check_in(
-    *, registration: Registration, by: Any, now: dt.datetime | None = None
+    *, registration: Registration, by: Actor, now: dt.datetime | None = None
 ) -> Registration:
     """Mark a registrant present in the room. Someone registered online who comes to the desk
     is switched to in-person attendance, and the log says so."""
@@ -303,7 +306,7 @@ def check_in(
 
 
 @transaction.atomic
-def undo_check_in(*, registration: Registration, by: Any) -> Registration:
+def undo_check_in(*, registration: Registration, by: Actor) -> Registration:
     _require("assemblies.run_desk", by)
     registration = Registration.objects.select_for_update().get(pk=registration.pk)
     if registration.checked_in_at is None:
@@ -354,7 +357,7 @@ def join_online(*, token: str, now: dt.datetime | None = None) -> Registration:
 
 
 @transaction.atomic
-def move_item(*, item: ProgrammeItem, position: int, by: Any) -> list[ProgrammeItem]:
+def move_item(*, item: ProgrammeItem, position: int, by: Actor) -> list[ProgrammeItem]:
     """Move a programme item to `position` (0-based) and re-time the programme.
 
     Items run back to back from the programme's first start time, each keeping its duration;
