@@ -30,14 +30,20 @@ def test_report_and_results_render_for_every_demo_assembly_and_decision(
         assert f"<h1>{assembly.title_en}</h1>" in page
         results = client.get(f"/en/results/{assembly.edition}/").content.decode()
         assert assembly.title_en in results
-    for decision in Decision.objects.filter(
-        assembly__organization=wego, published_at__isnull=False
-    ):
-        page = client.get(
-            f"/en/results/{decision.assembly.edition}/{decision.pk}/"
-        ).content.decode()
+    published = Decision.objects.filter(assembly__organization=wego, published_at__isnull=False)
+    assert set(published.values_list("kind", flat=True)) == {
+        "motion",
+        "election",
+        "appointment",
+        "host_selection",
+    }
+    for decision in published.select_related("assembly"):
+        edition = decision.assembly.edition
+        page = client.get(f"/en/results/{edition}/{decision.pk}/").content.decode()
         assert decision.title_en in page
         assert decision.get_verdict_display() in page
+        report = client.get(f"/en/report/{edition}/").content.decode()
+        assert f'/results/{edition}/{decision.pk}/">{decision.title_en}</a>' in report
 
 
 def test_report_of_the_fifth_assembly_holds_figures_offices_winners_and_sponsors(
