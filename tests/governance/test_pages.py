@@ -140,3 +140,29 @@ def test_named_poll_shows_a_roll_call_after_publication_secret_poll_does_not(
     first = plenary.members[0].name_en
     assert f"<li>{first}: Yes</li>" in named_page.content.decode()
     assert "Roll call" not in secret_page.content.decode()
+
+
+def test_chair_runs_a_poll_with_acclamation_over_the_api(
+    organization: Organization, plenary: Plenary, chair: Any
+) -> None:
+    decision = make_motion(plenary.assembly, make_rules(organization))
+    client = Client()
+    client.force_login(chair)
+    created = client.post(
+        f"/api/governance/decisions/{decision.pk}/polls", {}, content_type="application/json"
+    ).json()
+    poll_id = created["id"]
+    for action in ("open", "close"):
+        client.post(f"/api/governance/polls/{poll_id}/{action}")
+    client.post(
+        f"/api/governance/polls/{poll_id}/analog",
+        {"method": "acclamation"},
+        content_type="application/json",
+    )
+    for action in ("count", "publish"):
+        final = client.post(f"/api/governance/polls/{poll_id}/{action}").json()
+
+    assert [o["label_en"] for o in created["options"]] == ["Yes", "No", "Abstain"]
+    assert final["state"] == "published"
+    assert final["verdict"] == "adopted"
+    assert final["result"]["acclamation"] is True

@@ -14,8 +14,8 @@ from ninja.security import django_auth
 
 from moim.assemblies.models import Assembly
 from moim.governance import queries, services
-from moim.governance.enums import PollState
-from moim.governance.models import Poll
+from moim.governance.enums import AnalogMethod, BallotShape, PollState
+from moim.governance.models import Decision, Poll
 from moim.governance.rules import can_cast_ballot, can_run_polls
 from moim.members.models import Member, Person
 
@@ -173,6 +173,53 @@ def published(request: HttpRequest, poll_id: int) -> list[PublishedBallot]:
         PublishedBallot(receipt_hash=b.receipt_hash, weight=b.weight, choices=list(b.choices))
         for b in queries.published_ballots(poll)
     ]
+
+
+class NewPollIn(Schema):
+    shape: BallotShape | None = None
+    secret: bool | None = None
+    max_choices: int | None = None
+
+
+class AnalogIn(Schema):
+    method: AnalogMethod
+    counts: dict[int, int] = {}
+    note: str = ""
+
+
+@router.post("/decisions/{decision_id}/polls", response={201: PollOut}, auth=django_auth)
+def new_poll(request: HttpRequest, decision_id: int, payload: NewPollIn) -> Status:
+    _require(request, can_run_polls)
+    decision = get_object_or_404(Decision, pk=decision_id)
+    try:
+        poll = services.create_poll(
+            decision=decision,
+            by=request.user,
+            shape=payload.shape,
+            secret=payload.secret,
+            max_choices=payload.max_choices,
+        )
+    except services.GovernanceError as error:
+        raise HttpError(409, error.message) from error
+    return Status(201, _poll_out(poll))
+
+
+@router.post("/polls/{poll_id}/analog", response=PollOut, auth=django_auth)
+def analog(request: HttpRequest, poll_id: int, payload: AnalogIn) -> PollOut:
+    """Paper or show-of-hands weights per option position, or acclamation (no numbers)."""
+    _require(request, can_run_polls)
+    poll = get_object_or_404(Poll, pk=poll_id)
+    try:
+        services.enter_analog_result(
+            poll=poll,
+            by=request.user,
+            method=payload.method,
+            counts=payload.counts,
+            note=payload.note[:300],
+        )
+    except services.GovernanceError as error:
+        raise HttpError(409, error.message) from error
+    return _poll_out(poll)
 
 
 ACTIONS = {
