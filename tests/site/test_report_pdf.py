@@ -40,3 +40,23 @@ def test_report_lists_published_decisions_with_their_verdicts(
 
     assert f'/results/5/{published.motion.pk}/">Adopt the 2030 Master Plan</a>: Adopted' in page
     assert f'/results/5/{published.election.pk}/">Election of the President</a>: Elected' in page
+
+
+@pytest.mark.skipif(importlib.util.find_spec("fpdf") is None, reason="the pdf extra is absent")
+def test_report_pdf_is_cached_until_a_record_changes(
+    organization: Organization, chair: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(report, "FONT_CANDIDATES", ())  # Latin text stays readable in the file
+    monkeypatch.delenv("MOIM_PDF_FONT", raising=False)
+    published = publish_plenary(organization, chair)
+    assembly = published.plenary.assembly
+
+    first = report.report_pdf(report.assembly_report(assembly), compress=False)
+    again = report.report_pdf(report.assembly_report(assembly), compress=False)
+    published.motion.title_en = "Adopt the 2030 Master Plan as amended"
+    published.motion.save()
+    changed = report.report_pdf(report.assembly_report(assembly), compress=False)
+
+    assert first == again  # the same bytes, from the cache (a new rendering has a new date)
+    assert changed is not None
+    assert b"Adopt the 2030 Master Plan as amended: Adopted" in changed

@@ -9,6 +9,7 @@ page and prints what a Latin font can.
 
 from __future__ import annotations
 
+import hashlib
 import importlib.util
 import os
 from collections.abc import Callable
@@ -16,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from django.conf import settings
+from django.core.cache import cache
 from django.utils.translation import gettext as _
 
 from moim.assemblies.enums import SponsorTier
@@ -100,13 +102,81 @@ def _latin(text: str) -> str:
     return text.encode("latin-1", "replace").decode("latin-1")
 
 
+def report_lines(report: AssemblyReport) -> list[tuple[str, str]]:
+    """The report as (style, text) lines, style one of title, heading, line: what the PDF
+    prints, and what its cache key is computed from."""
+    a = report.assembly
+    starts = a.starts_at.astimezone(a.zone)
+    f = report.figures
+    lines = [("title", a.title)]
+    if a.theme:
+        lines.append(("line", a.theme))
+    lines.append(
+        ("line", f"{starts:%Y-%m-%d %H:%M} · {a.city}{' · ' + a.venue if a.venue else ''}")
+    )
+    lines.append(("heading", _("Figures")))
+    lines.append(
+        (
+            "line",
+            _("Participants: %(n)d (in person %(p)d, online %(o)d)")
+            % {"n": f.present, "p": f.in_person, "o": f.online},
+        )
+    )
+    lines.append(
+        (
+            "line",
+            _("Mayors and vice-mayors: %(n)d from %(c)d countries; ambassadors: %(a)d")
+            % {"n": f.mayors_and_vice_mayors, "c": f.mayoral_countries, "a": f.ambassadors},
+        )
+    )
+    lines.append(("line", _("Members represented: %(n)d") % {"n": f.members_represented}))
+    lines.append(("heading", _("Programme")))
+    for item in report.programme:
+        speakers = ", ".join(link.person.name for link in item.speaker_links.all())
+        text = f"{item.starts_at.astimezone(a.zone):%H:%M}  {item.title}"
+        lines.append(("line", text + (f" — {speakers}" if speakers else "")))
+    if report.decisions:
+        lines.append(("heading", _("Decisions")))
+        lines += [("line", f"{d.title}: {d.get_verdict_display()}") for d in report.decisions]
+    if report.offices:
+        lines.append(("heading", _("Offices that changed")))
+        lines += [("line", f"{t.office.name}: {t.holder.name}") for t in report.offices]
+    if report.awards:
+        lines.append(("heading", report.edition.title if report.edition else _("Awards")))
+        lines += [
+            ("line", f"{w.level.name} — {w.category.name}: {w.entry.beneficiary.name}")
+            for w in report.awards
+        ]
+    if report.sponsors:
+        lines.append(("heading", _("Sponsors")))
+        lines += [("line", f"{s.get_tier_display()}: {s.name}") for s in report.sponsors]
+    return lines
+
+
 def report_pdf(report: AssemblyReport, *, compress: bool = True) -> bytes | None:
-    """The report as PDF bytes, or None when the PDF library is not installed."""
+    """The report as PDF bytes, or None when the PDF library is not installed.
+
+    Embedding a CJK font takes seconds, so the bytes are cached under a digest of the lines and
+    the font: a changed record gives a new digest, hence a new PDF."""
     if importlib.util.find_spec("fpdf") is None:
         return None
+    lines = report_lines(report)
+    font = cjk_font()
+    digest = hashlib.sha256(repr((lines, font, compress)).encode()).hexdigest()
+    key = f"moim:report-pdf:{digest}"
+    cached = cache.get(key)
+    if isinstance(cached, bytes):
+        return cached
+    document = _render_pdf(lines, font, compress)
+    cache.set(key, document, timeout=24 * 3600)
+    return document
+
+
+def _render_pdf(
+    lines: list[tuple[str, str]], font: tuple[str, int] | None, compress: bool
+) -> bytes:
     from fpdf import FPDF
 
-    font = cjk_font()
     pdf = FPDF(format="A4")
     pdf.set_compression(compress)
     pdf.set_auto_page_break(auto=True, margin=15)
@@ -122,56 +192,11 @@ def report_pdf(report: AssemblyReport, *, compress: bool = True) -> bytes | None
         pdf.multi_cell(0, 6, clean(NO_FONT_NOTICE), new_x="LMARGIN", new_y="NEXT")
         pdf.set_text_color(0, 0, 0)
         pdf.ln(2)
-
-    def heading(text: str) -> None:
-        pdf.ln(3)
-        pdf.set_font_size(14)
-        pdf.multi_cell(0, 8, clean(text), new_x="LMARGIN", new_y="NEXT")
-        pdf.set_font_size(11)
-
-    def line(text: str) -> None:
-        pdf.multi_cell(0, 6, clean(text), new_x="LMARGIN", new_y="NEXT")
-
-    a = report.assembly
-    starts = a.starts_at.astimezone(a.zone)
-    pdf.set_font_size(18)
-    pdf.multi_cell(0, 10, clean(a.title), new_x="LMARGIN", new_y="NEXT")
-    pdf.set_font_size(11)
-    if a.theme:
-        line(a.theme)
-    line(f"{starts:%Y-%m-%d %H:%M} · {a.city}{' · ' + a.venue if a.venue else ''}")
-    f = report.figures
-    heading(_("Figures"))
-    line(
-        _("Participants: %(n)d (in person %(p)d, online %(o)d)")
-        % {"n": f.present, "p": f.in_person, "o": f.online}
-    )
-    line(
-        _("Mayors and vice-mayors: %(n)d from %(c)d countries; ambassadors: %(a)d")
-        % {"n": f.mayors_and_vice_mayors, "c": f.mayoral_countries, "a": f.ambassadors}
-    )
-    line(_("Members represented: %(n)d") % {"n": f.members_represented})
-    heading(_("Programme"))
-    for item in report.programme:
-        speakers = ", ".join(link.person.name for link in item.speaker_links.all())
-        line(
-            f"{item.starts_at.astimezone(a.zone):%H:%M}  {item.title}"
-            + (f" — {speakers}" if speakers else "")
-        )
-    if report.decisions:
-        heading(_("Decisions"))
-        for decision in report.decisions:
-            line(f"{decision.title}: {decision.get_verdict_display()}")
-    if report.offices:
-        heading(_("Offices that changed"))
-        for term in report.offices:
-            line(f"{term.office.name}: {term.holder.name}")
-    if report.awards:
-        heading(report.edition.title if report.edition else _("Awards"))
-        for award in report.awards:
-            line(f"{award.level.name} — {award.category.name}: {award.entry.beneficiary.name}")
-    if report.sponsors:
-        heading(_("Sponsors"))
-        for sponsor in report.sponsors:
-            line(f"{sponsor.get_tier_display()}: {sponsor.name}")
+    sizes = {"title": (18, 10), "heading": (14, 8), "line": (11, 6)}
+    for style, text in lines:
+        size, height = sizes[style]
+        if style == "heading":
+            pdf.ln(3)
+        pdf.set_font_size(size)
+        pdf.multi_cell(0, height, clean(text), new_x="LMARGIN", new_y="NEXT")
     return bytes(pdf.output())
