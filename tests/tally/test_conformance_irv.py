@@ -80,7 +80,7 @@ PRECINCT_REPORTS = [
 
 
 @pytest.mark.parametrize(
-    ("case", "report"), PRECINCT_REPORTS, ids=[f"{c}-{r[24:-29]}" for c, r in PRECINCT_REPORTS]
+    ("case", "report"), PRECINCT_REPORTS, ids=[f"{c}-{r[24:-30]}" for c, r in PRECINCT_REPORTS]
 )
 def test_irv_precinct_report_matches_rctab(case: str, report: str) -> None:
     folder = conformance_dir() / "irv" / case
