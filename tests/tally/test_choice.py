@@ -63,3 +63,19 @@ def test_a_tie_for_the_last_seat_goes_to_the_policy() -> None:
 def test_tie_for_chair_is_an_exception_the_policy_raises() -> None:
     with pytest.raises(TieForChair, match="Ann, Bo"):
         TieBreaker().choose([0, 1], kind=TieKind.ELECT, round=1, names=("Ann", "Bo"))
+
+
+def test_level_totals_at_the_last_seats_need_no_tie_break_when_all_are_elected() -> None:
+    # Block vote, 3 seats: Ann 5, Bo 4, Cy 4, Di 1. Bo and Cy share the cut-off total, and both
+    # fill the two seats left, so nothing is asked of the chair.
+    e = election(
+        [(((0,), (1,), (2,)), 4), (((0,),), 1), (((3,),), 1)],
+        seats=3,
+    )
+
+    result = count_choice(e, ChoiceMethod.BLOCK)
+
+    assert result.rounds[0].votes == {"Ann": 5, "Bo": 4, "Cy": 4, "Di": 1}
+    assert result.status == "complete"
+    assert result.elected == ["Ann", "Bo", "Cy"]
+    assert result.ties == []

@@ -86,6 +86,9 @@ def _top(
     cutoff = totals[ordered[seats - 1]]
     winners = [c for c in ordered if totals[c] > cutoff]
     tied = [c for c in ordered if totals[c] == cutoff]
+    if len(winners) + len(tied) == seats:
+        # Level totals at the last seat need no tie-break when every one of them is elected.
+        return winners + tied
     while len(winners) < seats:
         chosen, record = breaker.choose(
             tied, kind=TieKind.ELECT, round=1, names=names, allow_look_back=False
