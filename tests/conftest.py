@@ -9,17 +9,25 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from django.utils import translation
+from hypothesis import settings as hypothesis_settings
 
 from moim.members.enums import Role
 from moim.members.models import Member, Organization
 from tests.factories import MemberFactory, OrganizationFactory, PersonFactory, UserFactory
 
 Persona = Any  # a django.contrib.auth user
+
+# Property tests draw the same examples on every run (CI included), with no time limit per
+# example on a loaded machine; HYPOTHESIS_PROFILE=explore draws new ones.
+hypothesis_settings.register_profile("repeatable", derandomize=True, deadline=None)
+hypothesis_settings.register_profile("explore", deadline=None)
+hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "repeatable"))
 
 
 @pytest.fixture(autouse=True)
