@@ -6,6 +6,7 @@ import io
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.test import Client
 
 from moim.assemblies.enums import SponsorTier
 from moim.assemblies.models import Sponsor
@@ -102,3 +103,15 @@ def test_press_release_for_a_missing_assembly_says_which_exist(wego: Organizatio
         CommandError, match="No assembly numbered 9; the editions are: 1, 2, 3, 4, 5\\."
     ):
         press_release(9, "en")
+
+
+def test_the_demo_publishes_its_release_in_both_languages(
+    wego: Organization, client: Client
+) -> None:
+    english = client.get("/en/press/5/").content.decode()
+    korean = client.get("/ko/press/5/").content.decode()
+
+    assert "230" in english
+    assert "Mexico City" in english
+    assert "230" in korean
+    assert "멕시코시티" in korean

@@ -14,7 +14,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from moim.members import demo as members_demo
 
 # Apps that may add their part of the demo as `moim.<app>.demo.load(organization)`.
-DEMO_APPS = ("assemblies", "awards", "governance")
+DEMO_APPS = ("assemblies", "awards", "governance", "site")
 
 DEMO_USERNAME = "secretariat"
 DEMO_EMAIL = "secretariat@wego.example.org"
