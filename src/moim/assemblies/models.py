@@ -13,7 +13,7 @@ from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
@@ -28,6 +28,7 @@ from moim.assemblies.enums import (
     RegistrationStatus,
     SponsorTier,
 )
+from moim.bilingual import InLanguage
 from moim.members.models import Member, Organization, Person
 
 LANGUAGE_CHOICES = global_settings.LANGUAGES
@@ -55,10 +56,6 @@ def new_check_in_code() -> str:
 
 def new_join_token() -> str:
     return secrets.token_urlsafe(32)
-
-
-def _pick(en: str, ko: str) -> str:
-    return ko if translation.get_language() == "ko" and ko else en
 
 
 class Assembly(models.Model):
@@ -141,25 +138,15 @@ class Assembly(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("assemblies:detail", kwargs={"edition": self.edition})
 
-    @property
-    def title(self) -> str:
-        return _pick(self.title_en, self.title_ko)
+    title = InLanguage()
 
-    @property
-    def theme(self) -> str:
-        return _pick(self.theme_en, self.theme_ko)
+    theme = InLanguage()
 
-    @property
-    def description(self) -> str:
-        return _pick(self.description_en, self.description_ko)
+    description = InLanguage()
 
-    @property
-    def venue(self) -> str:
-        return _pick(self.venue_en, self.venue_ko)
+    venue = InLanguage()
 
-    @property
-    def city(self) -> str:
-        return _pick(self.city_en, self.city_ko)
+    city = InLanguage()
 
     @property
     def zone(self) -> zoneinfo.ZoneInfo:
@@ -225,13 +212,9 @@ class ProgrammeItem(models.Model):
     def __str__(self) -> str:
         return self.title_en
 
-    @property
-    def title(self) -> str:
-        return _pick(self.title_en, self.title_ko)
+    title = InLanguage()
 
-    @property
-    def description(self) -> str:
-        return _pick(self.description_en, self.description_ko)
+    description = InLanguage()
 
     @property
     def ends_at(self) -> dt.datetime:
@@ -485,9 +468,7 @@ class Material(models.Model):
     def __str__(self) -> str:
         return self.title_en
 
-    @property
-    def title(self) -> str:
-        return _pick(self.title_en, self.title_ko)
+    title = InLanguage()
 
     @property
     def href(self) -> str:

@@ -16,9 +16,9 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
-from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
+from moim.bilingual import InLanguage
 from moim.governance.enums import (
     AnalogMethod,
     AuditAction,
@@ -33,10 +33,6 @@ from moim.governance.enums import (
     Verdict,
 )
 from moim.members.models import MemberCategory, Office, Organization, Person, Term
-
-
-def _pick(en: str, ko: str) -> str:
-    return ko if translation.get_language() == "ko" and ko else en
 
 
 class DecisionRules(models.Model):
@@ -185,17 +181,11 @@ class Decision(models.Model):
     def __str__(self) -> str:
         return self.title_en
 
-    @property
-    def title(self) -> str:
-        return _pick(self.title_en, self.title_ko)
+    title = InLanguage()
 
-    @property
-    def text(self) -> str:
-        return _pick(self.text_en, self.text_ko)
+    text = InLanguage()
 
-    @property
-    def previous_text(self) -> str:
-        return _pick(self.previous_text_en, self.previous_text_ko)
+    previous_text = InLanguage()
 
 
 class Candidate(models.Model):
@@ -312,9 +302,7 @@ class PollOption(models.Model):
     def __str__(self) -> str:
         return self.label_en
 
-    @property
-    def label(self) -> str:
-        return _pick(self.label_en, self.label_ko)
+    label = InLanguage()
 
 
 class RegisterEntry(models.Model):

@@ -8,10 +8,11 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
+from moim.bilingual import InLanguage, in_language
 from moim.members.enums import (
     HolderType,
     MemberKind,
@@ -34,11 +35,7 @@ class BilingualName(models.Model):
     def __str__(self) -> str:
         return self.name_en
 
-    @property
-    def name(self) -> str:
-        if translation.get_language() == "ko" and self.name_ko:
-            return self.name_ko
-        return self.name_en
+    name = InLanguage()
 
 
 class Organization(BilingualName):
@@ -64,17 +61,9 @@ class Organization(BilingualName):
         verbose_name = _("organization")
         verbose_name_plural = _("organizations")
 
-    @property
-    def secretariat_city(self) -> str:
-        if translation.get_language() == "ko" and self.secretariat_city_ko:
-            return self.secretariat_city_ko
-        return self.secretariat_city_en
+    secretariat_city = InLanguage()
 
-    @property
-    def description(self) -> str:
-        if translation.get_language() == "ko" and self.description_ko:
-            return self.description_ko
-        return self.description_en
+    description = InLanguage()
 
     def fees_required_through(self, on: dt.date) -> int | None:
         """The last year whose fees a member must have paid on `on`; None when fees do not count."""
@@ -251,25 +240,15 @@ class Person(models.Model):
     def __str__(self) -> str:
         return self.name_en
 
-    @property
-    def name(self) -> str:
-        if translation.get_language() == "ko" and self.name_ko:
-            return self.name_ko
-        return self.name_en
+    name = InLanguage()
 
-    @property
-    def title(self) -> str:
-        if translation.get_language() == "ko" and self.title_ko:
-            return self.title_ko
-        return self.title_en
+    title = InLanguage()
 
     @property
     def affiliation(self) -> str:
         if self.member_id is not None and self.member is not None:
             return self.member.name
-        if translation.get_language() == "ko" and self.affiliation_ko:
-            return self.affiliation_ko
-        return self.affiliation_en
+        return in_language(self.affiliation_en, self.affiliation_ko)
 
 
 class Office(BilingualName):

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import secrets
 
-from django.utils import translation
-
 from moim.awards.enums import EntryStatus
 
 # Entries that have left the applicant's hands and count against the per-city limit.
@@ -16,10 +14,6 @@ COUNTED_STATUSES = (
     EntryStatus.INELIGIBLE,
     EntryStatus.FINALIST,
 )
-
-
-def bilingual(en: str, ko: str) -> str:
-    return ko if translation.get_language() == "ko" and ko else en
 
 
 def new_token() -> str:

@@ -15,7 +15,7 @@ from moim.assemblies.models import Assembly
 from moim.awards.enums import (
     EditionStatus,
 )
-from moim.awards.models.base import bilingual
+from moim.bilingual import InLanguage, in_language
 from moim.members.models import Organization
 
 
@@ -39,9 +39,7 @@ class AwardProgramme(models.Model):
     def __str__(self) -> str:
         return self.name_en
 
-    @property
-    def name(self) -> str:
-        return bilingual(self.name_en, self.name_ko)
+    name = InLanguage()
 
 
 class Edition(models.Model):
@@ -116,13 +114,9 @@ class Edition(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("awards:edition", kwargs={"number": self.number})
 
-    @property
-    def title(self) -> str:
-        return bilingual(self.title_en, self.title_ko)
+    title = InLanguage()
 
-    @property
-    def ceremony(self) -> str:
-        return bilingual(self.ceremony_en, self.ceremony_ko)
+    ceremony = InLanguage()
 
     def deadline_passed(self) -> bool:
         return self.deadline is not None and timezone.now() > self.deadline
@@ -159,17 +153,13 @@ class Category(models.Model):
     def __str__(self) -> str:
         return self.name_en
 
-    @property
-    def name(self) -> str:
-        return bilingual(self.name_en, self.name_ko)
+    name = InLanguage()
 
-    @property
-    def description(self) -> str:
-        return bilingual(self.description_en, self.description_ko)
+    description = InLanguage()
 
     @property
     def sub_themes(self) -> list[str]:
-        text = bilingual(self.sub_themes_en, self.sub_themes_ko)
+        text = in_language(self.sub_themes_en, self.sub_themes_ko)
         return [line.strip() for line in text.splitlines() if line.strip()]
 
 
@@ -208,9 +198,7 @@ class Criterion(models.Model):
     def __str__(self) -> str:
         return self.name_en
 
-    @property
-    def name(self) -> str:
-        return bilingual(self.name_en, self.name_ko)
+    name = InLanguage()
 
 
 class AwardLevel(models.Model):
@@ -233,6 +221,4 @@ class AwardLevel(models.Model):
     def __str__(self) -> str:
         return self.name_en
 
-    @property
-    def name(self) -> str:
-        return bilingual(self.name_en, self.name_ko)
+    name = InLanguage()

@@ -1,0 +1,31 @@
+"""Text people read is stored in English and Korean (`<name>_en`, `<name>_ko`)."""
+
+from __future__ import annotations
+
+from typing import Any, Self, overload
+
+from django.utils import translation
+
+
+def in_language(en: str, ko: str) -> str:
+    """The Korean text while Korean is active and it is filled in, else the English."""
+    return ko if translation.get_language() == "ko" and ko else en
+
+
+class InLanguage:
+    """`title = InLanguage()` on a model reads `title_ko` or `title_en` by the active language."""
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.en = f"{name}_en"
+        self.ko = f"{name}_ko"
+
+    @overload
+    def __get__(self, instance: None, owner: type | None = None) -> Self: ...
+
+    @overload
+    def __get__(self, instance: object, owner: type | None = None) -> str: ...
+
+    def __get__(self, instance: Any, owner: type | None = None) -> Self | str:
+        if instance is None:
+            return self
+        return in_language(getattr(instance, self.en), getattr(instance, self.ko))
