@@ -9,8 +9,15 @@ import pytest
 from django.test import Client
 
 from moim.assemblies import demo, queries
-from moim.assemblies.enums import AssemblyStatus, ItemKind, SponsorTier
+from moim.assemblies.enums import (
+    AssemblyStatus,
+    AttendanceMode,
+    ItemKind,
+    ParticipantRole,
+    SponsorTier,
+)
 from moim.assemblies.models import Assembly, AttendanceEvent, Registration
+from moim.assemblies.services import undo_check_in
 from moim.members import demo as members_demo
 from moim.members.models import Organization
 
@@ -141,3 +148,22 @@ def test_demo_page_and_calendar_render(client: Client, wego: Organization) -> No
     assert len(calendar.walk("VEVENT")) == 7
     ko = client.get("/ko/assemblies/5/").content.decode()
     assert "뉴노멀" in ko
+
+
+def test_demo_figures_follow_the_records(
+    client: Client, wego: Organization, secretariat: object
+) -> None:
+    fifth = Assembly.objects.get(organization=wego, edition=5)
+    mayor = Registration.objects.filter(
+        assembly=fifth,
+        role=ParticipantRole.MAYOR,
+        attendance_mode=AttendanceMode.IN_PERSON,
+        checked_in_at__isnull=False,
+    ).first()
+    assert mayor is not None
+
+    undo_check_in(registration=mayor, by=secretariat)  # type: ignore[arg-type]
+    html = client.get("/en/assemblies/5/").content.decode()
+
+    assert 'id="figure-present">229<' in html
+    assert 'id="figure-mayors">19<' in html
