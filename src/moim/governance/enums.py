@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class DecisionKind(models.TextChoices):
@@ -58,9 +59,10 @@ class QuorumFailure(models.TextChoices):
 
 
 class OptionValue(models.TextChoices):
-    YES = "yes", _("Yes")
-    NO = "no", _("No")
-    ABSTAIN = "abstain", _("Abstain")
+    # A ballot's choices read 찬성/반대 in Korean, not the 예/아니요 of filters and marks.
+    YES = "yes", pgettext_lazy("ballot choice", "Yes")
+    NO = "no", pgettext_lazy("ballot choice", "No")
+    ABSTAIN = "abstain", pgettext_lazy("ballot choice", "Abstain")
     CANDIDATE = "candidate", _("Candidate")
 
 
