@@ -222,16 +222,17 @@ def country_codes_matching(term: str) -> set[str]:
 
 @admin.register(Member)
 class MemberAdmin(ImportExportModelAdmin, RegistryAdmin):
+    # Standing comes right after the names: on a laptop screen the last columns scroll away.
     list_display = (
         "name_en",
         "name_ko",
+        "standing_mark",
+        "fees_paid_through",
+        "status",
+        "category",
         "country",
         "region",
-        "category",
         "kind",
-        "status",
-        "fees_paid_through",
-        "standing_mark",
     )
     list_display_links = ("name_en", "name_ko")
     list_filter = (
