@@ -1,0 +1,52 @@
+"""Errors and helpers shared by the plenary services."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from moim import live
+from moim.governance.models import (
+    Decision,
+    Poll,
+)
+
+RECEIPT_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+ILLUSTRATIVE = "illustrative"
+
+
+class GovernanceError(Exception):
+    """A request the rules refuse; the message says what is wrong, nothing was stored."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class PollStateError(GovernanceError):
+    pass
+
+
+class BallotError(GovernanceError):
+    pass
+
+
+def _require(predicate: Any, user: Any, obj: Any = None) -> None:
+    if user is not None and not (
+        predicate.test(user, obj) if obj is not None else predicate.test(user)
+    ):
+        raise PermissionDenied(_("You may not do this."))
+
+
+def _announce(poll: Poll, **data: Any) -> None:
+    """After commit, tell live pages (the projector) that the poll changed; never what was voted."""
+    poll_id, decision_id = poll.pk, poll.decision_id
+
+    def send() -> None:
+        assembly_id = Decision.objects.values_list("assembly_id", flat=True).get(pk=decision_id)
+        live.publish(live.assembly_channel(assembly_id), poll=poll_id, **data)
+
+    transaction.on_commit(send)

@@ -1,0 +1,189 @@
+"""Casting a ballot: one per entitled member and poll, whatever the concurrency."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+import time
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import IntegrityError, OperationalError, transaction
+from django.utils.translation import gettext as _
+
+from moim.governance.enums import (
+    BallotShape,
+    PollState,
+)
+from moim.governance.models import (
+    Ballot,
+    Poll,
+    PollOption,
+    RegisterEntry,
+    VoteRecord,
+)
+from moim.governance.services.base import (
+    RECEIPT_ALPHABET,
+    BallotError,
+    GovernanceError,
+    PollStateError,
+    _announce,
+)
+from moim.members.models import Member, Person
+
+
+def ranking_from_ranks(ranks: Mapping[int, int | None]) -> list[int]:
+    """Option ids ordered by the rank given to each (blank ranks left out).
+
+    Two options at the same rank are refused: a ranked ballot names one candidate per rank.
+    """
+    seen: dict[int, int] = {}
+    for option_id, rank in ranks.items():
+        if rank is None:
+            continue
+        if rank < 1:
+            raise BallotError(_("Ranks start at 1."))
+        if rank in seen:
+            raise BallotError(
+                _("Rank %(rank)d is given to more than one candidate.") % {"rank": rank}
+            )
+        seen[rank] = option_id
+    return [seen[r] for r in sorted(seen)]
+
+
+def validate_choices(poll: Poll, choices: Sequence[Any]) -> list[int]:
+    """Option ids → option positions, or a clear error; nothing is stored either way."""
+    if isinstance(choices, (str, bytes)) or not isinstance(choices, Sequence):
+        raise BallotError(_("Choices are a list of option ids."))
+    options = {o.pk: o for o in poll.options.all()}
+    positions: list[int] = []
+    for raw in choices:
+        try:
+            option_id = int(raw)
+        except (TypeError, ValueError) as error:
+            raise BallotError(_("%(v)r is not an option id.") % {"v": raw}) from error
+        option = options.get(option_id)
+        if option is None:
+            if PollOption.objects.filter(pk=option_id).exists():
+                raise BallotError(_("Option %(id)d belongs to another poll.") % {"id": option_id})
+            raise BallotError(_("Option %(id)d does not exist.") % {"id": option_id})
+        if option.position in positions:
+            if poll.shape == BallotShape.RANKED:
+                raise BallotError(_("%(c)s is ranked more than once.") % {"c": option.label_en})
+            raise BallotError(_("%(c)s is chosen more than once.") % {"c": option.label_en})
+        positions.append(option.position)
+    if poll.shape == BallotShape.YES_NO_ABSTAIN and len(positions) != 1:
+        raise BallotError(_("Choose exactly one of yes, no or abstain."))
+    if poll.shape == BallotShape.CHOOSE and len(positions) > poll.max_choices:
+        raise BallotError(
+            _("Over-vote: %(n)d chosen, at most %(max)d allowed.")
+            % {"n": len(positions), "max": poll.max_choices}
+        )
+    if poll.shape == BallotShape.RANKED and not positions:
+        raise BallotError(_("Rank at least one candidate."))
+    return positions
+
+
+def _receipt_code() -> str:
+    return "-".join("".join(secrets.choice(RECEIPT_ALPHABET) for _ in range(4)) for _ in range(4))
+
+
+def receipt_hash(poll_id: int, code: str) -> str:
+    return hashlib.sha256(f"moim-receipt:{poll_id}:{code.strip().upper()}".encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class Receipt:
+    member: Member
+    code: str
+    hash: str
+
+
+def cast_ballot(*, poll: Poll, voter: Person, member: Member, choices: Sequence[Any]) -> Receipt:
+    """Cast `member`'s ballot in `poll`, by `voter`, who must hold the member's vote.
+
+    Locks the poll row (select_for_update) so a close cannot interleave with a cast; the unique
+    constraint on (poll, member) of VoteRecord is what makes a second ballot impossible, even
+    from two requests at once. A secret poll's Ballot row carries no member, voter or time.
+    Returns the receipt, whose code is shown to the voter once and never stored.
+    SQLite may refuse a transaction for a moment under a burst of writers ("database is
+    locked"); nothing was written then, so the cast is tried again a few times.
+    """
+    for attempt in range(_LOCK_RETRIES):
+        try:
+            return _cast(poll=poll, voter=voter, member=member, choices=choices)
+        except OperationalError as error:
+            if "locked" not in str(error) or attempt == _LOCK_RETRIES - 1:
+                raise
+            time.sleep(0.05 * (attempt + 1))
+    raise AssertionError("unreachable")
+
+
+_LOCK_RETRIES = 5
+
+
+def _cast(*, poll: Poll, voter: Person, member: Member, choices: Sequence[Any]) -> Receipt:
+    with transaction.atomic():
+        locked = Poll.objects.select_for_update().get(pk=poll.pk)
+        if locked.state != PollState.OPEN:
+            raise PollStateError(_("This poll is not open."))
+        entry = RegisterEntry.objects.filter(poll=locked, member=member).first()
+        if entry is None:
+            raise BallotError(
+                _("%(m)s is not on this poll's voting register.") % {"m": member.name_en}
+            )
+        if voter.pk not in entry.voters():
+            raise BallotError(_("You do not hold %(m)s's vote.") % {"m": member.name_en})
+        positions = validate_choices(locked, choices)
+        if VoteRecord.objects.filter(poll=locked, member=member).exists():
+            raise BallotError(_("%(m)s has already voted in this poll.") % {"m": member.name_en})
+        code = _receipt_code()
+        digest = receipt_hash(locked.pk, code)
+        try:
+            with transaction.atomic():
+                VoteRecord.objects.create(
+                    poll=locked,
+                    member=member,
+                    cast_by=voter,
+                    choices=None if locked.secret else positions,
+                )
+        except IntegrityError as error:
+            raise BallotError(
+                _("%(m)s has already voted in this poll.") % {"m": member.name_en}
+            ) from error
+        Ballot.objects.create(
+            poll=locked, choices=positions, weight=entry.weight, receipt_hash=digest
+        )
+        _announce(locked, turnout=True)
+    return Receipt(member, code, digest)
+
+
+def load_illustrative_ballots(*, poll: Poll, ballots: Sequence[tuple[Member, list[int]]]) -> int:
+    """Invented ballots for a demonstration decision (no voter, no receipt handed out).
+
+    Refused for any real decision. Each ballot still goes through the choice checks, the
+    one-ballot-per-member constraint and the unlinked ballot table, as a cast one does.
+    """
+    with transaction.atomic():
+        locked = Poll.objects.select_for_update().select_related("decision").get(pk=poll.pk)
+        if not locked.decision.illustrative:
+            raise GovernanceError(_("Invented ballots go only into an illustrative decision."))
+        if locked.state != PollState.OPEN:
+            raise PollStateError(_("This poll is not open."))
+        by_position = {o.position: o.pk for o in locked.options.all()}
+        weights = dict(RegisterEntry.objects.filter(poll=locked).values_list("member_id", "weight"))
+        for member, positions in ballots:
+            if member.pk not in weights:
+                raise BallotError(_("%(m)s is not on the register.") % {"m": member.name_en})
+            checked = validate_choices(locked, [by_position[p] for p in positions])
+            VoteRecord.objects.create(
+                poll=locked, member=member, choices=None if locked.secret else checked
+            )
+            Ballot.objects.create(
+                poll=locked,
+                choices=checked,
+                weight=weights[member.pk],
+                receipt_hash=receipt_hash(locked.pk, _receipt_code()),
+            )
+    return len(ballots)

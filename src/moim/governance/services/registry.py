@@ -1,0 +1,149 @@
+"""Published decisions create and end terms of office in the member registry."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from moim.governance import audit
+from moim.governance.enums import (
+    AuditAction,
+    DecisionKind,
+    DecisionStatus,
+    Verdict,
+)
+from moim.governance.models import (
+    Decision,
+)
+from moim.governance.rules import can_manage_decisions
+from moim.governance.services.base import GovernanceError, _require
+from moim.members.enums import TermSource
+from moim.members.models import Member, Office, Term
+
+
+def _reconcile_term(
+    *,
+    office: Office,
+    member: Member,
+    starts: dt.date,
+    ends: dt.date | None,
+    source: TermSource,
+    basis: str,
+    appointed_by: Member | None = None,
+    illustrative: bool = False,
+) -> Term:
+    """The term this decision rests on; an existing identical term is taken over, not doubled."""
+    term = Term.objects.filter(office=office, member=member, starts=starts).first()
+    if term is None:
+        term = Term.objects.create(
+            office=office,
+            member=member,
+            starts=starts,
+            ends=ends,
+            source=source,
+            basis=basis,
+            appointed_by=appointed_by,
+            illustrative=illustrative,
+        )
+    else:
+        # The registry already holds this term (entered directly): the decision takes it over.
+        term.ends, term.source = ends, source
+        term.basis = term.basis or basis
+        term.appointed_by = appointed_by or term.appointed_by
+        term.save(update_fields=["ends", "source", "basis", "appointed_by"])
+    return term
+
+
+def _end_others(office: Office, keep: set[int], starts: dt.date) -> list[int]:
+    """End the current terms in `office` that this decision replaces (the day before)."""
+    ended = []
+    for term in Term.objects.current(starts).filter(office=office).exclude(pk__in=keep):
+        if term.starts >= starts:
+            continue
+        term.ends = starts - dt.timedelta(days=1)
+        term.save(update_fields=["ends"])
+        ended.append(term.pk)
+    return ended
+
+
+@transaction.atomic
+def publish_decision(
+    *, decision: Decision, by: Any, verdict: Verdict, winners: Sequence[int] = ()
+) -> Decision:
+    """Record the decision's verdict and make the registry follow it.
+
+    An election or host selection gives its winners terms in the office (and, for a host, the
+    ex-officio office); an appointment gives its appointees terms. Terms held by others in the
+    office end the day before. Publishing again changes nothing (idempotent).
+    """
+    decision = Decision.objects.select_for_update().get(pk=decision.pk)
+    if decision.published_at is not None:
+        return decision
+    decision.verdict = verdict
+    decision.status = DecisionStatus.DECIDED
+    decision.published_at = timezone.now()
+    starts = decision.term_starts or timezone.localdate()
+    created: list[int] = []
+    ended: list[int] = []
+    if decision.kind == DecisionKind.APPOINTMENT:
+        winners = list(decision.candidates.values_list("member_id", flat=True))
+    if decision.office is not None and verdict in (Verdict.ELECTED, Verdict.RECORDED):
+        members = list(Member.objects.filter(pk__in=winners))
+        source = (
+            TermSource.APPOINTMENT
+            if decision.kind == DecisionKind.APPOINTMENT
+            else TermSource.ELECTION
+        )
+        basis = f"{decision.title_en} ({decision.assembly.title_en})"
+        offices = [(decision.office, source)]
+        if decision.ex_officio_office is not None:
+            offices.append((decision.ex_officio_office, TermSource.EX_OFFICIO))
+        for office, term_source in offices:
+            terms = [
+                _reconcile_term(
+                    office=office,
+                    member=member,
+                    starts=starts,
+                    ends=decision.term_ends,
+                    source=term_source,
+                    basis=basis,
+                    appointed_by=decision.appointed_by,
+                    illustrative=decision.illustrative,
+                )
+                for member in members
+            ]
+            decision.terms.add(*terms)
+            created += [t.pk for t in terms]
+            if decision.kind != DecisionKind.APPOINTMENT or office.seats:
+                ended += _end_others(office, {t.pk for t in terms}, starts)
+        decision.outcome = {**decision.outcome, "winners": [m.slug for m in members]}
+    decision.save()
+    audit.record(
+        action=AuditAction.DECISION_PUBLISHED,
+        by=by,
+        subject=f"decision:{decision.pk}",
+        data={"verdict": verdict, "winners": list(winners)},
+    )
+    if created or ended:
+        audit.record(
+            action=AuditAction.TERMS_CHANGED,
+            by=by,
+            subject=f"decision:{decision.pk}",
+            data={"created": created, "ended": ended},
+        )
+    return decision
+
+
+def record_appointment(*, decision: Decision, by: Any) -> Decision:
+    """An appointment is recorded, not voted: its appointees take office when it is published."""
+    _require(can_manage_decisions, by)
+    if decision.kind != DecisionKind.APPOINTMENT:
+        raise GovernanceError(_("Only an appointment is recorded without a vote."))
+    if not decision.candidates.exists():
+        raise GovernanceError(_("Name at least one appointee."))
+    return publish_decision(decision=decision, by=by, verdict=Verdict.RECORDED)

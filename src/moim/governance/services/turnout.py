@@ -1,0 +1,52 @@
+"""What the chair sees while a poll is open: turnout and who has not voted yet."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import Count, Q, Sum
+
+from moim.governance.models import (
+    Poll,
+    RegisterEntry,
+    VoteRecord,
+)
+from moim.members.models import Person
+
+
+@dataclass(frozen=True)
+class Turnout:
+    voted: int
+    entitled: int
+    voted_weight: int
+    entitled_weight: int
+
+
+def turnout(poll: Poll) -> Turnout:
+    """How many entitled members have voted: heads and weight, never what they chose."""
+    totals = RegisterEntry.objects.filter(poll=poll).aggregate(n=Count("pk"), w=Sum("weight"))
+    voted_ids = VoteRecord.objects.filter(poll=poll).values("member_id")
+    voted = RegisterEntry.objects.filter(poll=poll, member_id__in=voted_ids).aggregate(
+        n=Count("pk"), w=Sum("weight")
+    )
+    return Turnout(voted["n"] or 0, totals["n"] or 0, voted["w"] or 0, totals["w"] or 0)
+
+
+def not_yet_voted(poll: Poll) -> list[str]:
+    voted_ids = VoteRecord.objects.filter(poll=poll).values("member_id")
+    return list(
+        RegisterEntry.objects.filter(poll=poll)
+        .exclude(member_id__in=voted_ids)
+        .order_by("member__name_en")
+        .values_list("member__name_en", flat=True)
+    )
+
+
+def votes_held_by(poll: Poll, person: Person) -> list[RegisterEntry]:
+    """The register entries whose ballot `person` may cast in `poll`."""
+    entries = (
+        RegisterEntry.objects.filter(poll=poll)
+        .filter(Q(proxy_holder=person) | Q(delegate=person))
+        .select_related("member")
+    )
+    return [e for e in entries if person.pk in e.voters()]
