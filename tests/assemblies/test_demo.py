@@ -167,3 +167,10 @@ def test_demo_figures_follow_the_records(
 
     assert 'id="figure-present">229<' in html
     assert 'id="figure-mayors">19<' in html
+
+
+def test_demo_programme_names_languages_in_korean(client: Client, wego: Organization) -> None:
+    html = client.get("/ko/assemblies/5/").content.decode()
+
+    assert "한국어" in html[html.index('id="programme-heading"') :]
+    assert ": Korean" not in html
