@@ -94,7 +94,7 @@ def _require(rule: str, by: Actor) -> None:
 
 
 def site_url() -> str:
-    return str(getattr(settings, "MOIM_SITE_URL", "http://127.0.0.1:8000")).rstrip("/")
+    return settings.MOIM_SITE_URL
 
 
 def duplicate_message(existing: Registration) -> str:
