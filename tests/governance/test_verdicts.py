@@ -123,3 +123,14 @@ def test_quorum_one_short_voids_the_result_when_so_set(
     )
     assert poll.quorum_met is False
     assert poll.verdict == Verdict.NO_QUORUM
+
+
+def test_election_percentages_round_as_motion_percentages_do() -> None:
+    # One rounding rule for every figure on a results page: 2 of 3 is 66.67 %, whether the
+    # poll was a motion (moim.tally.yna) or an election counted by the plenary.
+    from moim.governance import counting
+    from moim.tally import yna
+
+    assert counting.percent(2, 3) == yna.percent(2, 3) == "66.67"
+    assert counting.percent(1, 8) == "12.50"
+    assert counting.percent(0, 0) == "0.00"

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from decimal import ROUND_DOWN, Decimal
 from fractions import Fraction
 from typing import Any
 
@@ -22,7 +21,7 @@ from moim.tally.schulze import count_schulze
 from moim.tally.stv_meek import count_meek
 from moim.tally.stv_scottish import count_scottish_stv
 from moim.tally.stv_wigm import count_wigm
-from moim.tally.yna import Base, Majority, MotionRule, count_motion
+from moim.tally.yna import Base, Majority, MotionRule, count_motion, percent
 
 RANKED_METHODS: dict[str, Callable[[Election], Result]] = {
     "irv": count_irv,
@@ -54,13 +53,6 @@ def default_method(shape: str, seats: int) -> str:
     if shape == BallotShape.RANKED:
         return "irv" if seats == 1 else "stv-scottish"
     return "plurality" if seats == 1 else "block"
-
-
-def percent(part: int, whole: int) -> str:
-    if whole <= 0:
-        return "0.00"
-    value = Decimal(part * 100) / Decimal(whole)
-    return str(value.quantize(Decimal("0.01"), rounding=ROUND_DOWN))
 
 
 @dataclass(frozen=True)
