@@ -6,6 +6,7 @@ from typing import Any
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
@@ -80,10 +81,13 @@ class EditionAdmin(admin.ModelAdmin):
         if not change or previous is None or new_deadline is None or new_deadline <= previous:
             super().save_model(request, obj, form, change)
             return
-        # A later deadline is an extension: the first deadline is kept and the act logged.
-        obj.deadline = previous
-        super().save_model(request, obj, form, change)
-        services.extend_deadline(edition=obj, deadline=new_deadline, by=request.user)
+        # A later deadline is an extension: the first deadline is kept and the act logged. The
+        # form has checked the whole new timeline; the extension (deadline only) is saved first,
+        # then the other dates, so no step in between breaks the order the database enforces.
+        with transaction.atomic():
+            obj.deadline = previous
+            services.extend_deadline(edition=obj, deadline=new_deadline, by=request.user)
+            super().save_model(request, obj, form, change)
 
     @admin.action(description=_("Detect conflicts of interest from the member registry"))
     def detect_conflicts(self, request: HttpRequest, queryset: QuerySet[Edition]) -> None:

@@ -6,6 +6,7 @@ Jury work (assignment, conflicts, scoring, ranking, decisions, announcement) is 
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 from pathlib import PurePath
 from typing import Any
@@ -277,7 +278,15 @@ def extend_deadline(*, edition: Edition, deadline: dt.datetime, by: Any) -> Edit
     if not is_secretariat(by):
         raise PermissionDenied(_("Only the secretariat extends the deadline."))
     if edition.deadline is not None and deadline <= edition.deadline:
-        raise ValidationError(_("An extended deadline must be later than the current one."))
+        raise ValidationError(
+            {"deadline": _("An extended deadline must be later than the current one.")}
+        )
+    # The rest of the timeline as the caller has it: a deadline past screening is refused.
+    moved = copy.copy(edition)
+    moved.deadline = deadline
+    problems = moved.timeline_errors()
+    if problems:
+        raise ValidationError(problems)
     with transaction.atomic():
         previous = edition.deadline
         if edition.original_deadline is None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -40,6 +41,30 @@ class AwardProgramme(models.Model):
         return self.name_en
 
     name = InLanguage()
+
+
+# The timeline in its order; each date, when set, comes no earlier than the one before it.
+TIMELINE = (
+    "call_opens",
+    "deadline",
+    "screening_starts",
+    "finalists_announced",
+    "jury_round_starts",
+    "winners_announced",
+)
+TIMELINE_MESSAGES = {
+    ("call_opens", "deadline"): _("The entry deadline must not come before the call opens."),
+    ("deadline", "screening_starts"): _("Screening must not start before the entry deadline."),
+    ("screening_starts", "finalists_announced"): _(
+        "The finalists must not be announced before screening starts."
+    ),
+    ("finalists_announced", "jury_round_starts"): _(
+        "The jury round must not start before the finalists are announced."
+    ),
+    ("jury_round_starts", "winners_announced"): _(
+        "The winners must not be announced before the jury round starts."
+    ),
+}
 
 
 class Edition(models.Model):
@@ -117,6 +142,31 @@ class Edition(models.Model):
     title = InLanguage()
 
     ceremony = InLanguage()
+
+    def timeline_errors(self) -> dict[str, str]:
+        """What is out of order in the timeline, by the field that comes too early."""
+        errors: dict[str, str] = {}
+        earlier: str | None = None
+        for name in TIMELINE:
+            when = getattr(self, name)
+            if when is None:
+                continue
+            if earlier is not None and when < getattr(self, earlier):
+                message = TIMELINE_MESSAGES.get((earlier, name)) or _(
+                    "“%(later)s” must not come before “%(earlier)s”."
+                ) % {
+                    "later": self._meta.get_field(name).verbose_name,
+                    "earlier": self._meta.get_field(earlier).verbose_name,
+                }
+                errors[name] = str(message)
+            else:
+                earlier = name
+        return errors
+
+    def clean(self) -> None:
+        errors = self.timeline_errors()
+        if errors:
+            raise ValidationError(errors)
 
     def deadline_passed(self) -> bool:
         return self.deadline is not None and timezone.now() > self.deadline
