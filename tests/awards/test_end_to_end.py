@@ -124,7 +124,9 @@ def test_an_edition_end_to_end(
     assert b.status == EntryStatus.ELIGIBLE
 
     # --- Jury round: its own scores; the first round's stay as they were.
-    jury = Round.objects.create(edition=edition, kind=RoundKind.JURY)
+    # Selecting the finalists made the jury round, in preparation, ranked as the first.
+    jury = Round.objects.get(edition=edition, kind=RoundKind.JURY)
+    assert (jury.status, jury.method) == ("preparing", first.method)
     judging.assign_jurors(round_=jury, by=secretariat)
     judging.open_scoring(round_=jury, by=secretariat)
     score(jury, j1, {s: (9, 7), m: (6, 6), q: (5, 5), n: (9, 9)})

@@ -8,11 +8,12 @@ from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import QuerySet
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
 from django.utils.translation import gettext_lazy as _
 
 from moim.awards import judging, results, services
-from moim.awards.enums import ConflictStatus
+from moim.awards.enums import ConflictStatus, RoundKind
 from moim.awards.models import (
     Attachment,
     Award,
@@ -142,7 +143,66 @@ class EntryAdmin(admin.ModelAdmin):
 class RoundAdmin(admin.ModelAdmin):
     list_display = ["edition", "kind", "status", "due", "method"]
     readonly_fields = ["status", "opened_at", "closed_at"]
-    actions = ["assign_per_category", "assign_three_per_entry", "open_scoring", "close_scoring"]
+    actions = [
+        "assign_per_category",
+        "assign_three_per_entry",
+        "open_scoring",
+        "add_late_entries",
+        "close_scoring",
+        "select_finalists",
+        "delete_rounds",
+    ]
+
+    def get_actions(self, request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
+        # Django's bulk delete would skip the service's refusal; `delete_rounds` replaces it.
+        actions = super().get_actions(request, *args, **kwargs)
+        actions.pop("delete_selected", None)
+        return actions
+
+    def delete_view(
+        self, request: HttpRequest, object_id: str, extra_context: dict[str, Any] | None = None
+    ) -> HttpResponse:
+        round_ = self.get_object(request, object_id)
+        if round_ is not None:
+            try:
+                judging.check_round_deletable(round_)
+            except ValidationError as error:
+                messages.error(request, " ".join(error.messages))
+                return redirect("admin:awards_round_change", round_.pk)
+        return super().delete_view(request, object_id, extra_context)
+
+    def delete_model(self, request: HttpRequest, obj: Round) -> None:
+        judging.delete_round(round_=obj, by=request.user)
+
+    @admin.action(
+        description=_("Delete the selected rounds (never an open one, nor one with scores)")
+    )
+    def delete_rounds(self, request: HttpRequest, queryset: QuerySet[Round]) -> None:
+        run_each(
+            request,
+            queryset,
+            lambda r: judging.delete_round(round_=r, by=request.user),
+            str(_("Rounds deleted")),
+        )
+
+    @admin.action(description=_("Add the entries screened late to the open round"))
+    def add_late_entries(self, request: HttpRequest, queryset: QuerySet[Round]) -> None:
+        run_each(
+            request,
+            queryset,
+            lambda r: judging.add_late_entries(round_=r, by=request.user),
+            str(_("Rounds given their late entries")),
+        )
+
+    @admin.action(description=_("Select the finalists from the ranking"))
+    def select_finalists(
+        self, request: HttpRequest, queryset: QuerySet[Round]
+    ) -> HttpResponse | None:
+        first = queryset.filter(kind=RoundKind.FIRST).select_related("edition").first()
+        if first is None:
+            messages.error(request, _("Finalists come from the first evaluation round."))
+            return None
+        return redirect("awards:finalists", number=first.edition.number)
 
     @admin.action(description=_("Assign jurors by category"))
     def assign_per_category(self, request: HttpRequest, queryset: QuerySet[Round]) -> None:

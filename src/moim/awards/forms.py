@@ -115,3 +115,49 @@ class ScoreSheetForm(forms.Form):
 
     def field_rows(self) -> list[tuple[forms.BoundField, forms.BoundField]]:
         return [(self[f"score_{c.key}"], self[f"comment_{c.key}"]) for c in self.criteria]
+
+
+class EntryChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{obj.title} ({obj.beneficiary.name})"
+
+
+class FinalistsForm(forms.Form):
+    """The entries ticked on the first round's ranking."""
+
+    entries = EntryChoiceField(
+        label=_("Finalists"),
+        queryset=Entry.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": _("Tick at least one entry to make it a finalist.")},
+    )
+
+    def __init__(self, *args: Any, candidates: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.fields["entries"].queryset = candidates  # type: ignore[attr-defined]
+
+
+class LateEntriesForm(forms.Form):
+    """Entries waiting to join a round that is open, and how many jurors each gets."""
+
+    entries = EntryChoiceField(
+        label=_("Entries to add"),
+        queryset=Entry.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": _("Tick the entries to add to the round.")},
+    )
+    per_entry = forms.IntegerField(
+        label=_("Jurors per entry"),
+        min_value=1,
+        max_value=50,
+        required=False,
+        help_text=_("Leave empty to give each entry to every juror of its category."),
+    )
+
+    def __init__(self, *args: Any, waiting: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.fields["entries"].queryset = waiting  # type: ignore[attr-defined]
+
+
+class ReopenRoundForm(forms.Form):
+    reason = forms.CharField(label=_("Why the round is reopened"), max_length=300)

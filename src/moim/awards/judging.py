@@ -19,6 +19,7 @@ from moim.awards.enums import (
     ConflictStatus,
     EditionStatus,
     LogAction,
+    RoundKind,
     RoundStatus,
 )
 from moim.awards.models import (
@@ -28,6 +29,7 @@ from moim.awards.models import (
     Edition,
     Entry,
     Juror,
+    ResultSnapshot,
     Round,
     Score,
     Sheet,
@@ -65,44 +67,47 @@ def detect_conflicts(*, edition: Edition, by: Any = None) -> list[Conflict]:
     """
     if conflicts_frozen(edition):
         raise ValidationError(_("Conflicts are frozen while scoring is open."))
-    created: list[Conflict] = []
-    jurors = edition.jurors.select_related("person__member")
-    entries = list(
-        edition.entries.filter(status__in=COUNTED_STATUSES).select_related(
-            "beneficiary", "applicant_member"
-        )
-    )
+    entries = edition.entries.filter(status__in=COUNTED_STATUSES)
     with transaction.atomic():
-        for juror in jurors:
-            member = juror.person.member
-            outside = juror.person.affiliation_en.strip().casefold()
-            for entry in entries:
-                reason = ""
-                if member is not None and entry.beneficiary_id == member.pk:
-                    reason = _("The juror belongs to the beneficiary city, %s.") % member.name_en
-                elif member is not None and entry.applicant_member_id == member.pk:
-                    reason = _("The juror belongs to the applicant, %s.") % member.name_en
-                elif outside and outside == entry.applicant_name.strip().casefold():
-                    reason = _("The juror works for the applicant, %s.") % entry.applicant_name
-                elif (
-                    member is not None
-                    and edition.conflict_same_country
-                    and entry.beneficiary.country == member.country
-                ):
-                    reason = _("The juror's member, %(member)s, is in the city's country.") % {
-                        "member": member.name_en
-                    }
-                if not reason:
-                    continue
-                conflict, was_created = Conflict.objects.get_or_create(
-                    juror=juror,
-                    entry=entry,
-                    defaults={"source": ConflictSource.AUTOMATIC, "reason": reason},
-                )
-                if was_created:
-                    created.append(conflict)
+        created = _record_conflicts(edition=edition, entries=entries)
         if created:
             log(edition=edition, action=LogAction.CONFLICT_RECORDED, actor=by, count=len(created))
+    return created
+
+
+def _record_conflicts(*, edition: Edition, entries: QuerySet[Entry]) -> list[Conflict]:
+    """Record the automatic conflicts of every juror with these entries; returns the new ones."""
+    created: list[Conflict] = []
+    jurors = edition.jurors.select_related("person__member")
+    entries = entries.select_related("beneficiary", "applicant_member")
+    for juror in jurors:
+        member = juror.person.member
+        outside = juror.person.affiliation_en.strip().casefold()
+        for entry in entries:
+            reason = ""
+            if member is not None and entry.beneficiary_id == member.pk:
+                reason = _("The juror belongs to the beneficiary city, %s.") % member.name_en
+            elif member is not None and entry.applicant_member_id == member.pk:
+                reason = _("The juror belongs to the applicant, %s.") % member.name_en
+            elif outside and outside == entry.applicant_name.strip().casefold():
+                reason = _("The juror works for the applicant, %s.") % entry.applicant_name
+            elif (
+                member is not None
+                and edition.conflict_same_country
+                and entry.beneficiary.country == member.country
+            ):
+                reason = _("The juror's member, %(member)s, is in the city's country.") % {
+                    "member": member.name_en
+                }
+            if not reason:
+                continue
+            conflict, was_created = Conflict.objects.get_or_create(
+                juror=juror,
+                entry=entry,
+                defaults={"source": ConflictSource.AUTOMATIC, "reason": reason},
+            )
+            if was_created:
+                created.append(conflict)
     return created
 
 
@@ -262,6 +267,185 @@ def close_round(*, round_: Round, by: Any) -> Round:
         round_.save(update_fields=["status", "closed_at"])
         log(edition=round_.edition, action=LogAction.ROUND_CLOSED, actor=by, round=round_.kind)
     return round_
+
+
+def reopen_round(*, round_: Round, reason: str, by: Any) -> Round:
+    """Reopen a closed round for scoring (a late entry, a juror who could not finish).
+
+    Refused once the next step has begun: the jury round has opened after the first round, or
+    the results are announced. The conflicts are frozen again while it is open.
+    """
+    require_secretariat(by, _("reopens rounds"))
+    if not reason.strip():
+        raise ValidationError(_("Say why the round is reopened."))
+    with transaction.atomic():
+        round_ = Round.objects.select_for_update().select_related("edition").get(pk=round_.pk)
+        edition = round_.edition
+        if round_.status != RoundStatus.CLOSED:
+            raise ValidationError(_("Only a closed round can be reopened."))
+        if ResultSnapshot.objects.filter(edition=edition).exists():
+            raise ValidationError(
+                _("The results of this edition are announced: its rounds stay closed.")
+            )
+        if (
+            round_.kind == RoundKind.FIRST
+            and edition.rounds.filter(kind=RoundKind.JURY)
+            .exclude(status=RoundStatus.PREPARING)
+            .exists()
+        ):
+            raise ValidationError(
+                _("The jury round has opened: the first round can no longer be reopened.")
+            )
+        round_.status = RoundStatus.SCORING
+        round_.closed_at = None
+        round_.save(update_fields=["status", "closed_at"])
+        edition.status = EditionStatus.JUDGING
+        edition.save(update_fields=["status"])
+        log(
+            edition=edition,
+            action=LogAction.ROUND_REOPENED,
+            actor=by,
+            round=round_.kind,
+            reason=reason.strip(),
+        )
+    return round_
+
+
+def entries_waiting(round_: Round) -> QuerySet[Entry]:
+    """The round's entries that no juror has in this round yet (screened late, say)."""
+    return (
+        round_entries(round_)
+        .exclude(assignments__round=round_)
+        .select_related("category", "beneficiary")
+        .order_by("category__position", "title")
+    )
+
+
+def add_late_entries(
+    *,
+    round_: Round,
+    by: Any,
+    entries: list[Entry] | None = None,
+    per_entry: int | None = None,
+) -> int:
+    """Bring entries into a round already open for scoring; returns the assignments made.
+
+    Without `entries`, every entry waiting for the round joins it. Conflicts with the new
+    entries are detected first (the freeze forbids waiving, not recording), then each entry
+    goes to every juror of its category or, with `per_entry` = k, to the k least loaded
+    jurors, never to a conflicted one. Each entry's arrival is logged.
+    """
+    require_secretariat(by, _("adds entries to a round"))
+    if per_entry is not None and per_entry < 1:
+        raise ValidationError(_("Each entry needs at least one juror."))
+    with transaction.atomic():
+        round_ = Round.objects.select_for_update().select_related("edition").get(pk=round_.pk)
+        edition = round_.edition
+        if round_.status == RoundStatus.CLOSED:
+            raise ValidationError(_("This round is closed: reopen it before adding entries."))
+        if round_.status != RoundStatus.SCORING:
+            raise ValidationError(
+                _("This round is not open yet: assign the jurors again to include every entry.")
+            )
+        waiting = {e.pk: e for e in entries_waiting(round_)}
+        if entries is None:
+            chosen = list(waiting.values())
+        else:
+            strays = [e.title for e in entries if e.pk not in waiting]
+            if strays:
+                raise ValidationError(
+                    _(
+                        "Not waiting for this round (already in it, or not screened for it): "
+                        "%(entries)s."
+                    )
+                    % {"entries": ", ".join(strays)}
+                )
+            chosen = [waiting[e.pk] for e in entries]
+        if not chosen:
+            raise ValidationError(_("No entry is waiting to join this round."))
+        new_conflicts = _record_conflicts(
+            edition=edition, entries=Entry.objects.filter(pk__in=[e.pk for e in chosen])
+        )
+        conflicted = set(
+            Conflict.objects.applying()
+            .filter(juror__edition=edition)
+            .values_list("juror_id", "entry_id")
+        )
+        jurors = list(edition.jurors.prefetch_related("categories").order_by("pk"))
+        load: dict[int, int] = dict.fromkeys((j.pk for j in jurors), 0)
+        for juror_id in round_.assignments.values_list("juror_id", flat=True):
+            load[juror_id] += 1
+        made = 0
+        for entry in chosen:
+            free = [j for j in jurors if (j.pk, entry.pk) not in conflicted]
+            if per_entry is None:
+                picked = [
+                    j
+                    for j in free
+                    if not j.categories.all()
+                    or entry.category_id in {c.pk for c in j.categories.all()}
+                ]
+            else:
+                if len(free) < per_entry:
+                    raise ValidationError(
+                        _(
+                            "“%(entry)s” has only %(free)d jurors without a conflict; "
+                            "%(k)d are needed."
+                        )
+                        % {"entry": entry.title, "free": len(free), "k": per_entry}
+                    )
+                picked = sorted(free, key=lambda j: (load[j.pk], j.pk))[:per_entry]
+            if not picked:
+                raise ValidationError(
+                    _("“%(entry)s” has no juror without a conflict in its category.")
+                    % {"entry": entry.title}
+                )
+            Assignment.objects.bulk_create(
+                [Assignment(round=round_, juror=juror, entry=entry) for juror in picked]
+            )
+            for juror in picked:
+                load[juror.pk] += 1
+            made += len(picked)
+            log(
+                edition=edition,
+                entry=entry,
+                action=LogAction.ROUND_ENTRIES_ADDED,
+                actor=by,
+                round=round_.kind,
+                jurors=[j.pk for j in picked],
+            )
+        if new_conflicts:
+            log(
+                edition=edition,
+                action=LogAction.CONFLICT_RECORDED,
+                actor=by,
+                count=len(new_conflicts),
+            )
+    return made
+
+
+def check_round_deletable(round_: Round) -> None:
+    """An open round, or one with score sheets or decisions, is never deleted."""
+    if round_.status == RoundStatus.SCORING:
+        raise ValidationError(
+            _("“%(round)s” is open for scoring: an open round is never deleted.")
+            % {"round": round_}
+        )
+    if round_.sheets.exists() or round_.decisions.exists():
+        raise ValidationError(
+            _("“%(round)s” has scores: a round with scores is kept.") % {"round": round_}
+        )
+
+
+def delete_round(*, round_: Round, by: Any) -> None:
+    """Delete a round that never held scores (one made by mistake, say), with its log entry."""
+    require_secretariat(by, _("deletes rounds"))
+    with transaction.atomic():
+        round_ = Round.objects.select_for_update().select_related("edition").get(pk=round_.pk)
+        check_round_deletable(round_)
+        edition, kind, status = round_.edition, round_.kind, round_.status
+        round_.delete()
+        log(edition=edition, action=LogAction.ROUND_DELETED, actor=by, round=kind, status=status)
 
 
 def score_entry(

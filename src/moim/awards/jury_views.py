@@ -29,6 +29,7 @@ from moim.awards.models import (
     Sheet,
 )
 from moim.awards.queries import current_round
+from moim.awards.round_views import round_acts
 from moim.awards.rules import can_manage_awards, can_view_entry_as_juror, juror_for
 from moim.awards.views import error_text, get_edition
 
@@ -205,6 +206,7 @@ def progress(request: HttpRequest, number: int) -> HttpResponse:
             "round": round_,
             "rows": rows,
             "late": [row for row in rows if row.late],
+            **round_acts(round_),
         },
     )
 

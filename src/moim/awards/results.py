@@ -17,7 +17,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from moim.awards.enums import EditionStatus, EntryStatus, LogAction, RoundKind
+from moim.awards.enums import EditionStatus, EntryStatus, LogAction, RoundKind, RoundStatus
 from moim.awards.judging import require_secretariat, round_entries
 from moim.awards.models import (
     Award,
@@ -127,21 +127,86 @@ def compute_ranking(*, round_: Round) -> dict[Category, list[RankingRow]]:
     return result
 
 
-def select_finalists(*, round_: Round, per_category: int, by: Any) -> list[Entry]:
-    """The first round's top entries of each category become finalists."""
+def proposed_finalists(*, round_: Round, per_category: int) -> set[int]:
+    """The entries the ranking proposes: the first `per_category` positions of each category."""
+    return {
+        row.entry.pk
+        for rows in compute_ranking(round_=round_).values()
+        for row in rows
+        if row.position <= per_category
+    }
+
+
+def select_finalists(
+    *,
+    round_: Round,
+    by: Any,
+    per_category: int | None = None,
+    entries: list[Entry] | None = None,
+) -> list[Entry]:
+    """The entries chosen from the first round's ranking become finalists.
+
+    Either the ranking's first `per_category` of each category, or the `entries` the
+    secretariat ticked on the finalists page. Selecting again replaces the earlier choice (an
+    entry no longer chosen is eligible again) until the jury round opens. The jury round is
+    created, in preparation, with the first round's ranking method, if it does not exist yet.
+    """
     require_secretariat(by, _("selects finalists"))
     if round_.kind != RoundKind.FIRST:
         raise ValidationError(_("Finalists come from the first evaluation round."))
-    chosen: list[Entry] = []
-    for rows in compute_ranking(round_=round_).values():
-        chosen += [row.entry for row in rows if row.position <= per_category]
+    if (per_category is None) == (entries is None):
+        raise ValidationError(_("Choose the finalists, or how many per category."))
+    if per_category is not None and per_category < 1:
+        raise ValidationError(_("Choose at least one finalist per category."))
     with transaction.atomic():
-        Entry.objects.filter(pk__in=[e.pk for e in chosen]).update(status=EntryStatus.FINALIST)
+        round_ = Round.objects.select_for_update().select_related("edition").get(pk=round_.pk)
+        edition = round_.edition
+        if round_.status != RoundStatus.CLOSED:
+            raise ValidationError(_("Close the first round before selecting the finalists."))
+        jury = edition.rounds.filter(kind=RoundKind.JURY).first()
+        if jury is not None and jury.status != RoundStatus.PREPARING:
+            raise ValidationError(
+                _("The jury round has opened: the finalists can no longer change.")
+            )
+        ranked = {
+            row.entry.pk: row for rows in compute_ranking(round_=round_).values() for row in rows
+        }
+        if per_category is not None:
+            chosen = [row.entry for row in ranked.values() if row.position <= per_category]
+        else:
+            assert entries is not None
+            strays = [e.title for e in entries if e.pk not in ranked]
+            if strays:
+                raise ValidationError(
+                    _("Not in the first round's ranking: %(entries)s.")
+                    % {"entries": ", ".join(strays)}
+                )
+            chosen = [ranked[e.pk].entry for e in entries]
+        if not chosen:
+            raise ValidationError(_("Choose at least one finalist."))
+        chosen_ids = [e.pk for e in chosen]
+        dropped = list(
+            Entry.objects.filter(edition=edition, status=EntryStatus.FINALIST)
+            .exclude(pk__in=chosen_ids)
+            .values_list("pk", flat=True)
+        )
+        Entry.objects.filter(pk__in=dropped).update(status=EntryStatus.ELIGIBLE)
+        Entry.objects.filter(pk__in=chosen_ids).update(status=EntryStatus.FINALIST)
+        if jury is None:
+            jury = Round.objects.create(
+                edition=edition,
+                kind=RoundKind.JURY,
+                method=round_.method,
+                tie_rule=round_.tie_rule,
+            )
         log(
-            edition=round_.edition,
+            edition=edition,
             action=LogAction.FINALISTS_SELECTED,
             actor=by,
-            entries=[e.pk for e in chosen],
+            entries=chosen_ids,
+            dropped=dropped,
+            per_category=per_category,
+            positions={str(e.pk): ranked[e.pk].position for e in chosen},
         )
     return chosen
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from moim.awards import jury_views, views
+from moim.awards import jury_views, round_views, views
 
 app_name = "awards"
 
@@ -26,6 +26,14 @@ urlpatterns = [
     path("<int:number>/screening/", jury_views.screening, name="screening"),
     path("<int:number>/progress/", jury_views.progress, name="progress"),
     path("<int:number>/ranking/", jury_views.ranking, name="ranking"),
+    path("<int:number>/finalists/", round_views.finalists, name="finalists"),
+    path("<int:number>/rounds/<slug:kind>/close/", round_views.close_round, name="round_close"),
+    path("<int:number>/rounds/<slug:kind>/reopen/", round_views.reopen_round, name="round_reopen"),
+    path(
+        "<int:number>/rounds/<slug:kind>/late-entries/",
+        round_views.add_late_entries,
+        name="round_late_entries",
+    ),
     path("<int:number>/decisions/<int:pk>/", jury_views.decide, name="decide"),
     path("<int:number>/announce/", jury_views.announce, name="announce"),
     path("<int:number>/export/entries.csv", jury_views.export_entries, name="export_entries"),

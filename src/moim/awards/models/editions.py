@@ -155,8 +155,8 @@ class Edition(models.Model):
                 message = TIMELINE_MESSAGES.get((earlier, name)) or _(
                     "“%(later)s” must not come before “%(earlier)s”."
                 ) % {
-                    "later": self._meta.get_field(name).verbose_name,
-                    "earlier": self._meta.get_field(earlier).verbose_name,
+                    "later": getattr(self._meta.get_field(name), "verbose_name", name),
+                    "earlier": getattr(self._meta.get_field(earlier), "verbose_name", earlier),
                 }
                 errors[name] = str(message)
             else:

@@ -131,7 +131,8 @@ class Conflict(models.Model):
 class Sheet(models.Model):
     """One juror's scores for one entry in one round."""
 
-    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="sheets")
+    # A round with scores is never deleted: the database refuses it too.
+    round = models.ForeignKey(Round, on_delete=models.PROTECT, related_name="sheets")
     juror = models.ForeignKey(Juror, on_delete=models.PROTECT, related_name="sheets")
     entry = models.ForeignKey(Entry, on_delete=models.PROTECT, related_name="sheets")
     comment = models.TextField(_("overall comment"), blank=True)
