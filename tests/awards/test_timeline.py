@@ -18,9 +18,11 @@ from moim.awards.models import Edition, LogEntry
 
 def edition_form_data(client: Client, edition: Edition) -> dict[str, Any]:
     """The edition's admin form as it stands, ready to post back."""
-    form = client.get(reverse("admin:awards_edition_change", args=[edition.pk])).context[
-        "adminform"
-    ].form
+    form = (
+        client.get(reverse("admin:awards_edition_change", args=[edition.pk]))
+        .context["adminform"]
+        .form
+    )
     data: dict[str, Any] = {}
     for name, field in form.fields.items():
         value = form[name].value()

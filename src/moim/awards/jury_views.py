@@ -173,7 +173,11 @@ def screening(request: HttpRequest, number: int) -> HttpResponse:
     _secretariat_only(request)
     edition = get_edition(number)
     if request.method == "POST":
-        entry = get_object_or_404(Entry, edition=edition, pk=request.POST.get("entry") or 0)
+        entry_id = request.POST.get("entry", "")
+        if not entry_id.isdigit():
+            messages.error(request, _("Choose an entry to screen."))
+            return redirect("awards:screening", number=number)
+        entry = get_object_or_404(Entry, edition=edition, pk=int(entry_id))
         try:
             services.screen_entry(
                 entry=entry,
@@ -244,7 +248,11 @@ def decide(request: HttpRequest, number: int, pk: int) -> HttpResponse:
     edition = get_edition(number)
     entry = get_object_or_404(Entry.objects.select_related("category"), edition=edition, pk=pk)
     round_ = get_object_or_404(edition.rounds, kind=RoundKind.JURY)
-    level = get_object_or_404(edition.levels, pk=request.POST.get("level") or 0)
+    level_id = request.POST.get("level", "")
+    if not level_id.isdigit():
+        messages.error(request, _("Choose an award level."))
+        return redirect(f"{reverse('awards:ranking', kwargs={'number': number})}?round=jury")
+    level = get_object_or_404(edition.levels, pk=int(level_id))
     try:
         results.decide_award(
             round_=round_,

@@ -65,7 +65,8 @@ def finalists(request: HttpRequest, number: int) -> HttpResponse:
     top = DEFAULT_FINALISTS
     if count_form.is_valid() and count_form.cleaned_data["top"]:
         top = count_form.cleaned_data["top"]
-    form = FinalistsForm(request.POST or None, candidates=candidates)
+    posted = request.POST if request.method == "POST" else None
+    form = FinalistsForm(posted, candidates=candidates)
     if request.method == "POST" and form.is_valid():
         try:
             chosen = results.select_finalists(
