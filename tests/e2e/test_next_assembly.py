@@ -1,0 +1,79 @@
+"""The 6th General Assembly, run from a blank assembly through the pages and the back office.
+
+Only the registry comes from factories (tests/e2e/conftest.py). The test body drives the browser,
+or posts the pages' own forms where a browser would repeat one step sixty times; it reads the
+mail the site sends (check-in codes, join links) as the delegates would, and never writes a model.
+
+TODO — steps to switch on as the features land (each is written in steps.py or described here):
+  1. issue_accounts_from_registrations: bulk issuance from the registrations list replaces
+     issue_accounts_one_by_one (today: one user form and one person form per delegate).
+  2. presence without accounts: the figures and the quorum count delegates checked in at the desk
+     whether or not they have a login (today only those with a login vote or count).
+  3. ...the plenary steps below the last working one, in order:
+     charter_amendment (two-thirds, quorum from those checked in), president_election (IRV),
+     executive_committee (17 seats, Scottish STV, a tie stops for the chair who draws by lot),
+     vice_presidents_appointed (six, recorded from the console), next_host_chosen,
+     delegates reach their ballot from the assembly page, projector shows each step,
+     results/report/press release published in English and Korean,
+     each ranked poll's download recounts with `moim tally`, `moim audit verify` passes and
+     lists the back-office acts.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from tests.e2e import steps
+from tests.e2e.conftest import PASSWORD, Registry
+from tests.e2e.steps import Delegate, Run
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+DELEGATES = 60
+ONLINE = 20
+
+
+def delegates_of(registry: Registry) -> list[Delegate]:
+    """60 mayors of cities 1-60 register; every third joins online (20 of them)."""
+    chosen = []
+    for n, mayor in enumerate(registry.mayors[:DELEGATES]):
+        chosen.append(
+            Delegate(
+                name=mayor.name_en,
+                email=mayor.email,
+                city=registry.cities[n].name_en,
+                online=n % 3 == 2,
+            )
+        )
+    return chosen
+
+
+def test_the_6th_general_assembly_through_the_interface(
+    live_server: Any, contexts: Any, registry: Registry, mailoutbox: list[Any]
+) -> None:
+    secretariat = steps.log_in(contexts().new_page(), live_server.url, "sofia", PASSWORD)
+    run = Run(url=live_server.url, secretariat=secretariat, delegates=delegates_of(registry))
+    public = contexts().new_page()
+
+    # Preparing the assembly in the back office.
+    steps.create_assembly(run)
+    steps.add_programme(run)
+    steps.open_registration(run)
+    public.goto(run.assembly_url)
+    programme = public.locator(".programme").inner_text()
+    assert "Plenary session" in programme
+
+    # Sixty delegates register on the public form, none with an account.
+    said = steps.register_delegates(run, public)
+    assert all("You are registered" in s for s in said), said
+    steps.read_mail(run, mailoutbox)
+    assert sum(1 for d in run.delegates if d.online) == ONLINE
+
+    # The day comes: the assembly is in session. The desk checks in the forty in the room; the twenty online open their join links.
+    steps.put_in_session(run)
+    checked = steps.check_in(run)
+    assert "Mayor of City 001 (City 001) is checked in." in checked[0]
+    steps.join_online(run, public)
+    assert steps.figures(public, run)["present"] == str(DELEGATES)
