@@ -176,9 +176,8 @@ def register_by_form(request: Any, run: Run, delegate: Delegate) -> str:
             "member": run.city_ids[delegate.city],
         },
     )
-    assert response.ok and response.url.rstrip("/").endswith(f"assemblies/{EDITION}"), (
-        f"registration of {delegate.name} refused: {response.status}"
-    )
+    assert response.ok, f"registration of {delegate.name}: {response.status}"
+    assert response.url.rstrip("/").endswith(f"assemblies/{EDITION}"), delegate.name
     return response.text()
 
 
@@ -274,7 +273,7 @@ def issue_accounts_one_by_one(run: Run) -> None:
                 "usable_password": "true",
                 "password1": DELEGATE_PASSWORD,
                 "password2": DELEGATE_PASSWORD,
-                "groups": [group_id(request, run, "Delegate")],
+                "groups": [group_id(request, run, "Member delegate")],
             },
         )
         user_id = re.search(r"/auth/user/(\d+)/change/", added.url)
@@ -294,8 +293,13 @@ _GROUPS: dict[str, str] = {}
 
 
 def group_id(request: Any, run: Run, label: str) -> str:
+    """The value of a role's check box on the user form."""
     if not _GROUPS:
-        _GROUPS.update(options_of(request, run.at("/en/admin/auth/user/add/"), "groups"))
+        html = request.get(run.at("/en/admin/auth/user/add/")).text()
+        for value, text in re.findall(
+            r'name="groups" value="(\d+)"[^>]*>\s*([^<]+?)\s*</label>', html
+        ):
+            _GROUPS[text] = value
     return _GROUPS[label]
 
 
@@ -315,3 +319,160 @@ def delegate_logs_in(run: Run, new_context: Any, delegate: Delegate) -> None:
     delegate.context = new_context()
     page = delegate.context.new_page()
     log_in(page, run.url, delegate.username, DELEGATE_PASSWORD)
+
+
+def delegates_log_in(run: Run, new_context: Any, *, in_browser: int = 2) -> None:
+    """Each delegate logs in with the login the secretariat gave: a few in the browser, the rest
+    by posting the login form; each keeps its own cookies (one context per delegate)."""
+    for i, delegate in enumerate(run.delegates):
+        delegate.context = new_context()
+        if i < in_browser:
+            log_in(delegate.context.new_page(), run.url, delegate.username, DELEGATE_PASSWORD)
+            continue
+        response = submit(
+            delegate.context.request,
+            run.at("/en/accounts/login/"),
+            {"username": delegate.username, "password": DELEGATE_PASSWORD},
+        )
+        assert "/accounts/login/" not in response.url, f"{delegate.name} could not log in"
+
+
+# --- the plenary: rules and decisions in the back office ------------------------------------
+
+
+def create_rules(
+    run: Run, *, kind: str, name: str, quorum: str, majority: str = "simple", secret: bool = False
+) -> None:
+    """Decision rules in the back office (empty categories: every category with a vote)."""
+    page = run.secretariat
+    page.goto(run.at("/en/admin/governance/decisionrules/add/"))
+    page.locator("#id_organization").select_option(index=1)
+    page.locator("#id_kind").select_option(kind)
+    page.locator("#id_name").fill(name)
+    page.locator("#id_quorum_share").fill(quorum)
+    page.locator("#id_majority").select_option(majority)
+    page.locator("#id_secret").set_checked(secret)
+    page.locator("#id_assumed").set_checked(False)
+    admin_save(page, stay=False)
+
+
+def add_decision(
+    run: Run,
+    key: str,
+    *,
+    kind: str,
+    title_en: str,
+    title_ko: str,
+    rules: str,
+    position: int,
+    text_en: str = "",
+    previous_text_en: str = "",
+    office: str = "",
+    seats: int = 1,
+    method: str = "",
+    candidates: list[str] = (),  # type: ignore[assignment]
+) -> None:
+    """A decision on the agenda, with its candidates, in the back office."""
+    page = run.secretariat
+    page.goto(run.at("/en/admin/governance/decision/add/"))
+    page.locator("#id_assembly").select_option(label="6th General Assembly")
+    page.locator("#id_position").fill(str(position))
+    page.locator("#id_kind").select_option(kind)
+    page.locator("#id_status").select_option("on_agenda")
+    page.locator("#id_title_en").fill(title_en)
+    page.locator("#id_title_ko").fill(title_ko)
+    page.locator("#id_rules").select_option(label=rules)
+    if text_en:
+        page.locator("#id_text_en").fill(text_en)
+    if previous_text_en:
+        page.locator("#id_previous_text_en").fill(previous_text_en)
+    if office:
+        page.locator("#id_office").select_option(label=office)
+    page.locator("#id_seats").fill(str(seats))
+    if method:
+        page.locator("#id_method").fill(method)
+    for i, city in enumerate(candidates):
+        page.get_by_text("Add another Candidate").click()
+        page.locator(f"#id_candidates-{i}-member").fill(run.city_ids[city])
+        page.locator(f"#id_candidates-{i}-position").fill(str(i + 1))
+    admin_save(page)
+    found = re.search(r"/decision/(\d+)/change/", page.url)
+    assert found, page.url
+    run.decisions[key] = int(found.group(1))
+
+
+# --- the plenary: the chair's console and the ballots ----------------------------------------
+
+
+def chair_opens_poll(run: Run, key: str, *, shape: str = "") -> int:
+    """From the console: a new poll on the decision, then open it. Returns the poll's id."""
+    page = run.chair
+    page.goto(run.at(f"/en/governance/{EDITION}/console/"))
+    card = page.locator("li.card").filter(
+        has=page.locator(f"a[href$='/governance/decision/{run.decisions[key]}/']")
+    )
+    if shape:
+        card.locator("select[name=shape]").select_option(shape)
+    card.get_by_role("button", name="New poll").click()
+    page.wait_for_url("**/poll/*/console/")
+    poll = int(re.search(r"/poll/(\d+)/console/", page.url).group(1))  # type: ignore[union-attr]
+    page.get_by_role("button", name="Open the poll").click()
+    page.wait_for_load_state()
+    assert "State: Open" in page.locator("main").inner_text(), messages_of(page)
+    return poll
+
+
+def chair_closes_counts_publishes(run: Run, poll: int) -> str:
+    page = run.chair
+    page.goto(run.at(f"/en/governance/poll/{poll}/console/"))
+    for button in ("Close the poll", "Count", "Publish"):
+        page.get_by_role("button", name=button).click()
+        page.wait_for_load_state()
+    text = page.locator("main").inner_text()
+    assert "State: Published" in text, messages_of(page)
+    return text
+
+
+def ballot_options(html: str) -> dict[str, str]:
+    """label → option id on a voting page (check boxes and radios, or rank inputs)."""
+    found = {
+        label.strip(): pk
+        for pk, label in re.findall(
+            r'name="choice" value="(\d+)">\s*<label for="choice-\d+-\d+">([^<]+)</label>', html
+        )
+    }
+    for pk, label in re.findall(r'<label for="rank-\d+-(\d+)">([^<]+)</label>', html):
+        found[label.strip()] = pk
+    return found
+
+
+def cast(
+    run: Run, delegate: Delegate, poll: int, choice: list[str], *, ranked: bool = False
+) -> str:
+    """The delegate opens the open polls, then the ballot, and casts it. Returns the receipt."""
+    request = delegate.context.request
+    listing = request.get(run.at(f"/en/governance/{EDITION}/vote/")).text()
+    assert f"/governance/poll/{poll}/vote/" in listing, f"{delegate.name} sees no open poll"
+    url = run.at(f"/en/governance/poll/{poll}/vote/")
+    options = ballot_options(request.get(url).text())
+    if ranked:
+        changes: dict[str, str | list[str]] = {
+            f"rank-{options[label]}": str(rank) for rank, label in enumerate(choice, start=1)
+        }
+    else:
+        changes = {"choice": [options[label] for label in choice]}
+    response = submit(request, url, changes, action="/vote/")
+    receipt = re.search(r'class="receipt-code">([^<]+)<', response.text())
+    assert receipt, f"{delegate.name}: {re.findall(r'role=.alert.>([^<]+)<', response.text())}"
+    return receipt.group(1)
+
+
+def vote_in_browser(run: Run, delegate: Delegate, poll: int, choice: str) -> str:
+    """One delegate votes through the page itself."""
+    page = delegate.context.pages[0] if delegate.context.pages else delegate.context.new_page()
+    page.goto(run.at(f"/en/governance/{EDITION}/vote/"))
+    page.locator(f"a[href$='/governance/poll/{poll}/vote/']").click()
+    page.get_by_label(choice, exact=True).check()
+    page.get_by_role("button", name="Cast the ballot").click()
+    expect(page.locator(".receipt-code")).to_be_visible()
+    return page.locator(".receipt-code").inner_text()

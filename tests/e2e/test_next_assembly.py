@@ -71,9 +71,44 @@ def test_the_6th_general_assembly_through_the_interface(
     steps.read_mail(run, mailoutbox)
     assert sum(1 for d in run.delegates if d.online) == ONLINE
 
-    # The day comes: the assembly is in session. The desk checks in the forty in the room; the twenty online open their join links.
+    # The day comes: the assembly is in session. The desk checks in the forty in the room;
+    # the twenty online open their join links.
     steps.put_in_session(run)
     checked = steps.check_in(run)
     assert "Mayor of City 001 (City 001) is checked in." in checked[0]
     steps.join_online(run, public)
     assert steps.figures(public, run)["present"] == str(DELEGATES)
+
+    # Accounts: today one by one in the user admin (TODO 1: bulk issuance from registrations).
+    steps.issue_accounts_one_by_one(run)
+    steps.delegates_log_in(run, contexts)
+    run.chair = steps.log_in(contexts().new_page(), live_server.url, "charles", PASSWORD)
+
+    # The Charter amendment: two-thirds, quorum reached by those present (60 of 150 > 35 %).
+    steps.create_rules(
+        run, kind="motion", name="Charter amendment", quorum="0.35", majority="two_thirds"
+    )
+    steps.add_decision(
+        run,
+        "charter",
+        kind="motion",
+        title_en="Amendment of the Charter, article 12",
+        title_ko="헌장 제12조 개정",
+        rules="Charter amendment",
+        position=1,
+        previous_text_en="The General Assembly meets every three years.",
+        text_en="The General Assembly meets every two years, in person and online.",
+    )
+    poll = steps.chair_opens_poll(run, "charter")
+    projector = contexts().new_page()
+    projector.goto(f"{live_server.url}/en/projector/{steps.EDITION}/")
+    votes = ["Yes"] * 45 + ["No"] * 10 + ["Abstain"] * 5
+    receipts = [steps.vote_in_browser(run, run.delegates[0], poll, votes[0])]
+    receipts += [
+        steps.cast(run, d, poll, [v]) for d, v in zip(run.delegates[1:], votes[1:], strict=True)
+    ]
+    assert len(set(receipts)) == DELEGATES
+    console = steps.chair_closes_counts_publishes(run, poll)
+    assert "Adopted" in console
+    public.goto(f"{live_server.url}/en/results/{steps.EDITION}/")
+    assert "Amendment of the Charter, article 12" in public.locator("main").inner_text()
