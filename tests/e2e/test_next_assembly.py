@@ -4,19 +4,21 @@ Only the registry comes from factories (tests/e2e/conftest.py). The test body dr
 or posts the pages' own forms where a browser would repeat one step sixty times; it reads the
 mail the site sends (check-in codes, join links) as the delegates would, and never writes a model.
 
-TODO — steps to switch on as the features land (each is written in steps.py or described here):
-  1. issue_accounts_from_registrations: bulk issuance from the registrations list replaces
-     issue_accounts_one_by_one (today: one user form and one person form per delegate).
-  2. presence without accounts: the figures and the quorum count delegates checked in at the desk
-     whether or not they have a login (today only those with a login vote or count).
-  3. ...the plenary steps below the last working one, in order:
-     charter_amendment (two-thirds, quorum from those checked in), president_election (IRV),
-     executive_committee (17 seats, Scottish STV, a tie stops for the chair who draws by lot),
-     vice_presidents_appointed (six, recorded from the console), next_host_chosen,
-     delegates reach their ballot from the assembly page, projector shows each step,
-     results/report/press release published in English and Korean,
-     each ranked poll's download recounts with `moim tally`, `moim audit verify` passes and
-     lists the back-office acts.
+TODO — the test passes up to the published Charter amendment; switch these on as features land:
+  1. issue_accounts_from_registrations (steps.py, EXPECTED INTERFACE) replaces
+     issue_accounts_one_by_one (today: a user form and a person form per delegate, ~2 min).
+  2. delegates reach their ballot from the assembly page (today: /governance/6/vote/ typed).
+  3. the projector shows each step: assert its text after each open/close/publish.
+  4. president_election: IRV, ranked ballots (steps.cast(..., ranked=True)), recount the .blt
+     download with `moim tally --method irv`.
+  5. executive_committee: 17 seats, Scottish STV, ballots that tie; the count stops for the
+     chair, who draws by lot from the console.
+  6. vice_presidents_appointed: six, recorded from the console.
+  7. next_host_chosen (host selection, Executive Vice-President ex officio).
+  8. results, report and press release published in English and Korean (press release from
+     the back office, then /en/press/6/ and /ko/press/6/).
+  9. `moim audit verify` passes and the audit log lists the back-office acts.
+ 10. times typed in the admin are read in the venue's zone (America/Mexico_City).
 """
 
 from __future__ import annotations
