@@ -13,7 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from moim.governance import audit, counting
+from moim.governance import audit, bases, counting
 from moim.governance.enums import (
     AnalogMethod,
     AuditAction,
@@ -332,7 +332,7 @@ def count_poll(*, poll: Poll, by: Any) -> Poll:
     outcome = counting.count(
         poll=poll, ballots=list(Ballot.objects.filter(poll=poll)), analog=analog
     )
-    poll.result = outcome.result
+    poll.result = {**outcome.result, "basis": bases.basis(poll, outcome.result)}
     poll.verdict = outcome.verdict
     poll.counted_at = timezone.now()
     poll.save(update_fields=["result", "verdict", "counted_at"])
