@@ -24,6 +24,7 @@ from moim.governance.enums import (
 )
 from moim.governance.models import (
     AnalogResult,
+    AuditEntry,
     Ballot,
     DecisionRules,
     Poll,
@@ -94,10 +95,22 @@ def open_poll(
     present = present_people(assembly)
     proxies: dict[int, Person] = {}
     per_holder: dict[int, int] = {}
-    for proxy in Proxy.objects.filter(assembly=assembly).select_related("holder").order_by("pk"):
-        if proxy.holder_id not in present:
-            continue
-        if per_holder.get(proxy.holder_id, 0) >= rules.max_proxies_per_delegate:
+    lapsed: list[dict[str, Any]] = []
+    for proxy in (
+        Proxy.objects.filter(assembly=assembly).select_related("holder", "principal").order_by("pk")
+    ):
+        reason = _proxy_lapses(proxy, present, per_holder, rules)
+        if reason:
+            # Not dropped silently: reported to the chair and kept in the audit log.
+            lapsed.append(
+                {
+                    "principal": proxy.principal.slug,
+                    "principal_name": proxy.principal.name_en,
+                    "holder": proxy.holder_id,
+                    "holder_name": proxy.holder.name_en,
+                    "reason": reason,
+                }
+            )
             continue
         per_holder[proxy.holder_id] = per_holder.get(proxy.holder_id, 0) + 1
         proxies[proxy.principal_id] = proxy.holder
@@ -150,8 +163,45 @@ def open_poll(
             ],
         },
     )
+    if lapsed:
+        audit.record(
+            action=AuditAction.PROXY_LAPSED,
+            by=by,
+            subject=f"poll:{poll.pk}",
+            data={"lapsed": lapsed},
+        )
     _announce(poll, state=poll.state)
     return poll
+
+
+LAPSE_ABSENT = "holder_absent"
+LAPSE_OVER_LIMIT = "over_limit"
+
+
+def _proxy_lapses(
+    proxy: Proxy, present: set[int], per_holder: dict[int, int], rules: DecisionRules
+) -> str:
+    """Why `proxy` does not hold in this poll ("" when it holds)."""
+    if proxy.holder_id not in present:
+        return LAPSE_ABSENT
+    if per_holder.get(proxy.holder_id, 0) >= rules.max_proxies_per_delegate:
+        return LAPSE_OVER_LIMIT
+    return ""
+
+
+def lapsed_proxies(poll: Poll) -> list[dict[str, Any]]:
+    """The proxies that did not hold when `poll` opened, with the reason in words."""
+    reasons = {
+        LAPSE_ABSENT: _("the holder is not present"),
+        LAPSE_OVER_LIMIT: _("the holder already holds the most proxies these rules allow"),
+    }
+    found: list[dict[str, Any]] = []
+    for entry in AuditEntry.objects.filter(
+        action=AuditAction.PROXY_LAPSED, subject=f"poll:{poll.pk}"
+    ).order_by("sequence"):
+        for item in entry.data.get("lapsed", []):
+            found.append({**item, "reason_text": reasons.get(item["reason"], item["reason"])})
+    return found
 
 
 def _reshuffle(poll: Poll) -> None:

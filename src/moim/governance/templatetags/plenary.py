@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import template
 
-from moim.governance import bases
+from moim.governance import bases, services
 from moim.governance.models import Poll
 
 register = template.Library()
@@ -18,3 +20,9 @@ def motion_base_text(poll: Poll) -> str:
 @register.filter
 def table_base_text(poll: Poll) -> str:
     return bases.table_base_text(poll)
+
+
+@register.inclusion_tag("governance/_lapsed_proxies.html")
+def lapsed_proxies(poll: Poll) -> dict[str, Any]:
+    """The proxies that did not hold when `poll` opened (for the chair's console)."""
+    return {"lapsed": services.lapsed_proxies(poll)}
