@@ -13,6 +13,7 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.options import ActionLocation
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
@@ -33,6 +34,17 @@ from moim.governance.models import (
     RegisterEntry,
     VoteRecord,
 )
+
+
+class WithoutBulkDelete(admin.ModelAdmin):
+    """Deleting goes one by one through the change page (and, for proxies, the service)."""
+
+    def get_actions(
+        self, request: HttpRequest, action_location: Any = ActionLocation.CHANGE_LIST
+    ) -> dict[str, Any]:
+        actions = super().get_actions(request, action_location=action_location)
+        actions.pop("delete_selected", None)
+        return actions
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -59,7 +71,7 @@ def _say_snapshot_stands(request: HttpRequest, keeping: list[Poll]) -> None:
 
 
 @admin.register(DecisionRules)
-class DecisionRulesAdmin(admin.ModelAdmin):
+class DecisionRulesAdmin(WithoutBulkDelete):
     list_display = ["name", "kind", "quorum_share", "majority", "base", "abstentions_counted"]
     list_filter = ["kind", "organization"]
     filter_horizontal = ["entitled_categories"]
@@ -75,11 +87,6 @@ class DecisionRulesAdmin(admin.ModelAdmin):
         for formset in formsets:
             self.save_formset(request, form, formset, change=change)
 
-    def get_actions(self, request: HttpRequest) -> dict[str, Any]:
-        actions = super().get_actions(request)
-        actions.pop("delete_selected", None)
-        return actions
-
 
 class CandidateInline(admin.TabularInline):
     model = Candidate
@@ -90,7 +97,7 @@ class CandidateInline(admin.TabularInline):
 class DecisionAdminForm(forms.ModelForm):
     class Meta:
         model = Decision
-        fields = "__all__"
+        exclude = [*services.DECISION_SERVICE_FIELDS, "terms"]
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
@@ -104,7 +111,7 @@ class DecisionAdminForm(forms.ModelForm):
 
 
 @admin.register(Decision)
-class DecisionAdmin(admin.ModelAdmin):
+class DecisionAdmin(WithoutBulkDelete):
     form = DecisionAdminForm
     list_display = ["title_en", "assembly", "position", "kind", "status", "verdict"]
     list_filter = ["assembly", "kind", "status"]
@@ -114,11 +121,6 @@ class DecisionAdmin(admin.ModelAdmin):
 
     def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
         _say_snapshot_stands(request, services.save_decision(decision=obj, by=request.user))
-
-    def get_actions(self, request: HttpRequest) -> dict[str, Any]:
-        actions = super().get_actions(request)
-        actions.pop("delete_selected", None)
-        return actions
 
 
 class ProxyAdminForm(forms.ModelForm):
@@ -151,7 +153,7 @@ class ProxyAdminForm(forms.ModelForm):
 
 
 @admin.register(Proxy)
-class ProxyAdmin(admin.ModelAdmin):
+class ProxyAdmin(WithoutBulkDelete):
     form = ProxyAdminForm
     list_display = ["principal", "holder", "assembly"]
     list_filter = ["assembly"]
@@ -187,11 +189,6 @@ class ProxyAdmin(admin.ModelAdmin):
             )
             return redirect("admin:governance_proxy_changelist")
         return super().delete_view(request, object_id, extra_context)
-
-    def get_actions(self, request: HttpRequest) -> dict[str, Any]:
-        actions = super().get_actions(request)
-        actions.pop("delete_selected", None)
-        return actions
 
     def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Proxy]) -> None:
         for proxy in queryset:
