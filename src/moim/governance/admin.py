@@ -97,7 +97,27 @@ class CandidateInline(admin.TabularInline):
 class DecisionAdminForm(forms.ModelForm):
     class Meta:
         model = Decision
-        exclude = [*services.DECISION_SERVICE_FIELDS, "terms"]
+        # Everything but the fields only a service changes (status, verdict, outcome, ...).
+        fields = [
+            "assembly",
+            "position",
+            "kind",
+            "title_en",
+            "title_ko",
+            "rules",
+            "text_en",
+            "text_ko",
+            "previous_text_en",
+            "previous_text_ko",
+            "office",
+            "seats",
+            "method",
+            "appointed_by",
+            "ex_officio_office",
+            "term_starts",
+            "term_ends",
+            "illustrative",
+        ]
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
