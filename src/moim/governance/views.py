@@ -19,7 +19,7 @@ from moim.assemblies.models import Assembly
 from moim.governance import queries, services
 from moim.governance.enums import AnalogMethod, BallotShape, DecisionKind, PollState
 from moim.governance.forms import AnalogResultForm
-from moim.governance.models import Decision, Poll, VoteRecord
+from moim.governance.models import Decision, Poll, Proxy, VoteRecord
 from moim.governance.rules import can_cast_ballot, can_run_polls
 from moim.members.models import Member, Person
 
@@ -208,6 +208,50 @@ def enter_analog(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("The analog result is recorded."))
             return _back_to_console(poll)
     return render(request, "governance/analog_form.html", {"poll": poll, "form": form}, status=400)
+
+
+# --- a delegate's proxy, from the account page ----------------------------------------------
+
+
+@require_POST
+def give_proxy(request: HttpRequest, assembly_pk: int) -> HttpResponse:
+    """A delegate gives its member's vote at an assembly to another member's delegate."""
+    if not request.user.is_authenticated:
+        raise Http404
+    assembly = get_object_or_404(Assembly, pk=assembly_pk)
+    person = _person(request)
+    if person is None or person.member is None:
+        raise PermissionDenied
+    raw = request.POST.get("holder", "").strip()
+    holder = Person.objects.filter(pk=int(raw)).first() if raw.isdigit() else None
+    if holder is None:
+        messages.error(request, _("Choose the delegate who holds your proxy."))
+        return redirect("account")
+    try:
+        services.give_proxy(
+            assembly=assembly, principal=person.member, holder=holder, by=request.user
+        )
+    except services.GovernanceError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(
+            request, _("Your member's vote is given to %(holder)s.") % {"holder": holder.name}
+        )
+    return redirect("account")
+
+
+@require_POST
+def withdraw_proxy(request: HttpRequest, pk: int) -> HttpResponse:
+    if not request.user.is_authenticated:
+        raise Http404
+    proxy = get_object_or_404(Proxy.objects.select_related("assembly", "principal"), pk=pk)
+    try:
+        services.withdraw_proxy(proxy=proxy, by=request.user)
+    except services.GovernanceError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("The proxy is withdrawn: your member votes itself."))
+    return redirect("account")
 
 
 # --- voting ---------------------------------------------------------------------------------
