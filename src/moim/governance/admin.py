@@ -120,7 +120,7 @@ class DecisionAdminForm(forms.ModelForm):
         ]
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        cleaned = super().clean() or {}
         if self.instance.pk is not None:
             changes = {name: cleaned.get(name) for name in self.changed_data}
             try:
@@ -149,7 +149,7 @@ class ProxyAdminForm(forms.ModelForm):
         fields = ["assembly", "principal", "holder"]
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        cleaned = super().clean() or {}
         assembly, principal, holder = (
             cleaned.get("assembly"),
             cleaned.get("principal"),

@@ -288,7 +288,7 @@ def check_analog_counts(poll: Poll, counts: Mapping[Any, Any]) -> dict[str, int]
     room = min(poll.entitled_weight, poll.present_weight) - electronic
     per_ballot = 1 if poll.shape == BallotShape.YES_NO_ABSTAIN else max(poll.max_choices, 1)
     total = sum(clean.values())
-    for key, value in clean.items():
+    for stored, value in clean.items():
         if value > room:
             raise GovernanceError(
                 _(
@@ -296,7 +296,7 @@ def check_analog_counts(poll: Poll, counts: Mapping[Any, Any]) -> dict[str, int]
                     "(%(e)d entitled, %(p)d present or represented, %(v)d voted electronically)."
                 )
                 % {
-                    "o": labels[int(key)],
+                    "o": labels[int(stored)],
                     "n": value,
                     "room": max(room, 0),
                     "e": poll.entitled_weight,
