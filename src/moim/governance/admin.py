@@ -1,16 +1,26 @@
 """The secretariat's back office for the plenary.
 
-Decisions, rules, candidates and proxies are edited here. Polls, registers, vote records, ballots
-and the audit log are read-only: they change only through the services (the chair's console).
+Decisions, rules, candidates and proxies are edited here, and saved through the services, so
+the admin gets the same refusals as every other door and each change its audit entry (what it
+was, what it became). Fields only a service changes (status, verdict, outcome, publication)
+are read-only. Polls, registers, vote records, ballots and the audit log are read-only: they
+change only through the services (the chair's console).
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from django.contrib import admin
-from django.http import HttpRequest
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin.options import ActionLocation
+from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.utils.translation import gettext as _
 
+from moim.governance import services
 from moim.governance.enums import PollState
 from moim.governance.models import (
     AuditEntry,
@@ -26,6 +36,17 @@ from moim.governance.models import (
 )
 
 
+class WithoutBulkDelete(admin.ModelAdmin):
+    """Deleting goes one by one through the change page (and, for proxies, the service)."""
+
+    def get_actions(
+        self, request: HttpRequest, action_location: Any = ActionLocation.CHANGE_LIST
+    ) -> dict[str, Any]:
+        actions = super().get_actions(request, action_location=action_location)
+        actions.pop("delete_selected", None)
+        return actions
+
+
 class ReadOnlyAdmin(admin.ModelAdmin):
     def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
@@ -37,11 +58,34 @@ class ReadOnlyAdmin(admin.ModelAdmin):
         return False
 
 
+def _say_snapshot_stands(request: HttpRequest, keeping: list[Poll]) -> None:
+    if keeping:
+        messages.warning(
+            request,
+            _(
+                "Open now and keeping the rules they opened with: %(polls)s. "
+                "The change applies to polls opened from now on."
+            )
+            % {"polls": ", ".join(str(p) for p in keeping)},
+        )
+
+
 @admin.register(DecisionRules)
-class DecisionRulesAdmin(admin.ModelAdmin):
+class DecisionRulesAdmin(WithoutBulkDelete):
     list_display = ["name", "kind", "quorum_share", "majority", "base", "abstentions_counted"]
     list_filter = ["kind", "organization"]
     filter_horizontal = ["entitled_categories"]
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        keeping = services.save_rules(
+            rules=obj, by=request.user, categories=form.cleaned_data.get("entitled_categories")
+        )
+        _say_snapshot_stands(request, keeping)
+
+    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
+        # The categories were set, and audited, by save_rules.
+        for formset in formsets:
+            self.save_formset(request, form, formset, change=change)
 
 
 class CandidateInline(admin.TabularInline):
@@ -50,19 +94,125 @@ class CandidateInline(admin.TabularInline):
     raw_id_fields = ["member"]
 
 
+class DecisionAdminForm(forms.ModelForm):
+    class Meta:
+        model = Decision
+        # Everything but the fields only a service changes (status, verdict, outcome, ...).
+        fields = [
+            "assembly",
+            "position",
+            "kind",
+            "title_en",
+            "title_ko",
+            "rules",
+            "text_en",
+            "text_ko",
+            "previous_text_en",
+            "previous_text_ko",
+            "office",
+            "seats",
+            "method",
+            "appointed_by",
+            "ex_officio_office",
+            "term_starts",
+            "term_ends",
+            "illustrative",
+        ]
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if self.instance.pk is not None:
+            changes = {name: cleaned.get(name) for name in self.changed_data}
+            try:
+                services.check_decision_change(decision=self.instance, changes=changes)
+            except services.GovernanceError as error:
+                raise ValidationError(error.message) from error
+        return cleaned
+
+
 @admin.register(Decision)
-class DecisionAdmin(admin.ModelAdmin):
+class DecisionAdmin(WithoutBulkDelete):
+    form = DecisionAdminForm
     list_display = ["title_en", "assembly", "position", "kind", "status", "verdict"]
     list_filter = ["assembly", "kind", "status"]
     search_fields = ["title_en", "title_ko"]
     inlines = [CandidateInline]
-    readonly_fields = ["verdict", "outcome", "published_at", "terms"]
+    readonly_fields = [*services.DECISION_SERVICE_FIELDS, "terms"]
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        _say_snapshot_stands(request, services.save_decision(decision=obj, by=request.user))
+
+
+class ProxyAdminForm(forms.ModelForm):
+    class Meta:
+        model = Proxy
+        fields = ["assembly", "principal", "holder"]
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        assembly, principal, holder = (
+            cleaned.get("assembly"),
+            cleaned.get("principal"),
+            cleaned.get("holder"),
+        )
+        if assembly is not None and principal is not None and holder is not None:
+            try:
+                services.check_proxy(
+                    assembly=assembly,
+                    principal=principal,
+                    holder=holder,
+                    replacing=self.instance if self.instance.pk is not None else None,
+                )
+            except services.GovernanceError as error:
+                raise ValidationError(error.message) from error
+        return cleaned
+
+    def validate_unique(self) -> None:
+        # check_proxy says it in words ("has already given its proxy; withdraw it first").
+        return None
 
 
 @admin.register(Proxy)
-class ProxyAdmin(admin.ModelAdmin):
+class ProxyAdmin(WithoutBulkDelete):
+    form = ProxyAdminForm
     list_display = ["principal", "holder", "assembly"]
     list_filter = ["assembly"]
+    raw_id_fields = ["principal", "holder"]
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        replacing = Proxy.objects.get(pk=obj.pk) if change else None
+        proxy = services.give_proxy(
+            assembly=obj.assembly,
+            principal=obj.principal,
+            holder=obj.holder,
+            by=request.user,
+            replacing=replacing,
+        )
+        obj.pk = proxy.pk
+        obj._state.adding = False
+
+    def delete_model(self, request: HttpRequest, obj: Any) -> None:
+        services.withdraw_proxy(proxy=obj, by=request.user)
+
+    def delete_view(
+        self, request: HttpRequest, object_id: str, extra_context: Any = None
+    ) -> HttpResponse:
+        proxy = Proxy.objects.filter(pk=object_id).select_related("assembly").first()
+        if request.method == "POST" and proxy is not None:
+            try:
+                services.withdraw_proxy(proxy=proxy, by=request.user)
+            except services.GovernanceError as error:
+                messages.error(request, error.message)
+                return redirect("admin:governance_proxy_change", proxy.pk)
+            messages.success(
+                request, _("The proxy of %(member)s is withdrawn.") % {"member": proxy.principal}
+            )
+            return redirect("admin:governance_proxy_changelist")
+        return super().delete_view(request, object_id, extra_context)
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Proxy]) -> None:
+        for proxy in queryset:
+            services.withdraw_proxy(proxy=proxy, by=request.user)
 
 
 class OptionInline(admin.TabularInline):
@@ -77,6 +227,8 @@ class OptionInline(admin.TabularInline):
 
 @admin.register(Poll)
 class PollAdmin(ReadOnlyAdmin):
+    """Read-only: a poll's settings, state and result change through the chair's console."""
+
     list_display = ["__str__", "state", "shape", "secret", "verdict"]
     list_filter = ["state", "shape"]
     inlines = [OptionInline]

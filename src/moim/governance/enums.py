@@ -74,11 +74,14 @@ class AnalogMethod(models.TextChoices):
 
 class AuditAction(models.TextChoices):
     DECISION_CREATED = "decision_created", _("Decision created")
+    DECISION_CHANGED = "decision_changed", _("Decision changed")
     DECISION_PUBLISHED = "decision_published", _("Decision published")
     RULES_CHANGED = "rules_changed", _("Rules changed")
     PROXY_GIVEN = "proxy_given", _("Proxy given")
     PROXY_WITHDRAWN = "proxy_withdrawn", _("Proxy withdrawn")
+    PROXY_LAPSED = "proxy_lapsed", _("Proxy lapsed at opening")
     POLL_CREATED = "poll_created", _("Poll created")
+    POLL_CHANGED = "poll_changed", _("Poll settings changed")
     POLL_OPENED = "poll_opened", _("Poll opened")
     POLL_CLOSED = "poll_closed", _("Poll closed")
     POLL_COUNTED = "poll_counted", _("Poll counted")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import rules
 
-from moim.members.rules import is_chair, is_delegate, is_secretariat
+from moim.members.rules import is_chair, is_delegate, is_delegate_of, is_secretariat
 
 # Prepare the agenda, the rules per decision type, candidates, appointments and proxies.
 can_manage_decisions = is_secretariat
@@ -14,3 +14,5 @@ can_view_console = can_run_polls
 # A delegate casts the votes it holds (the service checks which).
 can_cast_ballot = is_delegate
 can_view_agenda = rules.always_allow
+# Give or withdraw a member's proxy: the secretariat, or a delegate of that member (obj).
+can_give_proxy = is_secretariat | is_delegate_of

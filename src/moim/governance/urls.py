@@ -14,5 +14,7 @@ urlpatterns = [
     path("poll/<int:pk>/analog/", views.enter_analog, name="analog"),
     path("poll/<int:pk>/vote/", views.vote, name="vote"),
     path("poll/<int:pk>/ballots/", views.poll_ballots, name="ballots"),
+    path("proxy/<int:assembly_pk>/give/", views.give_proxy, name="give_proxy"),
+    path("proxy/<int:pk>/withdraw/", views.withdraw_proxy, name="withdraw_proxy"),
     path("poll/<int:pk>/<slug:action>/", views.poll_action, name="poll_action"),
 ]

@@ -18,7 +18,8 @@ from django.views.decorators.http import require_POST
 from moim.assemblies.models import Assembly
 from moim.governance import queries, services
 from moim.governance.enums import AnalogMethod, BallotShape, DecisionKind, PollState
-from moim.governance.models import Decision, Poll, VoteRecord
+from moim.governance.forms import AnalogResultForm
+from moim.governance.models import Decision, Poll, Proxy, VoteRecord
 from moim.governance.rules import can_cast_ballot, can_run_polls
 from moim.members.models import Member, Person
 
@@ -188,30 +189,69 @@ def poll_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
 
 @require_POST
 def enter_analog(request: HttpRequest, pk: int) -> HttpResponse:
+    """Record paper or show-of-hands figures; a refusal shows the form again, figures kept."""
     _guard(request, can_run_polls)
-    poll = get_object_or_404(Poll, pk=pk)
-    method = request.POST.get("method", "")
-    if method not in AnalogMethod.values:
-        messages.error(request, _("Choose paper, show of hands or acclamation."))
-        return _back_to_console(poll)
-    counts: dict[int, int] = {}
+    poll = get_object_or_404(Poll.objects.select_related("decision__assembly"), pk=pk)
+    form = AnalogResultForm(request.POST, poll=poll)
+    if form.is_valid():
+        try:
+            services.enter_analog_result(
+                poll=poll,
+                by=request.user,
+                method=AnalogMethod(form.cleaned_data["method"]),
+                counts=form.counts(),
+                note=form.cleaned_data["note"],
+            )
+        except services.GovernanceError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, _("The analog result is recorded."))
+            return _back_to_console(poll)
+    return render(request, "governance/analog_form.html", {"poll": poll, "form": form}, status=400)
+
+
+# --- a delegate's proxy, from the account page ----------------------------------------------
+
+
+@require_POST
+def give_proxy(request: HttpRequest, assembly_pk: int) -> HttpResponse:
+    """A delegate gives its member's vote at an assembly to another member's delegate."""
+    if not request.user.is_authenticated:
+        raise Http404
+    assembly = get_object_or_404(Assembly, pk=assembly_pk)
+    person = _person(request)
+    if person is None or person.member is None:
+        raise PermissionDenied
+    raw = request.POST.get("holder", "").strip()
+    holder = Person.objects.filter(pk=int(raw)).first() if raw.isdigit() else None
+    if holder is None:
+        messages.error(request, _("Choose the delegate who holds your proxy."))
+        return redirect("account")
     try:
-        for option in poll.options.all():
-            raw = request.POST.get(f"count-{option.position}", "").strip()
-            if raw:
-                counts[option.position] = int(raw)
-        services.enter_analog_result(
-            poll=poll,
-            by=request.user,
-            method=AnalogMethod(method),
-            counts=counts,
-            note=request.POST.get("note", "")[:300],
+        services.give_proxy(
+            assembly=assembly, principal=person.member, holder=holder, by=request.user
         )
-    except ValueError:
-        messages.error(request, _("Counts are whole numbers."))
     except services.GovernanceError as error:
         messages.error(request, error.message)
-    return _back_to_console(poll)
+    else:
+        messages.success(
+            request, _("Your member's vote is given to %(holder)s.") % {"holder": holder.name}
+        )
+    return redirect("account")
+
+
+@require_POST
+def withdraw_proxy(request: HttpRequest, pk: int) -> HttpResponse:
+    if not request.user.is_authenticated:
+        raise Http404
+    proxy = get_object_or_404(Proxy.objects.select_related("assembly", "principal"), pk=pk)
+    try:
+        services.withdraw_proxy(proxy=proxy, by=request.user)
+    except services.GovernanceError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("The proxy is withdrawn: your member votes itself."))
+    return redirect("account")
 
 
 # --- voting ---------------------------------------------------------------------------------

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from moim.governance import bases
 from moim.governance.enums import BallotShape, MajorityBase, MajorityRule, PollState
 from moim.governance.models import Decision, Poll, VoteRecord
 from moim.governance.queries import published_ballots
@@ -69,6 +70,15 @@ class PollView:
     def majority(self) -> str:
         value = str(self.poll.rules_snapshot.get("majority", ""))
         return str(MajorityRule(value).label) if value in MajorityRule.values else value
+
+    @property
+    def base_text(self) -> str:
+        """e.g. "Yes: 62.5 % of votes cast, abstentions excluded; two-thirds needed"."""
+        return bases.motion_base_text(self.poll)
+
+    @property
+    def table_base_text(self) -> str:
+        return bases.table_base_text(self.poll)
 
     @property
     def base(self) -> str:

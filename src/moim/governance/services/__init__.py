@@ -7,7 +7,22 @@ through this package; its modules hold one part each.
 
 from __future__ import annotations
 
-from moim.governance.services.agenda import create_poll, give_proxy, rules_for, rules_snapshot
+from moim.governance.services.agenda import (
+    check_proxy,
+    create_poll,
+    give_proxy,
+    proxy_limit,
+    rules_for,
+    rules_snapshot,
+    withdraw_proxy,
+)
+from moim.governance.services.backoffice import (
+    DECISION_SERVICE_FIELDS,
+    check_decision_change,
+    open_polls_under,
+    save_decision,
+    save_rules,
+)
 from moim.governance.services.base import (
     ILLUSTRATIVE,
     RECEIPT_ALPHABET,
@@ -29,6 +44,7 @@ from moim.governance.services.polls import (
     count_poll,
     enter_analog_result,
     entitled_members,
+    lapsed_proxies,
     open_poll,
     publish_poll,
 )
@@ -36,6 +52,7 @@ from moim.governance.services.registry import publish_decision, record_appointme
 from moim.governance.services.turnout import Turnout, not_yet_voted, turnout, votes_held_by
 
 __all__ = [
+    "DECISION_SERVICE_FIELDS",
     "ILLUSTRATIVE",
     "RECEIPT_ALPHABET",
     "BallotError",
@@ -45,15 +62,20 @@ __all__ = [
     "Turnout",
     "ballot_digest",
     "cast_ballot",
+    "check_decision_change",
+    "check_proxy",
     "close_poll",
     "count_poll",
     "create_poll",
     "enter_analog_result",
     "entitled_members",
     "give_proxy",
+    "lapsed_proxies",
     "load_illustrative_ballots",
     "not_yet_voted",
     "open_poll",
+    "open_polls_under",
+    "proxy_limit",
     "publish_decision",
     "publish_poll",
     "ranking_from_ranks",
@@ -61,7 +83,10 @@ __all__ = [
     "record_appointment",
     "rules_for",
     "rules_snapshot",
+    "save_decision",
+    "save_rules",
     "turnout",
     "validate_choices",
     "votes_held_by",
+    "withdraw_proxy",
 ]

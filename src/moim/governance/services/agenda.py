@@ -25,7 +25,7 @@ from moim.governance.models import (
     PollOption,
     Proxy,
 )
-from moim.governance.rules import can_manage_decisions, can_run_polls
+from moim.governance.rules import can_give_proxy, can_run_polls
 from moim.governance.services.base import GovernanceError, PollStateError, _require
 from moim.members.models import Member, Person
 
@@ -150,27 +150,106 @@ def create_poll(
     return poll
 
 
-@transaction.atomic
-def give_proxy(*, assembly: Any, principal: Member, holder: Person, by: Any) -> Proxy:
-    """`principal` gives its vote at `assembly` to `holder`, another member's delegate."""
-    _require(can_manage_decisions, by)
-    if holder.member_id is None:
-        raise GovernanceError(_("A proxy goes to a member's delegate."))
-    if holder.member_id == principal.pk:
-        raise GovernanceError(_("A member cannot give a proxy to its own delegate."))
-    limit = max(
-        (
-            r.max_proxies_per_delegate
-            for r in DecisionRules.objects.filter(organization=assembly.organization)
-        ),
-        default=1,
+def proxy_limit(assembly: Any) -> int:
+    """The most proxies one delegate may hold at `assembly`: the strictest of the rules its
+    decisions are voted under (the organization's rules when the agenda names none), so a proxy
+    accepted here holds in every poll."""
+    named = DecisionRules.objects.filter(decisions__assembly=assembly).distinct()
+    rules = (
+        named
+        if named.exists()
+        else DecisionRules.objects.filter(organization=assembly.organization)
     )
-    held = Proxy.objects.select_for_update().filter(assembly=assembly, holder=holder).count()
+    limits = [r.max_proxies_per_delegate for r in rules]
+    default = DecisionRules._meta.get_field("max_proxies_per_delegate").get_default()
+    return min(limits, default=int(default))
+
+
+def _refuse_while_open(assembly: Any) -> None:
+    if Poll.objects.filter(decision__assembly=assembly, state=PollState.OPEN).exists():
+        raise PollStateError(
+            _(
+                "A poll is open: proxies cannot change until it closes (its voting register "
+                "was frozen when it opened)."
+            )
+        )
+
+
+def check_proxy(
+    *, assembly: Any, principal: Member, holder: Person, replacing: Proxy | None = None
+) -> None:
+    """Refuse, with the reason, a proxy the rules do not allow; stores nothing.
+
+    The holder is a person of another member of the same organization; a proxy is not passed
+    on (a holder whose own member gave its proxy away holds none, and a member whose people
+    hold proxies keeps its own vote); a delegate holds at most `proxy_limit` proxies; nothing
+    changes while a poll is open.
+    """
+    _refuse_while_open(assembly)
+    if principal.organization_id != assembly.organization_id:
+        raise GovernanceError(
+            _("%(member)s is not a member of this organization.") % {"member": principal.name_en}
+        )
+    if holder.member_id is None:
+        raise GovernanceError(
+            _("%(holder)s represents no member: a proxy goes to another member's delegate.")
+            % {"holder": holder.name_en}
+        )
+    if holder.member_id == principal.pk:
+        raise GovernanceError(
+            _("%(holder)s is a delegate of %(member)s itself: a proxy goes to another member.")
+            % {"holder": holder.name_en, "member": principal.name_en}
+        )
+    others = Proxy.objects.filter(assembly=assembly)
+    if replacing is not None:
+        others = others.exclude(pk=replacing.pk)
+    if others.filter(principal=principal).exists():
+        raise GovernanceError(
+            _("%(member)s has already given its proxy; withdraw it first.")
+            % {"member": principal.name_en}
+        )
+    if others.filter(principal_id=holder.member_id).exists():
+        raise GovernanceError(
+            _("%(holder)s's own member has given its proxy away: a proxy is not passed on.")
+            % {"holder": holder.name_en}
+        )
+    if others.filter(holder__member=principal).exists():
+        raise GovernanceError(
+            _("A delegate of %(member)s holds proxies: %(member)s cannot give its own away.")
+            % {"member": principal.name_en}
+        )
+    limit = proxy_limit(assembly)
+    held = others.filter(holder=holder).count()
     if held >= limit:
         raise GovernanceError(
-            _("%(holder)s already holds %(n)d proxies, the most a delegate may hold.")
-            % {"holder": holder.name_en, "n": held}
+            _(
+                "%(holder)s already holds %(n)d proxies; the rules of this assembly allow "
+                "at most %(limit)d per delegate."
+            )
+            % {"holder": holder.name_en, "n": held, "limit": limit}
         )
+
+
+@transaction.atomic
+def give_proxy(
+    *,
+    assembly: Any,
+    principal: Member,
+    holder: Person,
+    by: Any,
+    replacing: Proxy | None = None,
+) -> Proxy:
+    """`principal` gives its vote at `assembly` to `holder`, another member's delegate.
+
+    `replacing`: an existing proxy of the same assembly that this one takes the place of (the
+    back office's change form); it is withdrawn in the same transaction.
+    """
+    _require(can_give_proxy, by, principal)
+    # Lock the assembly's proxies so two gifts to one holder cannot both pass the limit.
+    list(Proxy.objects.select_for_update().filter(assembly=assembly).values_list("pk"))
+    check_proxy(assembly=assembly, principal=principal, holder=holder, replacing=replacing)
+    if replacing is not None:
+        _withdraw(proxy=replacing, by=by)
     try:
         with transaction.atomic():
             proxy = Proxy.objects.create(assembly=assembly, principal=principal, holder=holder)
@@ -182,6 +261,30 @@ def give_proxy(*, assembly: Any, principal: Member, holder: Person, by: Any) -> 
         action=AuditAction.PROXY_GIVEN,
         by=by,
         subject=f"assembly:{assembly.pk}",
-        data={"principal": principal.slug, "holder": holder.pk},
+        data={
+            "principal": principal.slug,
+            "holder": holder.pk,
+            "holder_name": holder.name_en,
+            "holder_member": holder.member.slug if holder.member else None,
+        },
     )
     return proxy
+
+
+def _withdraw(*, proxy: Proxy, by: Any) -> None:
+    data = {
+        "principal": proxy.principal.slug,
+        "holder": proxy.holder_id,
+        "holder_name": proxy.holder.name_en,
+    }
+    subject = f"assembly:{proxy.assembly_id}"
+    proxy.delete()
+    audit.record(action=AuditAction.PROXY_WITHDRAWN, by=by, subject=subject, data=data)
+
+
+@transaction.atomic
+def withdraw_proxy(*, proxy: Proxy, by: Any) -> None:
+    """The principal takes its vote back; refused while a poll of the assembly is open."""
+    _require(can_give_proxy, by, proxy.principal)
+    _refuse_while_open(proxy.assembly)
+    _withdraw(proxy=proxy, by=by)

@@ -13,7 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from moim.governance import audit, counting
+from moim.governance import audit, bases, counting
 from moim.governance.enums import (
     AnalogMethod,
     AuditAction,
@@ -24,6 +24,7 @@ from moim.governance.enums import (
 )
 from moim.governance.models import (
     AnalogResult,
+    AuditEntry,
     Ballot,
     DecisionRules,
     Poll,
@@ -94,10 +95,22 @@ def open_poll(
     present = present_people(assembly)
     proxies: dict[int, Person] = {}
     per_holder: dict[int, int] = {}
-    for proxy in Proxy.objects.filter(assembly=assembly).select_related("holder").order_by("pk"):
-        if proxy.holder_id not in present:
-            continue
-        if per_holder.get(proxy.holder_id, 0) >= rules.max_proxies_per_delegate:
+    lapsed: list[dict[str, Any]] = []
+    for proxy in (
+        Proxy.objects.filter(assembly=assembly).select_related("holder", "principal").order_by("pk")
+    ):
+        reason = _proxy_lapses(proxy, present, per_holder, rules)
+        if reason:
+            # Not dropped silently: reported to the chair and kept in the audit log.
+            lapsed.append(
+                {
+                    "principal": proxy.principal.slug,
+                    "principal_name": proxy.principal.name_en,
+                    "holder": proxy.holder_id,
+                    "holder_name": proxy.holder.name_en,
+                    "reason": reason,
+                }
+            )
             continue
         per_holder[proxy.holder_id] = per_holder.get(proxy.holder_id, 0) + 1
         proxies[proxy.principal_id] = proxy.holder
@@ -150,8 +163,45 @@ def open_poll(
             ],
         },
     )
+    if lapsed:
+        audit.record(
+            action=AuditAction.PROXY_LAPSED,
+            by=by,
+            subject=f"poll:{poll.pk}",
+            data={"lapsed": lapsed},
+        )
     _announce(poll, state=poll.state)
     return poll
+
+
+LAPSE_ABSENT = "holder_absent"
+LAPSE_OVER_LIMIT = "over_limit"
+
+
+def _proxy_lapses(
+    proxy: Proxy, present: set[int], per_holder: dict[int, int], rules: DecisionRules
+) -> str:
+    """Why `proxy` does not hold in this poll ("" when it holds)."""
+    if proxy.holder_id not in present:
+        return LAPSE_ABSENT
+    if per_holder.get(proxy.holder_id, 0) >= rules.max_proxies_per_delegate:
+        return LAPSE_OVER_LIMIT
+    return ""
+
+
+def lapsed_proxies(poll: Poll) -> list[dict[str, Any]]:
+    """The proxies that did not hold when `poll` opened, with the reason in words."""
+    reasons = {
+        LAPSE_ABSENT: _("the holder is not present"),
+        LAPSE_OVER_LIMIT: _("the holder already holds the most proxies these rules allow"),
+    }
+    found: list[dict[str, Any]] = []
+    for entry in AuditEntry.objects.filter(
+        action=AuditAction.PROXY_LAPSED, subject=f"poll:{poll.pk}"
+    ).order_by("sequence"):
+        for item in entry.data.get("lapsed", []):
+            found.append({**item, "reason_text": reasons.get(item["reason"], item["reason"])})
+    return found
 
 
 def _reshuffle(poll: Poll) -> None:
@@ -197,44 +247,126 @@ def ballot_digest(poll: Poll) -> str:
     return hashlib.sha256(audit.canonical({"ballots": rows})).hexdigest()
 
 
+def _whole_number(raw: Any, label: str) -> int:
+    """A count as typed or sent: a whole number of votes, never negative, never a fraction."""
+    if isinstance(raw, bool):
+        raise GovernanceError(_("%(o)s: a count is a whole number of votes.") % {"o": label})
+    if isinstance(raw, int):
+        value = raw
+    elif isinstance(raw, str) and raw.strip().lstrip("-").isdigit():
+        value = int(raw.strip())
+    else:
+        raise GovernanceError(
+            _("%(o)s: %(v)s is not a whole number of votes.") % {"o": label, "v": raw}
+        )
+    if value < 0:
+        raise GovernanceError(_("%(o)s: a count cannot be negative.") % {"o": label})
+    return value
+
+
+def check_analog_counts(poll: Poll, counts: Mapping[Any, Any]) -> dict[str, int]:
+    """Counts per option position, checked against the register frozen at opening.
+
+    No option may hold more than the weight present or represented (nor the entitled weight),
+    less the weight that already voted electronically; a ballot marks at most `max_choices`
+    options, so all options together hold at most that many times as much. The check that
+    refuses 500 raised hands among 147 entitled.
+    """
+    labels = {o.position: o.label_en for o in poll.options.all()}
+    clean: dict[str, int] = {}
+    for position, raw in counts.items():
+        try:
+            key = int(position)
+        except (TypeError, ValueError):
+            key = -1
+        if key not in labels:
+            raise GovernanceError(
+                _("Option %(p)s is not an option of this poll.") % {"p": position}
+            )
+        clean[str(key)] = _whole_number(raw, labels[key])
+    electronic = sum(Ballot.objects.filter(poll=poll).values_list("weight", flat=True))
+    room = min(poll.entitled_weight, poll.present_weight) - electronic
+    per_ballot = 1 if poll.shape == BallotShape.YES_NO_ABSTAIN else max(poll.max_choices, 1)
+    total = sum(clean.values())
+    for stored, value in clean.items():
+        if value > room:
+            raise GovernanceError(
+                _(
+                    "%(o)s: %(n)d is more than the %(room)d votes that can still be cast "
+                    "(%(e)d entitled, %(p)d present or represented, %(v)d voted electronically)."
+                )
+                % {
+                    "o": labels[int(stored)],
+                    "n": value,
+                    "room": max(room, 0),
+                    "e": poll.entitled_weight,
+                    "p": poll.present_weight,
+                    "v": electronic,
+                }
+            )
+    if total > room * per_ballot:
+        raise GovernanceError(
+            _(
+                "The figures add up to %(n)d, more than the %(room)d votes that can still be "
+                "cast (%(e)d entitled, %(p)d present or represented, %(v)d voted electronically)."
+            )
+            % {
+                "n": total,
+                "room": max(room, 0) * per_ballot,
+                "e": poll.entitled_weight,
+                "p": poll.present_weight,
+                "v": electronic,
+            }
+        )
+    return clean
+
+
 @transaction.atomic
 def enter_analog_result(
     *,
     poll: Poll,
     by: Any,
     method: AnalogMethod,
-    counts: Mapping[int, int] | None = None,
+    counts: Mapping[Any, Any] | None = None,
     note: str = "",
 ) -> AnalogResult:
-    """Votes taken on paper or by show of hands (weight per option position), or acclamation."""
+    """Votes taken on paper or by show of hands (weight per option position), or acclamation.
+
+    The figures are checked against the frozen register (`check_analog_counts`); the audit
+    entry names who entered them and what they were, before and after a correction.
+    """
     _require(can_run_polls, by)
     poll = _locked(poll)
     if poll.state not in (PollState.OPEN, PollState.CLOSED) or poll.counted_at is not None:
         raise PollStateError(_("Analog results are entered while the poll is open or closed."))
-    positions = set(poll.options.values_list("position", flat=True))
     clean: dict[str, int] = {}
     if method == AnalogMethod.ACCLAMATION:
         if poll.shape != BallotShape.YES_NO_ABSTAIN:
             raise GovernanceError(_("Only a motion can be carried by acclamation."))
     else:
-        for position, weight in (counts or {}).items():
-            if int(position) not in positions:
-                raise GovernanceError(
-                    _("Option %(p)s is not an option of this poll.") % {"p": position}
-                )
-            if int(weight) < 0:
-                raise GovernanceError(_("A count cannot be negative."))
-            clean[str(int(position))] = int(weight)
         if poll.shape == BallotShape.RANKED:
             raise GovernanceError(_("Ranked ballots on paper are entered as ballots, not counts."))
+        clean = check_analog_counts(poll, counts or {})
+    previous = AnalogResult.objects.filter(poll=poll).first()
+    before = None if previous is None else {"method": previous.method, "counts": previous.counts}
+    user = by if getattr(by, "is_authenticated", False) else None
     result, _created = AnalogResult.objects.update_or_create(
-        poll=poll, defaults={"method": method, "counts": clean, "note": note, "entered_by": by}
+        poll=poll, defaults={"method": method, "counts": clean, "note": note, "entered_by": user}
     )
     audit.record(
         action=AuditAction.ANALOG_ENTERED,
         by=by,
         subject=f"poll:{poll.pk}",
-        data={"method": method, "counts": clean, "note": note},
+        data={
+            "method": method,
+            "counts": clean,
+            "total": sum(clean.values()),
+            "note": note,
+            "entered_by": audit.actor_name(by),
+            "entitled_weight": poll.entitled_weight,
+            "present_weight": poll.present_weight,
+            "replaces": before,
+        },
     )
     return result
 
@@ -250,7 +382,7 @@ def count_poll(*, poll: Poll, by: Any) -> Poll:
     outcome = counting.count(
         poll=poll, ballots=list(Ballot.objects.filter(poll=poll)), analog=analog
     )
-    poll.result = outcome.result
+    poll.result = {**outcome.result, "basis": bases.basis(poll, outcome.result)}
     poll.verdict = outcome.verdict
     poll.counted_at = timezone.now()
     poll.save(update_fields=["result", "verdict", "counted_at"])

@@ -1,0 +1,39 @@
+"""Template helpers of the plenary pages: the base of a result's percentages, lapsed proxies."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import template
+
+from moim.governance import bases, services
+from moim.governance.models import Poll
+from moim.governance.proxies import proxy_choices_for
+
+register = template.Library()
+
+
+@register.filter
+def motion_base_text(poll: Poll) -> str:
+    return bases.motion_base_text(poll)
+
+
+@register.filter
+def table_base_text(poll: Poll) -> str:
+    return bases.table_base_text(poll)
+
+
+@register.inclusion_tag("governance/_lapsed_proxies.html")
+def lapsed_proxies(poll: Poll) -> dict[str, Any]:
+    """The proxies that did not hold when `poll` opened (for the chair's console)."""
+    return {"lapsed": services.lapsed_proxies(poll)}
+
+
+@register.inclusion_tag("governance/_account_proxy_panel.html", takes_context=True)
+def account_proxies(context: dict[str, Any]) -> dict[str, Any]:
+    """The proxy part of the account page: give or withdraw the member's proxy."""
+    request = context["request"]
+    return {
+        "choices": proxy_choices_for(request.user),
+        "csrf_token": context.get("csrf_token"),
+    }
