@@ -15,6 +15,7 @@ from moim.governance.services.base import (
     GovernanceError,
     PollStateError,
 )
+from moim.governance.services.candidates import add_candidates, check_candidates
 from moim.governance.services.casting import (
     Receipt,
     cast_ballot,
@@ -33,18 +34,28 @@ from moim.governance.services.polls import (
     publish_poll,
 )
 from moim.governance.services.registry import publish_decision, record_appointment
-from moim.governance.services.turnout import Turnout, not_yet_voted, turnout, votes_held_by
+from moim.governance.services.turnout import (
+    NotVoted,
+    Turnout,
+    not_yet_voted,
+    not_yet_voted_by_presence,
+    turnout,
+    votes_held_by,
+)
 
 __all__ = [
     "ILLUSTRATIVE",
     "RECEIPT_ALPHABET",
     "BallotError",
     "GovernanceError",
+    "NotVoted",
     "PollStateError",
     "Receipt",
     "Turnout",
+    "add_candidates",
     "ballot_digest",
     "cast_ballot",
+    "check_candidates",
     "close_poll",
     "count_poll",
     "create_poll",
@@ -53,6 +64,7 @@ __all__ = [
     "give_proxy",
     "load_illustrative_ballots",
     "not_yet_voted",
+    "not_yet_voted_by_presence",
     "open_poll",
     "publish_decision",
     "publish_poll",
