@@ -42,7 +42,9 @@ def offices(organization: Organization) -> dict[str, Office]:
 
 
 def chair_does(client: Client, poll: Poll, action: str) -> Poll:
-    response = client.post(reverse("governance:poll_action", args=[poll.pk, action]))
+    response = client.post(
+        reverse("governance:poll_action", args=[poll.pk, action]), {"confirm": action}
+    )
     assert response.status_code == 302
     poll.refresh_from_db()
     return poll

@@ -170,13 +170,15 @@ def test_browser_chair_console_in_another_session_drives_the_projector(
     time.sleep(0.5)
     page.evaluate("window.__projectorLoaded = 'same page'")
 
-    started = time.monotonic()
     console.get_by_role("button", name="Close the poll").click()
+    started = time.monotonic()
+    console.get_by_role("button", name="Yes, close the poll").click()
     page.get_by_text("Voting is closed").wait_for(timeout=2000)
     closed_after = time.monotonic() - started
     console.get_by_role("button", name="Count").click()
-    started = time.monotonic()
     console.get_by_role("button", name="Publish").click()
+    started = time.monotonic()
+    console.get_by_role("button", name="Yes, publish the result").click()
     page.locator("[data-verdict]").get_by_text("Adopted").wait_for(timeout=2000)
     published_after = time.monotonic() - started
     chair_context.close()

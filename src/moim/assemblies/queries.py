@@ -7,10 +7,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Prefetch, Q, QuerySet
+from django.utils import timezone
 
 from moim.assemblies.enums import (
     REPRESENTING_ROLES,
     AttendanceMode,
+    ItemKind,
     ParticipantRole,
     RegistrationStatus,
 )
@@ -223,3 +225,17 @@ def recent_events(assembly: Assembly, limit: int = 10) -> QuerySet[AttendanceEve
         .select_related("registration", "by")
         .order_by("-at", "-pk")[:limit]
     )
+
+
+def current_item(assembly: Assembly, *, voting: bool = False) -> ProgrammeItem | None:
+    """The programme item running now; else, while a vote is on, the plenary; else the first."""
+    items = list(assembly.items.order_by("position", "starts_at", "pk"))
+    now = timezone.now()
+    running = [i for i in items if i.starts_at <= now < i.ends_at]
+    if running:
+        return running[-1]
+    if voting:
+        plenary = [i for i in items if i.kind == ItemKind.PLENARY_SESSION]
+        if plenary:
+            return plenary[0]
+    return items[0] if items else None

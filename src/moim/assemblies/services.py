@@ -17,6 +17,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
@@ -405,6 +406,10 @@ def send_registration_mail(*, registration: Registration, base_url: str) -> None
             "assembly": assembly,
             "join_url": f"{base_url}{registration.join_path()}" if registration.join_token else "",
             "page_url": f"{base_url}{assembly.get_absolute_url()}",
+            # Where a delegate follows the sitting and finds its ballot (the governance pages).
+            "sitting_url": f"{base_url}{reverse('governance:sitting', args=[assembly.edition])}"
+            if registration.member_id
+            else "",
         }
         confirmed = registration.status == RegistrationStatus.CONFIRMED
         template = "confirmed" if confirmed else "received"

@@ -88,3 +88,4 @@ class AuditAction(models.TextChoices):
     POLL_PUBLISHED = "poll_published", _("Poll published")
     ANALOG_ENTERED = "analog_entered", _("Analog result entered")
     TERMS_CHANGED = "terms_changed", _("Terms of office changed")
+    CANDIDATES_ADDED = "candidates_added", _("Candidates added")

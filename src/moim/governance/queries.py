@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+import hashlib
+from dataclasses import dataclass
+
+from django.db.models import Q, QuerySet
 
 from moim.governance.enums import PollState
-from moim.governance.models import Ballot, Decision, Poll, VoteRecord
+from moim.governance.models import Ballot, Decision, Poll, RegisterEntry, VoteRecord
+from moim.members.models import Person
 
 
 def published_ballots(poll: Poll) -> QuerySet[Ballot]:
@@ -33,3 +37,58 @@ def roll_call(poll: Poll) -> list[tuple[str, list[str]]]:
         VoteRecord.objects.filter(poll=poll).select_related("member").order_by("member__name_en")
     )
     return [(r.member.name, [labels[p] for p in (r.choices or [])]) for r in records]
+
+
+@dataclass(frozen=True)
+class HeldBallot:
+    """One vote a person may cast in an open poll: its own member's or a proxy's."""
+
+    entry: RegisterEntry
+    voted: bool
+
+
+@dataclass(frozen=True)
+class OpenPoll:
+    poll: Poll
+    held: list[HeldBallot]
+
+    @property
+    def to_cast(self) -> int:
+        return sum(1 for h in self.held if not h.voted)
+
+
+def open_polls_for_person(person: Person | None, assembly_id: int | None = None) -> list[OpenPoll]:
+    """The open polls in which `person` holds a vote (own member or proxy), and which are cast.
+
+    Reads the frozen registers only, so a delegate who arrives after a poll opened sees nothing
+    in it, as the register says.
+    """
+    if person is None:
+        return []
+    entries = (
+        RegisterEntry.objects.filter(poll__state=PollState.OPEN)
+        .filter(Q(proxy_holder=person) | Q(delegate=person))
+        .select_related("member", "poll__decision__assembly")
+        .order_by("poll__decision__position", "poll__pk", "member__name_en")
+    )
+    if assembly_id is not None:
+        entries = entries.filter(poll__decision__assembly_id=assembly_id)
+    mine = [e for e in entries if person.pk in e.voters()]
+    voted = set(
+        VoteRecord.objects.filter(
+            poll_id__in={e.poll_id for e in mine}, member_id__in={e.member_id for e in mine}
+        ).values_list("poll_id", "member_id")
+    )
+    polls: dict[int, OpenPoll] = {}
+    for entry in mine:
+        found = polls.setdefault(entry.poll_id, OpenPoll(entry.poll, []))
+        found.held.append(HeldBallot(entry, (entry.poll_id, entry.member_id) in voted))
+    return list(polls.values())
+
+
+def ballot_version(open_polls: list[OpenPoll]) -> str:
+    """A short fingerprint of what a ballot page shows: it changes when a poll opens or closes
+    or a held ballot is cast, so a page can ask whether to redraw without losing a half-filled
+    form."""
+    state = sorted((p.poll.pk, h.entry.member_id, h.voted) for p in open_polls for h in p.held)
+    return hashlib.sha256(repr(state).encode()).hexdigest()[:16]

@@ -18,9 +18,9 @@ from django.views.decorators.http import require_POST
 from moim.assemblies.models import Assembly
 from moim.governance import queries, services
 from moim.governance.enums import AnalogMethod, BallotShape, DecisionKind, PollState
-from moim.governance.forms import AnalogResultForm
+from moim.governance.forms import AnalogResultForm, AppointmentForm, SlateForm
 from moim.governance.models import Decision, Poll, Proxy, VoteRecord
-from moim.governance.rules import can_cast_ballot, can_run_polls
+from moim.governance.rules import can_cast_ballot, can_manage_decisions, can_run_polls
 from moim.members.models import Member, Person
 
 
@@ -120,24 +120,93 @@ def console(request: HttpRequest, edition: int) -> HttpResponse:
         .prefetch_related("polls")
         .order_by("position", "pk")
     )
+    organization = assembly.organization
+    can_manage = can_manage_decisions.test(request.user)
     return render(
         request,
         "governance/console.html",
-        {"assembly": assembly, "decisions": decisions, "shapes": BallotShape.choices},
+        {
+            "assembly": assembly,
+            "decisions": decisions,
+            "shapes": BallotShape.choices,
+            "can_manage": can_manage,
+            "member_choices": [
+                (m.pk, m.name)
+                for m in Member.objects.filter(organization=organization).order_by("name_en", "pk")
+            ]
+            if can_manage
+            else [],
+        },
     )
+
+
+def _form_errors(form: SlateForm) -> str:
+    return " ".join(str(e) for errors in form.errors.values() for e in errors)
+
+
+@require_POST
+def add_slate(request: HttpRequest, pk: int) -> HttpResponse:
+    """Add several candidates at once: picked from the list, or pasted one name per line."""
+    _guard(request, can_manage_decisions)
+    decision = get_object_or_404(Decision.objects.select_related("assembly"), pk=pk)
+    form = SlateForm(request.POST, organization=decision.assembly.organization)
+    if not form.is_valid():
+        messages.error(request, _form_errors(form))
+    else:
+        try:
+            added = services.add_candidates(
+                decision=decision, members=form.cleaned_data["chosen"], by=request.user
+            )
+        except services.GovernanceError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(
+                request,
+                _("%(n)d candidates added to %(decision)s.")
+                % {"n": len(added), "decision": decision.title},
+            )
+    return redirect("governance:console", edition=decision.assembly.edition)
+
+
+@require_POST
+def record_appointment(request: HttpRequest, pk: int) -> HttpResponse:
+    """Record an appointment (no vote): its appointees take office when it is published."""
+    _guard(request, can_manage_decisions)
+    decision = get_object_or_404(Decision.objects.select_related("assembly"), pk=pk)
+    form = AppointmentForm(request.POST, organization=decision.assembly.organization)
+    if not form.is_valid():
+        messages.error(request, _form_errors(form))
+    else:
+        try:
+            services.record_appointment(
+                decision=decision,
+                by=request.user,
+                appointees=form.cleaned_data["chosen"],
+                appointed_by=form.cleaned_data.get("appointed_by"),
+            )
+        except services.GovernanceError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, _("Appointment recorded and published."))
+    return redirect("governance:console", edition=decision.assembly.edition)
+
+
+def _poll_console_context(poll: Poll, confirming: str = "") -> dict[str, Any]:
+    return {
+        "poll": poll,
+        "turnout": services.turnout(poll),
+        "not_voted": services.not_yet_voted_by_presence(poll),
+        "confirming": confirming,
+        "analog_methods": AnalogMethod.choices,
+        "options": poll.options.all(),
+        "show_result": poll.counted_at is not None,
+    }
 
 
 def poll_console(request: HttpRequest, pk: int) -> HttpResponse:
     _guard(request, can_run_polls)
     poll = get_object_or_404(Poll.objects.select_related("decision__assembly"), pk=pk)
-    context = {
-        "poll": poll,
-        "turnout": services.turnout(poll),
-        "not_voted": services.not_yet_voted(poll),
-        "analog_methods": AnalogMethod.choices,
-        "options": poll.options.all(),
-        "show_result": poll.counted_at is not None,
-    }
+    context = _poll_console_context(poll)
     if request.htmx:  # type: ignore[attr-defined]
         return render(request, "governance/poll_console.html#turnout", context)
     return render(request, "governance/poll_console.html", context)
@@ -173,6 +242,10 @@ POLL_ACTIONS = {
 }
 
 
+# Actions that cannot be undone: their form carries confirm=<action>, else the console asks.
+CONFIRMED_ACTIONS = frozenset({"close", "publish"})
+
+
 @require_POST
 def poll_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     _guard(request, can_run_polls)
@@ -180,6 +253,10 @@ def poll_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     service = POLL_ACTIONS.get(action)
     if service is None:
         raise Http404
+    if action in CONFIRMED_ACTIONS and request.POST.get("confirm") != action:
+        # Closing and publishing cannot be undone: without the confirmation, ask; change nothing.
+        poll = Poll.objects.select_related("decision__assembly").get(pk=poll.pk)
+        return render(request, "governance/poll_console.html", _poll_console_context(poll, action))
     try:
         service(poll=poll, by=request.user)
     except services.GovernanceError as error:

@@ -6,9 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.utils import timezone
-
-from moim.assemblies.enums import ItemKind
+from moim.assemblies import queries
 from moim.assemblies.models import Assembly, ProgrammeItem
 from moim.governance.enums import PollState
 from moim.governance.models import Poll
@@ -56,16 +54,7 @@ def focus_poll(assembly: Assembly) -> Poll | None:
 
 
 def current_item(assembly: Assembly, poll: Poll | None) -> ProgrammeItem | None:
-    items = list(assembly.items.order_by("position", "starts_at", "pk"))
-    now = timezone.now()
-    running = [i for i in items if i.starts_at <= now < i.ends_at]
-    if running:
-        return running[-1]
-    if poll is not None:
-        plenary = [i for i in items if i.kind == ItemKind.PLENARY_SESSION]
-        if plenary:
-            return plenary[0]
-    return items[0] if items else None
+    return queries.current_item(assembly, voting=poll is not None)
 
 
 def projector_state(assembly: Assembly) -> ProjectorState:

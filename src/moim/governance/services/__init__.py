@@ -30,6 +30,7 @@ from moim.governance.services.base import (
     GovernanceError,
     PollStateError,
 )
+from moim.governance.services.candidates import add_candidates, check_candidates
 from moim.governance.services.casting import (
     Receipt,
     cast_ballot,
@@ -49,7 +50,14 @@ from moim.governance.services.polls import (
     publish_poll,
 )
 from moim.governance.services.registry import publish_decision, record_appointment
-from moim.governance.services.turnout import Turnout, not_yet_voted, turnout, votes_held_by
+from moim.governance.services.turnout import (
+    NotVoted,
+    Turnout,
+    not_yet_voted,
+    not_yet_voted_by_presence,
+    turnout,
+    votes_held_by,
+)
 
 __all__ = [
     "DECISION_SERVICE_FIELDS",
@@ -57,11 +65,14 @@ __all__ = [
     "RECEIPT_ALPHABET",
     "BallotError",
     "GovernanceError",
+    "NotVoted",
     "PollStateError",
     "Receipt",
     "Turnout",
+    "add_candidates",
     "ballot_digest",
     "cast_ballot",
+    "check_candidates",
     "check_decision_change",
     "check_proxy",
     "close_poll",
@@ -73,6 +84,7 @@ __all__ = [
     "lapsed_proxies",
     "load_illustrative_ballots",
     "not_yet_voted",
+    "not_yet_voted_by_presence",
     "open_poll",
     "open_polls_under",
     "proxy_limit",

@@ -22,6 +22,7 @@ from moim.governance.models import (
 )
 from moim.governance.rules import can_manage_decisions
 from moim.governance.services.base import GovernanceError, _require
+from moim.governance.services.candidates import add_candidates
 from moim.members.enums import TermSource
 from moim.members.models import Member, Office, Term
 
@@ -139,11 +140,31 @@ def publish_decision(
     return decision
 
 
-def record_appointment(*, decision: Decision, by: Any) -> Decision:
-    """An appointment is recorded, not voted: its appointees take office when it is published."""
+@transaction.atomic
+def record_appointment(
+    *,
+    decision: Decision,
+    by: Any,
+    appointees: Sequence[Member] = (),
+    appointed_by: Member | None = None,
+) -> Decision:
+    """An appointment is recorded, not voted: its appointees take office when it is published.
+
+    `appointees` not yet named on the decision are added first (as `add_candidates` does, with
+    its audit entry); `appointed_by` records who appointed them (e.g. the President city).
+    """
     _require(can_manage_decisions, by)
     if decision.kind != DecisionKind.APPOINTMENT:
         raise GovernanceError(_("Only an appointment is recorded without a vote."))
+    if decision.published_at is not None:
+        raise GovernanceError(_("This decision is already published."))
+    named = set(decision.candidates.values_list("member_id", flat=True))
+    new = [m for m in appointees if m.pk not in named]
+    if new:
+        add_candidates(decision=decision, members=new, by=by)
     if not decision.candidates.exists():
         raise GovernanceError(_("Name at least one appointee."))
+    if appointed_by is not None and appointed_by.pk != decision.appointed_by_id:
+        decision.appointed_by = appointed_by
+        decision.save(update_fields=["appointed_by"])
     return publish_decision(decision=decision, by=by, verdict=Verdict.RECORDED)

@@ -42,6 +42,32 @@ def not_yet_voted(poll: Poll) -> list[str]:
     )
 
 
+@dataclass(frozen=True)
+class NotVoted:
+    """Who has not voted yet: first the members present or represented, then the absent."""
+
+    present: list[str]
+    absent: list[str]
+
+    def __bool__(self) -> bool:
+        return bool(self.present or self.absent)
+
+
+def not_yet_voted_by_presence(poll: Poll) -> NotVoted:
+    """The members of the register without a ballot, split by whether someone can cast it."""
+    voted_ids = VoteRecord.objects.filter(poll=poll).values("member_id")
+    present: list[str] = []
+    absent: list[str] = []
+    for entry in (
+        RegisterEntry.objects.filter(poll=poll)
+        .exclude(member_id__in=voted_ids)
+        .select_related("member")
+        .order_by("member__name_en")
+    ):
+        (present if entry.represented else absent).append(entry.member.name)
+    return NotVoted(present, absent)
+
+
 def votes_held_by(poll: Poll, person: Person) -> list[RegisterEntry]:
     """The register entries whose ballot `person` may cast in `poll`."""
     entries = (

@@ -1,0 +1,132 @@
+"""The delegate's page for the sitting, and the ballot notice shown around the site.
+
+The sitting page gathers what an online delegate needs on one page: the programme item now, the
+livestream and conference links, and the ballots this person may cast (own member and proxies).
+Its ballot part redraws itself when a poll opens or closes (htmx polling a fragment that answers
+204 while nothing changed, so a half-filled ballot is never wiped).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.utils.translation import gettext as _
+
+from moim.assemblies.models import Assembly, Registration
+from moim.assemblies.queries import current_item
+from moim.governance import queries, services
+from moim.governance.enums import PollState
+from moim.governance.models import Poll
+from moim.governance.rules import can_cast_ballot
+from moim.governance.views import _choices_from, _guard, _person
+from moim.members.models import Member, Person
+
+# How often (seconds) an open page asks whether its ballot part changed.
+REFRESH_SECONDS = 5
+
+
+def _ballot_context(assembly: Assembly, person: Person | None, **extra: Any) -> dict[str, Any]:
+    open_polls = queries.open_polls_for_person(person, assembly.pk)
+    return {
+        "assembly": assembly,
+        "open_polls": open_polls,
+        "version": queries.ballot_version(open_polls),
+        "refresh": REFRESH_SECONDS,
+        "receipt": None,
+        "error": "",
+        **extra,
+    }
+
+
+def _sitting_context(request: HttpRequest, assembly: Assembly, **extra: Any) -> dict[str, Any]:
+    person = _person(request)
+    registration = (
+        Registration.objects.filter(assembly=assembly, person=person).first()
+        if person is not None
+        else None
+    )
+    open_polls_exist = Poll.objects.filter(
+        decision__assembly=assembly, state=PollState.OPEN
+    ).exists()
+    return {
+        **_ballot_context(assembly, person, **extra),
+        "person": person,
+        "registration": registration,
+        "item": current_item(assembly, voting=open_polls_exist),
+    }
+
+
+def sitting(request: HttpRequest, edition: int) -> HttpResponse:
+    """One page for the sitting: the item now, the links to follow it, the ballot when open."""
+    _guard(request, can_cast_ballot)
+    assembly = get_object_or_404(Assembly, edition=edition)
+    return render(request, "governance/sitting.html", _sitting_context(request, assembly))
+
+
+def sitting_ballot(request: HttpRequest, edition: int) -> HttpResponse:
+    """GET: the ballot part, or 204 when it is the version the page already shows.
+    POST: cast one held ballot, then the ballot part with its receipt."""
+    _guard(request, can_cast_ballot)
+    assembly = get_object_or_404(Assembly, edition=edition)
+    person = _person(request)
+    if request.method == "POST":
+        receipt = None
+        error = ""
+        poll = Poll.objects.filter(
+            pk=request.POST.get("poll", "0") or 0, decision__assembly=assembly
+        ).first()
+        member = Member.objects.filter(pk=request.POST.get("member", "0") or 0).first()
+        try:
+            if person is None:
+                raise PermissionDenied
+            if poll is None:
+                raise services.BallotError(_("This poll is not open."))
+            if member is None:
+                raise services.BallotError(_("Choose the member you vote for."))
+            receipt = services.cast_ballot(
+                poll=poll, voter=person, member=member, choices=_choices_from(request, poll)
+            )
+        except services.GovernanceError as failure:
+            error = failure.message
+        if not request.htmx:  # type: ignore[attr-defined]
+            context = _sitting_context(request, assembly, receipt=receipt, error=error)
+            return render(request, "governance/sitting.html", context)
+        context = _ballot_context(assembly, person, receipt=receipt, error=error)
+        return render(request, "governance/sitting.html#ballot", context)
+    context = _ballot_context(assembly, person)
+    if request.GET.get("v") == context["version"]:
+        return HttpResponse(status=204)
+    return render(request, "governance/sitting.html#ballot", context)
+
+
+def ballot_notice(request: HttpRequest) -> HttpResponse:
+    """The notice 'voting is open' for the pages around the site; empty when nothing is open."""
+    edition = request.GET.get("edition", "")
+    assembly = Assembly.objects.filter(edition=edition).first() if edition.isdigit() else None
+    return render(
+        request,
+        "governance/_ballot_notice.html",
+        notice_context(request, assembly),
+    )
+
+
+def notice_context(request: HttpRequest, assembly: Assembly | None) -> dict[str, Any]:
+    """Which assemblies have a poll open in which the visitor holds a vote."""
+    person = None
+    if request.user.is_authenticated and can_cast_ballot.test(request.user):
+        person = _person(request)
+    open_polls = queries.open_polls_for_person(person, assembly.pk if assembly else None)
+    assemblies: dict[int, Assembly] = {}
+    for item in open_polls:
+        found = item.poll.decision.assembly
+        assemblies.setdefault(found.pk, found)
+    return {
+        "notice_person": person is not None,
+        "notice_edition": assembly.edition if assembly else "",
+        "notice_polls": open_polls,
+        "notice_assemblies": list(assemblies.values()),
+        "notice_refresh": REFRESH_SECONDS * 2,
+    }
