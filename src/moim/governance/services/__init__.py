@@ -26,25 +26,34 @@ from moim.governance.services.casting import (
 from moim.governance.services.polls import (
     ballot_digest,
     close_poll,
-    count_poll,
     enter_analog_result,
     entitled_members,
     open_poll,
     publish_poll,
 )
 from moim.governance.services.registry import publish_decision, record_appointment
+from moim.governance.services.tallying import (
+    CountError,
+    TieSettlement,
+    change_poll_method,
+    count_poll,
+    settle_tie,
+)
 from moim.governance.services.turnout import Turnout, not_yet_voted, turnout, votes_held_by
 
 __all__ = [
     "ILLUSTRATIVE",
     "RECEIPT_ALPHABET",
     "BallotError",
+    "CountError",
     "GovernanceError",
     "PollStateError",
     "Receipt",
+    "TieSettlement",
     "Turnout",
     "ballot_digest",
     "cast_ballot",
+    "change_poll_method",
     "close_poll",
     "count_poll",
     "create_poll",
@@ -61,6 +70,7 @@ __all__ = [
     "record_appointment",
     "rules_for",
     "rules_snapshot",
+    "settle_tie",
     "turnout",
     "validate_choices",
     "votes_held_by",
