@@ -39,8 +39,7 @@ def default_method(shape: str, seats: int) -> str:
 
 def tie_policy(poll: Poll) -> TiePolicy:
     """The tie policy the poll's rules named when it opened (the chair's, if none)."""
-    value = str(poll.rules_snapshot.get("tie_policy", TiePolicy.CHAIR))
-    return TiePolicy(value) if value in TiePolicy.values else TiePolicy.CHAIR
+    return poll.tie_policy
 
 
 def tie_breaker(poll: Poll) -> TieBreaker:
@@ -230,6 +229,7 @@ def _elected(
     if counted.status is Status.TIE_FOR_CHAIR:
         result["tie"] = list(counted.pending_tie)
         result["tie_detail"] = str(counted.details.get("pending_tie", ""))
+        result["tie_kind"] = str(counted.details.get("pending_tie_kind", ""))
         return Verdict.TIE
     return Verdict.ELECTED
 

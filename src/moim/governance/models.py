@@ -325,6 +325,23 @@ class Poll(models.Model):
             return str(self.decision)
         return f"{self.decision} ({_('round')} {self.round})"
 
+    @property
+    def tie_policy(self) -> TiePolicy:
+        """The tie policy frozen at opening; before that, the one the rules name now."""
+        value = str((self.rules_snapshot or {}).get("tie_policy", ""))
+        if not value and self.decision_id is not None and self.decision.rules is not None:
+            value = self.decision.rules.tie_policy
+        return TiePolicy(value) if value in TiePolicy.values else TiePolicy.CHAIR
+
+    @property
+    def method_label(self) -> str:
+        method = tally_methods.METHODS.get(self.method)
+        return method.label if method is not None else self.method
+
+    def method_choices(self) -> list[tuple[str, str]]:
+        """The counting methods this poll's ballots and seats allow."""
+        return [(m.name, m.label) for m in tally_methods.methods_for(self.shape, self.seats)]
+
     def clean(self) -> None:
         super().clean()
         if self.method and self.shape:

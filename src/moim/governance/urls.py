@@ -14,5 +14,7 @@ urlpatterns = [
     path("poll/<int:pk>/analog/", views.enter_analog, name="analog"),
     path("poll/<int:pk>/vote/", views.vote, name="vote"),
     path("poll/<int:pk>/ballots/", views.poll_ballots, name="ballots"),
+    path("poll/<int:pk>/method/", views.poll_method, name="poll_method"),
+    path("poll/<int:pk>/tie/", views.poll_tie, name="poll_tie"),
     path("poll/<int:pk>/<slug:action>/", views.poll_action, name="poll_action"),
 ]
