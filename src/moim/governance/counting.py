@@ -6,32 +6,20 @@ mixed into a percentage. Ranked counts keep the engine's round-by-round record.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
 
-from moim.governance.enums import AnalogMethod, BallotShape, OptionValue, Verdict
+from moim.governance.enums import AnalogMethod, BallotShape, OptionValue, TiePolicy, Verdict
 from moim.governance.models import AnalogResult, Ballot, Poll
+from moim.tally import methods
 from moim.tally.ballots import Candidate, Election, YesNoAbstain, YesNoAbstainBallots, group_raw
-from moim.tally.choice import ChoiceMethod, count_choice
-from moim.tally.irv import count_irv
 from moim.tally.result import Result, Status
-from moim.tally.schulze import count_schulze
-from moim.tally.stv_meek import count_meek
-from moim.tally.stv_scottish import count_scottish_stv
-from moim.tally.stv_wigm import count_wigm
+from moim.tally.ties import LOT_PREFIX, TieBreaker, TieBreakMethod
 from moim.tally.yna import Base, Majority, MotionRule, count_motion, percent
 
-RANKED_METHODS: dict[str, Callable[[Election], Result]] = {
-    "irv": count_irv,
-    "stv-scottish": count_scottish_stv,
-    "stv-meek": count_meek,
-    "stv-wigm": count_wigm,
-    "schulze": count_schulze,
-}
-CHOICE_METHODS = {m.value: m for m in ChoiceMethod}
-METHODS = ("yna", *CHOICE_METHODS, *RANKED_METHODS)
+METHODS = methods.NAMES
 _MAJORITY = {
     "simple": Majority.SIMPLE,
     "absolute": Majority.ABSOLUTE,
@@ -46,13 +34,40 @@ _VERDICTS = {
 
 
 def default_method(shape: str, seats: int) -> str:
-    if shape == BallotShape.YES_NO_ABSTAIN:
-        return "yna"
-    if shape == BallotShape.APPROVAL:
-        return "approval"
-    if shape == BallotShape.RANKED:
-        return "irv" if seats == 1 else "stv-scottish"
-    return "plurality" if seats == 1 else "block"
+    return methods.default_for(shape, seats)
+
+
+def tie_policy(poll: Poll) -> TiePolicy:
+    """The tie policy the poll's rules named when it opened (the chair's, if none)."""
+    return poll.tie_policy
+
+
+def tie_breaker(poll: Poll) -> TieBreaker:
+    """The engine's tie policy for `poll`, with the seed and the chair's decisions so far."""
+    policy = tie_policy(poll)
+    breaks = poll.tie_breaks or {}
+    if policy == TiePolicy.LOT:
+        return TieBreaker(TieBreakMethod.LOT, True, str(breaks["seed"]))
+    if policy == TiePolicy.ORDER:
+        return TieBreaker(TieBreakMethod.ORDER, True)
+    return TieBreaker(TieBreakMethod.CHAIR, True, decisions=tuple(breaks.get("decisions", [])))
+
+
+def reproduce(poll: Poll, names: Sequence[str]) -> list[str]:
+    """The `moim tally` options that count the published BLT file to this result, ties and all.
+
+    The chair's decisions are given by candidate number (names may hold commas).
+    """
+    breaker = tie_breaker(poll)
+    args = ["--method", poll.method, "--tie-break", str(breaker.method)]
+    if breaker.method is TieBreakMethod.LOT:
+        args += ["--seed", str(breaker.seed)]
+    if breaker.decisions:
+        given = [
+            d if d.startswith(LOT_PREFIX) else str(names.index(d) + 1) for d in breaker.decisions
+        ]
+        args += ["--tie-decisions", ",".join(given)]
+    return args
 
 
 @dataclass(frozen=True)
@@ -125,10 +140,14 @@ def count(*, poll: Poll, ballots: Sequence[Ballot], analog: AnalogResult | None)
         return Outcome(Verdict.NO_QUORUM, result)
     if poll.shape == BallotShape.YES_NO_ABSTAIN:
         verdict = _motion(poll, options, total, heads, analog, result)
-    elif poll.method in RANKED_METHODS:
-        verdict = _ranked(poll, names, ballots, options, result)
     else:
-        verdict = _choice(poll, names, ballots, analog_weights, options, result)
+        method = methods.check(poll.method, poll.shape, poll.seats)
+        result["tie_policy"] = tie_policy(poll).value
+        result["reproduce"] = reproduce(poll, names)
+        if poll.shape == BallotShape.RANKED:
+            verdict = _ranked(poll, method, names, ballots, options, result)
+        else:
+            verdict = _choice(poll, method, names, ballots, analog_weights, options, result)
     result["verdict"] = verdict.value
     return Outcome(verdict, result)
 
@@ -179,6 +198,7 @@ def _member_ids(options: Sequence[Any], indices: Sequence[int]) -> list[int]:
 
 def _choice(
     poll: Poll,
+    method: methods.Method,
     names: Sequence[str],
     ballots: Sequence[Ballot],
     analog_weights: dict[int, int],
@@ -194,7 +214,8 @@ def _choice(
         seats=poll.seats,
         ballots=group_raw(items),
     )
-    return _elected(count_choice(election, CHOICE_METHODS[poll.method]), names, options, result)
+    counted = method.count(election, tie_breaker=tie_breaker(poll))
+    return _elected(counted, names, options, result)
 
 
 def _elected(
@@ -207,12 +228,15 @@ def _elected(
     result["elected_members"] = _member_ids(options, [index[n] for n in counted.elected])
     if counted.status is Status.TIE_FOR_CHAIR:
         result["tie"] = list(counted.pending_tie)
+        result["tie_detail"] = str(counted.details.get("pending_tie", ""))
+        result["tie_kind"] = str(counted.details.get("pending_tie_kind", ""))
         return Verdict.TIE
     return Verdict.ELECTED
 
 
 def _ranked(
     poll: Poll,
+    method: methods.Method,
     names: Sequence[str],
     ballots: Sequence[Ballot],
     options: Sequence[Any],
@@ -225,4 +249,5 @@ def _ranked(
         seats=poll.seats,
         ballots=raw,
     )
-    return _elected(RANKED_METHODS[poll.method](election), names, options, result)
+    counted = method.count(election, tie_breaker=tie_breaker(poll))
+    return _elected(counted, names, options, result)

@@ -66,6 +66,14 @@ class OptionValue(models.TextChoices):
     CANDIDATE = "candidate", _("Candidate")
 
 
+class TiePolicy(models.TextChoices):
+    """How a tie that decides an exclusion or a seat is settled (after looking back)."""
+
+    CHAIR = "chair", _("The count stops for the chair, who draws by lot or decides")
+    LOT = "lot", _("Drawn by lot, with the seed recorded")
+    ORDER = "order", _("The order of the candidates on the ballot")
+
+
 class AnalogMethod(models.TextChoices):
     PAPER = "paper", _("Paper ballots")
     SHOW_OF_HANDS = "show_of_hands", _("Show of hands")
@@ -89,3 +97,6 @@ class AuditAction(models.TextChoices):
     ANALOG_ENTERED = "analog_entered", _("Analog result entered")
     TERMS_CHANGED = "terms_changed", _("Terms of office changed")
     CANDIDATES_ADDED = "candidates_added", _("Candidates added")
+    POLL_METHOD_CHANGED = "poll_method_changed", _("Counting method changed")
+    POLL_COUNT_FAILED = "poll_count_failed", _("Count failed")
+    TIE_SETTLED = "tie_settled", _("Tie settled by the chair")

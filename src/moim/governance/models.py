@@ -13,6 +13,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -30,9 +31,13 @@ from moim.governance.enums import (
     OptionValue,
     PollState,
     QuorumFailure,
+    TiePolicy,
     Verdict,
 )
 from moim.members.models import MemberCategory, Office, Organization, Person, Term
+from moim.tally import methods as tally_methods
+
+METHOD_CHOICES = [(m.name, m.label) for m in tally_methods.METHODS.values()]
 
 
 class DecisionRules(models.Model):
@@ -81,6 +86,16 @@ class DecisionRules(models.Model):
         help_text=_("When set, whichever of the two votes first is the member's one ballot."),
     )
     secret = models.BooleanField(_("secret ballot"), default=False)
+    tie_policy = models.CharField(
+        _("ties"),
+        max_length=20,
+        choices=TiePolicy.choices,
+        default=TiePolicy.CHAIR,
+        help_text=_(
+            "How a tie that decides an exclusion or a seat is settled, after looking back at "
+            "earlier rounds. Shown on the ballot and the results page."
+        ),
+    )
     assumed = models.BooleanField(
         _("assumed"),
         default=True,
@@ -144,7 +159,8 @@ class Decision(models.Model):
         _("counting method"),
         max_length=30,
         blank=True,
-        help_text=_("A counting method of the tally engine, e.g. plurality, block, irv, stv."),
+        choices=METHOD_CHOICES,
+        help_text=_("Empty: the usual method for the ballot and the number of seats."),
     )
     appointed_by = models.ForeignKey(
         "members.Member",
@@ -180,6 +196,30 @@ class Decision(models.Model):
 
     def __str__(self) -> str:
         return self.title_en
+
+    def clean(self) -> None:
+        super().clean()
+        if self.method:
+            shapes = (
+                [BallotShape.YES_NO_ABSTAIN]
+                if self.kind == DecisionKind.MOTION
+                else [s for s in BallotShape if s != BallotShape.YES_NO_ABSTAIN]
+            )
+            valid = [m.name for s in shapes for m in tally_methods.methods_for(s, self.seats)]
+            if self.method not in valid:
+                raise ValidationError(
+                    {
+                        "method": _(
+                            "%(method)s cannot count this decision (%(seats)d seat(s)); "
+                            "choose one of: %(valid)s."
+                        )
+                        % {
+                            "method": self.method,
+                            "seats": self.seats,
+                            "valid": ", ".join(dict.fromkeys(valid)),
+                        }
+                    }
+                )
 
     title = InLanguage()
 
@@ -250,9 +290,14 @@ class Poll(models.Model):
     )
     shape = models.CharField(_("ballot"), max_length=20, choices=BallotShape.choices)
     max_choices = models.PositiveSmallIntegerField(_("at most this many choices"), default=1)
-    method = models.CharField(_("counting method"), max_length=30, blank=True)
+    method = models.CharField(
+        _("counting method"), max_length=30, blank=True, choices=METHOD_CHOICES
+    )
     seats = models.PositiveSmallIntegerField(_("seats"), default=1)
     secret = models.BooleanField(_("secret"), default=False)
+    # How ties were settled: the seed of a draw by lot under the rules' "lot" policy, and the
+    # chair's decisions ("lot:SEED" or a candidate's label) in the order the ties arose.
+    tie_breaks = models.JSONField(_("tie breaks"), default=dict, blank=True)
     # Frozen at opening: the rules as they stood, and the quorum they gave.
     rules_snapshot = models.JSONField(_("rules at opening"), default=dict, blank=True)
     entitled_weight = models.PositiveIntegerField(_("entitled weight"), default=0)
@@ -279,6 +324,31 @@ class Poll(models.Model):
         if self.round == 1:
             return str(self.decision)
         return f"{self.decision} ({_('round')} {self.round})"
+
+    @property
+    def tie_policy(self) -> TiePolicy:
+        """The tie policy frozen at opening; before that, the one the rules name now."""
+        value = str((self.rules_snapshot or {}).get("tie_policy", ""))
+        if not value and self.decision_id is not None and self.decision.rules is not None:
+            value = self.decision.rules.tie_policy
+        return TiePolicy(value) if value in TiePolicy.values else TiePolicy.CHAIR
+
+    @property
+    def method_label(self) -> str:
+        method = tally_methods.METHODS.get(self.method)
+        return method.label if method is not None else self.method
+
+    def method_choices(self) -> list[tuple[str, str]]:
+        """The counting methods this poll's ballots and seats allow."""
+        return [(m.name, m.label) for m in tally_methods.methods_for(self.shape, self.seats)]
+
+    def clean(self) -> None:
+        super().clean()
+        if self.method and self.shape:
+            try:
+                tally_methods.check(self.method, self.shape, self.seats)
+            except tally_methods.MethodError as error:
+                raise ValidationError({"method": str(error)}) from None
 
 
 class PollOption(models.Model):

@@ -21,5 +21,7 @@ urlpatterns = [
     path("poll/<int:pk>/ballots/", views.poll_ballots, name="ballots"),
     path("proxy/<int:assembly_pk>/give/", views.give_proxy, name="give_proxy"),
     path("proxy/<int:pk>/withdraw/", views.withdraw_proxy, name="withdraw_proxy"),
+    path("poll/<int:pk>/method/", views.poll_method, name="poll_method"),
+    path("poll/<int:pk>/tie/", views.poll_tie, name="poll_tie"),
     path("poll/<int:pk>/<slug:action>/", views.poll_action, name="poll_action"),
 ]

@@ -331,6 +331,41 @@ def withdraw_proxy(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("account")
 
 
+@require_POST
+def poll_method(request: HttpRequest, pk: int) -> HttpResponse:
+    """The secretariat sets the counting method of a poll not yet counted."""
+    _guard(request, can_run_polls)
+    poll = get_object_or_404(Poll, pk=pk)
+    try:
+        services.change_poll_method(
+            poll=poll, by=request.user, method=request.POST.get("method", "")
+        )
+    except services.GovernanceError as error:
+        messages.error(request, error.message)
+    return _back_to_console(poll)
+
+
+@require_POST
+def poll_tie(request: HttpRequest, pk: int) -> HttpResponse:
+    """The chair settles the tie a count stopped on: a draw by lot, or a decision."""
+    _guard(request, can_run_polls)
+    poll = get_object_or_404(Poll, pk=pk)
+    how = request.POST.get("how", "")
+    if how not in {s.value for s in services.TieSettlement}:
+        messages.error(request, _("Draw by lot or choose a candidate."))
+        return _back_to_console(poll)
+    try:
+        services.settle_tie(
+            poll=poll,
+            by=request.user,
+            how=services.TieSettlement(how),
+            chosen=request.POST.get("chosen", ""),
+        )
+    except services.GovernanceError as error:
+        messages.error(request, error.message)
+    return _back_to_console(poll)
+
+
 # --- voting ---------------------------------------------------------------------------------
 
 

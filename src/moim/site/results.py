@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import shlex
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -79,6 +80,20 @@ class PollView:
     @property
     def table_base_text(self) -> str:
         return bases.table_base_text(self.poll)
+
+    @property
+    def tie_policy(self) -> str:
+        return str(self.poll.tie_policy.label)
+
+    @property
+    def ties(self) -> list[dict[str, Any]]:
+        """Every tie of the count and how it was settled (look-back, lot with seed, chair)."""
+        rounds = (self.result.get("tally") or {}).get("rounds", [])
+        return [tie for r in rounds for tie in r.get("ties", [])]
+
+    @property
+    def reproduce(self) -> str:
+        return reproduce_command(self.poll)
 
     @property
     def base(self) -> str:
@@ -176,8 +191,17 @@ def ballots_csv(poll: Poll) -> str:
     return out.getvalue()
 
 
+def reproduce_command(poll: Poll) -> str:
+    """The `moim tally` command that counts the published BLT file to the published result."""
+    args = (poll.result or {}).get("reproduce")
+    if not args:
+        return ""
+    return shlex.join(["moim", "tally", f"round-{poll.round}.blt", *args])
+
+
 def ballots_blt(poll: Poll) -> str:
-    """The published ranked ballots as a BLT file (candidates named as the count named them)."""
+    """The published ranked ballots as a BLT file (candidates named as the count named them),
+    with the command that recounts them to the published result, ties included."""
     names = option_names(poll)
     raw = group_raw(
         (tuple((p - 1,) for p in ballot.choices), ballot.weight)
@@ -188,6 +212,7 @@ def ballots_blt(poll: Poll) -> str:
         candidates=tuple(Candidate(n) for n in names),
         seats=poll.seats,
         ballots=raw,
+        comments=(f"Recount: {command}",) if (command := reproduce_command(poll)) else (),
     )
     return dumps_blt(election)
 

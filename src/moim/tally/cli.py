@@ -3,32 +3,28 @@
 Exit status: 0 counted; 1 the file or an option is wrong (the message names the line);
 3 the count stopped on a tie left to the chair (the partial result is printed).
 
-IRV and the cast vote record CSV are counted by `moim.tally.irv`, imported only when needed:
-``--method irv`` on a BLT file calls ``irv.count_irv``; a CSV file or an RCTab ``--config`` calls
-``irv.count_from_cli(path, file_format=..., method=..., config=..., tie_breaker=..., seats=...)``.
+The methods and their counting functions come from `moim.tally.methods`, the one table the
+plenary and the benchmark read too. A CSV file or an RCTab ``--config`` goes through
+``irv.count_from_cli``, which hands ballots for any other method back to `count_election`.
 """
 
 from __future__ import annotations
 
 import argparse
-import importlib
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from fractions import Fraction
 from pathlib import Path
-from typing import Any
 
+from moim.tally import irv, methods
 from moim.tally.ballots import Election, YesNoAbstain, YesNoAbstainBallots
 from moim.tally.formats.blt import BltError, read_blt
 from moim.tally.rctab import add_rule_options, rule_flags_given
 from moim.tally.result import Result, Status
-from moim.tally.ties import TieBreaker, TieBreakMethod
+from moim.tally.ties import LOT_PREFIX, TieBreaker, TieBreakMethod
 
-METHODS = (
-    "yna", "plurality", "block", "approval", "irv",
-    "stv-scottish", "stv-meek", "stv-wigm", "schulze",
-)  # fmt: skip
+METHODS = methods.NAMES
 EXIT_OK, EXIT_INPUT, EXIT_TIE = 0, 1, 3
 
 
@@ -39,7 +35,10 @@ class CliError(Exception):
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="moim tally", description="Count a ballot file.")
     parser.add_argument("file", help="ballot file (BLT, CVR CSV, or yes/no/abstain lines)")
-    parser.add_argument("--method", choices=METHODS, required=True)
+    parser.add_argument(
+        "--method", choices=METHODS, required=True,
+        help="; ".join(f"{m.name}: {m.label}" for m in methods.METHODS.values()),
+    )  # fmt: skip
     parser.add_argument("--seats", type=int, help="seats (BLT files give their own)")
     parser.add_argument("--format", choices=("blt", "csv", "yna"), help="default: from the name")
     parser.add_argument("--json", action="store_true", help="print the JSON record")
@@ -49,6 +48,11 @@ def build_parser() -> argparse.ArgumentParser:
     )  # fmt: skip
     parser.add_argument("--seed", help="seed of the draw by lot (recorded in the result)")
     parser.add_argument("--tie-order", help="names or 1-based numbers, comma separated")
+    parser.add_argument(
+        "--tie-decisions",
+        help="with --tie-break chair: how the chair settled the ties, in the order they arose, "
+        "comma separated: a candidate (name or 1-based number) or lot:SEED for a draw by lot",
+    )
     parser.add_argument("--no-look-back", action="store_true", help="skip the look-back step")
     parser.add_argument(
         "--arithmetic", choices=("prf", "rational"), default="prf",
@@ -118,71 +122,36 @@ def _guess_format(path: Path, method: str) -> str:
 def count_election(
     election: Election, method: str, args: argparse.Namespace, breaker: TieBreaker
 ) -> Result:
-    seats = args.seats
-    if method == "stv-scottish":
-        from moim.tally.stv_scottish import count_scottish_stv
-
-        return count_scottish_stv(_with_seats(election, seats), tie_breaker=breaker)
-    if method == "stv-meek":
-        from moim.tally.stv_meek import MeekArithmetic, count_meek
-
-        arithmetic = MeekArithmetic(args.arithmetic)
-        return count_meek(_with_seats(election, seats), arithmetic=arithmetic, tie_breaker=breaker)
-    if method == "stv-wigm":
-        from moim.tally.stv_wigm import WigmArithmetic, count_wigm
-
-        return count_wigm(
-            _with_seats(election, seats), arithmetic=WigmArithmetic(args.arithmetic),
-            batch=args.batch, tie_breaker=breaker,
-        )  # fmt: skip
-    if method == "schulze":
-        from moim.tally.schulze import count_schulze
-
-        return count_schulze(election, seats=seats, tie_breaker=breaker)
-    if method in {"plurality", "block", "approval"}:
-        from moim.tally.choice import ChoiceMethod, count_choice
-
-        return count_choice(election, ChoiceMethod(method), seats=seats, tie_breaker=breaker)
-    if method == "irv":
-        irv = _irv_module()
-        count_irv: Callable[..., Result] = irv.count_irv
-        return count_irv(_with_seats(election, 1), ties=breaker)
-    raise CliError(f"unknown method {method}")
-
-
-def _with_seats(election: Election, seats: int | None) -> Election:
-    if seats is None or seats == election.seats:
-        return election
-    if seats > len(election.candidates) - len(election.withdrawn):
-        raise CliError(f"{seats} seats but fewer candidates")
-    return Election(
-        election.title, election.candidates, seats, election.ballots, election.tie_order,
-        election.comments,
-    )  # fmt: skip
-
-
-def _irv_module() -> Any:
+    """Count `election` by the registered `method`, with the options given on the line."""
     try:
-        return importlib.import_module("moim.tally.irv")
-    except ImportError as error:
-        raise CliError(f"IRV counting is not available in this installation ({error})") from None
+        chosen = methods.get(method)
+    except methods.MethodError as error:
+        raise CliError(str(error)) from None
+    options = methods.Options(
+        arithmetic=getattr(args, "arithmetic", "prf"), batch=bool(getattr(args, "batch", False))
+    )
+    try:
+        return chosen.count(
+            election, seats=getattr(args, "seats", None), tie_breaker=breaker, options=options
+        )
+    except methods.MethodError as error:
+        raise CliError(str(error)) from None
 
 
 def _irv_hook(path: Path, file_format: str, args: argparse.Namespace) -> Result:
-    irv = _irv_module()
-    hook = getattr(irv, "count_from_cli", None)
-    if hook is None:
-        raise CliError("counting CVR CSV files or RCTab configurations is not available yet")
     breaker = _tie_breaker(args, None)
+
+    def other(election: Election) -> Result:
+        return count_election(election, args.method, args, breaker)
+
     try:
-        result: Result = hook(
+        return irv.count_from_cli(
             path, file_format=file_format, method=args.method,
             config=Path(args.config) if args.config else None,
-            tie_breaker=breaker, seats=args.seats, options=vars(args),
+            tie_breaker=breaker, seats=args.seats, options=vars(args), other_method=other,
         )  # fmt: skip
     except ValueError as error:  # the readers' errors name the line
         raise CliError(f"{path}: {error}") from None
-    return result
 
 
 def _read_election(path: Path, args: argparse.Namespace) -> Election:
@@ -222,22 +191,39 @@ def _progress(path: Path, *, enabled: bool) -> Iterator[Callable[[int], None] | 
 def _tie_breaker(args: argparse.Namespace, election: Election | None) -> TieBreaker:
     method = TieBreakMethod(args.tie_break)
     look_back = not args.no_look_back
+    if args.tie_decisions and method is not TieBreakMethod.CHAIR:
+        raise CliError("--tie-decisions go with --tie-break chair")
     if method is TieBreakMethod.LOT:
         return TieBreaker.by_lot(args.seed, look_back=look_back)
     order = election.tie_order if election is not None else None
+    decisions: tuple[str, ...] = ()
+    if args.tie_decisions:
+        items = args.tie_decisions.split(",")
+        decisions = tuple(_decision(election, item.strip()) for item in items)
     if args.tie_order:
         if election is None:
             raise CliError("--tie-order needs a BLT file here")
         order = tuple(_candidate(election, item.strip()) for item in args.tie_order.split(","))
-    return TieBreaker(method, look_back, None, order)
+    return TieBreaker(method, look_back, None, order, decisions)
 
 
-def _candidate(election: Election, item: str) -> int:
+def _decision(election: Election | None, item: str) -> str:
+    """A chair's decision: lot:SEED as given, a candidate's number as its name."""
+    if item.startswith(LOT_PREFIX) and len(item) > len(LOT_PREFIX):
+        return item
+    if election is None:
+        if item.isdigit():
+            raise CliError("--tie-decisions: name the candidates here, not their numbers")
+        return item
+    return election.names[_candidate(election, item, option="--tie-decisions")]
+
+
+def _candidate(election: Election, item: str, option: str = "--tie-order") -> int:
     if item in election.names:
         return election.index(item)
     if item.isdigit() and 1 <= int(item) <= len(election.names):
         return int(item) - 1
-    raise CliError(f"--tie-order: {item!r} is not a candidate")
+    raise CliError(f"{option}: {item!r} is not a candidate")
 
 
 def _count_motion(path: Path, args: argparse.Namespace) -> Result:

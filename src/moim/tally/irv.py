@@ -20,8 +20,7 @@ the candidates just eliminated, so the work grows with distinct ballots and thei
 
 from __future__ import annotations
 
-from argparse import Namespace
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -135,12 +134,14 @@ def count_from_cli(
     tie_breaker: TieBreaker | None = None,
     seats: int | None = None,
     options: Mapping[str, object] | None = None,
+    other_method: Callable[[Election], Result] | None = None,
 ) -> Result:
     """`moim tally` for CVR CSV files and RCTab configurations.
 
     The rules are the configuration's, each overridden by its RCTab-named flag; without either,
     textbook IRV. A tiebreakMode (configured or given) replaces the --tie-break policy. Other
-    methods (STV, ...) count CVR CSV ballots through the core command.
+    methods (STV, ...) count the CVR CSV ballots with `other_method`, which the command line
+    passes in (this module never imports the command line or the method table).
     """
     flags = dict(options or {})
     settings = load_config(config) if config is not None else None
@@ -162,10 +163,9 @@ def count_from_cli(
     )
     excluded = settings.excluded if settings else ()
     if method != "irv":
-        from moim.tally.cli import count_election
-
-        election = ballots.election(seats=seats or 1, withdrawn=excluded)
-        return count_election(election, method, Namespace(**flags), tie_breaker or TieBreaker())
+        if other_method is None:
+            raise ValueError(f"{method} is counted through the command line")
+        return other_method(ballots.election(seats=seats or 1, withdrawn=excluded))
     if seats not in (None, 1):
         raise ValueError("IRV elects one candidate (--seats 1)")
     chosen_ties = _ties(rules, flags, settings is not None, tie_breaker)

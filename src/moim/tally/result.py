@@ -116,6 +116,7 @@ class Result:
         self.status = Status.TIE_FOR_CHAIR
         self.pending_tie = tie.names
         self.details["pending_tie"] = str(tie)
+        self.details["pending_tie_kind"] = str(tie.kind)
         return self
 
     def fmt(self, value: Number) -> str:

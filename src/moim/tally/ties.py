@@ -8,7 +8,10 @@ by the policy's fallback:
 * ``lot``: a reproducible draw, ``random.Random`` seeded with the recorded seed and the tie's
   context, choosing among the tied candidates in candidate-index order;
 * ``order``: the first tied candidate in a given tie order (BLT ``[tie ...]``, else file order);
-* ``chair``: stop the count and report the tie (`TieForChair`), for the presiding officer.
+* ``chair``: stop the count and report the tie (`TieForChair`), for the presiding officer;
+  once the chair has settled ties, their `decisions` settle them again in the order the ties
+  arose: a candidate's name (the chair decided) or ``lot:SEED`` (the chair drew by lot, with
+  that seed), so a recount of the same ballots goes through every tie the same way.
 
 Every break is recorded (`TieRecord`) in the result with the policy and, for a draw, the seed.
 """
@@ -19,8 +22,11 @@ import enum
 import random
 import secrets
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Protocol
+
+LOT_PREFIX = "lot:"
+"""A chair's decision that is a draw by lot: ``lot:`` and the seed."""
 
 
 class TieBreakMethod(enum.StrEnum):
@@ -47,7 +53,7 @@ class TieRecord:
     kind: TieKind
     tied: tuple[str, ...]
     chosen: str
-    method: str  # "look-back", "lot", "order"
+    method: str  # "look-back", "lot", "order", "chair"
     seed: str | None = None
 
     def to_dict(self) -> dict[str, object]:
@@ -81,6 +87,9 @@ class TieBreaker:
     look_back: bool = True
     seed: str | None = None
     order: tuple[int, ...] | None = None
+    decisions: tuple[str, ...] = ()
+    # How many `decisions` this count has used: the n-th tie left to the chair takes the n-th.
+    _used: list[int] = field(default_factory=lambda: [0], compare=False, repr=False)
 
     @classmethod
     def by_lot(cls, seed: str | None = None, *, look_back: bool = True) -> TieBreaker:
@@ -93,6 +102,7 @@ class TieBreaker:
             "look_back": self.look_back,
             "seed": self.seed,
             "order": list(self.order) if self.order is not None else None,
+            **({"decisions": list(self.decisions)} if self.decisions else {}),
         }
 
     def choose(
@@ -133,6 +143,34 @@ class TieBreaker:
             context = f"{seed}|{kind}|{round}|" + "|".join(names[i] for i in group)
             chosen = random.Random(context).choice(group)
             return chosen, TieRecord(round, kind, tied_names, names[chosen], "lot", seed)
+        if self.method is TieBreakMethod.CHAIR and self._used[0] < len(self.decisions):
+            return self._decided(group, kind=kind, round=round, names=names, tied=tied_names)
         raise TieForChair(
             round=round, kind=kind, tied=tuple(group), names=tuple(names[i] for i in group)
         )
+
+    def _decided(
+        self,
+        group: Sequence[int],
+        *,
+        kind: TieKind,
+        round: int,
+        names: Sequence[str],
+        tied: tuple[str, ...],
+    ) -> tuple[int, TieRecord]:
+        """The chair's next decision: a draw by lot with its seed, or the candidate named."""
+        number = self._used[0]
+        decision = self.decisions[number]
+        self._used[0] += 1
+        if decision.startswith(LOT_PREFIX):
+            seed = decision.removeprefix(LOT_PREFIX)
+            context = f"{seed}|{kind}|{round}|" + "|".join(names[i] for i in group)
+            chosen = random.Random(context).choice(list(group))
+            return chosen, TieRecord(round, kind, tied, names[chosen], "lot", seed)
+        remaining = {names[i]: i for i in group}
+        if decision not in remaining:
+            raise ValueError(
+                f"the chair's decision {number + 1} names {decision}, who is not among "
+                f"the tied ({', '.join(remaining)}) in round {round}"
+            )
+        return remaining[decision], TieRecord(round, kind, tied, decision, "chair")

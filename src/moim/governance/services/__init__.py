@@ -42,7 +42,6 @@ from moim.governance.services.casting import (
 from moim.governance.services.polls import (
     ballot_digest,
     close_poll,
-    count_poll,
     enter_analog_result,
     entitled_members,
     lapsed_proxies,
@@ -50,6 +49,13 @@ from moim.governance.services.polls import (
     publish_poll,
 )
 from moim.governance.services.registry import publish_decision, record_appointment
+from moim.governance.services.tallying import (
+    CountError,
+    TieSettlement,
+    change_poll_method,
+    count_poll,
+    settle_tie,
+)
 from moim.governance.services.turnout import (
     NotVoted,
     Turnout,
@@ -64,14 +70,17 @@ __all__ = [
     "ILLUSTRATIVE",
     "RECEIPT_ALPHABET",
     "BallotError",
+    "CountError",
     "GovernanceError",
     "NotVoted",
     "PollStateError",
     "Receipt",
+    "TieSettlement",
     "Turnout",
     "add_candidates",
     "ballot_digest",
     "cast_ballot",
+    "change_poll_method",
     "check_candidates",
     "check_decision_change",
     "check_proxy",
@@ -97,6 +106,7 @@ __all__ = [
     "rules_snapshot",
     "save_decision",
     "save_rules",
+    "settle_tie",
     "turnout",
     "validate_choices",
     "votes_held_by",

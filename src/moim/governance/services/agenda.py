@@ -28,6 +28,7 @@ from moim.governance.models import (
 from moim.governance.rules import can_give_proxy, can_run_polls
 from moim.governance.services.base import GovernanceError, PollStateError, _require
 from moim.members.models import Member, Person
+from moim.tally import methods as tally_methods
 
 
 def rules_for(decision: Decision) -> DecisionRules:
@@ -58,6 +59,7 @@ def rules_snapshot(rules: DecisionRules) -> dict[str, Any]:
         "max_proxies_per_delegate": rules.max_proxies_per_delegate,
         "principal_may_vote": rules.principal_may_vote,
         "secret": rules.secret,
+        "tie_policy": rules.tie_policy,
         "assumed": rules.assumed,
     }
 
@@ -83,8 +85,12 @@ def create_poll(
     previous = decision.polls.order_by("-round").first()
     if previous is not None and previous.state != PollState.PUBLISHED:
         raise PollStateError(_("The previous round must be published before another opens."))
+    chosen = method or decision.method
     if decision.kind == DecisionKind.MOTION:
         shape = BallotShape.YES_NO_ABSTAIN
+    elif shape is None and chosen in tally_methods.METHODS:
+        # The ballot the decision's method counts (a ranked ballot for STV, say).
+        shape = BallotShape(sorted(tally_methods.METHODS[chosen].shapes)[0])
     elif shape is None:
         shape = BallotShape.CHOOSE
     standing = (
@@ -95,6 +101,11 @@ def create_poll(
     if decision.kind != DecisionKind.MOTION and not standing:
         raise GovernanceError(_("This decision has no candidates to vote on."))
     seats = decision.seats
+    chosen = chosen or counting.default_method(shape, seats)
+    try:
+        tally_methods.check(chosen, shape, seats)
+    except tally_methods.MethodError as error:
+        raise GovernanceError(str(error)) from None
     if shape == BallotShape.CHOOSE:
         max_choices = max_choices or seats
     elif shape == BallotShape.YES_NO_ABSTAIN:
@@ -107,7 +118,7 @@ def create_poll(
         shape=shape,
         secret=rules.secret if secret is None else secret,
         max_choices=max_choices,
-        method=method or decision.method or counting.default_method(shape, seats),
+        method=chosen,
         seats=seats,
     )
     if shape == BallotShape.YES_NO_ABSTAIN:

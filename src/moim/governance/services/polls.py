@@ -13,7 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from moim.governance import audit, bases, counting
+from moim.governance import audit
 from moim.governance.enums import (
     AnalogMethod,
     AuditAction,
@@ -369,34 +369,6 @@ def enter_analog_result(
         },
     )
     return result
-
-
-@transaction.atomic
-def count_poll(*, poll: Poll, by: Any) -> Poll:
-    """Count a closed poll through the tally engine and store the result and its verdict."""
-    _require(can_run_polls, by)
-    poll = _locked(poll)
-    if poll.state != PollState.CLOSED:
-        raise PollStateError(_("A poll is counted after it closes."))
-    analog = AnalogResult.objects.filter(poll=poll).first()
-    outcome = counting.count(
-        poll=poll, ballots=list(Ballot.objects.filter(poll=poll)), analog=analog
-    )
-    poll.result = {**outcome.result, "basis": bases.basis(poll, outcome.result)}
-    poll.verdict = outcome.verdict
-    poll.counted_at = timezone.now()
-    poll.save(update_fields=["result", "verdict", "counted_at"])
-    audit.record(
-        action=AuditAction.POLL_COUNTED,
-        by=by,
-        subject=f"poll:{poll.pk}",
-        data={
-            "verdict": poll.verdict,
-            "result_sha256": hashlib.sha256(audit.canonical(poll.result)).hexdigest(),
-        },
-    )
-    _announce(poll, state=poll.state, counted=True)
-    return poll
 
 
 @transaction.atomic

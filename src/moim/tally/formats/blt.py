@@ -215,7 +215,8 @@ def _tail(
 
 
 def write_blt(election: Election, stream: IO[str]) -> None:
-    """Write `election` as BLT (grouped ballots, `[withdrawn]` and `[tie]` options as needed)."""
+    """Write `election` as BLT (grouped ballots, `[withdrawn]` and `[tie]` options as needed,
+    its comments as quoted strings after the title)."""
     n = len(election.candidates)
     stream.write(f"{n} {election.seats}\n")
     if election.withdrawn:
@@ -231,7 +232,7 @@ def write_blt(election: Election, stream: IO[str]) -> None:
             cells.append("=".join(str(c + 1) for c in cell) if cell else "-")
         stream.write(" ".join([str(weight), *cells, "0"]) + "\n")
     stream.write("0\n")
-    for text in [*election.names, election.title]:
+    for text in [*election.names, election.title, *election.comments]:
         stream.write(_quote(text) + "\n")
 
 

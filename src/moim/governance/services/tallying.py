@@ -1,0 +1,192 @@
+"""Counting a closed poll, recovering from a count that fails, and ties settled by the chair.
+
+A count that fails (a method that cannot count these ballots, any error of the engine) stores
+nothing but an audit entry: the poll stays closed and uncounted with every ballot, the
+secretariat corrects the method (`change_poll_method`) and counts again. A count that stops on
+a tie left to the chair is stored with its verdict "tie"; the chair draws by lot (a seed made
+here, recorded) or decides (`settle_tie`), and the count runs again with that settlement.
+"""
+
+from __future__ import annotations
+
+import enum
+import hashlib
+import secrets
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from moim.governance import audit, bases, counting
+from moim.governance.enums import AuditAction, PollState, TiePolicy, Verdict
+from moim.governance.models import AnalogResult, Ballot, Poll
+from moim.governance.rules import can_run_polls
+from moim.governance.services.base import GovernanceError, PollStateError, _announce, _require
+from moim.tally import methods
+from moim.tally.ties import LOT_PREFIX
+
+
+class CountError(GovernanceError):
+    """The engine could not count the poll; nothing was stored but the audit entry."""
+
+
+class TieSettlement(enum.StrEnum):
+    LOT = "lot"
+    DECIDE = "decide"
+
+
+def _locked(poll: Poll) -> Poll:
+    return Poll.objects.select_for_update().select_related("decision__assembly").get(pk=poll.pk)
+
+
+def _result_hash(poll: Poll) -> str:
+    return hashlib.sha256(audit.canonical(poll.result)).hexdigest()
+
+
+def _count_into(poll: Poll) -> str:
+    """Count `poll` (locked) and store its result; the engine's error message if it fails."""
+    analog = AnalogResult.objects.filter(poll=poll).first()
+    try:
+        with transaction.atomic():
+            outcome = counting.count(
+                poll=poll, ballots=list(Ballot.objects.filter(poll=poll)), analog=analog
+            )
+    except Exception as error:  # any failure of the engine leaves the poll as it was
+        return str(error) or type(error).__name__
+    poll.result = {**outcome.result, "basis": bases.basis(poll, outcome.result)}
+    poll.verdict = outcome.verdict
+    poll.counted_at = timezone.now()
+    poll.save(update_fields=["result", "verdict", "counted_at", "tie_breaks"])
+    return ""
+
+
+@transaction.atomic
+def _count(*, poll: Poll, by: Any) -> tuple[Poll, str]:
+    _require(can_run_polls, by)
+    poll = _locked(poll)
+    if poll.state != PollState.CLOSED:
+        raise PollStateError(_("A poll is counted after it closes."))
+    if poll.counted_at is not None:
+        raise PollStateError(_("This poll is already counted."))
+    if counting.tie_policy(poll) == TiePolicy.LOT and not (poll.tie_breaks or {}).get("seed"):
+        # Made at the count, not at opening, so that nobody knows the draw while voting.
+        poll.tie_breaks = {**(poll.tie_breaks or {}), "seed": secrets.token_hex(8)}
+    failure = _count_into(poll)
+    if failure:
+        audit.record(
+            action=AuditAction.POLL_COUNT_FAILED,
+            by=by,
+            subject=f"poll:{poll.pk}",
+            data={"method": poll.method, "error": failure},
+        )
+        return poll, failure
+    audit.record(
+        action=AuditAction.POLL_COUNTED,
+        by=by,
+        subject=f"poll:{poll.pk}",
+        data={
+            "verdict": poll.verdict,
+            "result_sha256": _result_hash(poll),
+            "tie_breaks": poll.tie_breaks,
+        },
+    )
+    _announce(poll, state=poll.state, counted=True)
+    return poll, ""
+
+
+def count_poll(*, poll: Poll, by: Any) -> Poll:
+    """Count a closed poll through the tally engine and store the result and its verdict.
+
+    If the engine fails, the poll stays closed and uncounted (its ballots untouched), the
+    failure is in the audit log, and `CountError` says what went wrong and what to do.
+    """
+    counted, failure = _count(poll=poll, by=by)
+    if failure:
+        valid = ", ".join(m.name for m in methods.methods_for(counted.shape, counted.seats))
+        raise CountError(
+            _(
+                "The count failed: %(error)s. The ballots are kept and the poll is not counted; "
+                "choose a counting method that fits (%(valid)s) and count again."
+            )
+            % {"error": failure, "valid": valid}
+        )
+    return counted
+
+
+@transaction.atomic
+def change_poll_method(*, poll: Poll, by: Any, method: str) -> Poll:
+    """Set the counting method of a poll not yet counted, among those its ballots allow."""
+    _require(can_run_polls, by)
+    poll = _locked(poll)
+    if poll.state not in (PollState.DRAFT, PollState.CLOSED) or poll.counted_at is not None:
+        raise PollStateError(
+            _("The counting method changes before the poll opens, or after it closes and before "
+              "it is counted.")
+        )  # fmt: skip
+    try:
+        methods.check(method, poll.shape, poll.seats)
+    except methods.MethodError as error:
+        raise GovernanceError(str(error)) from None
+    before = poll.method
+    poll.method = method
+    poll.save(update_fields=["method"])
+    audit.record(
+        action=AuditAction.POLL_METHOD_CHANGED,
+        by=by,
+        subject=f"poll:{poll.pk}",
+        data={"from": before, "to": method},
+    )
+    return poll
+
+
+@transaction.atomic
+def settle_tie(
+    *, poll: Poll, by: Any, how: TieSettlement, chosen: str = "", seed: str | None = None
+) -> Poll:
+    """Settle the tie a count stopped on: draw by lot (a fresh seed, unless `seed` is given)
+    or decide for `chosen` (one of the tied, by name); then count again with it.
+
+    The settlement joins the poll's earlier ones, so the recount goes through every tie the
+    same way; the new count may stop on a later tie, for the chair again.
+    """
+    _require(can_run_polls, by)
+    poll = _locked(poll)
+    tied = list((poll.result or {}).get("tie", []))
+    if poll.state != PollState.CLOSED or poll.verdict != Verdict.TIE or not tied:
+        raise PollStateError(_("There is no tie waiting for the chair in this poll."))
+    if counting.tie_policy(poll) != TiePolicy.CHAIR:
+        raise GovernanceError(_("This poll's rules settle ties themselves."))
+    if how == TieSettlement.LOT:
+        seed = seed or secrets.token_hex(8)
+        decision = f"{LOT_PREFIX}{seed}"
+    else:
+        if chosen not in tied:
+            raise GovernanceError(
+                _("Choose one of the tied candidates: %(tied)s.") % {"tied": ", ".join(tied)}
+            )
+        decision = chosen
+    breaks = dict(poll.tie_breaks or {})
+    breaks["decisions"] = [*breaks.get("decisions", []), decision]
+    poll.tie_breaks = breaks
+    failure = _count_into(poll)
+    if failure:
+        raise CountError(_("The count failed: %(error)s.") % {"error": failure})
+    settled = [
+        t for r in poll.result.get("rounds", []) for t in r.get("ties", []) if t["tied"] == tied
+    ]
+    audit.record(
+        action=AuditAction.TIE_SETTLED,
+        by=by,
+        subject=f"poll:{poll.pk}",
+        data={
+            "tied": tied,
+            "how": str(how),
+            "seed": seed if how == TieSettlement.LOT else None,
+            "chosen": settled[-1]["chosen"] if settled else chosen,
+            "verdict": poll.verdict,
+            "result_sha256": _result_hash(poll),
+        },
+    )
+    _announce(poll, state=poll.state, counted=True)
+    return poll
