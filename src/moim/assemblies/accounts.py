@@ -81,7 +81,7 @@ def issue_accounts(
             continue
         with transaction.atomic():
             locked = (
-                Registration.objects.select_for_update()
+                Registration.objects.select_for_update(of=("self",))
                 .select_related("assembly", "member", "person__user")
                 .get(pk=registration.pk)
             )
