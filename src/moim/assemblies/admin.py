@@ -9,7 +9,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from moim.assemblies import services
+from moim.assemblies import accounts, services
 from moim.assemblies.models import (
     Assembly,
     AttendanceEvent,
@@ -158,7 +158,28 @@ class RegistrationAdmin(admin.ModelAdmin):
     readonly_fields = ["check_in_code", "join_token", "created_at", "checked_in_at", "joined_at"]
     list_select_related = ["assembly", "member"]
     inlines = [AttendanceEventInline]
-    actions = ["approve", "check_in"]
+    actions = ["approve", "check_in", "issue_accounts"]
+
+    def save_model(self, request: HttpRequest, obj: Registration, form: Any, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        # A registration typed in here links to the registry's person like any other.
+        services.link_person(obj)
+
+    @admin.action(description=_("Issue accounts to the selected registrants (by e-mail)"))
+    def issue_accounts(self, request: HttpRequest, queryset: QuerySet[Registration]) -> None:
+        report = accounts.issue_accounts(
+            registrations=list(queryset.select_related("assembly", "member")),
+            by=request.user,
+            base_url=request.build_absolute_uri("/").rstrip("/"),
+        )
+        for line in report.messages():
+            self.message_user(request, line, messages.WARNING)
+        self.message_user(
+            request,
+            _("%(n)d accounts issued; each was sent a link to set a password.")
+            % {"n": len(report.issued)},
+            messages.SUCCESS,
+        )
 
     @admin.action(description=_("Approve the selected registrations"))
     def approve(self, request: HttpRequest, queryset: QuerySet[Registration]) -> None:

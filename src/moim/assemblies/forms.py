@@ -21,7 +21,12 @@ class RegistrationForm(forms.Form):
         required=False,
         help_text=_("For example: Mayor of Seoul, Director of Smart City Policy."),
     )
-    role = forms.ChoiceField(label=_("Role"), choices=ParticipantRole.choices)
+    # No default: a pre-selected role (it used to be "Mayor") inflates the mayors counted.
+    role = forms.ChoiceField(
+        label=_("Role"),
+        choices=[("", _("— choose your role —")), *ParticipantRole.choices],
+        error_messages={"required": _("Role: choose the role in which you attend.")},
+    )
     attendance_mode = forms.ChoiceField(
         label=_("I will attend"), choices=AttendanceMode.choices, widget=forms.RadioSelect
     )
@@ -77,6 +82,24 @@ class RegistrationForm(forms.Form):
                     "country", _("Guests who represent no member must name their country.")
                 )
         return data
+
+
+class WalkInForm(RegistrationForm):
+    """Someone who turns up at the desk: registered and checked in, in person, at once."""
+
+    def __init__(self, *args: Any, assembly: Assembly, **kwargs: Any) -> None:
+        super().__init__(*args, assembly=assembly, **kwargs)
+        del self.fields["attendance_mode"]
+        role_field = self.fields["role"]
+        assert isinstance(role_field, forms.ChoiceField)
+        role_field.choices = [("", _("— choose a role —")), *ParticipantRole.choices]
+        role_field.error_messages["required"] = _(
+            "Role: choose the role in which the person attends."
+        )
+        member_field = self.fields["member"]
+        assert isinstance(member_field, forms.ModelChoiceField)
+        member_field.empty_label = _("— none: a guest —")
+        self.fields["email"].help_text = _("The confirmation with the check-in code goes here.")
 
 
 class DeskForm(forms.Form):

@@ -174,6 +174,20 @@ def delegates_present(assembly: Assembly) -> dict[int, list[Registration]]:
     return dict(result)
 
 
+def registrations_needing_accounts(assembly: Assembly) -> QuerySet[Registration]:
+    """Confirmed registrants who represent a member and have no login yet."""
+    return (
+        Registration.objects.filter(
+            assembly=assembly,
+            status=RegistrationStatus.CONFIRMED,
+            member__isnull=False,
+            role__in=list(REPRESENTING_ROLES),
+        )
+        .exclude(person__user__isnull=False)
+        .order_by("full_name", "pk")
+    )
+
+
 def registrations_for_secretariat(
     assembly: Assembly,
     *,

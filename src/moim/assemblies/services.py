@@ -122,6 +122,134 @@ def _check_capacity(assembly: Assembly, attendance_mode: str) -> None:
         )
 
 
+def person_for(*, organization_id: int, email: str, member: Member | None = None) -> Person | None:
+    """The registry's person with this e-mail (any case): the member's own first, then the
+    one with a login, then the oldest."""
+    people = list(
+        Person.objects.filter(organization_id=organization_id, email__iexact=email.strip())
+    )
+    if not people:
+        return None
+    member_id = member.pk if member is not None else None
+    people.sort(key=lambda p: (p.member_id != member_id, p.user_id is None, p.pk))
+    return people[0]
+
+
+def link_person(registration: Registration) -> Person | None:
+    """Link a registration to the registry's person with its e-mail address, or create that
+    person when the registrant comes for a member; a guest with no record stays unlinked.
+
+    Call inside the caller's transaction; saves the registration when the link changes."""
+    if registration.person_id is not None:
+        return registration.person
+    organization_id = registration.assembly.organization_id
+    person = person_for(
+        organization_id=organization_id, email=registration.email, member=registration.member
+    )
+    if person is None and registration.member_id is not None:
+        person = Person.objects.create(
+            organization_id=organization_id,
+            name_en=registration.full_name,
+            title_en=registration.title,
+            email=registration.email,
+            member_id=registration.member_id,
+        )
+    if person is not None:
+        registration.person = person
+        registration.save(update_fields=["person"])
+    return person
+
+
+@transaction.atomic
+def link_people(*, assembly: Assembly) -> int:
+    """Link every registration of `assembly` that has no person yet (see `link_person`),
+    including those made before the person's record existed. Returns how many were linked."""
+    linked = 0
+    for registration in (
+        Registration.objects.filter(assembly=assembly, person__isnull=True)
+        .select_related("assembly", "member")
+        .order_by("pk")
+    ):
+        if link_person(registration) is not None:
+            linked += 1
+    return linked
+
+
+def _create_registration(
+    *,
+    assembly: Assembly,
+    full_name: str,
+    email: str,
+    role: str,
+    attendance_mode: str,
+    member: Member | None,
+    country: str,
+    organization_name: str,
+    title: str,
+    accessibility_needs: str,
+    language: str,
+    illustrative: bool,
+    status: str,
+    now: dt.datetime,
+    by: Actor | None = None,
+    note: str = "",
+) -> Registration:
+    """The checks every registration passes, then the record, its person and its log line.
+
+    The caller holds the assembly row locked and has checked what is particular to it
+    (the public form's window and places, the desk's permission)."""
+    if not full_name or not email:
+        raise RegistrationError(_("A name and an e-mail address are required."))
+    existing = Registration.objects.filter(assembly=assembly, email__iexact=email).first()
+    if existing is not None:
+        raise DuplicateRegistration(duplicate_message(existing))
+    if attendance_mode not in assembly.modes_offered():
+        raise RegistrationError(
+            _("The %(assembly)s cannot be attended %(mode)s.")
+            % {"assembly": assembly.title, "mode": AttendanceMode(attendance_mode).label.lower()}
+        )
+    if not role:
+        raise RegistrationError(_("Role: choose the role in which the person attends."))
+    if role not in ParticipantRole.values:
+        raise RegistrationError(_("%(role)s is not a participant role.") % {"role": role})
+    if member is not None and member.organization_id != assembly.organization_id:
+        raise RegistrationError(_("The delegation must be a member of the organization."))
+    if role == ParticipantRole.AMBASSADOR and not country:
+        raise RegistrationError(_("An ambassador must name the country represented."))
+    if member is None and not country:
+        raise RegistrationError(
+            _("Guests who represent no member must name the country they come from.")
+        )
+    registration = Registration(
+        assembly=assembly,
+        full_name=full_name,
+        email=email,
+        title=title.strip(),
+        organization_name=organization_name.strip(),
+        member=member,
+        role=role,
+        attendance_mode=attendance_mode,
+        country=country or (member.country if member is not None else ""),
+        accessibility_needs=accessibility_needs.strip(),
+        language=language,
+        status=status,
+        join_token=new_join_token() if attendance_mode == AttendanceMode.ONLINE else None,
+        illustrative=illustrative,
+    )
+    try:
+        # A concurrent registration of the same e-mail meets the unique constraint here.
+        with transaction.atomic():
+            registration.save()
+    except IntegrityError:
+        existing = Registration.objects.filter(assembly=assembly, email__iexact=email).first()
+        if existing is None:
+            raise
+        raise DuplicateRegistration(duplicate_message(existing)) from None
+    link_person(registration)
+    _log(registration, AttendanceAction.REGISTERED, by, note, at=now)
+    return registration
+
+
 @transaction.atomic
 def register(
     *,
@@ -143,6 +271,8 @@ def register(
     """Register someone for the assembly and send the confirmation (or acknowledgement) e-mail.
 
     Locks the assembly row so that two registrations cannot both take the last place.
+    The registration is linked to the registry's person with its e-mail address (created for
+    a member's registrant when there is none), so that checking in makes the member present.
     Raises RegistrationError (DuplicateRegistration for a second registration of one e-mail).
     """
     now = now or timezone.now()
@@ -164,8 +294,6 @@ def register(
             _("The %(assembly)s cannot be attended %(mode)s.")
             % {"assembly": assembly.title, "mode": AttendanceMode(attendance_mode).label.lower()}
         )
-    if role not in ParticipantRole.values:
-        raise RegistrationError(_("%(role)s is not a participant role.") % {"role": role})
     deadline = assembly.deadline_for(attendance_mode)
     if deadline is not None and now > deadline:
         raise RegistrationError(
@@ -178,50 +306,90 @@ def register(
             }
         )
     _check_capacity(assembly, attendance_mode)
-    if member is not None and member.organization_id != assembly.organization_id:
-        raise RegistrationError(_("The delegation must be a member of the organization."))
-    if role == ParticipantRole.AMBASSADOR and not country:
-        raise RegistrationError(_("An ambassador must name the country represented."))
-    if member is None and not country:
-        raise RegistrationError(
-            _("Guests who represent no member must name the country they come from.")
-        )
-    person = (
-        Person.objects.filter(organization=assembly.organization, email__iexact=email)
-        .order_by("pk")
-        .first()
-    )
-    registration = Registration(
+    registration = _create_registration(
         assembly=assembly,
-        person=person,
         full_name=full_name,
         email=email,
-        title=title.strip(),
-        organization_name=organization_name.strip(),
-        member=member,
         role=role,
         attendance_mode=attendance_mode,
-        country=country or (member.country if member is not None else ""),
-        accessibility_needs=accessibility_needs.strip(),
+        member=member,
+        country=country,
+        organization_name=organization_name,
+        title=title,
+        accessibility_needs=accessibility_needs,
         language=language,
+        illustrative=illustrative,
         status=(
             RegistrationStatus.PENDING
             if assembly.requires_approval
             else RegistrationStatus.CONFIRMED
         ),
-        join_token=new_join_token() if attendance_mode == AttendanceMode.ONLINE else None,
-        illustrative=illustrative,
+        now=now,
     )
-    try:
-        # A concurrent registration of the same e-mail meets the unique constraint here.
-        with transaction.atomic():
-            registration.save()
-    except IntegrityError:
-        existing = Registration.objects.filter(assembly=assembly, email__iexact=email).first()
-        if existing is None:
-            raise
-        raise DuplicateRegistration(duplicate_message(existing)) from None
-    _log(registration, AttendanceAction.REGISTERED, at=now)
+    url = base_url or site_url()
+    transaction.on_commit(lambda: send_registration_mail(registration=registration, base_url=url))
+    return registration
+
+
+@transaction.atomic
+def register_walk_in(
+    *,
+    assembly: Assembly,
+    by: Actor,
+    full_name: str,
+    email: str,
+    role: str,
+    member: Member | None = None,
+    country: str = "",
+    organization_name: str = "",
+    title: str = "",
+    accessibility_needs: str = "",
+    language: str = "en",
+    base_url: str | None = None,
+    now: dt.datetime | None = None,
+) -> Registration:
+    """Register someone who turns up at the desk and check them in, in one step.
+
+    The secretariat may do this while the assembly is open for registration or in session,
+    after the public deadline and whether or not the public form is open; the registration is
+    confirmed at once (the secretariat is the approver) and the confirmation e-mail follows.
+    """
+    _require("assemblies.run_desk", by)
+    now = now or timezone.now()
+    email = email.strip().lower()
+    full_name = full_name.strip()
+    assembly = Assembly.objects.select_for_update().get(pk=assembly.pk)
+    if assembly.status not in (AssemblyStatus.REGISTRATION_OPEN, AssemblyStatus.IN_SESSION):
+        raise RegistrationError(
+            _("Nobody can be registered at the desk: the %(assembly)s is %(status)s.")
+            % {"assembly": assembly.title, "status": assembly.get_status_display().lower()}
+        )
+    if AttendanceMode.IN_PERSON not in assembly.modes_offered():
+        raise RegistrationError(
+            _("The %(assembly)s is held online only: there is no desk to check in at.")
+            % {"assembly": assembly.title}
+        )
+    registration = _create_registration(
+        assembly=assembly,
+        full_name=full_name,
+        email=email,
+        role=role,
+        attendance_mode=AttendanceMode.IN_PERSON,
+        member=member,
+        country=country,
+        organization_name=organization_name,
+        title=title,
+        accessibility_needs=accessibility_needs,
+        language=language,
+        illustrative=False,
+        status=RegistrationStatus.CONFIRMED,
+        now=now,
+        by=by,
+        note=_("Registered at the desk."),
+    )
+    registration.checked_in_at = now
+    registration.save(update_fields=["checked_in_at"])
+    _log(registration, AttendanceAction.CHECKED_IN, by, at=now)
     url = base_url or site_url()
     transaction.on_commit(lambda: send_registration_mail(registration=registration, base_url=url))
     return registration
@@ -302,6 +470,7 @@ def check_in(
         note = _("Registered online; came in person.")
     registration.checked_in_at = now or timezone.now()
     registration.save(update_fields=["checked_in_at", "attendance_mode"])
+    link_person(registration)
     _log(registration, AttendanceAction.CHECKED_IN, by, note, at=registration.checked_in_at)
     return registration
 
@@ -354,6 +523,7 @@ def join_online(*, token: str, now: dt.datetime | None = None) -> Registration:
         registration.joined_at = now
         registration.save(update_fields=["joined_at"])
         _log(registration, AttendanceAction.JOINED_ONLINE, at=now)
+    link_person(registration)
     return registration
 
 

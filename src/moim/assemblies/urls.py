@@ -24,7 +24,13 @@ urlpatterns = [
         views.registration_decline,
         name="registration_decline",
     ),
+    path(
+        "<int:edition>/registrations/accounts/",
+        views.registration_accounts,
+        name="registration_accounts",
+    ),
     path("<int:edition>/desk/", views.desk, name="desk"),
+    path("<int:edition>/desk/walk-in/", views.desk_walk_in, name="desk_walk_in"),
     path("<int:edition>/desk/<int:pk>/check-in/", views.desk_check_in, name="desk_check_in"),
     path("<int:edition>/desk/<int:pk>/undo/", views.desk_undo, name="desk_undo"),
 ]

@@ -18,9 +18,15 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from moim.assemblies import calendar, queries, services
+from moim.assemblies import accounts, calendar, queries, services
 from moim.assemblies.enums import AssemblyStatus, RegistrationStatus
-from moim.assemblies.forms import DeskForm, MoveItemForm, RegistrationFilterForm, RegistrationForm
+from moim.assemblies.forms import (
+    DeskForm,
+    MoveItemForm,
+    RegistrationFilterForm,
+    RegistrationForm,
+    WalkInForm,
+)
 from moim.assemblies.models import Assembly, Registration, time_zone_names
 from moim.members.queries import current_organization
 
@@ -307,6 +313,61 @@ def registration_decline(request: HttpRequest, edition: int, pk: int) -> HttpRes
     else:
         messages.success(request, _("%(name)s is declined.") % {"name": registration.full_name})
     return redirect("assemblies:registrations", edition=edition)
+
+
+@require_POST
+def registration_accounts(request: HttpRequest, edition: int) -> HttpResponse:
+    """Issue logins to every confirmed registrant who represents a member and has none."""
+    assembly = _staff_assembly(request, edition, "assemblies.manage_registrations")
+    registrations = list(
+        queries.registrations_needing_accounts(assembly).select_related("assembly", "member")
+    )
+    report = accounts.issue_accounts(
+        registrations=registrations,
+        by=request.user,
+        base_url=request.build_absolute_uri("/").rstrip("/"),
+    )
+    for line in report.messages():
+        messages.warning(request, line)
+    messages.success(
+        request,
+        _("%(n)d accounts issued; each was sent a link to set a password.")
+        % {"n": len(report.issued)},
+    )
+    return redirect("assemblies:registrations", edition=edition)
+
+
+def desk_walk_in(request: HttpRequest, edition: int) -> HttpResponse:
+    """Register and check in someone who turns up at the desk, whatever the public form says."""
+    assembly = _staff_assembly(request, edition, "assemblies.run_desk")
+    form = WalkInForm(request.POST or None, assembly=assembly)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            registration = services.register_walk_in(
+                assembly=assembly,
+                by=request.user,
+                full_name=data["full_name"],
+                email=data["email"],
+                title=data["title"],
+                role=data["role"],
+                member=data["member"],
+                organization_name=data["organization_name"],
+                country=data["country"],
+                accessibility_needs=data["accessibility_needs"],
+                language=get_language() or "en",
+                base_url=request.build_absolute_uri("/").rstrip("/"),
+            )
+        except services.RegistrationError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(
+                request,
+                _("%(name)s (%(represents)s) is registered and checked in.")
+                % {"name": registration.full_name, "represents": registration.represents},
+            )
+            return redirect("assemblies:desk", edition=edition)
+    return render(request, "assemblies/walk_in.html", {"assembly": assembly, "form": form})
 
 
 def desk(request: HttpRequest, edition: int) -> HttpResponse:

@@ -1,7 +1,11 @@
 """Who is in the plenary, as the assemblies app records it.
 
-A member's voting delegate is its first present representative (the assemblies app orders them,
-mayor first) who has a login: a vote is cast by someone who logs in.
+A member is present when any of its representatives (a registrant of a representing role named
+with the member as delegation) is checked in at the desk or has joined online, whether or not
+that person has a login: presence counts people in the room. The member's delegate in a poll's
+register is one of those present people: one who can log in (and so vote electronically) if
+there is one, else the first (mayor first). A registrant who comes for no member (an observer,
+an ambassador, the press) makes no member present.
 """
 
 from __future__ import annotations
@@ -20,14 +24,19 @@ class Representative:
 
 
 def voting_delegates(assembly: Assembly) -> dict[int, Representative]:
-    """member id → the present person who casts that member's vote."""
+    """member id → the present person who casts that member's vote (login or not).
+
+    Registrations are linked to people beforehand (`assemblies.services.link_people`); one
+    still without a person cannot be named in the register."""
     result: dict[int, Representative] = {}
     for member_id, registrations in delegates_present(assembly).items():
-        for registration in registrations:
-            person = registration.person
-            if person is not None and person.user_id is not None:
-                result[member_id] = Representative(person, registration.attendance_mode)
-                break
+        people = [r for r in registrations if r.person is not None]
+        # Stable sort: keeps the role order among those with a login and those without.
+        people.sort(key=lambda r: r.person is None or r.person.user_id is None)
+        if people:
+            chosen = people[0]
+            assert chosen.person is not None
+            result[member_id] = Representative(chosen.person, chosen.attendance_mode)
     return result
 
 

@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from moim.assemblies.services import link_people
 from moim.governance import audit
 from moim.governance.enums import (
     AnalogMethod,
@@ -91,6 +92,9 @@ def open_poll(
     if assume_present and not decision.illustrative:
         raise GovernanceError(_("Only an illustrative decision may assume everyone present."))
     today = on or registry_today()
+    # Registrants checked in before their person record existed are linked now, so that every
+    # present representative can stand in the register, with a login or without.
+    link_people(assembly=assembly)
     delegates = voting_delegates(assembly)
     present = present_people(assembly)
     proxies: dict[int, Person] = {}
