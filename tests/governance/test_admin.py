@@ -33,6 +33,7 @@ def rules_form(rules: DecisionRules, **changes: Any) -> dict[str, Any]:
         "majority": rules.majority,
         "base": rules.base,
         "max_proxies_per_delegate": rules.max_proxies_per_delegate,
+        "tie_policy": rules.tie_policy,
         "assumed": "on",
     }
     data.update(changes)
