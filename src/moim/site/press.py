@@ -11,9 +11,13 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass, field
+from typing import Any
 
+import rules
+from django.core.exceptions import PermissionDenied
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
+from django.utils.translation import gettext
 from django_countries import countries
 
 from moim.assemblies.enums import AssemblyMode, ItemKind, SponsorTier
@@ -309,9 +313,25 @@ def draft_press_release(*, assembly: Assembly, language: str) -> PressRelease:
     return release
 
 
-def publish_press_release(*, release: PressRelease) -> PressRelease:
+def _require_publisher(by: Any) -> None:
+    if by is not None and not rules.test_rule("site.publish_press_release", by):
+        raise PermissionDenied(gettext("Only the secretariat may publish a press release."))
+
+
+def publish_press_release(*, release: PressRelease, by: Any) -> PressRelease:
+    """Publish the release as it now reads. `by` is the person publishing (the secretariat),
+    or None for the system itself (the demo loader)."""
+    _require_publisher(by)
     if not release.body.strip():
-        raise PressError("An empty press release cannot be published; draft it first.")
+        raise PressError(gettext("An empty press release cannot be published; draft it first."))
     release.published_at = timezone.now()
+    release.save(update_fields=["published_at", "updated_at"])
+    return release
+
+
+def withdraw_press_release(*, release: PressRelease, by: Any) -> PressRelease:
+    """Take the release off the public site; its text stays for a later publication."""
+    _require_publisher(by)
+    release.published_at = None
     release.save(update_fields=["published_at", "updated_at"])
     return release
