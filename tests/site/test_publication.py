@@ -41,7 +41,7 @@ def test_back_office_drafts_the_release_from_the_records_when_left_empty(
     )
 
     release = PressRelease.objects.get(assembly=assembly, language="ko")
-    assert "약 230여 명" in release.body
+    assert "이 날 행사에는 230명의 회원과" in release.body
     assert release.drafted_at is not None
     assert release.published_at is None
 
@@ -67,7 +67,7 @@ def test_secretariat_edits_then_publishes_and_the_public_reads_the_edited_text(
     report = Client().get("/en/report/5/").content.decode()
     assert before.status_code == 404
     assert 'href="/en/press/5/">Press release</a>' in report
-    assert "About 230 members, partners and stakeholders joined the Assembly" in after
+    assert "230 members, partners and stakeholders joined the Assembly" in after
     assert "<h1>World Smart Sustainable Cities Organization (WeGO) holds its 5th" in after
 
 

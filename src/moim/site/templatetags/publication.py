@@ -47,3 +47,10 @@ def josa(word: object, particle: str) -> str:
     서울시 + 이가 → 서울시가, Seoul + 으로 → Seoul로, Jakarta + 을를 → Jakarta를. Particles:
     이가, 을를, 은는, 과와, 이라는, 으로 (see moim.korean for how a name's ending is read)."""
     return with_particle(word, particle)
+
+
+@register.filter
+def particle(word: object, particle_name: str) -> str:
+    """The particle alone, for a word printed apart from it (in quotation marks, say):
+    ‘{{ theme }}’{{ theme|particle:'이라는' }}."""
+    return with_particle(word, particle_name)[len(str(word)) :]
