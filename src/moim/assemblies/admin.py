@@ -1,12 +1,24 @@
-"""The secretariat's back office for assemblies. State changes go through the services."""
+"""The secretariat's back office for assemblies. State changes go through the services.
+
+Times are entered and shown in the assembly's time zone, not the server's: each change form
+(of an assembly, a programme item, a registration) runs with that zone active, so Django's
+date-time fields read and show wall-clock times at the venue, and each date-time field says
+which zone it is in. A new assembly's times are read in the zone chosen in the same form.
+"""
 
 from __future__ import annotations
 
+import zoneinfo
 from typing import Any
 
 from django.contrib import admin, messages
+from django.db import models
 from django.db.models import QuerySet
-from django.http import HttpRequest
+from django.forms import Field
+from django.http import HttpRequest, HttpResponse
+from django.template.response import TemplateResponse
+from django.utils import formats, timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from moim.assemblies import accounts, services
@@ -18,10 +30,92 @@ from moim.assemblies.models import (
     Registration,
     Speaker,
     Sponsor,
+    time_zone_names,
 )
 
+_ZONE_ATTRIBUTE = "_moim_assembly_zone"
 
-class ProgrammeItemInline(admin.TabularInline):
+
+def _assembly_zone(pk: object) -> zoneinfo.ZoneInfo | None:
+    """The zone of the assembly with this primary key (as posted or stored), if there is one."""
+    try:
+        assembly_pk = int(str(pk))
+    except ValueError:
+        return None
+    zone_name = Assembly.objects.filter(pk=assembly_pk).values_list("time_zone", flat=True).first()
+    return zoneinfo.ZoneInfo(zone_name) if zone_name in time_zone_names() else None
+
+
+def local_time(value: Any, zone: zoneinfo.ZoneInfo) -> str:
+    """A moment as the venue's wall clock, with the zone's name: for lists in the back office."""
+    if value is None:
+        return ""
+    when = formats.date_format(timezone.localtime(value, zone), "DATETIME_FORMAT")
+    return f"{when} ({zone.key})"
+
+
+def item_entry_zone(
+    request: HttpRequest, model: type[models.Model], object_id: str | None
+) -> zoneinfo.ZoneInfo | None:
+    """For a record of an assembly: the zone of the assembly posted in the form, else of the
+    one it belongs to, else of the one named in the address (?assembly=ID)."""
+    if request.method == "POST" and request.POST.get("assembly"):
+        return _assembly_zone(request.POST["assembly"])
+    if object_id is not None:
+        assembly_pk = (
+            model._default_manager.filter(pk=object_id).values_list("assembly", flat=True).first()
+            if str(object_id).isdigit()
+            else None
+        )
+        return _assembly_zone(assembly_pk)
+    return _assembly_zone(request.GET.get("assembly", ""))
+
+
+class ZoneNoteMixin:
+    """Name the zone the change form runs in beside every date-time field (inline forms
+    share the page's request, hence its zone)."""
+
+    def formfield_for_dbfield(
+        self, db_field: models.Field[Any, Any], request: HttpRequest, **kwargs: Any
+    ) -> Field | None:
+        field: Field | None = super().formfield_for_dbfield(  # type: ignore[misc]
+            db_field, request, **kwargs
+        )
+        note = getattr(request, _ZONE_ATTRIBUTE, "")
+        if field is not None and note and isinstance(db_field, models.DateTimeField):
+            field.help_text = f"{field.help_text} {note}" if field.help_text else note
+        return field
+
+
+class AssemblyZoneMixin(ZoneNoteMixin):
+    """Run the change form in the assembly's time zone."""
+
+    def entry_zone(self, request: HttpRequest, object_id: str | None) -> zoneinfo.ZoneInfo | None:
+        raise NotImplementedError
+
+    def changeform_view(
+        self,
+        request: HttpRequest,
+        object_id: str | None = None,
+        form_url: str = "",
+        extra_context: dict[str, Any] | None = None,
+    ) -> HttpResponse:
+        zone = self.entry_zone(request, object_id) or timezone.get_default_timezone()
+        setattr(request, _ZONE_ATTRIBUTE, self.zone_note(zone, object_id))
+        with timezone.override(zone):
+            response: HttpResponse = super().changeform_view(  # type: ignore[misc]
+                request, object_id, form_url, extra_context
+            )
+            # Fields are rendered from the response's template: render while the zone is on.
+            if isinstance(response, TemplateResponse) and not response.is_rendered:
+                response.render()
+        return response
+
+    def zone_note(self, zone: zoneinfo.ZoneInfo, object_id: str | None) -> str:
+        return gettext("Local time in %(zone)s, the assembly's time zone.") % {"zone": zone.key}
+
+
+class ProgrammeItemInline(ZoneNoteMixin, admin.TabularInline):
     model = ProgrammeItem
     extra = 0
     fields = [
@@ -52,8 +146,8 @@ class MaterialInline(admin.TabularInline):
 
 
 @admin.register(Assembly)
-class AssemblyAdmin(admin.ModelAdmin):
-    list_display = ["edition", "title_en", "city_en", "starts_at", "mode", "status"]
+class AssemblyAdmin(AssemblyZoneMixin, admin.ModelAdmin):
+    list_display = ["edition", "title_en", "city_en", "starts_local", "mode", "status"]
     list_display_links = ["edition", "title_en"]
     list_filter = ["status", "mode", "organization"]
     search_fields = ["title_en", "title_ko", "theme_en", "theme_ko", "city_en", "city_ko"]
@@ -104,6 +198,28 @@ class AssemblyAdmin(admin.ModelAdmin):
         ),
     ]
 
+    def entry_zone(self, request: HttpRequest, object_id: str | None) -> zoneinfo.ZoneInfo | None:
+        """The zone posted in this very form (times and zone are entered together), else the
+        stored one; a new assembly starts in the field's default."""
+        posted = request.POST.get("time_zone", "").strip() if request.method == "POST" else ""
+        if posted in time_zone_names():
+            return zoneinfo.ZoneInfo(posted)
+        if object_id is not None:
+            return _assembly_zone(object_id)
+        default = Assembly._meta.get_field("time_zone").get_default()
+        return zoneinfo.ZoneInfo(default) if default in time_zone_names() else None
+
+    def zone_note(self, zone: zoneinfo.ZoneInfo, object_id: str | None) -> str:
+        if object_id is None:
+            return gettext("Local time in the time zone chosen below (now %(zone)s).") % {
+                "zone": zone.key
+            }
+        return super().zone_note(zone, object_id)
+
+    @admin.display(description=_("starts"), ordering="starts_at")
+    def starts_local(self, obj: Assembly) -> str:
+        return local_time(obj.starts_at, obj.zone)
+
 
 class SpeakerInline(admin.TabularInline):
     model = Speaker
@@ -112,13 +228,20 @@ class SpeakerInline(admin.TabularInline):
 
 
 @admin.register(ProgrammeItem)
-class ProgrammeItemAdmin(admin.ModelAdmin):
-    list_display = ["title_en", "assembly", "position", "kind", "starts_at", "duration", "chair"]
+class ProgrammeItemAdmin(AssemblyZoneMixin, admin.ModelAdmin):
+    list_display = ["title_en", "assembly", "position", "kind", "starts_local", "duration", "chair"]
     list_filter = ["assembly", "kind", "language"]
     search_fields = ["title_en", "title_ko", "speakers__name_en", "chair__name_en"]
     raw_id_fields = ["chair"]
     inlines = [SpeakerInline]
     list_select_related = ["assembly", "chair"]
+
+    def entry_zone(self, request: HttpRequest, object_id: str | None) -> zoneinfo.ZoneInfo | None:
+        return item_entry_zone(request, ProgrammeItem, object_id)
+
+    @admin.display(description=_("starts"), ordering="starts_at")
+    def starts_local(self, obj: ProgrammeItem) -> str:
+        return local_time(obj.starts_at, obj.assembly.zone)
 
 
 class AttendanceEventInline(admin.TabularInline):
@@ -133,7 +256,7 @@ class AttendanceEventInline(admin.TabularInline):
 
 
 @admin.register(Registration)
-class RegistrationAdmin(admin.ModelAdmin):
+class RegistrationAdmin(AssemblyZoneMixin, admin.ModelAdmin):
     list_display = [
         "full_name",
         "assembly",
@@ -180,6 +303,9 @@ class RegistrationAdmin(admin.ModelAdmin):
             % {"n": len(report.issued)},
             messages.SUCCESS,
         )
+
+    def entry_zone(self, request: HttpRequest, object_id: str | None) -> zoneinfo.ZoneInfo | None:
+        return item_entry_zone(request, Registration, object_id)
 
     @admin.action(description=_("Approve the selected registrations"))
     def approve(self, request: HttpRequest, queryset: QuerySet[Registration]) -> None:
@@ -233,7 +359,10 @@ class SponsorAdmin(admin.ModelAdmin):
 
 
 @admin.register(Material)
-class MaterialAdmin(admin.ModelAdmin):
+class MaterialAdmin(AssemblyZoneMixin, admin.ModelAdmin):
     list_display = ["title_en", "assembly", "kind", "language", "item"]
     list_filter = ["kind", "language", "assembly"]
     search_fields = ["title_en", "title_ko"]
+
+    def entry_zone(self, request: HttpRequest, object_id: str | None) -> zoneinfo.ZoneInfo | None:
+        return item_entry_zone(request, Material, object_id)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import rules
 from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
@@ -16,6 +17,7 @@ from moim.site.press import (
     draft_press_release,
     publish_press_release,
     render_press_release,
+    withdraw_press_release,
 )
 
 
@@ -39,17 +41,21 @@ class PressReleaseAdmin(admin.ModelAdmin):
             draft_press_release(assembly=release.assembly, language=release.language)
         self.message_user(request, _("Drafted again from the records; not yet published."))
 
-    @admin.action(description=_("Publish"))
+    def has_publish_permission(self, request: HttpRequest) -> bool:
+        return rules.test_rule("site.publish_press_release", request.user)
+
+    @admin.action(description=_("Publish"), permissions=["publish"])
     def publish(self, request: HttpRequest, queryset: QuerySet[PressRelease]) -> None:
         for release in queryset:
             try:
-                publish_press_release(release=release)
+                publish_press_release(release=release, by=request.user)
             except PressError as error:
-                self.message_user(request, str(error), messages.ERROR)
+                self.message_user(request, f"{release}: {error}", messages.ERROR)
                 return
         self.message_user(request, _("Published."))
 
-    @admin.action(description=_("Withdraw from publication"))
+    @admin.action(description=_("Withdraw from publication"), permissions=["publish"])
     def unpublish(self, request: HttpRequest, queryset: QuerySet[PressRelease]) -> None:
-        queryset.update(published_at=None)
+        for release in queryset:
+            withdraw_press_release(release=release, by=request.user)
         self.message_user(request, _("Withdrawn from publication."))

@@ -20,4 +20,6 @@ def load(organization: Organization) -> None:
             assembly=assembly, language=language, published_at__isnull=False
         ).exists():
             continue
-        publish_press_release(release=draft_press_release(assembly=assembly, language=language))
+        publish_press_release(
+            release=draft_press_release(assembly=assembly, language=language), by=None
+        )

@@ -34,6 +34,7 @@ class PressRelease(models.Model):
         verbose_name = _("press release")
         verbose_name_plural = _("press releases")
         ordering = ["-assembly__edition", "language"]
+        permissions = [("publish_pressrelease", _("Can publish or withdraw a press release"))]
         constraints = [
             models.UniqueConstraint(
                 fields=["assembly", "language"], name="one_press_release_per_language"

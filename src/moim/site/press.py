@@ -11,12 +11,16 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass, field
+from typing import Any
 
+import rules
+from django.core.exceptions import PermissionDenied
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
+from django.utils.translation import gettext
 from django_countries import countries
 
-from moim.assemblies.enums import AssemblyMode, ItemKind, SponsorTier
+from moim.assemblies.enums import AssemblyMode, ItemKind, ParticipantRole, SponsorTier
 from moim.assemblies.models import Assembly, ProgrammeItem
 from moim.assemblies.queries import attendance_figures, programme_for
 from moim.awards.enums import AcceptanceMode
@@ -24,7 +28,7 @@ from moim.awards.models import Edition
 from moim.awards.queries import awards_for_edition, edition_facts
 from moim.governance.enums import DecisionKind, Verdict
 from moim.governance.queries import agenda_for_public
-from moim.members.enums import OfficeKind
+from moim.members.enums import OfficeKind, TermSource
 from moim.members.models import Member, Person, Term
 from moim.members.queries import terms_begun_on
 from moim.site.models import PressRelease
@@ -98,7 +102,7 @@ class PressFacts:
     host: str
     host_is_president: bool
     participants: int
-    mayors: int
+    mayors: int  # mayors and vice-mayors together
     mayoral_countries: int
     ambassadors: int
     items: list[Item]
@@ -115,6 +119,11 @@ class PressFacts:
     website: str
     sponsors: list[str] = field(default_factory=list)
     media_partners: list[str] = field(default_factory=list)
+    vice_mayors: int = 0  # of `mayors`, those who are vice-mayors
+    # How the offices were filled: elected (True) or appointed (False), as the decisions were.
+    president_elected: bool = True
+    vice_presidents_elected: bool = False
+    executive_committee_elected: bool = True
 
     def speakers(self, kind: str) -> list[Speaker]:
         return [s for item in self.items if item.kind == kind for s in item.speakers]
@@ -143,6 +152,21 @@ class PressFacts:
     def participants_about(self) -> int:
         """The headline figure: rounded down to tens from a hundred up, as a release says it."""
         return self.participants // 10 * 10 if self.participants >= 100 else self.participants
+
+    @property
+    def participants_estimate(self) -> bool:
+        """Whether the headline figure is rounded, and so is written "about" (약)."""
+        return self.participants_about != self.participants
+
+    @property
+    def mayors_only(self) -> int:
+        return self.mayors - self.vice_mayors
+
+    @property
+    def mayoral_noun_ko(self) -> str:
+        if self.mayors_only and self.vice_mayors:
+            return "시장·부시장"
+        return "부시장" if self.vice_mayors else "시장"
 
 
 def _speaker(person: Person) -> Speaker:
@@ -208,6 +232,13 @@ def _holders(terms: list[Term], *kinds: str) -> list[str]:
     return [term.holder.name for term in terms if term.office.kind in kinds]
 
 
+def _elected(terms: list[Term], *kinds: str) -> bool:
+    """Whether these offices were filled by election: each term says how it began, as its
+    decision did (an appointment, or ex officio, is not an election)."""
+    sources = {term.source for term in terms if term.office.kind in kinds}
+    return bool(sources) and sources <= {TermSource.ELECTION}
+
+
 def _next_year(assembly: Assembly, host_terms: list[Term]) -> int | None:
     """The year of the next assembly: its record if it exists, else the year its host was
     chosen for, as the host's term or decision states it."""
@@ -262,6 +293,7 @@ def press_facts(assembly: Assembly, language: str) -> PressFacts:
             .exists(),
             participants=figures.present,
             mayors=figures.mayors_and_vice_mayors,
+            vice_mayors=figures.by_role(ParticipantRole.VICE_MAYOR),
             mayoral_countries=figures.mayoral_countries,
             ambassadors=figures.ambassadors,
             items=_items(assembly),
@@ -282,16 +314,24 @@ def press_facts(assembly: Assembly, language: str) -> PressFacts:
             media_partners=[
                 s.name for s in assembly.sponsors.filter(tier=SponsorTier.MEDIA_PARTNER)
             ],
+            president_elected=_elected(terms, OfficeKind.PRESIDENT),
+            vice_presidents_elected=_elected(
+                terms, OfficeKind.VICE_PRESIDENT, OfficeKind.EXECUTIVE_VICE_PRESIDENT
+            ),
+            executive_committee_elected=_elected(terms, OfficeKind.EXECUTIVE_COMMITTEE),
         )
 
 
 def render_press_release(assembly: Assembly, language: str) -> str:
     """The release as plain text: a headline, a dateline, then paragraphs."""
-    facts = press_facts(assembly, language)
-    with translation.override(language):
-        text = render_to_string(
-            f"site/publication/press_release.{language}.txt", {"f": facts, "assembly": assembly}
-        )
+    return write_press_release(press_facts(assembly, language))
+
+
+def write_press_release(facts: PressFacts) -> str:
+    """The release written from its facts, in the facts' language."""
+    with translation.override(facts.language):
+        template = f"site/publication/press_release.{facts.language}.txt"
+        text = render_to_string(template, {"f": facts})
     # Templates are laid out for reading; the release is paragraphs separated by one blank line.
     paragraphs = [" ".join(p.split()) for p in re.split(r"\n\s*\n", text)]
     return "\n\n".join(p for p in paragraphs if p) + "\n"
@@ -309,9 +349,25 @@ def draft_press_release(*, assembly: Assembly, language: str) -> PressRelease:
     return release
 
 
-def publish_press_release(*, release: PressRelease) -> PressRelease:
+def _require_publisher(by: Any) -> None:
+    if by is not None and not rules.test_rule("site.publish_press_release", by):
+        raise PermissionDenied(gettext("Only the secretariat may publish a press release."))
+
+
+def publish_press_release(*, release: PressRelease, by: Any) -> PressRelease:
+    """Publish the release as it now reads. `by` is the person publishing (the secretariat),
+    or None for the system itself (the demo loader)."""
+    _require_publisher(by)
     if not release.body.strip():
-        raise PressError("An empty press release cannot be published; draft it first.")
+        raise PressError(gettext("An empty press release cannot be published; draft it first."))
     release.published_at = timezone.now()
+    release.save(update_fields=["published_at", "updated_at"])
+    return release
+
+
+def withdraw_press_release(*, release: PressRelease, by: Any) -> PressRelease:
+    """Take the release off the public site; its text stays for a later publication."""
+    _require_publisher(by)
+    release.published_at = None
     release.save(update_fields=["published_at", "updated_at"])
     return release

@@ -112,7 +112,11 @@ def report_lines(report: AssemblyReport) -> list[tuple[str, str]]:
     if a.theme:
         lines.append(("line", a.theme))
     lines.append(
-        ("line", f"{starts:%Y-%m-%d %H:%M} · {a.city}{' · ' + a.venue if a.venue else ''}")
+        (
+            "line",
+            f"{starts:%Y-%m-%d %H:%M} ({a.time_zone}) · {a.city}"
+            f"{' · ' + a.venue if a.venue else ''}",
+        )
     )
     lines.append(("heading", _("Figures")))
     lines.append(

@@ -8,6 +8,8 @@ from decimal import Decimal, InvalidOperation
 from django import template
 from django.utils import translation
 
+from moim.korean import with_particle
+
 register = template.Library()
 
 
@@ -39,23 +41,16 @@ def bar_percent(value: object, whole: object) -> str:
     return str(min(Decimal(100), part * 100 / total).quantize(Decimal("0.1")))
 
 
-_JOSA = {"이가": ("이", "가"), "은는": ("은", "는"), "을를": ("을", "를"), "과와": ("과", "와")}
+@register.filter
+def josa(word: object, particle: str) -> str:
+    """`word` followed by the Korean particle that fits how it ends when read aloud:
+    서울시 + 이가 → 서울시가, Seoul + 으로 → Seoul로, Jakarta + 을를 → Jakarta를. Particles:
+    이가, 을를, 은는, 과와, 이라는, 으로 (see moim.korean for how a name's ending is read)."""
+    return with_particle(word, particle)
 
 
 @register.filter
-def josa(word: object, pair: str) -> str:
-    """`word` followed by the Korean particle that fits its last syllable: 서울시 + 이가 → 서울시가,
-    서울특별시 + 은는 → 서울특별시는, 멕시코시티 + 으로 → 멕시코시티로. A word that does not end in
-    Hangul gets both forms, as Korean writers do: Smart Cities World이(가)."""
-    text = str(word)
-    last = text[-1:] if text else ""
-    hangul = "가" <= last <= "힣"
-    final = (ord(last) - 0xAC00) % 28 if hangul else -1
-    if pair == "으로":
-        if not hangul:
-            return f"{text}(으)로"
-        return f"{text}{'으로' if final not in (0, 8) else '로'}"
-    with_final, without = _JOSA[pair]
-    if not hangul:
-        return f"{text}{with_final}({without})"
-    return f"{text}{with_final if final else without}"
+def particle(word: object, particle_name: str) -> str:
+    """The particle alone, for a word printed apart from it (in quotation marks, say):
+    ‘{{ theme }}’{{ theme|particle:'이라는' }}."""
+    return with_particle(word, particle_name)[len(str(word)) :]
