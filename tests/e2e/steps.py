@@ -28,6 +28,7 @@ class Delegate:
     code: str = ""
     join_url: str = ""
     username: str = ""
+    set_password_url: str = ""
     context: Any = None
 
 
@@ -110,9 +111,9 @@ def create_assembly(run: Run) -> None:
 
 PROGRAMME = [
     ("opening_address", "Opening of the General Assembly", "총회 개회", "09:00:00", "00:30:00"),
-    ("keynote", "Keynote: Governing together", "기조연설", "09:30:00", "00:45:00"),
-    ("plenary_session", "Plenary session", "본회의", "10:30:00", "03:00:00"),
-    ("closing_remarks", "Closing remarks", "폐회사", "13:30:00", "00:15:00"),
+    ("keynote", "Keynote: Governing together", "기조연설", "09:30:00", "00:30:00"),
+    ("plenary_session", "Plenary session", "본회의", "10:00:00", "03:00:00"),
+    ("closing_remarks", "Closing remarks", "폐회사", "13:00:00", "00:15:00"),
 ]
 
 
@@ -257,80 +258,56 @@ def figures(page: Any, run: Run) -> dict[str, str]:
 # --- accounts ------------------------------------------------------------------------------
 
 
-def issue_accounts_one_by_one(run: Run) -> None:
-    """TODAY'S PATH (no bulk issuance yet): for each registrant the secretariat adds a login in
-    the user admin (username, e-mail, password, the Delegate role), then opens the person's
-    record and links that login. Posted through the admin's own forms."""
-    request = run.secretariat.context.request
-    for delegate in run.delegates:
-        delegate.username = delegate.email.split("@")[1].split(".")[0]
-        added = submit(
-            request,
-            run.at("/en/admin/auth/user/add/"),
-            {
-                "username": delegate.username,
-                "email": delegate.email,
-                "usable_password": "true",
-                "password1": DELEGATE_PASSWORD,
-                "password2": DELEGATE_PASSWORD,
-                "groups": [group_id(request, run, "Member delegate")],
-            },
-        )
-        user_id = re.search(r"/auth/user/(\d+)/change/", added.url)
-        assert user_id, f"no login for {delegate.name}: {added.url}"
-        listing = request.get(run.at(f"/en/admin/members/person/?q={delegate.email}")).text()
-        person = re.search(r"/admin/members/person/(\d+)/change/", listing)
-        assert person, f"no registry record found for {delegate.email}"
-        linked = submit(
-            request,
-            run.at(f"/en/admin/members/person/{person.group(1)}/change/"),
-            {"user": user_id.group(1)},
-        )
-        assert linked.url.endswith("/admin/members/person/"), f"link refused for {delegate.name}"
-
-
-_GROUPS: dict[str, str] = {}
-
-
-def group_id(request: Any, run: Run, label: str) -> str:
-    """The value of a role's check box on the user form."""
-    if not _GROUPS:
-        html = request.get(run.at("/en/admin/auth/user/add/")).text()
-        for value, text in re.findall(
-            r'name="groups" value="(\d+)"[^>]*>\s*([^<]+?)\s*</label>', html
-        ):
-            _GROUPS[text] = value
-    return _GROUPS[label]
-
-
-def issue_accounts_from_registrations(run: Run) -> None:
-    """EXPECTED INTERFACE (bulk issuance, being built): the registrations list in the back office
-    has an action that gives every selected registrant a login with the Delegate role, linked to
-    the registry's person, and mails each a link to set a password."""
+def issue_accounts(run: Run) -> str:
+    """The secretariat issues logins to every registered delegate at once, from the
+    registrations page; each delegate is mailed a link to set a password."""
     page = run.secretariat
-    page.goto(run.at("/en/admin/assemblies/registration/?assembly__id__exact=&status=confirmed"))
-    page.locator("#action-toggle").check()
-    page.locator("select[name=action]").select_option(label="Issue accounts")
-    page.get_by_role("button", name="Go").click()
-    expect(page.locator(".messagelist")).to_contain_text("accounts issued")
+    page.goto(f"{run.assembly_url}registrations/")
+    page.get_by_role("button", name="Issue accounts to delegates").click()
+    page.wait_for_load_state()
+    return messages_of(page)
 
 
-def delegate_logs_in(run: Run, new_context: Any, delegate: Delegate) -> None:
-    delegate.context = new_context()
-    page = delegate.context.new_page()
-    log_in(page, run.url, delegate.username, DELEGATE_PASSWORD)
+def read_account_mail(run: Run, outbox: list[Any]) -> None:
+    """Each delegate reads the account e-mail: the username and the set-password link."""
+    by_address = {d.email: d for d in run.delegates}
+    for message in outbox:
+        for address in message.to:
+            delegate = by_address.get(address)
+            if delegate is None:
+                continue
+            link = re.search(r"https?://\S+/accounts/reset/\S+/", message.body)
+            username = re.search(r"username: *(\S+)", message.body)
+            if link and username:
+                delegate.set_password_url = link.group(0)
+                delegate.username = username.group(1)
 
 
-def delegates_log_in(run: Run, new_context: Any, *, in_browser: int = 2) -> None:
-    """Each delegate logs in with the login the secretariat gave: a few in the browser, the rest
-    by posting the login form; each keeps its own cookies (one context per delegate)."""
+def set_password_and_log_in(run: Run, new_context: Any, *, in_browser: int = 2) -> None:
+    """Each delegate follows the link in the mail, chooses a password, then logs in: a few in
+    the browser, the rest by posting the same forms; each keeps its own cookies."""
     for i, delegate in enumerate(run.delegates):
+        assert delegate.set_password_url, f"{delegate.name} received no account e-mail"
         delegate.context = new_context()
         if i < in_browser:
-            log_in(delegate.context.new_page(), run.url, delegate.username, DELEGATE_PASSWORD)
+            page = delegate.context.new_page()
+            page.goto(delegate.set_password_url)
+            page.get_by_label("New password", exact=True).fill(DELEGATE_PASSWORD)
+            page.get_by_label("New password confirmation").fill(DELEGATE_PASSWORD)
+            page.get_by_role("button", name="Set my password").click()
+            page.wait_for_load_state()
+            assert "/accounts/reset/done/" in page.url, messages_of(page)
+            log_in(page, run.url, delegate.username, DELEGATE_PASSWORD)
             continue
+        request = delegate.context.request
+        done = submit(
+            request,
+            delegate.set_password_url,
+            {"new_password1": DELEGATE_PASSWORD, "new_password2": DELEGATE_PASSWORD},
+        )
+        assert "/accounts/reset/done/" in done.url, f"{delegate.name} could not set a password"
         response = submit(
-            delegate.context.request,
+            request,
             run.at("/en/accounts/login/"),
             {"username": delegate.username, "password": DELEGATE_PASSWORD},
         )
@@ -343,7 +320,8 @@ def delegates_log_in(run: Run, new_context: Any, *, in_browser: int = 2) -> None
 def create_rules(
     run: Run, *, kind: str, name: str, quorum: str, majority: str = "simple", secret: bool = False
 ) -> None:
-    """Decision rules in the back office (empty categories: every category with a vote)."""
+    """Decision rules in the back office (empty categories: every category with a vote; ties
+    left at the default, which stops the count for the chair)."""
     page = run.secretariat
     page.goto(run.at("/en/admin/governance/decisionrules/add/"))
     page.locator("#id_organization").select_option(index=1)
@@ -353,6 +331,7 @@ def create_rules(
     page.locator("#id_majority").select_option(majority)
     page.locator("#id_secret").set_checked(secret)
     page.locator("#id_assumed").set_checked(False)
+    assert page.locator("#id_tie_policy").input_value() == "chair"
     admin_save(page, stay=False)
 
 
@@ -363,42 +342,73 @@ def add_decision(
     kind: str,
     title_en: str,
     title_ko: str,
-    rules: str,
+    rules: str = "",
     position: int,
     text_en: str = "",
     previous_text_en: str = "",
     office: str = "",
+    ex_officio_office: str = "",
     seats: int = 1,
     method: str = "",
-    candidates: list[str] = (),  # type: ignore[assignment]
 ) -> None:
-    """A decision on the agenda, with its candidates, in the back office."""
+    """A decision on the agenda in the back office (its candidates come from the console)."""
     page = run.secretariat
     page.goto(run.at("/en/admin/governance/decision/add/"))
     page.locator("#id_assembly").select_option(label="6th General Assembly")
     page.locator("#id_position").fill(str(position))
     page.locator("#id_kind").select_option(kind)
-    page.locator("#id_status").select_option("on_agenda")
     page.locator("#id_title_en").fill(title_en)
     page.locator("#id_title_ko").fill(title_ko)
-    page.locator("#id_rules").select_option(label=rules)
+    if rules:
+        page.locator("#id_rules").select_option(label=rules)
     if text_en:
         page.locator("#id_text_en").fill(text_en)
     if previous_text_en:
         page.locator("#id_previous_text_en").fill(previous_text_en)
     if office:
         page.locator("#id_office").select_option(label=office)
+    if ex_officio_office:
+        page.locator("#id_ex_officio_office").select_option(label=ex_officio_office)
     page.locator("#id_seats").fill(str(seats))
     if method:
-        page.locator("#id_method").fill(method)
-    for i, city in enumerate(candidates):
-        page.get_by_text("Add another Candidate").click()
-        page.locator(f"#id_candidates-{i}-member").fill(run.city_ids[city])
-        page.locator(f"#id_candidates-{i}-position").fill(str(i + 1))
+        page.locator("#id_method").select_option(method)
     admin_save(page)
     found = re.search(r"/decision/(\d+)/change/", page.url)
     assert found, page.url
     run.decisions[key] = int(found.group(1))
+
+
+def _console_card(page: Any, run: Run, key: str) -> Any:
+    page.goto(run.at(f"/en/governance/{EDITION}/console/"))
+    return page.locator("li.card").filter(
+        has=page.locator(f"a[href$='/governance/decision/{run.decisions[key]}/']")
+    )
+
+
+def add_slate(run: Run, key: str, *, picked: list[str] = (), pasted: list[str] = ()) -> str:  # type: ignore[assignment]
+    """The secretariat adds the candidates in one step from the console: picked from the list
+    of members, or pasted one name per line."""
+    page = run.secretariat
+    card = _console_card(page, run, key)
+    card.get_by_text("Add candidates").click()
+    if picked:
+        card.locator("select[name=members]").select_option(label=list(picked))
+    if pasted:
+        card.locator("textarea[name=names]").fill("\n".join(pasted))
+    card.get_by_role("button", name="Add the candidates").click()
+    page.wait_for_load_state()
+    return messages_of(page)
+
+
+def record_appointment(run: Run, key: str, appointees: list[str]) -> str:
+    """The secretariat records an appointment from the console; it is published at once."""
+    page = run.secretariat
+    card = _console_card(page, run, key)
+    card.get_by_text("Record the appointment").click()
+    card.locator("select[name=members]").select_option(label=appointees)
+    card.get_by_role("button", name="Record and publish the appointment").click()
+    page.wait_for_load_state()
+    return messages_of(page)
 
 
 # --- the plenary: the chair's console and the ballots ----------------------------------------
@@ -407,10 +417,7 @@ def add_decision(
 def chair_opens_poll(run: Run, key: str, *, shape: str = "") -> int:
     """From the console: a new poll on the decision, then open it. Returns the poll's id."""
     page = run.chair
-    page.goto(run.at(f"/en/governance/{EDITION}/console/"))
-    card = page.locator("li.card").filter(
-        has=page.locator(f"a[href$='/governance/decision/{run.decisions[key]}/']")
-    )
+    card = _console_card(page, run, key)
     if shape:
         card.locator("select[name=shape]").select_option(shape)
     card.get_by_role("button", name="New poll").click()
@@ -422,57 +429,163 @@ def chair_opens_poll(run: Run, key: str, *, shape: str = "") -> int:
     return poll
 
 
-def chair_closes_counts_publishes(run: Run, poll: int) -> str:
+def chair_closes(run: Run, poll: int) -> None:
+    """Closing asks for confirmation first."""
     page = run.chair
     page.goto(run.at(f"/en/governance/poll/{poll}/console/"))
-    for button in ("Close the poll", "Count", "Publish"):
-        page.get_by_role("button", name=button).click()
-        page.wait_for_load_state()
+    page.get_by_role("button", name="Close the poll", exact=True).click()
+    page.get_by_role("button", name="Yes, close the poll").click()
+    page.wait_for_load_state()
+    assert "State: Closed" in page.locator("main").inner_text(), messages_of(page)
+
+
+def chair_counts(run: Run, poll: int) -> str:
+    page = run.chair
+    page.goto(run.at(f"/en/governance/poll/{poll}/console/"))
+    page.get_by_role("button", name="Count").click()
+    page.wait_for_load_state()
+    return page.locator("main").inner_text()
+
+
+def chair_draws_by_lot(run: Run, poll: int) -> str:
+    """The count stopped on a tie: the chair draws by lot from the tie panel."""
+    page = run.chair
+    page.goto(run.at(f"/en/governance/poll/{poll}/console/"))
+    page.locator("#tie").get_by_role("button", name="Draw by lot").click()
+    page.wait_for_load_state()
+    return page.locator("main").inner_text()
+
+
+def chair_publishes(run: Run, poll: int) -> str:
+    """Publishing asks for confirmation first."""
+    page = run.chair
+    page.goto(run.at(f"/en/governance/poll/{poll}/console/"))
+    page.get_by_role("button", name="Publish", exact=True).click()
+    page.get_by_role("button", name="Yes, publish the result").click()
+    page.wait_for_load_state()
     text = page.locator("main").inner_text()
     assert "State: Published" in text, messages_of(page)
     return text
 
 
 def ballot_options(html: str) -> dict[str, str]:
-    """label → option id on a voting page (check boxes and radios, or rank inputs)."""
+    """label → option id on a ballot (check boxes and radios, or rank inputs)."""
     found = {
         label.strip(): pk
         for pk, label in re.findall(
-            r'name="choice" value="(\d+)">\s*<label for="choice-\d+-\d+">([^<]+)</label>', html
+            r'name="choice" value="(\d+)">\s*<label for="choice-[\d-]+">([^<]+)</label>', html
         )
     }
-    for pk, label in re.findall(r'<label for="rank-\d+-(\d+)">([^<]+)</label>', html):
+    for pk, label in re.findall(r'<label for="rank-(?:\d+-)+(\d+)">([^<]+)</label>', html):
         found[label.strip()] = pk
     return found
+
+
+def ballot_link(request: Any, run: Run) -> str:
+    """The delegate opens the assembly page and follows its "Go to your ballot" notice."""
+    html = request.get(run.assembly_url).text()
+    link = re.search(r'href="([^"]*/sitting/)#ballot"[^>]*>Go to your ballot<', html)
+    assert link, "no ballot notice on the assembly page"
+    return run.at(link.group(1))
 
 
 def cast(
     run: Run, delegate: Delegate, poll: int, choice: list[str], *, ranked: bool = False
 ) -> str:
-    """The delegate opens the open polls, then the ballot, and casts it. Returns the receipt."""
+    """The delegate follows the ballot notice from the assembly page to its ballot and casts
+    it by posting the page's own form. Returns the receipt."""
     request = delegate.context.request
-    listing = request.get(run.at(f"/en/governance/{EDITION}/vote/")).text()
-    assert f"/governance/poll/{poll}/vote/" in listing, f"{delegate.name} sees no open poll"
-    url = run.at(f"/en/governance/poll/{poll}/vote/")
-    options = ballot_options(request.get(url).text())
+    url = ballot_link(request, run)
+    page = request.get(url).text()
+    assert f'name="poll" value="{poll}"' in page, f"{delegate.name} holds no ballot in {poll}"
+    options = ballot_options(page)
     if ranked:
         changes: dict[str, str | list[str]] = {
             f"rank-{options[label]}": str(rank) for rank, label in enumerate(choice, start=1)
         }
     else:
         changes = {"choice": [options[label] for label in choice]}
-    response = submit(request, url, changes, action="/vote/")
+    response = submit(request, url, changes, action="/sitting/ballot/")
     receipt = re.search(r'class="receipt-code">([^<]+)<', response.text())
     assert receipt, f"{delegate.name}: {re.findall(r'role=.alert.>([^<]+)<', response.text())}"
     return receipt.group(1)
 
 
-def vote_in_browser(run: Run, delegate: Delegate, poll: int, choice: str) -> str:
-    """One delegate votes through the page itself."""
-    page = delegate.context.pages[0] if delegate.context.pages else delegate.context.new_page()
-    page.goto(run.at(f"/en/governance/{EDITION}/vote/"))
-    page.locator(f"a[href$='/governance/poll/{poll}/vote/']").click()
-    page.get_by_label(choice, exact=True).check()
-    page.get_by_role("button", name="Cast the ballot").click()
+def delegate_page(delegate: Delegate) -> Any:
+    return delegate.context.pages[0] if delegate.context.pages else delegate.context.new_page()
+
+
+def vote_in_browser(
+    run: Run, delegate: Delegate, choice: list[str], *, ranked: bool = False, waiting: bool = False
+) -> str:
+    """One delegate votes through the pages: the assembly page's notice, then the ballot.
+    `waiting`: the page is already open and the notice must appear by itself."""
+    page = delegate_page(delegate)
+    if not waiting:
+        page.goto(run.assembly_url)
+    page.get_by_role("link", name="Go to your ballot").click()
+    ballot = page.locator("#ballot")
+    for rank, label in enumerate(choice, start=1):
+        if ranked:
+            ballot.get_by_label(label, exact=True).fill(str(rank))
+        else:
+            ballot.get_by_label(label, exact=True).check()
+    ballot.get_by_role("button", name="Cast the ballot").click()
     expect(page.locator(".receipt-code")).to_be_visible()
     return page.locator(".receipt-code").inner_text()
+
+
+# --- publication --------------------------------------------------------------------------
+
+
+def recount(run: Run, request: Any, key: str, workdir: Any) -> tuple[str, str]:
+    """Download round-1.blt from the decision's results page and run the command it states.
+    Returns (the command's "Elected:" line, the results page's text)."""
+    import os
+    import shlex
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    page_url = run.at(f"/en/results/{EDITION}/{run.decisions[key]}/")
+    html = request.get(page_url).text()
+    link = re.search(r'href="([^"]*/round-1\.blt)"', html)
+    assert link, f"no BLT download on {page_url}"
+    blt = request.get(run.at(link.group(1))).text()
+    command = re.search(r"Recount: (.+)", blt)
+    assert command, "the BLT file states no recount command"
+    args = shlex.split(command.group(1).strip().strip('"'))
+    assert args[:3] == ["moim", "tally", "round-1.blt"], args
+    Path(workdir, "round-1.blt").write_text(blt, encoding="utf-8")
+    src = str(Path(__file__).resolve().parents[2] / "src")
+    env = {**os.environ, "PYTHONPATH": src}
+    done = subprocess.run(
+        [sys.executable, "-m", "moim.cli", *args[1:]],
+        cwd=workdir,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    elected = re.search(r"^Elected: (.*)$", done.stdout, re.MULTILINE)
+    assert elected, done.stdout
+    text = re.sub(r"<[^>]+>", " ", html)
+    return elected.group(1), text
+
+
+def publish_press_release(run: Run) -> str:
+    """The secretariat drafts the press release in both languages from the records in the back
+    office, then publishes both with the list's action."""
+    page = run.secretariat
+    for language in ("en", "ko"):
+        page.goto(run.at("/en/admin/site/pressrelease/add/"))
+        page.locator("#id_assembly").select_option(index=1)
+        page.locator("#id_language").select_option(language)
+        admin_save(page, stay=False)
+    page.goto(run.at("/en/admin/site/pressrelease/"))
+    page.locator("#action-toggle").check()
+    page.locator("select[name=action]").select_option(label="Publish")
+    page.get_by_role("button", name="Go").click()
+    page.wait_for_load_state()
+    return messages_of(page)
