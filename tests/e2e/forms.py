@@ -5,6 +5,7 @@ values, change the ones a person would change, post it back with the page's CSRF
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from html.parser import HTMLParser
 from typing import Any
 from urllib.parse import urlencode, urljoin
@@ -118,18 +119,24 @@ def pick_form(forms: list[_Form], action: str | None) -> _Form:
     raise AssertionError(f"no POST form with an action like {action!r} on the page")
 
 
+Changes = dict[str, str | list[str]]
+
+
 def submit(
     request: Any,
     url: str,
-    changes: dict[str, str | list[str]],
+    changes: Changes | Callable[[str], Changes],
     *,
     action: str | None = None,
     drop: tuple[str, ...] = (),
 ) -> Any:
     """GET `url`, take its first POST form (or the one whose action matches), apply `changes`
-    (a list sets a multi-valued field), POST it where the form posts. Returns the response."""
+    (a list sets a multi-valued field; a function makes them from the page's HTML), POST it
+    where the form posts. Returns the response."""
     page = request.get(url)
     assert page.ok, f"GET {url}: {page.status}"
+    if callable(changes):
+        changes = changes(page.text())
     form = pick_form(read_forms(page.text()), action)
     fields = [(k, v) for k, v in form.fields if k not in changes and k not in drop]
     for name, value in changes.items():

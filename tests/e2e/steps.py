@@ -292,8 +292,8 @@ def set_password_and_log_in(run: Run, new_context: Any, *, in_browser: int = 2) 
         if i < in_browser:
             page = delegate.context.new_page()
             page.goto(delegate.set_password_url)
-            page.get_by_label("New password", exact=True).fill(DELEGATE_PASSWORD)
-            page.get_by_label("New password confirmation").fill(DELEGATE_PASSWORD)
+            page.locator("#id_new_password1").fill(DELEGATE_PASSWORD)
+            page.locator("#id_new_password2").fill(DELEGATE_PASSWORD)
             page.get_by_role("button", name="Set my password").click()
             page.wait_for_load_state()
             assert "/accounts/reset/done/" in page.url, messages_of(page)
@@ -348,6 +348,7 @@ def add_decision(
     previous_text_en: str = "",
     office: str = "",
     ex_officio_office: str = "",
+    term_starts: str = "",
     seats: int = 1,
     method: str = "",
 ) -> None:
@@ -369,6 +370,8 @@ def add_decision(
         page.locator("#id_office").select_option(label=office)
     if ex_officio_office:
         page.locator("#id_ex_officio_office").select_option(label=ex_officio_office)
+    if term_starts:
+        page.locator("#id_term_starts").fill(term_starts)
     page.locator("#id_seats").fill(str(seats))
     if method:
         page.locator("#id_method").select_option(method)
@@ -496,16 +499,15 @@ def cast(
     it by posting the page's own form. Returns the receipt."""
     request = delegate.context.request
     url = ballot_link(request, run)
-    page = request.get(url).text()
-    assert f'name="poll" value="{poll}"' in page, f"{delegate.name} holds no ballot in {poll}"
-    options = ballot_options(page)
-    if ranked:
-        changes: dict[str, str | list[str]] = {
-            f"rank-{options[label]}": str(rank) for rank, label in enumerate(choice, start=1)
-        }
-    else:
-        changes = {"choice": [options[label] for label in choice]}
-    response = submit(request, url, changes, action="/sitting/ballot/")
+
+    def marks(page: str) -> dict[str, str | list[str]]:
+        assert f'name="poll" value="{poll}"' in page, f"{delegate.name} holds no ballot in {poll}"
+        options = ballot_options(page)
+        if ranked:
+            return {f"rank-{options[label]}": str(rank) for rank, label in enumerate(choice, 1)}
+        return {"choice": [options[label] for label in choice]}
+
+    response = submit(request, url, marks, action="/sitting/ballot/")
     receipt = re.search(r'class="receipt-code">([^<]+)<', response.text())
     assert receipt, f"{delegate.name}: {re.findall(r'role=.alert.>([^<]+)<', response.text())}"
     return receipt.group(1)

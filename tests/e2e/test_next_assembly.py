@@ -38,6 +38,8 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 DELEGATES = 60
 ONLINE = 20
+# Terms begin with the Assembly (its first day), as the report and press release read them.
+TERMS_START = "2027-10-18"
 PRESIDENT = ["City 061", "City 062", "City 063"]
 EXECUTIVE = [f"City {n:03d}" for n in range(71, 89)]
 VICE_PRESIDENTS = [f"City {n:03d}" for n in range(101, 107)]
@@ -93,7 +95,9 @@ def test_the_6th_general_assembly_through_the_interface(
     assert "Plenary session" in programme
     # Times typed in the back office are the venue's: 10:00 in Mexico City reads 10:00.
     plenary = public.locator(".programme li").filter(has_text="Plenary session")
-    assert "10:00" in plenary.inner_text(), plenary.inner_text()
+    assert "10 a.m.–1 p.m." in plenary.inner_text(), plenary.inner_text()
+    starts = plenary.locator("time").first.get_attribute("datetime") or ""
+    assert starts.startswith("2027-10-19T10:00:00-06:00"), starts
 
     # Sixty delegates register on the public form, none with an account.
     said = steps.register_delegates(run, public)
@@ -144,6 +148,7 @@ def test_the_6th_general_assembly_through_the_interface(
         rules="Elections",
         position=2,
         office="President",
+        term_starts=TERMS_START,
         method="irv",
     )
     steps.add_decision(
@@ -155,6 +160,7 @@ def test_the_6th_general_assembly_through_the_interface(
         rules="Elections",
         position=3,
         office="Executive Committee member",
+        term_starts=TERMS_START,
         seats=17,
         method="stv-scottish",
     )
@@ -166,6 +172,7 @@ def test_the_6th_general_assembly_through_the_interface(
         title_ko="부회장 임명",
         position=4,
         office="Vice-President",
+        term_starts=TERMS_START,
         seats=6,
     )
     steps.add_decision(
@@ -177,6 +184,7 @@ def test_the_6th_general_assembly_through_the_interface(
         rules="Host selection",
         position=5,
         office="Host of the next General Assembly",
+        term_starts=TERMS_START,
         ex_officio_office="Executive Vice-President",
         method="plurality",
     )
