@@ -581,11 +581,11 @@ def publish_press_release(run: Run) -> str:
     office, then publishes both with the list's action."""
     page = run.secretariat
     for language in ("en", "ko"):
-        page.goto(run.at("/en/admin/site/pressrelease/add/"))
+        page.goto(run.at("/en/admin/moim_site/pressrelease/add/"))
         page.locator("#id_assembly").select_option(index=1)
         page.locator("#id_language").select_option(language)
         admin_save(page, stay=False)
-    page.goto(run.at("/en/admin/site/pressrelease/"))
+    page.goto(run.at("/en/admin/moim_site/pressrelease/"))
     page.locator("#action-toggle").check()
     page.locator("select[name=action]").select_option(label="Publish")
     page.get_by_role("button", name="Go").click()
