@@ -588,6 +588,6 @@ def publish_press_release(run: Run) -> str:
     page.goto(run.at("/en/admin/moim_site/pressrelease/"))
     page.locator("#action-toggle").check()
     page.locator("select[name=action]").select_option(label="Publish")
-    page.get_by_role("button", name="Go").click()
+    page.locator(".actions button[name=index]").click()
     page.wait_for_load_state()
     return messages_of(page)
