@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from django.test import Client
 from django.urls import reverse
 from tests.governance.conftest import build_plenary, make_election, make_motion, make_rules
@@ -208,11 +209,19 @@ def test_slate_and_appointment_are_refused_to_others(
     forbidden = client.post(url, {"members": [members[0].pk]})
     assert forbidden.status_code == 403
     assert not decision.candidates.exists()
+    appoint = client.post(
+        reverse("governance:record_appointment", args=[decision.pk]), {"members": [members[0].pk]}
+    )
+    assert appoint.status_code == 403
+    assert decision.published_at is None
 
 
+@pytest.mark.parametrize("persona", ["secretariat", "chair"])
 def test_six_vice_presidents_are_appointed_from_the_console(
-    organization: Organization, secretariat: Any
+    organization: Organization, persona: str, request: pytest.FixtureRequest
 ) -> None:
+    # The chair announces the appointments in the sitting; the secretariat may record them too.
+    user = request.getfixturevalue(persona)
     plenary = build_plenary(organization, 10, prefix="vp")
     office = Office.objects.create(
         organization=organization,
@@ -227,7 +236,7 @@ def test_six_vice_presidents_are_appointed_from_the_console(
         office=office,
     )
     client = Client()
-    client.force_login(secretariat)
+    client.force_login(user)
     console = client.get(reverse("governance:console", args=[plenary.assembly.edition]))
     assert "Record and publish the appointment" in console.content.decode()
     appointees = plenary.members[:6]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import admin, messages
+from django.contrib.admin.options import ActionLocation
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import QuerySet
@@ -153,9 +154,11 @@ class RoundAdmin(admin.ModelAdmin):
         "delete_rounds",
     ]
 
-    def get_actions(self, request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
+    def get_actions(
+        self, request: HttpRequest, action_location: Any = ActionLocation.CHANGE_LIST
+    ) -> dict[str, Any]:
         # Django's bulk delete would skip the service's refusal; `delete_rounds` replaces it.
-        actions = super().get_actions(request, *args, **kwargs)
+        actions = super().get_actions(request, action_location=action_location)
         actions.pop("delete_selected", None)
         return actions
 

@@ -11,6 +11,8 @@ can_manage_decisions = is_secretariat
 # Open, close, count and publish polls; enter analog results; see turnout.
 can_run_polls = is_secretariat | is_chair
 can_view_console = can_run_polls
+# Record an appointment announced in the sitting (the appointing member decided it, no vote).
+can_record_appointment = can_run_polls
 # A delegate casts the votes it holds (the service checks which).
 can_cast_ballot = is_delegate
 can_view_agenda = rules.always_allow

@@ -20,7 +20,12 @@ from moim.governance import queries, services
 from moim.governance.enums import AnalogMethod, BallotShape, DecisionKind, PollState
 from moim.governance.forms import AnalogResultForm, AppointmentForm, SlateForm
 from moim.governance.models import Decision, Poll, Proxy, VoteRecord
-from moim.governance.rules import can_cast_ballot, can_manage_decisions, can_run_polls
+from moim.governance.rules import (
+    can_cast_ballot,
+    can_manage_decisions,
+    can_record_appointment,
+    can_run_polls,
+)
 from moim.members.models import Member, Person
 
 
@@ -122,6 +127,7 @@ def console(request: HttpRequest, edition: int) -> HttpResponse:
     )
     organization = assembly.organization
     can_manage = can_manage_decisions.test(request.user)
+    can_appoint = can_record_appointment.test(request.user)
     return render(
         request,
         "governance/console.html",
@@ -130,11 +136,12 @@ def console(request: HttpRequest, edition: int) -> HttpResponse:
             "decisions": decisions,
             "shapes": BallotShape.choices,
             "can_manage": can_manage,
+            "can_appoint": can_appoint,
             "member_choices": [
                 (m.pk, m.name)
                 for m in Member.objects.filter(organization=organization).order_by("name_en", "pk")
             ]
-            if can_manage
+            if can_manage or can_appoint
             else [],
         },
     )
@@ -171,7 +178,7 @@ def add_slate(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def record_appointment(request: HttpRequest, pk: int) -> HttpResponse:
     """Record an appointment (no vote): its appointees take office when it is published."""
-    _guard(request, can_manage_decisions)
+    _guard(request, can_record_appointment)
     decision = get_object_or_404(Decision.objects.select_related("assembly"), pk=pk)
     form = AppointmentForm(request.POST, organization=decision.assembly.organization)
     if not form.is_valid():

@@ -51,6 +51,13 @@ def add_candidates(*, decision: Decision, members: Sequence[Member], by: Any) ->
     the list or outside the organization. A draft poll gets the new candidates as options too.
     """
     _require(can_manage_decisions, by)
+    return add_named_candidates(decision=decision, members=members, by=by)
+
+
+def add_named_candidates(
+    *, decision: Decision, members: Sequence[Member], by: Any
+) -> list[Candidate]:
+    """`add_candidates` once the caller has checked who may name them (e.g. an appointment)."""
     decision = Decision.objects.select_for_update().select_related("assembly").get(pk=decision.pk)
     unique = check_candidates(decision=decision, members=members)
     start = (decision.candidates.aggregate(n=Max("position"))["n"] or 0) + 1

@@ -20,9 +20,9 @@ from moim.governance.enums import (
 from moim.governance.models import (
     Decision,
 )
-from moim.governance.rules import can_manage_decisions
+from moim.governance.rules import can_record_appointment
 from moim.governance.services.base import GovernanceError, _require
-from moim.governance.services.candidates import add_candidates
+from moim.governance.services.candidates import add_named_candidates
 from moim.members.enums import TermSource
 from moim.members.models import Member, Office, Term
 
@@ -161,7 +161,7 @@ def record_appointment(
     `appointees` not yet named on the decision are added first (as `add_candidates` does, with
     its audit entry); `appointed_by` records who appointed them (e.g. the President city).
     """
-    _require(can_manage_decisions, by)
+    _require(can_record_appointment, by)
     if decision.kind != DecisionKind.APPOINTMENT:
         raise GovernanceError(_("Only an appointment is recorded without a vote."))
     if decision.published_at is not None:
@@ -169,7 +169,7 @@ def record_appointment(
     named = set(decision.candidates.values_list("member_id", flat=True))
     new = [m for m in appointees if m.pk not in named]
     if new:
-        add_candidates(decision=decision, members=new, by=by)
+        add_named_candidates(decision=decision, members=new, by=by)
     if not decision.candidates.exists():
         raise GovernanceError(_("Name at least one appointee."))
     if appointed_by is not None and appointed_by.pk != decision.appointed_by_id:
