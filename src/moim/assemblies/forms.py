@@ -12,6 +12,13 @@ from moim.members.enums import MemberStatus
 from moim.members.models import Member
 
 
+class MemberChoiceField(forms.ModelChoiceField):
+    """Members named in the active language (서울특별시 on a Korean page)."""
+
+    def label_from_instance(self, obj: Any) -> str:
+        return str(obj.name)
+
+
 class RegistrationForm(forms.Form):
     full_name = forms.CharField(label=_("Full name"), max_length=200)
     email = forms.EmailField(label=_("E-mail"))
@@ -30,7 +37,7 @@ class RegistrationForm(forms.Form):
     attendance_mode = forms.ChoiceField(
         label=_("I will attend"), choices=AttendanceMode.choices, widget=forms.RadioSelect
     )
-    member = forms.ModelChoiceField(
+    member = MemberChoiceField(
         label=_("Delegation"),
         queryset=Member.objects.none(),
         required=False,

@@ -182,7 +182,7 @@ def _motion(
         rule=rule,
         entitled=poll.entitled_weight,
         present=poll.present_weight,
-        title=str(poll),
+        title=poll.name_en,
     )
     result["tally"] = counted.to_dict()
     details = counted.details
@@ -209,7 +209,7 @@ def _choice(
     # Paper or show-of-hands counts enter as single-mark ballots of that weight.
     items += [(((p - 1,),), w) for p, w in sorted(analog_weights.items()) if w]
     election = Election(
-        title=str(poll),
+        title=poll.name_en,
         candidates=tuple(Candidate(n) for n in names),
         seats=poll.seats,
         ballots=group_raw(items),
@@ -244,7 +244,7 @@ def _ranked(
 ) -> Verdict:
     raw = group_raw((tuple((p - 1,) for p in ballot.choices), ballot.weight) for ballot in ballots)
     election = Election(
-        title=str(poll),
+        title=poll.name_en,
         candidates=tuple(Candidate(n) for n in names),
         seats=poll.seats,
         ballots=raw,

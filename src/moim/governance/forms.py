@@ -77,6 +77,11 @@ def match_names(text: str, members: list[Member]) -> tuple[list[Member], list[st
     return found, unknown, ambiguous
 
 
+class MemberField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return str(obj.name)
+
+
 class MembersField(forms.ModelMultipleChoiceField):
     def label_from_instance(self, obj: Any) -> str:
         return str(obj.name)
@@ -131,7 +136,7 @@ class AppointmentForm(SlateForm):
 
     require_choice = False
 
-    appointed_by = forms.ModelChoiceField(
+    appointed_by = MemberField(
         label=_("Appointed by"), queryset=Member.objects.none(), required=False
     )
 

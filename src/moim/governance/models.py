@@ -17,6 +17,8 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils import translation
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from moim.bilingual import InLanguage
@@ -321,9 +323,16 @@ class Poll(models.Model):
         ]
 
     def __str__(self) -> str:
+        """The decision's title in the active language, with the round after the first."""
         if self.round == 1:
-            return str(self.decision)
-        return f"{self.decision} ({_('round')} {self.round})"
+            return self.decision.title
+        return gettext("%(title)s (round %(n)s)") % {"title": self.decision.title, "n": self.round}
+
+    @property
+    def name_en(self) -> str:
+        """The poll's name in English, as the stored result and the downloads carry it."""
+        with translation.override("en"):
+            return str(self)
 
     @property
     def tie_policy(self) -> TiePolicy:

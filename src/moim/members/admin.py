@@ -201,7 +201,7 @@ class PersonInline(RegistryInline):
 class MemberTermInline(RegistryInline):
     model = Term
     fk_name = "member"
-    fields = ("office", "starts", "ends", "source", "basis", "appointed_by")
+    fields = ("office", "starts", "ends", "source", "basis", "basis_ko", "appointed_by")
     autocomplete_fields = ("office", "appointed_by")
     verbose_name = _("term of office")
     verbose_name_plural = _("terms of office")
@@ -394,7 +394,7 @@ class PersonAdmin(RegistryAdmin):
 class OfficeTermInline(RegistryInline):
     model = Term
     fk_name = "office"
-    fields = ("member", "person", "starts", "ends", "source", "basis", "appointed_by")
+    fields = ("member", "person", "starts", "ends", "source", "basis", "basis_ko", "appointed_by")
     autocomplete_fields = ("member", "person", "appointed_by")
 
 

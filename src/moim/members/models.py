@@ -313,6 +313,12 @@ class Term(models.Model):
             "The decision or act the term rests on, e.g. 'Elected by the 5th General Assembly'."
         ),
     )
+    basis_ko = models.CharField(
+        _("basis (Korean)"),
+        max_length=300,
+        blank=True,
+        help_text=_("The same in Korean, e.g. '제5차 총회에서 선출'."),
+    )
     appointed_by = models.ForeignKey(
         Member,
         verbose_name=_("appointed by"),
@@ -343,6 +349,11 @@ class Term(models.Model):
 
     def __str__(self) -> str:
         return f"{self.office}: {self.holder}"
+
+    @property
+    def basis_text(self) -> str:
+        """The basis in the active language (the English one where no Korean is given)."""
+        return in_language(self.basis, self.basis_ko)
 
     @property
     def holder(self) -> Member | Person:

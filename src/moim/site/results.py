@@ -19,6 +19,8 @@ from moim.governance import bases
 from moim.governance.enums import BallotShape, MajorityBase, MajorityRule, PollState
 from moim.governance.models import Decision, Poll, VoteRecord
 from moim.governance.queries import published_ballots
+from moim.governance.shown import option_names as shown_names
+from moim.governance.shown import shown_result
 from moim.tally.ballots import Candidate, Election, group_raw
 from moim.tally.formats.blt import dumps_blt
 
@@ -143,7 +145,9 @@ def round_views(result: dict[str, Any]) -> list[RoundView]:
 
 
 def poll_view(poll: Poll) -> PollView:
-    view = PollView(poll=poll, result=dict(poll.result or {}))
+    """The poll's result as the page shows it: option names and round steps in the active
+    language (the stored record and the downloads keep the count's own names)."""
+    view = PollView(poll=poll, result=shown_result(poll))
     if view.ranked:
         view.rounds = round_views(view.result)
     return view
@@ -208,7 +212,7 @@ def ballots_blt(poll: Poll) -> str:
         for ballot in published_ballots(poll)
     )
     election = Election(
-        title=str(poll),
+        title=poll.name_en,
         candidates=tuple(Candidate(n) for n in names),
         seats=poll.seats,
         ballots=raw,
@@ -221,7 +225,8 @@ def roll_call(poll: Poll) -> list[tuple[str, list[str]]]:
     """A named poll's votes, member by member (secret polls have none to show)."""
     if poll.secret or poll.state != PollState.PUBLISHED:
         return []
-    names = option_names(poll)
+    counted = shown_names(poll)
+    names = [counted.get(n, n) for n in option_names(poll)]
     records = (
         VoteRecord.objects.filter(poll=poll).select_related("member").order_by("member__name_en")
     )

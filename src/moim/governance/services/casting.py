@@ -131,13 +131,13 @@ def _cast(*, poll: Poll, voter: Person, member: Member, choices: Sequence[Any]) 
         entry = RegisterEntry.objects.filter(poll=locked, member=member).first()
         if entry is None:
             raise BallotError(
-                _("%(m)s is not on this poll's voting register.") % {"m": member.name_en}
+                _("%(m)s is not on this poll's voting register.") % {"m": member.name}
             )
         if voter.pk not in entry.voters():
-            raise BallotError(_("You do not hold %(m)s's vote.") % {"m": member.name_en})
+            raise BallotError(_("You do not hold %(m)s's vote.") % {"m": member.name})
         positions = validate_choices(locked, choices)
         if VoteRecord.objects.filter(poll=locked, member=member).exists():
-            raise BallotError(_("%(m)s has already voted in this poll.") % {"m": member.name_en})
+            raise BallotError(_("%(m)s has already voted in this poll.") % {"m": member.name})
         code = _receipt_code()
         digest = receipt_hash(locked.pk, code)
         try:
@@ -150,7 +150,7 @@ def _cast(*, poll: Poll, voter: Person, member: Member, choices: Sequence[Any]) 
                 )
         except IntegrityError as error:
             raise BallotError(
-                _("%(m)s has already voted in this poll.") % {"m": member.name_en}
+                _("%(m)s has already voted in this poll.") % {"m": member.name}
             ) from error
         Ballot.objects.create(
             poll=locked, choices=positions, weight=entry.weight, receipt_hash=digest
@@ -175,7 +175,7 @@ def load_illustrative_ballots(*, poll: Poll, ballots: Sequence[tuple[Member, lis
         weights = dict(RegisterEntry.objects.filter(poll=locked).values_list("member_id", "weight"))
         for member, positions in ballots:
             if member.pk not in weights:
-                raise BallotError(_("%(m)s is not on the register.") % {"m": member.name_en})
+                raise BallotError(_("%(m)s is not on the register.") % {"m": member.name})
             checked = validate_choices(locked, [by_position[p] for p in positions])
             VoteRecord.objects.create(
                 poll=locked, member=member, choices=None if locked.secret else checked

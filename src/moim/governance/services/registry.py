@@ -35,6 +35,7 @@ def _reconcile_term(
     ends: dt.date | None,
     source: TermSource,
     basis: str,
+    basis_ko: str = "",
     appointed_by: Member | None = None,
     illustrative: bool = False,
 ) -> Term:
@@ -48,6 +49,7 @@ def _reconcile_term(
             ends=ends,
             source=source,
             basis=basis,
+            basis_ko=basis_ko,
             appointed_by=appointed_by,
             illustrative=illustrative,
         )
@@ -55,8 +57,9 @@ def _reconcile_term(
         # The registry already holds this term (entered directly): the decision takes it over.
         term.ends, term.source = ends, source
         term.basis = term.basis or basis
+        term.basis_ko = term.basis_ko or basis_ko
         term.appointed_by = appointed_by or term.appointed_by
-        term.save(update_fields=["ends", "source", "basis", "appointed_by"])
+        term.save(update_fields=["ends", "source", "basis", "basis_ko", "appointed_by"])
     return term
 
 
@@ -101,6 +104,10 @@ def publish_decision(
             else TermSource.ELECTION
         )
         basis = f"{decision.title_en} ({decision.assembly.title_en})"
+        basis_ko = (
+            f"{decision.title_ko or decision.title_en} "
+            f"({decision.assembly.title_ko or decision.assembly.title_en})"
+        )
         offices = [(decision.office, source)]
         if decision.ex_officio_office is not None:
             offices.append((decision.ex_officio_office, TermSource.EX_OFFICIO))
@@ -113,6 +120,7 @@ def publish_decision(
                     ends=decision.term_ends,
                     source=term_source,
                     basis=basis,
+                    basis_ko=basis_ko,
                     appointed_by=decision.appointed_by,
                     illustrative=decision.illustrative,
                 )

@@ -6,7 +6,7 @@ from typing import Any
 
 from django import template
 
-from moim.governance import bases, services
+from moim.governance import bases, services, shown
 from moim.governance.models import Poll
 from moim.governance.proxies import proxy_choices_for
 
@@ -37,3 +37,15 @@ def account_proxies(context: dict[str, Any]) -> dict[str, Any]:
         "choices": proxy_choices_for(request.user),
         "csrf_token": context.get("csrf_token"),
     }
+
+
+@register.filter
+def shown_result(poll: Poll) -> dict[str, Any]:
+    """The poll's stored result with option names and round steps in the active language."""
+    return shown.shown_result(poll)
+
+
+@register.filter
+def shown_name(name: str, poll: Poll) -> str:
+    """An option as the count named it (its English label), in the active language."""
+    return shown.option_names(poll).get(name, name)
