@@ -394,10 +394,7 @@ def _vote_context(poll: Poll, person: Person) -> dict[str, Any]:
     )
     return {
         "poll": poll,
-        "options": list(poll.options.all()),
         "held": [(e, e.member_id in voted) for e in held],
-        "ranked": poll.shape == BallotShape.RANKED,
-        "single": poll.shape == BallotShape.YES_NO_ABSTAIN,
     }
 
 
