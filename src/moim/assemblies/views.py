@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import zoneinfo
+from typing import Any
 from urllib.parse import urlencode
 
 import rules
@@ -121,6 +122,27 @@ def programme_ics(request: HttpRequest, edition: int) -> HttpResponse:
     return response
 
 
+# What a registrant typed, as the registration services take it (the public form and the desk).
+REGISTRANT_FIELDS = (
+    "full_name",
+    "email",
+    "title",
+    "role",
+    "member",
+    "organization_name",
+    "country",
+    "accessibility_needs",
+)
+
+
+def _registrant(request: HttpRequest, data: dict[str, Any]) -> dict[str, Any]:
+    return {
+        **{name: data[name] for name in REGISTRANT_FIELDS},
+        "language": get_language() or "en",
+        "base_url": request.build_absolute_uri("/").rstrip("/"),
+    }
+
+
 def register(request: HttpRequest, edition: int) -> HttpResponse:
     assembly = _assembly(edition)
     form = RegistrationForm(request.POST or None, assembly=assembly)
@@ -129,17 +151,8 @@ def register(request: HttpRequest, edition: int) -> HttpResponse:
         try:
             registration = services.register(
                 assembly=assembly,
-                full_name=data["full_name"],
-                email=data["email"],
-                title=data["title"],
-                role=data["role"],
                 attendance_mode=data["attendance_mode"],
-                member=data["member"],
-                organization_name=data["organization_name"],
-                country=data["country"],
-                accessibility_needs=data["accessibility_needs"],
-                language=get_language() or "en",
-                base_url=request.build_absolute_uri("/").rstrip("/"),
+                **_registrant(request, data),
             )
         except services.RegistrationError as error:
             form.add_error(None, error.message)
@@ -345,18 +358,7 @@ def desk_walk_in(request: HttpRequest, edition: int) -> HttpResponse:
         data = form.cleaned_data
         try:
             registration = services.register_walk_in(
-                assembly=assembly,
-                by=request.user,
-                full_name=data["full_name"],
-                email=data["email"],
-                title=data["title"],
-                role=data["role"],
-                member=data["member"],
-                organization_name=data["organization_name"],
-                country=data["country"],
-                accessibility_needs=data["accessibility_needs"],
-                language=get_language() or "en",
-                base_url=request.build_absolute_uri("/").rstrip("/"),
+                assembly=assembly, by=request.user, **_registrant(request, data)
             )
         except services.RegistrationError as error:
             form.add_error(None, error.message)
