@@ -38,7 +38,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 DELEGATES = 60
 ONLINE = 20
-# Terms begin with the Assembly (its first day), as the report and press release read them.
+# Terms begin with the Assembly (its first day), as the secretariat sets them in the back office.
 TERMS_START = "2027-10-18"
 PRESIDENT = ["City 061", "City 062", "City 063"]
 EXECUTIVE = [f"City {n:03d}" for n in range(71, 89)]

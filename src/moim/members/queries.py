@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.conf import settings
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from moim.members.models import Organization, Term
@@ -22,10 +22,18 @@ def registry_today() -> dt.date:
     return settings.MOIM_TODAY or timezone.localdate()
 
 
-def terms_begun_on(organization: Organization, day: dt.date) -> QuerySet[Term]:
-    """The terms that began on `day` (the offices an assembly filled), in the order of offices."""
+def terms_begun_on(
+    organization: Organization, day: dt.date, *, assembly_id: int | None = None
+) -> QuerySet[Term]:
+    """The offices an assembly filled, in the order of offices: the terms that began on `day`
+    (its first day), and those resting on a decision of the assembly (`assembly_id`), whichever
+    day of the sitting, or after it, the decision was published."""
+    filled = Q(starts=day)
+    if assembly_id is not None:
+        filled |= Q(decisions__assembly_id=assembly_id)
     return (
-        Term.objects.filter(office__organization=organization, starts=day)
+        Term.objects.filter(filled, office__organization=organization)
+        .distinct()
         .select_related("office", "member", "person")
         .order_by("office__position", "member__name_en", "person__name_en")
     )

@@ -263,7 +263,7 @@ def press_facts(assembly: Assembly, language: str) -> PressFacts:
         organization = assembly.organization
         starts = assembly.starts_at.astimezone(assembly.zone)
         figures = attendance_figures(assembly)
-        terms = list(terms_begun_on(organization, starts.date()))
+        terms = list(terms_begun_on(organization, starts.date(), assembly_id=assembly.pk))
         host_terms = [t for t in terms if t.office.kind == OfficeKind.HOST_CITY]
         president = _holders(terms, OfficeKind.PRESIDENT)
         secretary = list(

@@ -74,7 +74,7 @@ def assembly_report(assembly: Assembly) -> AssemblyReport:
         figures=attendance_figures(assembly),
         programme=list(programme_for(assembly)),
         decisions=[d for d in agenda_for_public(assembly.pk) if d.published_at is not None],
-        offices=list(terms_begun_on(assembly.organization, starts)),
+        offices=list(terms_begun_on(assembly.organization, starts, assembly_id=assembly.pk)),
         edition=edition,
         awards=list(awards_for_edition(edition)) if edition is not None else [],
         sponsors=list(assembly.sponsors.order_by("tier", "position", "name")),

@@ -91,7 +91,8 @@ def publish_decision(
     decision.verdict = verdict
     decision.status = DecisionStatus.DECIDED
     decision.published_at = timezone.now()
-    starts = decision.term_starts or timezone.localdate()
+    # Without a set date, terms begin on the day of publication at the assembly's venue.
+    starts = decision.term_starts or timezone.localdate(timezone=decision.assembly.zone)
     created: list[int] = []
     ended: list[int] = []
     if decision.kind == DecisionKind.APPOINTMENT:

@@ -1,0 +1,67 @@
+"""The report and the press release list every office the assembly filled, whichever day of the
+sitting (or after it) the decision was published, not only terms that began on its first day."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from moim.governance import services
+from moim.governance.enums import DecisionKind
+from moim.governance.models import Decision
+from moim.members.enums import OfficeKind
+from moim.members.models import Office, Organization, Term
+from moim.site.press import press_facts
+from moim.site.report import assembly_report
+from tests.assemblies.factories import AssemblyFactory
+from tests.governance.conftest import build_plenary
+
+
+def test_appointment_published_on_the_second_day_is_in_the_report_and_press_release(
+    organization: Organization, secretariat: Any
+) -> None:
+    plenary = build_plenary(organization, 8, prefix="vp")
+    assembly = plenary.assembly
+    second_day = assembly.starts_at.astimezone(assembly.zone).date() + dt.timedelta(days=1)
+    office = Office.objects.create(
+        organization=organization, kind=OfficeKind.VICE_PRESIDENT, name_en="Vice-President"
+    )
+    decision = Decision.objects.create(
+        assembly=assembly,
+        kind=DecisionKind.APPOINTMENT,
+        title_en="Appointment of the Vice-Presidents",
+        office=office,
+        term_starts=second_day,
+    )
+
+    services.record_appointment(decision=decision, by=secretariat, appointees=plenary.members[:2])
+
+    appointed = {m.name_en for m in plenary.members[:2]}
+    assert (
+        set(Term.objects.filter(starts=second_day).values_list("member__name_en", flat=True))
+        == appointed
+    )
+    assert {t.member.name_en for t in assembly_report(assembly).offices} == appointed
+    assert press_facts(assembly, "en").vice_presidents == 2
+
+
+def test_terms_of_another_assemblys_decision_are_not_listed(
+    organization: Organization, secretariat: Any
+) -> None:
+    plenary = build_plenary(organization, 4, prefix="x")
+    office = Office.objects.create(
+        organization=organization, kind=OfficeKind.VICE_PRESIDENT, name_en="Vice-President"
+    )
+    other = build_plenary(
+        organization, 2, prefix="y", assembly=AssemblyFactory(organization=organization, edition=6)
+    )
+    decision = Decision.objects.create(
+        assembly=other.assembly,
+        kind=DecisionKind.APPOINTMENT,
+        title_en="Appointment",
+        office=office,
+        term_starts=dt.date(2030, 1, 1),
+    )
+    services.record_appointment(decision=decision, by=secretariat, appointees=other.members[:1])
+
+    assert assembly_report(plenary.assembly).offices == []
