@@ -12,9 +12,10 @@ import pytest
 from django.test import Client
 
 from moim.governance import services
-from moim.governance.enums import TiePolicy
+from moim.governance.enums import BallotShape, TiePolicy
 from moim.governance.models import Poll
 from moim.members.models import Organization
+from moim.site.results import reproduce_command
 from moim.tally.cli import main as tally_main
 from moim.tally.formats.blt import loads_blt
 from tests.governance.test_counting_methods import IRV_TIE, STV_TIE, closed_ranked_poll
@@ -105,3 +106,18 @@ def test_a_chair_draw_by_lot_recounts_from_the_download(
 
     assert command.endswith("--tie-break chair --tie-decisions lot:5eed")
     same_count(counted, poll)
+
+
+@pytest.mark.parametrize(
+    ("shape", "stated"),
+    [(BallotShape.RANKED, True), (BallotShape.CHOOSE, False), (BallotShape.APPROVAL, False)],
+)
+def test_recount_command_is_stated_only_where_a_blt_file_is_published(
+    shape: BallotShape, stated: bool
+) -> None:
+    poll = Poll(round=1, shape=shape, result={"reproduce": ["--method", "plurality"]})
+
+    command = reproduce_command(poll)
+
+    assert (command == "moim tally round-1.blt --method plurality") is stated
+    assert bool(command) is stated

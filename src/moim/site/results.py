@@ -196,9 +196,10 @@ def ballots_csv(poll: Poll) -> str:
 
 
 def reproduce_command(poll: Poll) -> str:
-    """The `moim tally` command that counts the published BLT file to the published result."""
+    """The `moim tally` command that counts the published BLT file to the published result
+    (only ranked polls are published as a BLT file)."""
     args = (poll.result or {}).get("reproduce")
-    if not args:
+    if not args or poll.shape != BallotShape.RANKED:
         return ""
     return shlex.join(["moim", "tally", f"round-{poll.round}.blt", *args])
 
