@@ -187,6 +187,25 @@ def test_an_irv_exclusion_tie_stops_for_the_chair_who_decides(
     assert (settled.data["how"], settled.data["chosen"]) == ("decide", bo)
 
 
+def test_a_delegate_cannot_settle_a_tie_for_the_chair(
+    organization: Organization, chair: Any, delegate_a: Any, client: Client
+) -> None:
+    poll, plenary = closed_ranked_poll(organization, chair, IRV_TIE)
+    poll = services.count_poll(poll=poll, by=chair)
+    url = reverse("governance:poll_tie", args=[poll.pk])
+    chosen = {"how": "decide", "chosen": plenary.members[1].name_en}
+
+    anonymous = client.post(url, chosen)
+    client.force_login(delegate_a)
+    delegate = client.post(url, chosen)
+    poll.refresh_from_db()
+
+    assert (anonymous.status_code, delegate.status_code) == (404, 403)
+    assert poll.verdict == Verdict.TIE
+    assert poll.tie_breaks == {}
+    assert not AuditEntry.objects.filter(action=AuditAction.TIE_SETTLED).exists()
+
+
 def test_the_chair_cannot_decide_for_someone_not_tied(
     organization: Organization, chair: Any
 ) -> None:
