@@ -38,6 +38,20 @@ if not SECRET_KEY:
             "on a development machine set MOIM_DEVELOPMENT=1 instead."
         )
 
+# The vault key seals secret ballots while a poll is open and keys the audit chain. It lives
+# outside the database (environment or a file), so a database reader alone can neither link a
+# secret ballot to its voter nor rewrite the audit chain. Losing it loses the ballots of a poll
+# that is open at the time: back it up with the SECRET_KEY, apart from the database backups.
+MOIM_VAULT_KEY = env_secret("MOIM_VAULT_KEY")
+if not MOIM_VAULT_KEY and TESTING:
+    MOIM_VAULT_KEY = "moim-test-only-vault-key-never-use-in-production"
+if not MOIM_VAULT_KEY and not (DEBUG or DEVELOPMENT):
+    raise ImproperlyConfigured(
+        "MOIM_VAULT_KEY must be set outside development (or MOIM_VAULT_KEY_FILE naming a file): "
+        "64 or more random characters, e.g. from `python -c 'import secrets; "
+        "print(secrets.token_urlsafe(48))'`; keep it out of the database and its backups."
+    )
+
 ALLOWED_HOSTS = env_list(
     "ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"] if (DEBUG or TESTING) else []
 )
