@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import random
 from collections.abc import Mapping
 from fractions import Fraction
@@ -14,7 +13,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from moim.assemblies.services import link_people
-from moim.governance import audit
+from moim.governance import audit, digests
+from moim.governance.digests import ballot_digest
 from moim.governance.enums import (
     AnalogMethod,
     AuditAction,
@@ -161,6 +161,7 @@ def open_poll(
             "entitled": entitled,
             "present_or_represented": represented,
             "quorum_met": met,
+            "secret": poll.secret,
             "rules": poll.rules_snapshot,
             "register": [
                 [e.member.slug, e.weight, e.delegate_id, e.proxy_holder_id] for e in entries
@@ -237,18 +238,15 @@ def close_poll(*, poll: Poll, by: Any) -> Poll:
         action=AuditAction.POLL_CLOSED,
         by=by,
         subject=f"poll:{poll.pk}",
-        data={"voters": voters, "ballots": ballots, "ballot_digest": ballot_digest(poll)},
+        data={
+            "voters": voters,
+            "ballots": ballots,
+            "ballot_digest": ballot_digest(poll),
+            "roll_call_digest": digests.roll_call_digest(poll),
+        },
     )
     _announce(poll, state=poll.state)
     return poll
-
-
-def ballot_digest(poll: Poll) -> str:
-    """sha256 over the sorted published ballots, so the audit log pins what was counted."""
-    rows = sorted(
-        (b.receipt_hash, b.weight, list(b.choices)) for b in Ballot.objects.filter(poll=poll)
-    )
-    return hashlib.sha256(audit.canonical({"ballots": rows})).hexdigest()
 
 
 def _whole_number(raw: Any, label: str) -> int:
@@ -389,7 +387,13 @@ def publish_poll(*, poll: Poll, by: Any) -> Poll:
         action=AuditAction.POLL_PUBLISHED,
         by=by,
         subject=f"poll:{poll.pk}",
-        data={"verdict": poll.verdict, "ballot_digest": ballot_digest(poll)},
+        data={
+            "verdict": poll.verdict,
+            "ballot_digest": ballot_digest(poll),
+            "roll_call_digest": digests.roll_call_digest(poll),
+            "result_sha256": digests.result_digest(poll.result),
+            "summary": digests.result_summary(poll.result),
+        },
     )
     if poll.verdict in (Verdict.ADOPTED, Verdict.REJECTED, Verdict.ELECTED, Verdict.NO_QUORUM):
         publish_decision(

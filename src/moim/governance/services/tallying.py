@@ -10,7 +10,6 @@ here, recorded) or decides (`settle_tie`), and the count runs again with that se
 from __future__ import annotations
 
 import enum
-import hashlib
 import secrets
 from typing import Any
 
@@ -18,7 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from moim.governance import audit, bases, counting
+from moim.governance import audit, counting, digests
 from moim.governance.enums import AuditAction, PollState, TiePolicy, Verdict
 from moim.governance.models import AnalogResult, Ballot, Poll
 from moim.governance.rules import can_run_polls
@@ -40,8 +39,15 @@ def _locked(poll: Poll) -> Poll:
     return Poll.objects.select_for_update().select_related("decision__assembly").get(pk=poll.pk)
 
 
-def _result_hash(poll: Poll) -> str:
-    return hashlib.sha256(audit.canonical(poll.result)).hexdigest()
+def _result_record(poll: Poll) -> dict[str, Any]:
+    """What the count's audit entry pins: the verdict, the result's digest and summary, and
+    the tie settlements it was counted with (so a recount can follow them)."""
+    return {
+        "verdict": poll.verdict,
+        "result_sha256": digests.result_digest(poll.result),
+        "summary": digests.result_summary(poll.result),
+        "tie_breaks": poll.tie_breaks,
+    }
 
 
 def _count_into(poll: Poll) -> str:
@@ -49,12 +55,12 @@ def _count_into(poll: Poll) -> str:
     analog = AnalogResult.objects.filter(poll=poll).first()
     try:
         with transaction.atomic():
-            outcome = counting.count(
+            outcome = counting.stored_result(
                 poll=poll, ballots=list(Ballot.objects.filter(poll=poll)), analog=analog
             )
     except Exception as error:  # any failure of the engine leaves the poll as it was
         return str(error) or type(error).__name__
-    poll.result = {**outcome.result, "basis": bases.basis(poll, outcome.result)}
+    poll.result = outcome.result
     poll.verdict = outcome.verdict
     poll.counted_at = timezone.now()
     poll.save(update_fields=["result", "verdict", "counted_at", "tie_breaks"])
@@ -85,11 +91,7 @@ def _count(*, poll: Poll, by: Any) -> tuple[Poll, str]:
         action=AuditAction.POLL_COUNTED,
         by=by,
         subject=f"poll:{poll.pk}",
-        data={
-            "verdict": poll.verdict,
-            "result_sha256": _result_hash(poll),
-            "tie_breaks": poll.tie_breaks,
-        },
+        data=_result_record(poll),
     )
     _announce(poll, state=poll.state, counted=True)
     return poll, ""
@@ -184,8 +186,7 @@ def settle_tie(
             "how": str(how),
             "seed": seed if how == TieSettlement.LOT else None,
             "chosen": settled[-1]["chosen"] if settled else chosen,
-            "verdict": poll.verdict,
-            "result_sha256": _result_hash(poll),
+            **_result_record(poll),
         },
     )
     _announce(poll, state=poll.state, counted=True)
