@@ -71,13 +71,16 @@ def decision_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if decision.kind == DecisionKind.MOTION and decision.previous_text:
         diff = statute_diff(decision.previous_text, decision.text)
     polls = list(decision.polls.order_by("round"))
+    anchors = queries.publication_entries(polls)
     for poll in polls:
         poll.roll_call = queries.roll_call(poll)  # type: ignore[attr-defined]
+        poll.anchor = anchors.get(poll.pk)  # type: ignore[attr-defined]
     return render(
         request,
         "governance/decision.html",
         {
             "decision": decision,
+            "anchor": queries.decision_publication_entry(decision),
             "diff": diff,
             "polls": polls,
             "candidates": decision.candidates.select_related("member"),
