@@ -258,10 +258,10 @@ class _PollCheck:
 
 def _decisions(entries: Iterable[AuditEntry]) -> list[Discrepancy]:
     published: dict[int, AuditEntry] = {}
-    for entry in entries:
-        decision_id = _subject_id(entry.subject, "decision")
+    for published_entry in entries:
+        decision_id = _subject_id(published_entry.subject, "decision")
         if decision_id is not None:
-            published[decision_id] = entry
+            published[decision_id] = published_entry
     found: list[Discrepancy] = []
     ids = set(published) | set(
         Decision.objects.filter(published_at__isnull=False).values_list("pk", flat=True)
@@ -272,9 +272,8 @@ def _decisions(entries: Iterable[AuditEntry]) -> list[Discrepancy]:
         decision = decisions.get(decision_id)
         if decision is None:
             subject = f"decision {decision_id}"
-            found.append(
-                Discrepancy(subject, "it was published but is gone", entry and entry.sequence)
-            )
+            sequence = entry.sequence if entry is not None else None
+            found.append(Discrepancy(subject, "it was published but is gone", sequence))
             continue
         subject = f"decision {decision.pk} ({decision.title_en})"
         if entry is None:
