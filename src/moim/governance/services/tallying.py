@@ -18,10 +18,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from moim.governance import audit, counting, digests
-from moim.governance.enums import AuditAction, PollState, TiePolicy, Verdict
+from moim.governance.enums import AnalogMethod, AuditAction, PollState, TiePolicy, Verdict
 from moim.governance.models import AnalogResult, Ballot, Poll
 from moim.governance.rules import can_run_polls
 from moim.governance.services.base import GovernanceError, PollStateError, _announce, _require
+from moim.governance.services.polls import check_analog_counts
 from moim.tally import methods
 from moim.tally.ties import LOT_PREFIX
 
@@ -37,6 +38,24 @@ class TieSettlement(enum.StrEnum):
 
 def _locked(poll: Poll) -> Poll:
     return Poll.objects.select_for_update().select_related("decision__assembly").get(pk=poll.pk)
+
+
+def _check_analog_still_fits(poll: Poll) -> None:
+    """Paper or show-of-hands figures entered while the poll was open fitted the room left then;
+    ballots cast afterwards may have used it. Checked again against every ballot, or no count."""
+    analog = AnalogResult.objects.filter(poll=poll).first()
+    if analog is None or analog.method == AnalogMethod.ACCLAMATION:
+        return
+    try:
+        check_analog_counts(poll, analog.counts)
+    except GovernanceError as error:
+        raise GovernanceError(
+            _(
+                "The analog figures no longer fit with the ballots cast since they were "
+                "entered: %(error)s Correct them, then count again."
+            )
+            % {"error": error.message}
+        ) from None
 
 
 def _result_record(poll: Poll) -> dict[str, Any]:
@@ -75,6 +94,7 @@ def _count(*, poll: Poll, by: Any) -> tuple[Poll, str]:
         raise PollStateError(_("A poll is counted after it closes."))
     if poll.counted_at is not None:
         raise PollStateError(_("This poll is already counted."))
+    _check_analog_still_fits(poll)
     if counting.tie_policy(poll) == TiePolicy.LOT and not (poll.tie_breaks or {}).get("seed"):
         # Made at the count, not at opening, so that nobody knows the draw while voting.
         poll.tie_breaks = {**(poll.tie_breaks or {}), "seed": secrets.token_hex(8)}
