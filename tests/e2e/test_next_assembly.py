@@ -342,6 +342,8 @@ def verify_audit_log() -> str:
                 "PYTHONPATH": str(Path(__file__).resolve().parents[2] / "src"),
                 "DATABASE_URL": f"sqlite:///{database['NAME']}",
                 "MOIM_DEVELOPMENT": "1",
+                # The chain is keyed: the command needs the vault key the server wrote it with.
+                "MOIM_VAULT_KEY": settings.MOIM_VAULT_KEY,
             },
             capture_output=True,
             text=True,

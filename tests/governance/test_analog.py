@@ -156,3 +156,29 @@ def test_console_form_shows_the_refusal_and_keeps_the_figures(
     accepted = client.post(url, {"method": "paper", "count-1": "7", "count-2": "4"})
     assert accepted.status_code == 302
     assert AnalogResult.objects.get(poll=poll).counts == {"1": 7, "2": 4}
+
+
+def test_electronic_votes_cast_after_the_paper_figures_cannot_push_the_count_past_those_present(
+    organization: Organization, plenary: Plenary, chair: Any
+) -> None:
+    """Figures entered while the poll is open fit the room left then; ballots cast afterwards
+    must not make the count hold more votes than members present."""
+    poll = open_motion(organization, plenary, chair)
+    services.enter_analog_result(poll=poll, by=chair, method=AnalogMethod.PAPER, counts={2: 10})
+    yes = poll.options.get(position=1).pk
+    for member in plenary.members[:5]:
+        services.cast_ballot(
+            poll=poll, voter=plenary.delegate_of(member), member=member, choices=[yes]
+        )
+    services.close_poll(poll=poll, by=chair)
+
+    with pytest.raises(services.GovernanceError, match="No: 10 is more than the 7 votes"):
+        services.count_poll(poll=poll, by=chair)
+
+    poll.refresh_from_db()
+    assert (poll.counted_at, poll.verdict, poll.result) == (None, "", {})
+    assert AnalogResult.objects.get(poll=poll).counts == {"2": 10}
+    # The chair corrects the figures; then the poll counts.
+    services.enter_analog_result(poll=poll, by=chair, method=AnalogMethod.PAPER, counts={2: 7})
+    poll = services.count_poll(poll=poll, by=chair)
+    assert poll.result["cast_weight"] == 12

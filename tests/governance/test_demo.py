@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 
 from moim.assemblies import demo as assemblies_demo
-from moim.governance import audit
+from moim.governance import audit, evidence
 from moim.governance import demo as governance_demo
 from moim.governance.enums import Verdict
 from moim.governance.models import Ballot, Decision, VoteRecord
@@ -56,6 +56,8 @@ def test_demo_plenary_tells_the_press_release_and_reconciles_the_registry() -> N
     )
     assert decisions[3].terms.get().member.slug == "seoul"
     assert audit.verify_log().ok
+    # What the demo voted and decided is what its log recorded, recounted poll by poll.
+    assert [str(d) for d in evidence.verify_records()] == []
 
 
 def test_moim_demo_command_leaves_one_president_17_committee_members_6_vice_presidents() -> None:
@@ -71,3 +73,22 @@ def test_moim_demo_command_leaves_one_president_17_committee_members_6_vice_pres
     vice = current(OfficeKind.VICE_PRESIDENT) + current(OfficeKind.EXECUTIVE_VICE_PRESIDENT)
     assert len(vice) == 6
     assert Decision.objects.filter(assembly__edition=5).count() == 6
+
+
+def test_the_demo_verifies_intact_with_moim_audit_verify() -> None:
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from moim.governance.models import AuditEntry
+
+    call_command("demo", stdout=StringIO())
+    out = StringIO()
+    call_command("audit", "verify", stdout=out)
+
+    head = AuditEntry.objects.order_by("sequence").last()
+    assert head is not None
+    assert out.getvalue().splitlines() == [
+        f"audit log intact: {head.sequence} entries verified",
+        f"head: {head.hash}",
+    ]

@@ -12,7 +12,7 @@ from django.test import Client
 from django.urls import reverse
 from tests.governance.conftest import Plenary, build_plenary, make_election, make_rules
 
-from moim.governance import services
+from moim.governance import evidence, services
 from moim.governance.enums import DecisionKind, Verdict
 from moim.governance.models import Decision, Poll, RegisterEntry, VoteRecord
 from moim.members.enums import OfficeKind
@@ -220,3 +220,5 @@ def test_a_whole_plenary_over_http(
     assert f"Executive Vice-President: {bidders[0].name_en}" in page
     assert Member.objects.count() == MEMBERS
     assert Person.objects.filter(proxies_held__isnull=False).count() == ABSENT
+    # What the plenary voted and decided is what the audit log recorded, recounted poll by poll.
+    assert [str(d) for d in evidence.verify_records()] == []

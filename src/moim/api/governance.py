@@ -7,7 +7,7 @@ from typing import Any
 
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
-from ninja import Router, Schema
+from ninja import Field, Router, Schema
 from ninja.errors import HttpError
 from ninja.responses import Status
 from ninja.security import django_auth
@@ -177,8 +177,16 @@ def published(request: HttpRequest, poll_id: int) -> list[PublishedBallot]:
 
 class NewPollIn(Schema):
     shape: BallotShape | None = None
-    secret: bool | None = None
-    max_choices: int | None = None
+    secret: bool | None = Field(
+        None,
+        description="Must agree with the decision's rules when given: they decide secrecy.",
+    )
+    max_choices: int | None = Field(
+        None,
+        ge=1,
+        le=32767,
+        description="From 1 to the options (a choice ballot: one per seat). Empty: the most.",
+    )
 
 
 class AnalogIn(Schema):

@@ -1,14 +1,21 @@
 """The append-only audit log: each entry carries the hash of the one before it.
 
-An entry's hash is sha256 over a canonical JSON of its sequence, time, actor, action, subject,
-data and the previous entry's hash. Editing, deleting or reordering any entry breaks the chain at
-that entry or the next one, and `verify_log` names the first entry where it breaks.
+An entry's hash is an HMAC-SHA256, keyed with the vault key's "audit-chain" key
+(`moim.keys.derive`), over a canonical JSON of its sequence, time, actor, action, subject, data
+and the previous entry's hash. Editing, deleting or reordering any entry breaks the chain at that
+entry or the next one, and `verify_log` names the first entry where it breaks. The key lives
+outside the database: someone who can write the database but does not hold the vault key cannot
+recompute a rewritten chain (a plain sha256 could be recomputed by anyone).
+
+What the entries recorded (ballot digests, results, roll calls) is checked against the database
+by `moim.governance.evidence`; this module only keeps and checks the chain.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import hmac
 import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -17,11 +24,13 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from moim import keys
 from moim.governance.enums import AuditAction
 from moim.governance.models import AuditEntry
 
 GENESIS = "0" * 64
 _ATTEMPTS = 8
+KEY_PURPOSE = "audit-chain"
 
 
 def canonical(payload: Mapping[str, Any]) -> bytes:
@@ -54,7 +63,7 @@ def entry_hash(
         "data": data,
         "previous_hash": previous_hash,
     }
-    return hashlib.sha256(canonical(payload)).hexdigest()
+    return hmac.new(keys.derive(KEY_PURPOSE), canonical(payload), hashlib.sha256).hexdigest()
 
 
 def actor_name(user: Any) -> str:
@@ -107,6 +116,9 @@ def record(
 
 @dataclass(frozen=True)
 class Verification:
+    """The chain's verdict. `bad_sequence` is an entry that exists and is wrong, or None when
+    nothing in the log is wrong in itself (an anchored entry missing from its end)."""
+
     ok: bool
     checked: int
     bad_sequence: int | None = None
@@ -116,6 +128,8 @@ class Verification:
     def __str__(self) -> str:
         if self.ok:
             return f"audit log intact: {self.checked} entries verified"
+        if self.bad_sequence is None:
+            return f"audit log broken: {self.reason}"
         return f"audit log broken at entry #{self.bad_sequence}: {self.reason}"
 
 
@@ -133,13 +147,13 @@ def verify_entries(entries: Iterable[AuditEntry]) -> Verification:
                 )
             else:
                 reason = f"out of order: follows entry #{expected_sequence - 1}"
-            return Verification(False, checked, entry.sequence, reason)
+            return Verification(False, checked, entry.sequence, reason, previous)
         if entry.previous_hash != previous:
             reason = (
                 "its link to the previous entry does not match: the previous entry was "
                 "changed, removed or moved"
             )
-            return Verification(False, checked, entry.sequence, reason)
+            return Verification(False, checked, entry.sequence, reason, previous)
         recomputed = entry_hash(
             sequence=entry.sequence,
             at=entry.at,
@@ -149,9 +163,14 @@ def verify_entries(entries: Iterable[AuditEntry]) -> Verification:
             data=entry.data,
             previous_hash=entry.previous_hash,
         )
-        if recomputed != entry.hash:
+        if not hmac.compare_digest(recomputed, entry.hash):
             return Verification(
-                False, checked, entry.sequence, "its content does not match its hash (edited)"
+                False,
+                checked,
+                entry.sequence,
+                "its content does not match its keyed hash (edited, or hashed without the "
+                "vault key)",
+                previous,
             )
         previous = entry.hash
         expected_sequence += 1
@@ -159,22 +178,36 @@ def verify_entries(entries: Iterable[AuditEntry]) -> Verification:
     return Verification(True, checked, head=previous)
 
 
+def is_hash(value: str) -> bool:
+    """A head hash as verify prints it: 64 lower-case hexadecimal digits."""
+    return len(value) == 64 and all(c in "0123456789abcdef" for c in value)
+
+
 def verify_anchor(anchor: str) -> Verification:
     """Verify the chain and that it still holds `anchor`, a head hash published earlier.
 
     The chain alone cannot show that its newest entries were cut off; a head hash kept
-    elsewhere (printed in the minutes, published with a result) can.
+    elsewhere (printed in the minutes, shown on a published result) can. When the anchored entry
+    is missing, no entry still in the log is wrong in itself: the verdict names the last entry
+    the log still holds, never an entry that does not exist.
     """
+    anchor = anchor.strip().lower()
+    if not is_hash(anchor):
+        raise ValueError(
+            f"{anchor[:80]!r} is not a head hash: an anchor is the 64 hexadecimal digits that "
+            "verify printed or a published result shows"
+        )
     result = verify_log()
     if not result.ok:
         return result
-    entry = AuditEntry.objects.filter(hash=anchor).first()
-    if entry is None:
+    if not AuditEntry.objects.filter(hash=anchor).exists():
+        ends = f"entry #{result.checked}" if result.checked else "no entry (it is empty)"
         return Verification(
             False,
             result.checked,
-            result.checked + 1,
-            f"the anchored entry {anchor[:16]}… is gone: the log was cut short or rewritten",
+            None,
+            f"the anchored entry {anchor[:16]}… is not in the log, which now ends at {ends}: "
+            "the log was cut short or rewritten after the anchor was taken",
             result.head,
         )
     return result

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
 
+from moim.governance import bases
 from moim.governance.enums import AnalogMethod, BallotShape, OptionValue, TiePolicy, Verdict
 from moim.governance.models import AnalogResult, Ballot, Poll
 from moim.tally import methods
@@ -150,6 +151,15 @@ def count(*, poll: Poll, ballots: Sequence[Ballot], analog: AnalogResult | None)
             verdict = _choice(poll, method, names, ballots, analog_weights, options, result)
     result["verdict"] = verdict.value
     return Outcome(verdict, result)
+
+
+def stored_result(*, poll: Poll, ballots: Sequence[Ballot], analog: AnalogResult | None) -> Outcome:
+    """The result record a poll stores: the count with the base of its percentages.
+
+    The count stores it and `moim audit verify` recounts with it, so both read the same record.
+    """
+    outcome = count(poll=poll, ballots=ballots, analog=analog)
+    return Outcome(outcome.verdict, {**outcome.result, "basis": bases.basis(poll, outcome.result)})
 
 
 def _motion(

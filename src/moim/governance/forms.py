@@ -11,7 +11,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from moim.governance.enums import AnalogMethod
+from moim.governance.enums import AnalogMethod, BallotShape
 from moim.governance.models import Poll
 from moim.members.models import Member, Organization
 
@@ -46,6 +46,32 @@ class AnalogResultForm(forms.Form):
             for name, value in self.cleaned_data.items()
             if name.startswith("count-") and value is not None
         }
+
+
+class NewPollForm(forms.Form):
+    """The chair's new poll: the ballot (elections) and at most how many options it marks.
+
+    Left empty, the ballot follows the decision's method and the most choices follow the
+    ballot. The bounds that depend on the candidates are the service's (`check_max_choices`).
+    """
+
+    shape = forms.ChoiceField(
+        label=_("Ballot"),
+        choices=[("", "")] + [c for c in BallotShape.choices if c[0] != BallotShape.YES_NO_ABSTAIN],
+        required=False,
+    )
+    max_choices = forms.IntegerField(
+        label=_("At most this many choices"),
+        required=False,
+        min_value=1,
+        max_value=1000,
+        widget=forms.NumberInput(attrs={"min": 1}),
+        error_messages={
+            "invalid": _("At most how many choices: enter a whole number."),
+            "min_value": _("At most how many choices: at least 1."),
+            "max_value": _("At most how many choices: no ballot has that many options."),
+        },
+    )
 
 
 def match_names(text: str, members: list[Member]) -> tuple[list[Member], list[str], list[str]]:

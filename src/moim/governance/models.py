@@ -284,6 +284,17 @@ class Proxy(models.Model):
         return f"{self.principal} → {self.holder}"
 
 
+def max_choices_limit(*, shape: str, seats: int, options: int) -> int:
+    """The most options one ballot may mark: one answer to a motion; for a choice ballot one
+    mark per seat (plurality counts one mark, a block vote one per seat); every option for an
+    approval or ranked ballot. Never more than there are options, never less than one."""
+    if shape == BallotShape.YES_NO_ABSTAIN:
+        return 1
+    if shape == BallotShape.CHOOSE:
+        return max(1, min(seats, options))
+    return max(1, options)
+
+
 class Poll(models.Model):
     decision = models.ForeignKey(Decision, on_delete=models.PROTECT, related_name="polls")
     round = models.PositiveSmallIntegerField(_("round"), default=1)
@@ -291,7 +302,9 @@ class Poll(models.Model):
         _("state"), max_length=20, choices=PollState.choices, default=PollState.DRAFT
     )
     shape = models.CharField(_("ballot"), max_length=20, choices=BallotShape.choices)
-    max_choices = models.PositiveSmallIntegerField(_("at most this many choices"), default=1)
+    max_choices = models.PositiveSmallIntegerField(
+        _("at most this many choices"), default=1, validators=[MinValueValidator(1)]
+    )
     method = models.CharField(
         _("counting method"), max_length=30, blank=True, choices=METHOD_CHOICES
     )
@@ -319,7 +332,10 @@ class Poll(models.Model):
         ordering = ["decision", "round"]
         permissions = [("run_poll", _("Can open, close, count and publish polls"))]
         constraints = [
-            models.UniqueConstraint(fields=["decision", "round"], name="unique_poll_round")
+            models.UniqueConstraint(fields=["decision", "round"], name="unique_poll_round"),
+            models.CheckConstraint(
+                condition=Q(max_choices__gte=1), name="poll_max_choices_at_least_one"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -358,6 +374,19 @@ class Poll(models.Model):
                 tally_methods.check(self.method, self.shape, self.seats)
             except tally_methods.MethodError as error:
                 raise ValidationError({"method": str(error)}) from None
+        if self.pk is not None and self.shape:
+            options = self.options.count()
+            limit = max_choices_limit(shape=self.shape, seats=self.seats, options=options)
+            if not 1 <= (self.max_choices or 0) <= limit:
+                raise ValidationError(
+                    {
+                        "max_choices": _(
+                            "From 1 to %(limit)d for this ballot (%(n)d option(s), "
+                            "%(seats)d seat(s))."
+                        )
+                        % {"limit": limit, "n": options, "seats": self.seats}
+                    }
+                )
 
 
 class PollOption(models.Model):

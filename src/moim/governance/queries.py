@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db.models import Q, QuerySet
 
-from moim.governance.enums import PollState
-from moim.governance.models import Ballot, Decision, Poll, RegisterEntry, VoteRecord
+from moim.governance.enums import AuditAction, PollState
+from moim.governance.models import AuditEntry, Ballot, Decision, Poll, RegisterEntry, VoteRecord
 from moim.members.models import Person
 
 
@@ -17,6 +18,35 @@ def published_ballots(poll: Poll) -> QuerySet[Ballot]:
     if poll.state != PollState.PUBLISHED:
         return Ballot.objects.none()
     return Ballot.objects.filter(poll=poll).order_by("id")
+
+
+def publication_entries(polls: Iterable[Poll]) -> dict[int, AuditEntry]:
+    """The audit entry that published each poll, by poll id, in one query.
+
+    Its hash was the chain's head when the result was published, and it pins the ballot digest,
+    the roll call and the result: a copy kept outside (by a member, the press, an observer) is an
+    anchor for `moim audit verify --anchor`, which fails if the log was later rewritten or cut.
+    """
+    subjects = {f"poll:{p.pk}": p.pk for p in polls if p.state == PollState.PUBLISHED}
+    found: dict[int, AuditEntry] = {}
+    for entry in AuditEntry.objects.filter(
+        action=AuditAction.POLL_PUBLISHED, subject__in=list(subjects)
+    ).order_by("sequence"):
+        found[subjects[entry.subject]] = entry
+    return found
+
+
+def decision_publication_entry(decision: Decision) -> AuditEntry | None:
+    """The audit entry that published `decision` (its verdict and winners), if it is published."""
+    if decision.published_at is None:
+        return None
+    return (
+        AuditEntry.objects.filter(
+            action=AuditAction.DECISION_PUBLISHED, subject=f"decision:{decision.pk}"
+        )
+        .order_by("-sequence")
+        .first()
+    )
 
 
 def agenda_for_public(assembly_id: int) -> QuerySet[Decision]:

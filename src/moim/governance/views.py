@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 from moim.assemblies.models import Assembly
 from moim.governance import queries, services
 from moim.governance.enums import AnalogMethod, BallotShape, DecisionKind, PollState
-from moim.governance.forms import AnalogResultForm, AppointmentForm, SlateForm
+from moim.governance.forms import AnalogResultForm, AppointmentForm, NewPollForm, SlateForm
 from moim.governance.models import Decision, Poll, Proxy, VoteRecord
 from moim.governance.rules import (
     can_cast_ballot,
@@ -71,13 +71,16 @@ def decision_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if decision.kind == DecisionKind.MOTION and decision.previous_text:
         diff = statute_diff(decision.previous_text, decision.text)
     polls = list(decision.polls.order_by("round"))
+    anchors = queries.publication_entries(polls)
     for poll in polls:
         poll.roll_call = queries.roll_call(poll)  # type: ignore[attr-defined]
+        poll.anchor = anchors.get(poll.pk)  # type: ignore[attr-defined]
     return render(
         request,
         "governance/decision.html",
         {
             "decision": decision,
+            "anchor": queries.decision_publication_entry(decision),
             "diff": diff,
             "polls": polls,
             "candidates": decision.candidates.select_related("member"),
@@ -227,13 +230,17 @@ def _back_to_console(poll: Poll) -> HttpResponseRedirect:
 def create_poll(request: HttpRequest, pk: int) -> HttpResponse:
     _guard(request, can_run_polls)
     decision = get_object_or_404(Decision, pk=pk)
-    shape = request.POST.get("shape") or None
-    if shape is not None and shape not in BallotShape.values:
-        messages.error(request, _("Unknown ballot shape."))
+    form = NewPollForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
         return redirect("governance:console", edition=decision.assembly.edition)
+    shape = form.cleaned_data["shape"]
     try:
         poll = services.create_poll(
-            decision=decision, by=request.user, shape=BallotShape(shape) if shape else None
+            decision=decision,
+            by=request.user,
+            shape=BallotShape(shape) if shape else None,
+            max_choices=form.cleaned_data["max_choices"],
         )
     except services.GovernanceError as error:
         messages.error(request, error.message)

@@ -13,7 +13,12 @@ from moim import live
 from moim.assemblies.models import Assembly
 from moim.governance.enums import BallotShape, PollState
 from moim.governance.models import Decision, Poll
-from moim.governance.queries import agenda_for_public, published_ballots
+from moim.governance.queries import (
+    agenda_for_public,
+    decision_publication_entry,
+    publication_entries,
+    published_ballots,
+)
 from moim.live.sse import sse_response
 from moim.members.queries import current_organization
 from moim.site import archive, report, results
@@ -90,13 +95,20 @@ def decision_results(request: HttpRequest, edition: int, pk: int) -> HttpRespons
     assembly = _assembly(edition)
     decision = _decision(assembly, pk)
     polls = results.published_polls(decision)
+    anchors = publication_entries(view.poll for view in polls)
     for view in polls:
         view.ballots = list(published_ballots(view.poll)) if view.poll.secret else []
         view.roll_call = results.roll_call(view.poll)
+        view.anchor = anchors.get(view.poll.pk)
     return render(
         request,
         "site/publication/decision.html",
-        {"assembly": assembly, "decision": decision, "polls": polls},
+        {
+            "assembly": assembly,
+            "decision": decision,
+            "polls": polls,
+            "anchor": decision_publication_entry(decision),
+        },
     )
 
 

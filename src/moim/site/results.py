@@ -17,8 +17,8 @@ from typing import Any
 
 from moim.governance import bases
 from moim.governance.enums import BallotShape, MajorityBase, MajorityRule, PollState
-from moim.governance.models import Decision, Poll, VoteRecord
-from moim.governance.queries import published_ballots
+from moim.governance.models import AuditEntry, Decision, Poll, VoteRecord
+from moim.governance.queries import publication_entries, published_ballots
 from moim.governance.shown import option_names as shown_names
 from moim.governance.shown import shown_result
 from moim.tally.ballots import Candidate, Election, group_raw
@@ -52,6 +52,7 @@ class PollView:
     rounds: list[RoundView] = field(default_factory=list)
     ballots: list[Any] = field(default_factory=list)
     roll_call: list[tuple[str, list[str]]] = field(default_factory=list)
+    anchor: AuditEntry | None = None  # the audit entry that published it
 
     @property
     def ranked(self) -> bool:
@@ -164,8 +165,22 @@ def option_names(poll: Poll) -> list[str]:
     return [stored.get(o.position, o.label_en) for o in poll.options.order_by("position")]
 
 
+def anchor_command(entry: AuditEntry) -> str:
+    return f"moim audit verify --anchor {entry.hash}"
+
+
+def _audit_record(poll: Poll) -> dict[str, Any] | None:
+    """The audit entry that published the poll, for the downloads: a copy of its hash proves a
+    later rewrite of the log (or of what it recorded) with `moim audit verify --anchor`."""
+    entry = publication_entries([poll]).get(poll.pk)
+    if entry is None:
+        return None
+    return {"entry": entry.sequence, "hash": entry.hash, "verify": anchor_command(entry)}
+
+
 def result_json(poll: Poll) -> str:
     record = {
+        "audit": _audit_record(poll),
         "decision": poll.decision.title_en,
         "round": poll.round,
         "verdict": poll.verdict,
@@ -204,6 +219,15 @@ def reproduce_command(poll: Poll) -> str:
     return shlex.join(["moim", "tally", f"round-{poll.round}.blt", *args])
 
 
+def _blt_comments(poll: Poll) -> tuple[str, ...]:
+    comments: list[str] = []
+    if command := reproduce_command(poll):
+        comments.append(f"Recount: {command}")
+    if audit := _audit_record(poll):
+        comments.append(f"Audit log entry #{audit['entry']}: {audit['verify']}")
+    return tuple(comments)
+
+
 def ballots_blt(poll: Poll) -> str:
     """The published ranked ballots as a BLT file (candidates named as the count named them),
     with the command that recounts them to the published result, ties included."""
@@ -217,7 +241,7 @@ def ballots_blt(poll: Poll) -> str:
         candidates=tuple(Candidate(n) for n in names),
         seats=poll.seats,
         ballots=raw,
-        comments=(f"Recount: {command}",) if (command := reproduce_command(poll)) else (),
+        comments=_blt_comments(poll),
     )
     return dumps_blt(election)
 

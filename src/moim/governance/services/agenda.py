@@ -24,6 +24,7 @@ from moim.governance.models import (
     Poll,
     PollOption,
     Proxy,
+    max_choices_limit,
 )
 from moim.governance.rules import can_give_proxy, can_run_polls
 from moim.governance.services.base import GovernanceError, PollStateError, _require
@@ -64,6 +65,53 @@ def rules_snapshot(rules: DecisionRules) -> dict[str, Any]:
     }
 
 
+def check_secrecy(*, rules: DecisionRules, secret: bool | None) -> None:
+    """The decision's rules say whether its ballot is secret; nobody running a poll changes it.
+
+    A named poll publishes how each member voted: opening one where the rules promise a secret
+    ballot would expose every voter, and a secret one where they promise a roll call would hide
+    it. To vote otherwise, the secretariat changes the rules (an audited act) before the poll.
+    """
+    if secret is None or bool(secret) == rules.secret:
+        return
+    if rules.secret:
+        raise GovernanceError(
+            _(
+                "The rules of this decision (%(rules)s) say the ballot is secret: a poll of it "
+                "cannot be named."
+            )
+            % {"rules": rules.name}
+        )
+    raise GovernanceError(
+        _(
+            "The rules of this decision (%(rules)s) say the vote is named, with a published "
+            "roll call: a poll of it cannot be secret unless the rules are changed first."
+        )
+        % {"rules": rules.name}
+    )
+
+
+def check_max_choices(*, shape: str, seats: int, options: int, max_choices: Any) -> int:
+    """`max_choices` checked against the ballot (the default when None): a whole number from 1
+    to `max_choices_limit`; a `GovernanceError` saying what is allowed otherwise."""
+    limit = max_choices_limit(shape=shape, seats=seats, options=options)
+    if max_choices is None:
+        return limit
+    if isinstance(max_choices, bool) or not isinstance(max_choices, int):
+        raise GovernanceError(
+            _("At most how many choices: %(value)r is not a whole number.") % {"value": max_choices}
+        )
+    if max_choices < 1 or max_choices > limit:
+        raise GovernanceError(
+            _(
+                "At most how many choices: %(value)d is not allowed; this ballot (%(n)d "
+                "option(s), %(seats)d seat(s)) allows from 1 to %(limit)d."
+            )
+            % {"value": max_choices, "n": options, "seats": seats, "limit": limit}
+        )
+    return max_choices
+
+
 @transaction.atomic
 def create_poll(
     *,
@@ -75,7 +123,11 @@ def create_poll(
     method: str | None = None,
     candidates: Sequence[Candidate] | None = None,
 ) -> Poll:
-    """A draft poll for `decision`, with its options; a later call makes the next round."""
+    """A draft poll for `decision`, with its options; a later call makes the next round.
+
+    Its secrecy is the rules' (`secret`, when given, must agree: `check_secrecy`) and
+    `max_choices` is checked against the ballot (`check_max_choices`).
+    """
     _require(can_run_polls, by)
     if decision.kind == DecisionKind.APPOINTMENT:
         raise GovernanceError(_("An appointment is recorded, not voted."))
@@ -106,17 +158,16 @@ def create_poll(
         tally_methods.check(chosen, shape, seats)
     except tally_methods.MethodError as error:
         raise GovernanceError(str(error)) from None
-    if shape == BallotShape.CHOOSE:
-        max_choices = max_choices or seats
-    elif shape == BallotShape.YES_NO_ABSTAIN:
-        max_choices = 1
-    else:
-        max_choices = max_choices or len(standing)
+    check_secrecy(rules=rules, secret=secret)
+    options = 3 if shape == BallotShape.YES_NO_ABSTAIN else len(standing)
+    max_choices = check_max_choices(
+        shape=shape, seats=seats, options=options, max_choices=max_choices
+    )
     poll = Poll.objects.create(
         decision=decision,
         round=1 if previous is None else previous.round + 1,
         shape=shape,
-        secret=rules.secret if secret is None else secret,
+        secret=rules.secret,
         max_choices=max_choices,
         method=chosen,
         seats=seats,

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import random
 from collections.abc import Mapping
 from fractions import Fraction
@@ -14,7 +13,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from moim.assemblies.services import link_people
-from moim.governance import audit
+from moim.governance import audit, digests
+from moim.governance.digests import ballot_digest
 from moim.governance.enums import (
     AnalogMethod,
     AuditAction,
@@ -35,7 +35,7 @@ from moim.governance.models import (
 )
 from moim.governance.presence import present_people, voting_delegates
 from moim.governance.rules import can_run_polls
-from moim.governance.services.agenda import rules_for, rules_snapshot
+from moim.governance.services.agenda import check_max_choices, rules_for, rules_snapshot
 from moim.governance.services.base import (
     ILLUSTRATIVE,
     GovernanceError,
@@ -76,6 +76,7 @@ def open_poll(
     The register holds each entitled member (good standing on the day, categories with a vote),
     its weight, its own voting delegate if present, and the holder of its proxy if present.
     Without quorum the poll does not open, or opens with a void result, as the rules say.
+    The ballot is secret exactly when the rules in force at opening say so.
     Standing is judged on `on` (default: the registry's today). `assume_present` counts every
     entitled member as present; only an illustrative (demonstration) decision accepts it.
     """
@@ -89,6 +90,13 @@ def open_poll(
     decision = poll.decision
     assembly = decision.assembly
     rules = rules_for(decision)
+    # A draft made before these checks, or changed behind the services, opens only if it fits.
+    check_max_choices(
+        shape=poll.shape,
+        seats=poll.seats,
+        options=poll.options.count(),
+        max_choices=poll.max_choices,
+    )
     if assume_present and not decision.illustrative:
         raise GovernanceError(_("Only an illustrative decision may assume everyone present."))
     today = on or registry_today()
@@ -145,6 +153,10 @@ def open_poll(
             )
             % {"present": represented, "entitled": entitled, "share": f"{share * 100:.4g}"}
         )
+    # The rules as they stand at opening decide the ballot's secrecy, whatever the draft said
+    # (the rules may have changed since it was made): the chair cannot open it otherwise.
+    secret_before = poll.secret
+    poll.secret = rules.secret
     poll.state = PollState.OPEN
     poll.opened_at = timezone.now()
     poll.rules_snapshot = rules_snapshot(rules)
@@ -161,6 +173,9 @@ def open_poll(
             "entitled": entitled,
             "present_or_represented": represented,
             "quorum_met": met,
+            "secret": poll.secret,
+            "secret_changed_by_rules": poll.secret != secret_before,
+            "max_choices": poll.max_choices,
             "rules": poll.rules_snapshot,
             "register": [
                 [e.member.slug, e.weight, e.delegate_id, e.proxy_holder_id] for e in entries
@@ -237,18 +252,15 @@ def close_poll(*, poll: Poll, by: Any) -> Poll:
         action=AuditAction.POLL_CLOSED,
         by=by,
         subject=f"poll:{poll.pk}",
-        data={"voters": voters, "ballots": ballots, "ballot_digest": ballot_digest(poll)},
+        data={
+            "voters": voters,
+            "ballots": ballots,
+            "ballot_digest": ballot_digest(poll),
+            "roll_call_digest": digests.roll_call_digest(poll),
+        },
     )
     _announce(poll, state=poll.state)
     return poll
-
-
-def ballot_digest(poll: Poll) -> str:
-    """sha256 over the sorted published ballots, so the audit log pins what was counted."""
-    rows = sorted(
-        (b.receipt_hash, b.weight, list(b.choices)) for b in Ballot.objects.filter(poll=poll)
-    )
-    return hashlib.sha256(audit.canonical({"ballots": rows})).hexdigest()
 
 
 def _whole_number(raw: Any, label: str) -> int:
@@ -389,7 +401,13 @@ def publish_poll(*, poll: Poll, by: Any) -> Poll:
         action=AuditAction.POLL_PUBLISHED,
         by=by,
         subject=f"poll:{poll.pk}",
-        data={"verdict": poll.verdict, "ballot_digest": ballot_digest(poll)},
+        data={
+            "verdict": poll.verdict,
+            "ballot_digest": ballot_digest(poll),
+            "roll_call_digest": digests.roll_call_digest(poll),
+            "result_sha256": digests.result_digest(poll.result),
+            "summary": digests.result_summary(poll.result),
+        },
     )
     if poll.verdict in (Verdict.ADOPTED, Verdict.REJECTED, Verdict.ELECTED, Verdict.NO_QUORUM):
         publish_decision(

@@ -137,7 +137,7 @@ def publish_decision(
         action=AuditAction.DECISION_PUBLISHED,
         by=by,
         subject=f"decision:{decision.pk}",
-        data={"verdict": verdict, "winners": list(winners)},
+        data={"verdict": verdict, "winners": list(winners), "outcome": decision.outcome},
     )
     if created or ended:
         audit.record(

@@ -10,7 +10,6 @@ here, recorded) or decides (`settle_tie`), and the count runs again with that se
 from __future__ import annotations
 
 import enum
-import hashlib
 import secrets
 from typing import Any
 
@@ -18,11 +17,12 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from moim.governance import audit, bases, counting
-from moim.governance.enums import AuditAction, PollState, TiePolicy, Verdict
+from moim.governance import audit, counting, digests
+from moim.governance.enums import AnalogMethod, AuditAction, PollState, TiePolicy, Verdict
 from moim.governance.models import AnalogResult, Ballot, Poll
 from moim.governance.rules import can_run_polls
 from moim.governance.services.base import GovernanceError, PollStateError, _announce, _require
+from moim.governance.services.polls import check_analog_counts
 from moim.tally import methods
 from moim.tally.ties import LOT_PREFIX
 
@@ -40,8 +40,33 @@ def _locked(poll: Poll) -> Poll:
     return Poll.objects.select_for_update().select_related("decision__assembly").get(pk=poll.pk)
 
 
-def _result_hash(poll: Poll) -> str:
-    return hashlib.sha256(audit.canonical(poll.result)).hexdigest()
+def _check_analog_still_fits(poll: Poll) -> None:
+    """Paper or show-of-hands figures entered while the poll was open fitted the room left then;
+    ballots cast afterwards may have used it. Checked again against every ballot, or no count."""
+    analog = AnalogResult.objects.filter(poll=poll).first()
+    if analog is None or analog.method == AnalogMethod.ACCLAMATION:
+        return
+    try:
+        check_analog_counts(poll, analog.counts)
+    except GovernanceError as error:
+        raise GovernanceError(
+            _(
+                "The analog figures no longer fit with the ballots cast since they were "
+                "entered: %(error)s Correct them, then count again."
+            )
+            % {"error": error.message}
+        ) from None
+
+
+def _result_record(poll: Poll) -> dict[str, Any]:
+    """What the count's audit entry pins: the verdict, the result's digest and summary, and
+    the tie settlements it was counted with (so a recount can follow them)."""
+    return {
+        "verdict": poll.verdict,
+        "result_sha256": digests.result_digest(poll.result),
+        "summary": digests.result_summary(poll.result),
+        "tie_breaks": poll.tie_breaks,
+    }
 
 
 def _count_into(poll: Poll) -> str:
@@ -49,12 +74,12 @@ def _count_into(poll: Poll) -> str:
     analog = AnalogResult.objects.filter(poll=poll).first()
     try:
         with transaction.atomic():
-            outcome = counting.count(
+            outcome = counting.stored_result(
                 poll=poll, ballots=list(Ballot.objects.filter(poll=poll)), analog=analog
             )
     except Exception as error:  # any failure of the engine leaves the poll as it was
         return str(error) or type(error).__name__
-    poll.result = {**outcome.result, "basis": bases.basis(poll, outcome.result)}
+    poll.result = outcome.result
     poll.verdict = outcome.verdict
     poll.counted_at = timezone.now()
     poll.save(update_fields=["result", "verdict", "counted_at", "tie_breaks"])
@@ -69,6 +94,7 @@ def _count(*, poll: Poll, by: Any) -> tuple[Poll, str]:
         raise PollStateError(_("A poll is counted after it closes."))
     if poll.counted_at is not None:
         raise PollStateError(_("This poll is already counted."))
+    _check_analog_still_fits(poll)
     if counting.tie_policy(poll) == TiePolicy.LOT and not (poll.tie_breaks or {}).get("seed"):
         # Made at the count, not at opening, so that nobody knows the draw while voting.
         poll.tie_breaks = {**(poll.tie_breaks or {}), "seed": secrets.token_hex(8)}
@@ -85,11 +111,7 @@ def _count(*, poll: Poll, by: Any) -> tuple[Poll, str]:
         action=AuditAction.POLL_COUNTED,
         by=by,
         subject=f"poll:{poll.pk}",
-        data={
-            "verdict": poll.verdict,
-            "result_sha256": _result_hash(poll),
-            "tie_breaks": poll.tie_breaks,
-        },
+        data=_result_record(poll),
     )
     _announce(poll, state=poll.state, counted=True)
     return poll, ""
@@ -184,8 +206,7 @@ def settle_tie(
             "how": str(how),
             "seed": seed if how == TieSettlement.LOT else None,
             "chosen": settled[-1]["chosen"] if settled else chosen,
-            "verdict": poll.verdict,
-            "result_sha256": _result_hash(poll),
+            **_result_record(poll),
         },
     )
     _announce(poll, state=poll.state, counted=True)
