@@ -180,15 +180,20 @@ def test_closing_writes_out_the_ballots_which_count_and_publish_as_cast(
     assert poll.result["ballots"] == 9
 
 
+@pytest.mark.parametrize(
+    "other_key",
+    ["another-vault-key-of-at-least-32-characters", "too-short"],
+    ids=["changed", "unusable"],
+)
 def test_a_changed_vault_key_stops_the_close_and_loses_no_ballot(
-    organization: Organization, chair: Any
+    organization: Organization, chair: Any, other_key: str
 ) -> None:
     plenary, poll = secret_motion(organization, chair, 4)
     cast = cast_all(plenary, poll)
 
     keys.vault_key.cache_clear()
     try:
-        with override_settings(MOIM_VAULT_KEY="another-vault-key-of-at-least-32-characters"):
+        with override_settings(MOIM_VAULT_KEY=other_key):
             keys.vault_key.cache_clear()
             with pytest.raises(services.SealError) as refused:
                 services.close_poll(poll=poll, by=chair)

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from django.core.exceptions import ImproperlyConfigured
 
 from moim import keys
 
@@ -76,7 +77,11 @@ def open_seal(*, poll_id: int, sealed: bytes) -> SealedContent:
     """The ballot inside a seal, or SealBroken when it does not open with today's vault key."""
     nonce, body = bytes(sealed[:_NONCE]), bytes(sealed[_NONCE:])
     try:
-        plain = AESGCM(keys.derive(SEAL_PURPOSE)).decrypt(nonce, body, _aad(poll_id))
+        key = keys.derive(SEAL_PURPOSE)
+    except ImproperlyConfigured as error:
+        raise SealBroken(f"the vault key is not usable: {error}") from error
+    try:
+        plain = AESGCM(key).decrypt(nonce, body, _aad(poll_id))
     except InvalidTag as error:
         raise SealBroken("the seal does not open with the vault key in use") from error
     version, weight, digest, count = _HEAD.unpack_from(plain)
