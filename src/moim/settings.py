@@ -115,7 +115,11 @@ TEMPLATES = [
 # SQLite in the data folder unless DATABASE_URL names another database (PostgreSQL in production).
 _database_url = env_str("DATABASE_URL")
 if _database_url:
-    DATABASES = {"default": dj_database_url.parse(_database_url, conn_max_age=60)}
+    # Health checks: a persistent connection that died (say, right after a ballot's commit) is
+    # replaced at the next request instead of failing it.
+    DATABASES = {
+        "default": dj_database_url.parse(_database_url, conn_max_age=60, conn_health_checks=True)
+    }
 else:
     DATA_DIR.mkdir(parents=True, exist_ok=True)
     DATABASES = {
@@ -125,7 +129,10 @@ else:
             "OPTIONS": {
                 "transaction_mode": "IMMEDIATE",
                 "timeout": 20,
-                "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+                # secure_delete: deleted rows (an open poll's sealed ballots) are overwritten.
+                "init_command": (
+                    "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA secure_delete=ON;"
+                ),
             },
             # A file, not shared-cache memory: concurrent tests need SQLite's real locking
             # (busy timeout), which shared-cache memory databases replace by "table is locked".

@@ -52,7 +52,9 @@ def test_ballot_keys_are_random(organization: Organization, chair: Any) -> None:
         services.cast_ballot(
             poll=poll, voter=plenary.delegate_of(member), member=member, choices=[yes]
         )
+    services.close_poll(poll=poll, by=chair)
     keys = list(Ballot.objects.values_list("id", flat=True))
+    assert len(keys) == 5
     assert all(isinstance(k, uuid.UUID) and k.version == 4 for k in keys)
     assert VoteRecord.objects.filter(poll=poll, choices__isnull=True).count() == 5
 

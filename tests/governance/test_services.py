@@ -297,12 +297,16 @@ def test_analog_counts_for_unknown_options_are_refused(
     assert not hasattr(Poll.objects.get(pk=poll.pk), "analog")
 
 
+@pytest.mark.parametrize("secret", [False, True], ids=["named", "secret"])
 def test_a_tie_leads_to_a_second_round(
-    organization: Organization, plenary: Plenary, chair: Any
+    organization: Organization, plenary: Plenary, chair: Any, secret: bool
 ) -> None:
     a, b = plenary.members[:2]
     decision = make_election(
-        plenary.assembly, make_rules(organization, name="Elections"), [a, b], method="plurality"
+        plenary.assembly,
+        make_rules(organization, name="Elections", secret=secret),
+        [a, b],
+        method="plurality",
     )
     first = services.open_poll(poll=services.create_poll(decision=decision, by=chair), by=chair)
     ids = [o.pk for o in first.options.order_by("position")]
@@ -318,4 +322,16 @@ def test_a_tie_leads_to_a_second_round(
 
     second = services.create_poll(decision=decision, by=chair)
     assert second.round == 2
+    assert second.secret is secret
     assert [o.label_en for o in second.options.all()] == [a.name_en, b.name_en]
+    second = services.open_poll(poll=second, by=chair)
+    first_option = second.options.get(position=1).pk
+    for member in plenary.members:
+        services.cast_ballot(
+            poll=second, voter=plenary.delegate_of(member), member=member, choices=[first_option]
+        )
+    for step in (services.close_poll, services.count_poll):
+        second = step(poll=second, by=chair)
+    assert second.verdict == Verdict.ELECTED
+    assert second.result["ballots"] == len(plenary.members)
+    assert Ballot.objects.filter(poll=second).count() == len(plenary.members)

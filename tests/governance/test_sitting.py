@@ -160,8 +160,13 @@ def test_a_bad_ballot_from_the_sitting_page_says_why_and_stores_nothing(
     other = client.post(url, {"poll": poll.pk, "member": plenary.members[1].pk, "choice": [1]})
     missing = client.post(url, {"poll": 999999, "member": plenary.members[0].pk})
 
-    assert other.status_code == 200
+    assert other.status_code == 400
     assert 'role="alert"' in other.content.decode()
+    assert (
+        f"You hold no vote for member {plenary.members[1].pk} in this poll."
+        in other.content.decode()
+    )
+    assert missing.status_code == 400
     assert "This poll is not open." in missing.content.decode()
     assert not VoteRecord.objects.filter(poll=poll).exists()
 

@@ -56,6 +56,11 @@ class DecisionOut(Schema):
 class BallotIn(Schema):
     member: str
     choices: list[int]
+    # The client's token for this ballot: sent again with the same choices (a retry after a
+    # lost answer), it gets the same receipt instead of "already voted".
+    submission: str = Field(
+        default="", max_length=128, pattern=r"^([A-Za-z0-9_-]{16,128})?$", examples=[""]
+    )
 
 
 class ReceiptOut(Schema):
@@ -140,7 +145,11 @@ def cast(request: HttpRequest, poll_id: int, payload: BallotIn) -> Status:
         raise HttpError(400, f"No member {payload.member!r}.")
     try:
         receipt = services.cast_ballot(
-            poll=poll, voter=person, member=member, choices=payload.choices
+            poll=poll,
+            voter=person,
+            member=member,
+            choices=payload.choices,
+            submission=payload.submission,
         )
     except services.GovernanceError as error:
         raise HttpError(400, error.message) from error

@@ -6,13 +6,16 @@ only turns what was typed into values and shows the service's refusal beside the
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from django import forms
+from django.core.validators import RegexValidator
 from django.utils.translation import gettext_lazy as _
 
 from moim.governance.enums import AnalogMethod, BallotShape
 from moim.governance.models import Poll
+from moim.governance.services import SUBMISSION_TOKEN, BallotError, ranking_from_ranks
 from moim.members.models import Member, Organization
 
 
@@ -171,3 +174,96 @@ class AppointmentForm(SlateForm):
         by_field = self.fields["appointed_by"]
         assert isinstance(by_field, forms.ModelChoiceField)
         by_field.queryset = Member.objects.filter(organization=organization).order_by("name_en")
+
+
+class PollChoiceForm(forms.Form):
+    """Which open poll of the assembly a ballot posted from the sitting page is for."""
+
+    poll = forms.ModelChoiceField(
+        queryset=Poll.objects.none(),
+        error_messages={
+            "required": _("This poll is not open."),
+            "invalid_choice": _("This poll is not open."),
+        },
+    )
+
+    def __init__(self, *args: Any, assembly_id: int, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["poll"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = Poll.objects.filter(decision__assembly_id=assembly_id).select_related(
+            "decision__assembly"
+        )
+
+
+class BallotForm(forms.Form):
+    """One ballot as the voting page posts it, checked before any of it reaches the database.
+
+    `member` must be one whose vote the voter holds in this poll; a choice is one of the poll's
+    option ids, a rank a whole number from 1 to the number of options; `submission` is the
+    form's token, which makes a retry of the same form the same submission. Whether the
+    choices make a valid ballot (how many, over-votes) is the service's to say.
+    """
+
+    member = forms.TypedChoiceField(
+        coerce=int,
+        error_messages={
+            "required": _("Choose the member you vote for."),
+            "invalid_choice": _("You hold no vote for member %(value)s in this poll."),
+        },
+    )
+    submission = forms.CharField(
+        required=False,
+        max_length=128,
+        validators=[
+            RegexValidator(
+                SUBMISSION_TOKEN,
+                _("The submission token must be 16 to 128 letters, digits, '-' or '_'."),
+            )
+        ],
+    )
+
+    def __init__(self, *args: Any, poll: Poll, held: Iterable[int], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.poll = poll
+        self.options = list(poll.options.all())
+        member = self.fields["member"]
+        assert isinstance(member, forms.TypedChoiceField)
+        member.choices = [(str(pk), str(pk)) for pk in held]
+        if poll.shape == BallotShape.RANKED:
+            for option in self.options:
+                self.fields[f"rank-{option.pk}"] = forms.IntegerField(
+                    required=False,
+                    min_value=1,
+                    max_value=len(self.options),
+                    error_messages={
+                        "invalid": _("A rank is a whole number."),
+                        "min_value": _("Ranks start at 1."),
+                        "max_value": _("A rank is at most the number of candidates."),
+                    },
+                )
+        else:
+            self.fields["choice"] = forms.TypedMultipleChoiceField(
+                required=False,
+                coerce=int,
+                choices=[(str(o.pk), o.label_en) for o in self.options],
+                error_messages={
+                    "invalid_choice": _("%(value)s is not an option of this poll."),
+                    "invalid_list": _("Choices are a list of option ids."),
+                },
+            )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if self.poll.shape == BallotShape.RANKED and not self.errors:
+            ranks = {o.pk: data.get(f"rank-{o.pk}") for o in self.options}
+            try:
+                data["choices"] = ranking_from_ranks(ranks)
+            except BallotError as error:
+                raise forms.ValidationError(error.message) from error
+        else:
+            data["choices"] = list(data.get("choice") or [])
+        return data
+
+    def error_text(self) -> str:
+        return " ".join(str(e) for errors in self.errors.values() for e in errors)

@@ -3,7 +3,9 @@
 Trust lives in the schema: one `VoteRecord` per member and poll (a unique constraint), and a
 `Ballot` table that holds only the poll, the choices, the weight and a receipt hash — no link to
 a member, person or user, no time, and a random primary key — so who voted and what was voted
-are stored apart.
+are stored apart. While a secret poll is open its ballots are not even there: they wait in
+`SealedBallot`, sealed with a key kept outside the database, and are written out in random
+order when the poll closes.
 """
 
 from __future__ import annotations
@@ -479,6 +481,9 @@ class VoteRecord(models.Model):
         Person, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     choices = models.JSONField(_("choices (named polls only)"), null=True, blank=True)
+    # An HMAC (keyed by the vault key) of the submission's token and choices: a retry of the
+    # same submission is recognised and answered with the same receipt; nothing to link.
+    submission = models.CharField(_("submission digest"), max_length=64, blank=True, default="")
 
     class Meta:
         verbose_name = _("vote record")
@@ -512,6 +517,26 @@ class Ballot(models.Model):
 
     def __str__(self) -> str:
         return self.receipt_hash[:12]
+
+
+class SealedBallot(models.Model):
+    """An open secret poll's ballot, sealed with a key kept outside the database.
+
+    Only the poll is in clear; the choices, weight and receipt hash are inside the seal, padded
+    to one length per poll. Closing the poll opens the seals, writes plain `Ballot` rows in
+    random order in one transaction and deletes these rows (see `moim.governance.seal`).
+    """
+
+    id = models.UUIDField(primary_key=True, default=new_ballot_id, editable=False)
+    poll = models.ForeignKey(Poll, on_delete=models.PROTECT, related_name="+")
+    sealed = models.BinaryField(_("sealed ballot"))
+
+    class Meta:
+        verbose_name = _("sealed ballot")
+        verbose_name_plural = _("sealed ballots")
+
+    def __str__(self) -> str:
+        return f"sealed ballot @ {self.poll_id}"
 
 
 class AnalogResult(models.Model):

@@ -19,10 +19,11 @@ from moim.assemblies.models import Assembly, Registration
 from moim.assemblies.queries import current_item
 from moim.governance import queries, services
 from moim.governance.enums import PollState
+from moim.governance.forms import PollChoiceForm
 from moim.governance.models import Poll
 from moim.governance.rules import can_cast_ballot
-from moim.governance.views import _choices_from, _guard, _person
-from moim.members.models import Member, Person
+from moim.governance.views import _guard, _person, answer_after_cast, cast_from_form
+from moim.members.models import Person
 
 # How often (seconds) an open page asks whether its ballot part changed.
 REFRESH_SECONDS = 5
@@ -37,6 +38,7 @@ def _ballot_context(assembly: Assembly, person: Person | None, **extra: Any) -> 
         "refresh": REFRESH_SECONDS,
         "receipt": None,
         "error": "",
+        "submission": services.new_submission_token(),
         **extra,
     }
 
@@ -75,27 +77,24 @@ def sitting_ballot(request: HttpRequest, edition: int) -> HttpResponse:
     if request.method == "POST":
         receipt = None
         error = ""
-        poll = Poll.objects.filter(
-            pk=request.POST.get("poll", "0") or 0, decision__assembly=assembly
-        ).first()
-        member = Member.objects.filter(pk=request.POST.get("member", "0") or 0).first()
-        try:
-            if person is None:
-                raise PermissionDenied
-            if poll is None:
-                raise services.BallotError(_("This poll is not open."))
-            if member is None:
-                raise services.BallotError(_("Choose the member you vote for."))
-            receipt = services.cast_ballot(
-                poll=poll, voter=person, member=member, choices=_choices_from(request, poll)
-            )
-        except services.GovernanceError as failure:
-            error = failure.message
-        if not request.htmx:  # type: ignore[attr-defined]
-            context = _sitting_context(request, assembly, receipt=receipt, error=error)
-            return render(request, "governance/sitting.html", context)
-        context = _ballot_context(assembly, person, receipt=receipt, error=error)
-        return render(request, "governance/sitting.html#ballot", context)
+        picked = PollChoiceForm(request.POST, assembly_id=assembly.pk)
+        if person is None:
+            raise PermissionDenied
+        if not picked.is_valid():
+            error = _("This poll is not open.")
+        else:
+            receipt, error = cast_from_form(request, picked.cleaned_data["poll"], person)
+
+        def draw() -> HttpResponse:
+            if not request.htmx:  # type: ignore[attr-defined]
+                context = _sitting_context(request, assembly, receipt=receipt, error=error)
+                return render(
+                    request, "governance/sitting.html", context, status=400 if error else 200
+                )
+            context = _ballot_context(assembly, person, receipt=receipt, error=error)
+            return render(request, "governance/sitting.html#ballot", context)
+
+        return answer_after_cast(request, receipt, draw)
     context = _ballot_context(assembly, person)
     if request.GET.get("v") == context["version"]:
         return HttpResponse(status=204)

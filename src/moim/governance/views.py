@@ -4,12 +4,16 @@ console and the delegate's voting page. Views check access, call one service, th
 from __future__ import annotations
 
 import difflib
+import logging
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.db import connection
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
@@ -18,7 +22,13 @@ from django.views.decorators.http import require_POST
 from moim.assemblies.models import Assembly
 from moim.governance import queries, services
 from moim.governance.enums import AnalogMethod, BallotShape, DecisionKind, PollState
-from moim.governance.forms import AnalogResultForm, AppointmentForm, NewPollForm, SlateForm
+from moim.governance.forms import (
+    AnalogResultForm,
+    AppointmentForm,
+    BallotForm,
+    NewPollForm,
+    SlateForm,
+)
 from moim.governance.models import Decision, Poll, Proxy, VoteRecord
 from moim.governance.rules import (
     can_cast_ballot,
@@ -27,6 +37,8 @@ from moim.governance.rules import (
     can_run_polls,
 )
 from moim.members.models import Member, Person
+
+logger = logging.getLogger(__name__)
 
 
 def _guard(request: HttpRequest, predicate: Any) -> None:
@@ -402,22 +414,54 @@ def _vote_context(poll: Poll, person: Person) -> dict[str, Any]:
     return {
         "poll": poll,
         "held": [(e, e.member_id in voted) for e in held],
+        "submission": services.new_submission_token(),
     }
 
 
-def _choices_from(request: HttpRequest, poll: Poll) -> list[int]:
-    if poll.shape == BallotShape.RANKED:
-        ranks: dict[int, int | None] = {}
-        for option in poll.options.all():
-            raw = request.POST.get(f"rank-{option.pk}", "").strip()
-            if not raw:
-                continue
-            try:
-                ranks[option.pk] = int(raw)
-            except ValueError as error:
-                raise services.BallotError(_("A rank is a whole number.")) from error
-        return services.ranking_from_ranks(ranks)
-    return [int(v) for v in request.POST.getlist("choice") if v.strip().lstrip("-").isdigit()]
+def cast_from_form(
+    request: HttpRequest, poll: Poll, person: Person
+) -> tuple[services.Receipt | None, str]:
+    """Check the posted ballot (BallotForm), then cast it: the receipt, or what is wrong."""
+    held = [e.member_id for e in services.votes_held_by(poll, person)]
+    form = BallotForm(request.POST, poll=poll, held=held)
+    if not form.is_valid():
+        return None, form.error_text()
+    member = Member.objects.get(pk=form.cleaned_data["member"])
+    try:
+        receipt = services.cast_ballot(
+            poll=poll,
+            voter=person,
+            member=member,
+            choices=form.cleaned_data["choices"],
+            submission=form.cleaned_data["submission"],
+        )
+    except services.GovernanceError as failure:
+        return None, failure.message
+    return receipt, ""
+
+
+def answer_after_cast(
+    request: HttpRequest, receipt: services.Receipt | None, draw: Callable[[], HttpResponse]
+) -> HttpResponse:
+    """Draw the answer to a ballot; once a ballot is stored, nothing may fail the answer.
+
+    The ballot is committed and its receipt shown nowhere else: if the page cannot be drawn
+    (a database connection dropped after the commit, say), the receipt is shown on its own,
+    from a template that needs no database, and the broken connection is let go.
+    """
+    if receipt is None:
+        return draw()
+    try:
+        return draw()
+    except Exception:
+        logger.exception("the page after a stored ballot failed; its receipt is shown alone")
+        if not connection.in_atomic_block:
+            connection.close()
+        html = render_to_string(
+            "governance/receipt_only.html",
+            {"receipt": receipt, "fragment": bool(request.htmx)},  # type: ignore[attr-defined]
+        )
+        return HttpResponse(html)
 
 
 def vote(request: HttpRequest, pk: int) -> HttpResponse:
@@ -426,21 +470,16 @@ def vote(request: HttpRequest, pk: int) -> HttpResponse:
     person = _person(request)
     if person is None:
         raise PermissionDenied
-    context = _vote_context(poll, person)
     receipt = None
     error = ""
     if request.method == "POST":
-        member = Member.objects.filter(pk=request.POST.get("member", "0") or 0).first()
-        try:
-            if member is None:
-                raise services.BallotError(_("Choose the member you vote for."))
-            receipt = services.cast_ballot(
-                poll=poll, voter=person, member=member, choices=_choices_from(request, poll)
-            )
-        except services.GovernanceError as failure:
-            error = failure.message
-        context = _vote_context(poll, person)
-    context.update({"receipt": receipt, "error": error})
-    if request.htmx:  # type: ignore[attr-defined]
-        return render(request, "governance/vote.html#ballots", context)
-    return render(request, "governance/vote.html", context)
+        receipt, error = cast_from_form(request, poll, person)
+
+    def draw() -> HttpResponse:
+        context = {**_vote_context(poll, person), "receipt": receipt, "error": error}
+        # A refused ballot is a bad request; htmx swaps only 2xx answers, so its fragment is 200.
+        if request.htmx:  # type: ignore[attr-defined]
+            return render(request, "governance/vote.html#ballots", context)
+        return render(request, "governance/vote.html", context, status=400 if error else 200)
+
+    return answer_after_cast(request, receipt, draw)

@@ -34,6 +34,10 @@ class BallotError(GovernanceError):
     pass
 
 
+class SealError(PollStateError):
+    """Sealed ballots that do not open with the vault key in use; nothing was changed."""
+
+
 def _require(predicate: Any, user: Any, obj: Any = None) -> None:
     if user is not None and not (
         predicate.test(user, obj) if obj is not None else predicate.test(user)
@@ -42,11 +46,15 @@ def _require(predicate: Any, user: Any, obj: Any = None) -> None:
 
 
 def _announce(poll: Poll, **data: Any) -> None:
-    """After commit, tell live pages (the projector) that the poll changed; never what was voted."""
+    """After commit, tell live pages (the projector) that the poll changed; never what was voted.
+
+    Robust: a broker that fails is logged and ignored, since the act it announces is already
+    committed (a cast ballot's voter must still get its receipt).
+    """
     poll_id, decision_id = poll.pk, poll.decision_id
 
     def send() -> None:
         assembly_id = Decision.objects.values_list("assembly_id", flat=True).get(pk=decision_id)
         live.publish(live.assembly_channel(assembly_id), poll=poll_id, **data)
 
-    transaction.on_commit(send)
+    transaction.on_commit(send, robust=True)

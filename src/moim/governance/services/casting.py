@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import hashlib
+import hmac
+import re
 import secrets
 import time
 from collections.abc import Mapping, Sequence
@@ -12,6 +14,7 @@ from typing import Any
 from django.db import IntegrityError, OperationalError, transaction
 from django.utils.translation import gettext as _
 
+from moim.governance import seal
 from moim.governance.enums import (
     BallotShape,
     PollState,
@@ -21,6 +24,7 @@ from moim.governance.models import (
     Poll,
     PollOption,
     RegisterEntry,
+    SealedBallot,
     VoteRecord,
 )
 from moim.governance.services.base import (
@@ -85,6 +89,22 @@ def validate_choices(poll: Poll, choices: Sequence[Any]) -> list[int]:
     return positions
 
 
+# The token a ballot form or API client sends with a ballot (see `cast_ballot`).
+SUBMISSION_TOKEN = re.compile(r"[A-Za-z0-9_-]{16,128}")
+
+
+def new_submission_token() -> str:
+    """A fresh token for one ballot form: a retry of that form is the same submission."""
+    return secrets.token_urlsafe(24)
+
+
+def check_submission_token(token: str) -> str:
+    """The token as given, or a clear error; an empty token means "no retry expected"."""
+    if token and not SUBMISSION_TOKEN.fullmatch(token):
+        raise BallotError(_("The submission token must be 16 to 128 letters, digits, '-' or '_'."))
+    return token
+
+
 def _receipt_code() -> str:
     return "-".join("".join(secrets.choice(RECEIPT_ALPHABET) for _ in range(4)) for _ in range(4))
 
@@ -100,19 +120,32 @@ class Receipt:
     hash: str
 
 
-def cast_ballot(*, poll: Poll, voter: Person, member: Member, choices: Sequence[Any]) -> Receipt:
+def cast_ballot(
+    *,
+    poll: Poll,
+    voter: Person,
+    member: Member,
+    choices: Sequence[Any],
+    submission: str = "",
+) -> Receipt:
     """Cast `member`'s ballot in `poll`, by `voter`, who must hold the member's vote.
 
     Locks the poll row (select_for_update) so a close cannot interleave with a cast; the unique
     constraint on (poll, member) of VoteRecord is what makes a second ballot impossible, even
-    from two requests at once. A secret poll's Ballot row carries no member, voter or time.
-    Returns the receipt, whose code is shown to the voter once and never stored.
+    from two requests at once. A secret poll's ballot is stored sealed until the poll closes
+    (`store_ballot`), with nothing in clear that ties it to the vote record.
+
+    `submission` is the token of the form or request: the same submission sent again (same
+    voter, member, token and choices) gets the same receipt back instead of "already voted",
+    so a receipt lost with a failed response is never lost for good. The receipt code is
+    derived from the vault key and that token; it is shown to the voter and never stored.
     SQLite may refuse a transaction for a moment under a burst of writers ("database is
     locked"); nothing was written then, so the cast is tried again a few times.
     """
+    token = check_submission_token(submission)
     for attempt in range(_LOCK_RETRIES):
         try:
-            return _cast(poll=poll, voter=voter, member=member, choices=choices)
+            return _cast(poll=poll, voter=voter, member=member, choices=choices, token=token)
         except OperationalError as error:
             if "locked" not in str(error) or attempt == _LOCK_RETRIES - 1:
                 raise
@@ -123,9 +156,41 @@ def cast_ballot(*, poll: Poll, voter: Person, member: Member, choices: Sequence[
 _LOCK_RETRIES = 5
 
 
-def _cast(*, poll: Poll, voter: Person, member: Member, choices: Sequence[Any]) -> Receipt:
+def _replayed(
+    poll: Poll, record: VoteRecord, voter: Person, member: Member, choices: Any, token: str
+) -> Receipt | None:
+    """The receipt of `record` when this is the submission that stored it, else None."""
+    if not token or not record.submission:
+        return None
+    try:
+        positions = validate_choices(poll, choices)
+    except BallotError:
+        return None
+    digest = seal.submission_digest(
+        poll_id=poll.pk, member_id=member.pk, voter_id=voter.pk, token=token, positions=positions
+    )
+    if not hmac.compare_digest(digest, record.submission):
+        return None
+    code = seal.receipt_code(
+        poll_id=poll.pk,
+        member_id=member.pk,
+        voter_id=voter.pk,
+        token=token,
+        alphabet=RECEIPT_ALPHABET,
+    )
+    return Receipt(member, code, receipt_hash(poll.pk, code))
+
+
+def _cast(
+    *, poll: Poll, voter: Person, member: Member, choices: Sequence[Any], token: str
+) -> Receipt:
     with transaction.atomic():
         locked = Poll.objects.select_for_update().get(pk=poll.pk)
+        record = VoteRecord.objects.filter(poll=locked, member=member).first()
+        if record is not None:
+            replay = _replayed(locked, record, voter, member, choices, token)
+            if replay is not None:
+                return replay
         if locked.state != PollState.OPEN:
             raise PollStateError(_("This poll is not open."))
         entry = RegisterEntry.objects.filter(poll=locked, member=member).first()
@@ -136,9 +201,18 @@ def _cast(*, poll: Poll, voter: Person, member: Member, choices: Sequence[Any]) 
         if voter.pk not in entry.voters():
             raise BallotError(_("You do not hold %(m)s's vote.") % {"m": member.name})
         positions = validate_choices(locked, choices)
-        if VoteRecord.objects.filter(poll=locked, member=member).exists():
+        if record is not None:
             raise BallotError(_("%(m)s has already voted in this poll.") % {"m": member.name})
-        code = _receipt_code()
+        # Without a token from the client, a random one: the receipt is still derived, but a
+        # retry cannot be recognised.
+        token = token or new_submission_token()
+        code = seal.receipt_code(
+            poll_id=locked.pk,
+            member_id=member.pk,
+            voter_id=voter.pk,
+            token=token,
+            alphabet=RECEIPT_ALPHABET,
+        )
         digest = receipt_hash(locked.pk, code)
         try:
             with transaction.atomic():
@@ -147,23 +221,41 @@ def _cast(*, poll: Poll, voter: Person, member: Member, choices: Sequence[Any]) 
                     member=member,
                     cast_by=voter,
                     choices=None if locked.secret else positions,
+                    submission=seal.submission_digest(
+                        poll_id=locked.pk,
+                        member_id=member.pk,
+                        voter_id=voter.pk,
+                        token=token,
+                        positions=positions,
+                    ),
                 )
         except IntegrityError as error:
             raise BallotError(
                 _("%(m)s has already voted in this poll.") % {"m": member.name}
             ) from error
-        Ballot.objects.create(
-            poll=locked, choices=positions, weight=entry.weight, receipt_hash=digest
-        )
+        store_ballot(poll=locked, positions=positions, weight=entry.weight, digest=digest)
         _announce(locked, turnout=True)
     return Receipt(member, code, digest)
+
+
+def store_ballot(*, poll: Poll, positions: list[int], weight: int, digest: str) -> None:
+    """Store one ballot: plain for a named poll, sealed for a secret one until it closes."""
+    if not poll.secret:
+        Ballot.objects.create(poll=poll, choices=positions, weight=weight, receipt_hash=digest)
+        return
+    content = seal.SealedContent(choices=positions, weight=weight, receipt_hash=digest)
+    SealedBallot.objects.create(
+        poll=poll,
+        sealed=seal.seal(poll_id=poll.pk, option_count=poll.options.count(), content=content),
+    )
 
 
 def load_illustrative_ballots(*, poll: Poll, ballots: Sequence[tuple[Member, list[int]]]) -> int:
     """Invented ballots for a demonstration decision (no voter, no receipt handed out).
 
     Refused for any real decision. Each ballot still goes through the choice checks, the
-    one-ballot-per-member constraint and the unlinked ballot table, as a cast one does.
+    one-ballot-per-member constraint and the same storage (sealed in a secret poll), as a cast
+    one does.
     """
     with transaction.atomic():
         locked = Poll.objects.select_for_update().select_related("decision").get(pk=poll.pk)
@@ -180,10 +272,10 @@ def load_illustrative_ballots(*, poll: Poll, ballots: Sequence[tuple[Member, lis
             VoteRecord.objects.create(
                 poll=locked, member=member, choices=None if locked.secret else checked
             )
-            Ballot.objects.create(
+            store_ballot(
                 poll=locked,
-                choices=checked,
+                positions=checked,
                 weight=weights[member.pk],
-                receipt_hash=receipt_hash(locked.pk, _receipt_code()),
+                digest=receipt_hash(locked.pk, _receipt_code()),
             )
     return len(ballots)

@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import random
+import time
 from collections.abc import Mapping
 from fractions import Fraction
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from moim.assemblies.services import link_people
-from moim.governance import audit, digests
+from moim.governance import audit, digests, seal
 from moim.governance.digests import ballot_digest
 from moim.governance.enums import (
     AnalogMethod,
@@ -31,7 +33,9 @@ from moim.governance.models import (
     Poll,
     Proxy,
     RegisterEntry,
+    SealedBallot,
     VoteRecord,
+    new_ballot_id,
 )
 from moim.governance.presence import present_people, voting_delegates
 from moim.governance.rules import can_run_polls
@@ -40,6 +44,7 @@ from moim.governance.services.base import (
     ILLUSTRATIVE,
     GovernanceError,
     PollStateError,
+    SealError,
     _announce,
     _require,
 )
@@ -47,6 +52,8 @@ from moim.governance.services.registry import publish_decision
 from moim.members.models import Member, MemberCategory, Person, good_standing_q
 from moim.members.queries import registry_today
 from moim.tally.yna import quorum_met
+
+logger = logging.getLogger(__name__)
 
 
 def _locked(poll: Poll) -> Poll:
@@ -224,21 +231,97 @@ def lapsed_proxies(poll: Poll) -> list[dict[str, Any]]:
 
 
 def _reshuffle(poll: Poll) -> None:
-    """Rewrite the poll's ballots in random order, so not even storage order follows casting."""
+    """Rewrite the poll's ballots in random order, so not even storage order follows casting.
+
+    A secret poll's sealed ballots are opened here and written out as plain ballots, shuffled
+    together with any already plain, in this one transaction; their sealed rows are deleted.
+    A seal that does not open (the vault key changed or is missing) stops the close before
+    anything is written: the poll stays open and every ballot stays stored.
+    """
+    sealed = list(SealedBallot.objects.filter(poll=poll).values_list("pk", "sealed"))
     rows = list(Ballot.objects.filter(poll=poll).values("id", "choices", "weight", "receipt_hash"))
+    broken = 0
+    for _pk, blob in sealed:
+        try:
+            content = seal.open_seal(poll_id=poll.pk, sealed=bytes(blob))
+        except seal.SealBroken:
+            broken += 1
+            continue
+        rows.append(
+            {
+                "id": new_ballot_id(),
+                "choices": content.choices,
+                "weight": content.weight,
+                "receipt_hash": content.receipt_hash,
+            }
+        )
+    if broken:
+        raise SealError(
+            _(
+                "%(n)d of %(total)d sealed ballots do not open with the vault key in use "
+                "(MOIM_VAULT_KEY changed or missing since the poll opened). The poll stays "
+                "open and no ballot is lost: restore the vault key that was in use, then close."
+            )
+            % {"n": broken, "total": len(sealed)}
+        )
     random.SystemRandom().shuffle(rows)
+    if sealed:
+        _erase_sealed(poll)
     Ballot.objects.filter(poll=poll).delete()
     Ballot.objects.bulk_create([Ballot(poll=poll, **row) for row in rows])
+    if sealed:
+        transaction.on_commit(reclaim_sealed_space, robust=True)
+
+
+def _erase_sealed(poll: Poll) -> None:
+    """Delete the poll's sealed rows; on SQLite, with their bytes overwritten in the file."""
+    if connection.vendor == "sqlite":
+        # Also set for every connection in settings: cells moved when pages split while the
+        # sealed rows were written must not leave copies behind either.
+        with connection.cursor() as cursor:
+            cursor.execute("PRAGMA secure_delete = ON")
+    SealedBallot.objects.filter(poll=poll).delete()
+
+
+def reclaim_sealed_space() -> None:
+    """After the close commits: give back the space the deleted sealed rows held.
+
+    PostgreSQL: VACUUM the sealed table (it cannot run inside a transaction), so its dead
+    tuples are removed from the heap. SQLite: a checkpoint that truncates the write-ahead log,
+    so the frames that held the sealed rows (and their deletion) leave the -wal file.
+    """
+    if connection.in_atomic_block:  # still inside an outer transaction (a test's): not yet
+        return
+    table = connection.ops.quote_name(SealedBallot._meta.db_table)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(f"VACUUM {table}")
+        elif connection.vendor == "sqlite":
+            for _attempt in range(5):
+                cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+                busy = cursor.fetchone()
+                if busy is None or not busy[0]:
+                    return
+                time.sleep(0.1)
+            logger.warning("the write-ahead log could not be truncated after a poll closed")
 
 
 @transaction.atomic
 def close_poll(*, poll: Poll, by: Any) -> Poll:
+    """Close an open poll; a secret poll's sealed ballots are written out, shuffled, here.
+
+    The write-out and the deletion of the sealed rows commit with the close; the space they
+    held is reclaimed after the commit (`reclaim_sealed_space`). If a seal does not open, the
+    poll stays open with every ballot kept (SealError).
+    """
     _require(can_run_polls, by)
     poll = _locked(poll)
     if poll.state != PollState.OPEN:
         raise PollStateError(_("Only an open poll can close."))
     voters = VoteRecord.objects.filter(poll=poll).count()
-    ballots = Ballot.objects.filter(poll=poll).count()
+    ballots = (
+        Ballot.objects.filter(poll=poll).count() + SealedBallot.objects.filter(poll=poll).count()
+    )
     if voters != ballots:  # the schema and cast_ballot make this impossible; say so if not
         raise PollStateError(
             _("%(b)d ballots but %(v)d recorded voters: the poll stays open.")
@@ -300,7 +383,12 @@ def check_analog_counts(poll: Poll, counts: Mapping[Any, Any]) -> dict[str, int]
                 _("Option %(p)s is not an option of this poll.") % {"p": position}
             )
         clean[str(key)] = _whole_number(raw, labels[key])
-    electronic = sum(Ballot.objects.filter(poll=poll).values_list("weight", flat=True))
+    # The weight of the members who voted (a secret poll's ballots are sealed while open).
+    electronic = sum(
+        RegisterEntry.objects.filter(
+            poll=poll, member_id__in=VoteRecord.objects.filter(poll=poll).values("member_id")
+        ).values_list("weight", flat=True)
+    )
     room = min(poll.entitled_weight, poll.present_weight) - electronic
     per_ballot = 1 if poll.shape == BallotShape.YES_NO_ABSTAIN else max(poll.max_choices, 1)
     total = sum(clean.values())
