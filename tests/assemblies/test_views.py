@@ -484,3 +484,17 @@ def test_desk_search_query_count(
         response = staff.get(f"/en/assemblies/{assembly.edition}/desk/", {"q": "kim"})
 
     assert response.content.decode().count("<code>") == count
+
+
+def test_registrations_csv_defuses_every_formula_start(
+    assembly: Assembly, secretariat: Persona
+) -> None:
+    for number, name in enumerate(["-2+3", "+SUM(1)", "@SUM(1)", "\tTAB", "'=quoted"]):
+        RegistrationFactory(assembly=assembly, full_name=name, email=f"formula{number}@example.org")
+
+    response = logged_in(secretariat).get(
+        f"/en/assemblies/{assembly.edition}/registrations/?format=csv"
+    )
+
+    names = {r["name"] for r in csv.DictReader(io.StringIO(response.content.decode()))}
+    assert names == {"'-2+3", "'+SUM(1)", "'@SUM(1)", "'\tTAB", "''=quoted"}
