@@ -74,7 +74,7 @@ def test_png_is_not_csv_text() -> None:
 
 
 def test_nul_bytes_are_not_csv_text() -> None:
-    with pytest.raises(UnacceptableFile, match="control byte 0x00 at position 5"):
+    with pytest.raises(UnacceptableFile, match="control byte 0x00 at byte 6 of the file"):
         check_text(b"slug,\x00name\n", label="CSV")
 
 

@@ -185,9 +185,9 @@ def check_text(data: bytes, *, label: str) -> None:
         raise UnacceptableFile(
             _(
                 "The file is not %(label)s text: it holds the control byte 0x%(byte)02X "
-                "at position %(position)d."
+                "at byte %(position)d of the file."
             )
-            % {"label": label, "byte": bad.group()[0], "position": bad.start()}
+            % {"label": label, "byte": bad.group()[0], "position": bad.start() + 1}
         )
 
 

@@ -30,6 +30,7 @@ from moim.assemblies.enums import (
 )
 from moim.bilingual import InLanguage
 from moim.members.models import Member, Organization, Person
+from moim.text import NameField
 
 LANGUAGE_CHOICES = global_settings.LANGUAGES
 # Check-in codes are read aloud and typed at a desk: no 0/O, 1/I/L look-alikes.
@@ -285,7 +286,7 @@ class Registration(models.Model):
         related_name="registrations",
         help_text=_("The registry's record of this person, when there is one."),
     )
-    full_name = models.CharField(_("full name"), max_length=200)
+    full_name = NameField(_("full name"), max_length=200)
     email = models.EmailField(_("e-mail"))
     title = models.CharField(_("title or position"), max_length=200, blank=True)
     organization_name = models.CharField(

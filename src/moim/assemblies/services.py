@@ -13,7 +13,7 @@ import rules
 import segno
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser, User
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
@@ -35,6 +35,7 @@ from moim.assemblies.models import (
     Registration,
     new_join_token,
 )
+from moim.assemblies.registrants import Registrant, clean_registrant, describe
 from moim.members.models import Member, Person
 
 # Who acts: the logged-in user of a view, the API or the admin (anonymous is refused by rules).
@@ -66,6 +67,14 @@ class CheckInError(AssemblyError):
 
 class JoinError(AssemblyError):
     pass
+
+
+def _registrant(**typed: str) -> Registrant:
+    """The typed fields cleaned (`clean_registrant`), or a RegistrationError naming each bad one."""
+    try:
+        return clean_registrant(**typed)
+    except ValidationError as error:
+        raise RegistrationError(describe(error)) from None
 
 
 def _user(by: Actor | None) -> User | None:
@@ -276,8 +285,24 @@ def register(
     Raises RegistrationError (DuplicateRegistration for a second registration of one e-mail).
     """
     now = now or timezone.now()
-    email = email.strip().lower()
-    full_name = full_name.strip()
+    typed = _registrant(
+        full_name=full_name,
+        email=email,
+        title=title,
+        organization_name=organization_name,
+        country=country,
+        accessibility_needs=accessibility_needs,
+        language=language,
+        role=role,
+        attendance_mode=attendance_mode,
+    )
+    full_name, email, title, organization_name = (
+        typed.full_name,
+        typed.email,
+        typed.title,
+        typed.organization_name,
+    )
+    country, accessibility_needs = typed.country, typed.accessibility_needs
     assembly = Assembly.objects.select_for_update().get(pk=assembly.pk)
     if not full_name or not email:
         raise RegistrationError(_("A name and an e-mail address are required."))
@@ -356,8 +381,24 @@ def register_walk_in(
     """
     _require("assemblies.run_desk", by)
     now = now or timezone.now()
-    email = email.strip().lower()
-    full_name = full_name.strip()
+    typed = _registrant(
+        full_name=full_name,
+        email=email,
+        title=title,
+        organization_name=organization_name,
+        country=country,
+        accessibility_needs=accessibility_needs,
+        language=language,
+        role=role,
+        attendance_mode=AttendanceMode.IN_PERSON,
+    )
+    full_name, email, title, organization_name = (
+        typed.full_name,
+        typed.email,
+        typed.title,
+        typed.organization_name,
+    )
+    country, accessibility_needs = typed.country, typed.accessibility_needs
     assembly = Assembly.objects.select_for_update().get(pk=assembly.pk)
     if assembly.status not in (AssemblyStatus.REGISTRATION_OPEN, AssemblyStatus.IN_SESSION):
         raise RegistrationError(
