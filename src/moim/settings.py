@@ -216,8 +216,14 @@ if _mail_backend.endswith("smtp.EmailBackend"):
         "username": env_str("EMAIL_HOST_USER"),
         "password": env_secret("EMAIL_HOST_PASSWORD"),
         "use_tls": env_bool("EMAIL_USE_TLS", default=False),
+        # A mail server that hangs must not hold a request: give up after this many seconds.
+        "timeout": env_int("EMAIL_TIMEOUT", 10),
     }
 MAILERS = {"default": {"BACKEND": _mail_backend, "OPTIONS": _mail_options}}
+# A registration's mail is tried this many times after commit, pausing MOIM_MAIL_RETRY_SECONDS
+# times the attempt number in between; a last failure is shown to the secretariat.
+MOIM_MAIL_ATTEMPTS = env_int("MOIM_MAIL_ATTEMPTS", 3)
+MOIM_MAIL_RETRY_SECONDS = 0.0 if TESTING else 0.5
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Moim <noreply@localhost>")
 
 SESSION_COOKIE_SECURE = not (DEBUG or TESTING)

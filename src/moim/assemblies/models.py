@@ -23,6 +23,7 @@ from moim.assemblies.enums import (
     AttendanceAction,
     AttendanceMode,
     ItemKind,
+    MailStatus,
     MaterialKind,
     ParticipantRole,
     RegistrationStatus,
@@ -330,6 +331,16 @@ class Registration(models.Model):
     created_at = models.DateTimeField(_("registered"), default=timezone.now, editable=False)
     checked_in_at = models.DateTimeField(_("checked in"), null=True, blank=True)
     joined_at = models.DateTimeField(_("joined online"), null=True, blank=True)
+    # The confirmation e-mail leaves after commit; a mail server that fails is recorded here for
+    # the secretariat (list filter, registrations page, resend action), never a failed request.
+    mail_status = models.CharField(
+        _("confirmation mail"),
+        max_length=10,
+        choices=MailStatus.choices,
+        default=MailStatus.PENDING,
+        editable=False,
+    )
+    mail_error = models.CharField(_("mail error"), max_length=300, blank=True, editable=False)
     illustrative = models.BooleanField(
         _("illustrative"),
         default=False,

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import logging
+import time
 
 import rules
 import segno
@@ -25,6 +27,7 @@ from moim.assemblies.enums import (
     AssemblyStatus,
     AttendanceAction,
     AttendanceMode,
+    MailStatus,
     ParticipantRole,
     RegistrationStatus,
 )
@@ -37,6 +40,8 @@ from moim.assemblies.models import (
 )
 from moim.assemblies.registrants import Registrant, clean_registrant, describe
 from moim.members.models import Member, Person
+
+logger = logging.getLogger(__name__)
 
 # Who acts: the logged-in user of a view, the API or the admin (anonymous is refused by rules).
 type Actor = User | AnonymousUser
@@ -351,8 +356,7 @@ def register(
         ),
         now=now,
     )
-    url = base_url or site_url()
-    transaction.on_commit(lambda: send_registration_mail(registration=registration, base_url=url))
+    mail_after_commit(registration, base_url)
     return registration
 
 
@@ -431,8 +435,7 @@ def register_walk_in(
     registration.checked_in_at = now
     registration.save(update_fields=["checked_in_at"])
     _log(registration, AttendanceAction.CHECKED_IN, by, at=now)
-    url = base_url or site_url()
-    transaction.on_commit(lambda: send_registration_mail(registration=registration, base_url=url))
+    mail_after_commit(registration, base_url)
     return registration
 
 
@@ -456,8 +459,7 @@ def approve_registration(
     registration.status = RegistrationStatus.CONFIRMED
     registration.save(update_fields=["status"])
     _log(registration, AttendanceAction.APPROVED, by)
-    url = base_url or site_url()
-    transaction.on_commit(lambda: send_registration_mail(registration=registration, base_url=url))
+    mail_after_commit(registration, base_url)
     return registration
 
 
@@ -605,6 +607,68 @@ def check_in_qr_png(registration: Registration) -> bytes:
 
 def check_in_qr_svg(registration: Registration) -> str:
     return str(segno.make(registration.check_in_code, error="m").svg_inline(scale=5, border=2))
+
+
+def mail_after_commit(registration: Registration, base_url: str | None = None) -> None:
+    """Send the registration's mail once the transaction commits (`deliver_registration_mail`):
+    nothing a mail server does can undo the registration or fail the request that made it."""
+    url = base_url or site_url()
+    registration_id = registration.pk
+    transaction.on_commit(
+        lambda: deliver_registration_mail(registration_id=registration_id, base_url=url),
+        robust=True,
+    )
+
+
+def deliver_registration_mail(*, registration_id: int, base_url: str) -> str:
+    """Send the confirmation or acknowledgement, trying MOIM_MAIL_ATTEMPTS times with a growing
+    pause, and record on the registration whether it left (`mail_status`, `mail_error`), so
+    the secretariat sees a failure and can resend. Returns the status; never raises for the
+    mail server's sake."""
+    registration = Registration.objects.select_related("assembly").get(pk=registration_id)
+    attempts = max(1, int(settings.MOIM_MAIL_ATTEMPTS))
+    problem = ""
+    for attempt in range(1, attempts + 1):
+        try:
+            send_registration_mail(registration=registration, base_url=base_url)
+        except Exception as error:  # any backend failure: SMTP, socket, TLS, a bad address
+            problem = f"{type(error).__name__}: {error}"[:300]
+            logger.warning(
+                "registration %s: mail attempt %d of %d failed: %s",
+                registration_id,
+                attempt,
+                attempts,
+                problem,
+            )
+            if attempt < attempts:
+                time.sleep(float(settings.MOIM_MAIL_RETRY_SECONDS) * attempt)
+        else:
+            Registration.objects.filter(pk=registration_id).update(
+                mail_status=MailStatus.SENT, mail_error=""
+            )
+            return MailStatus.SENT
+    Registration.objects.filter(pk=registration_id).update(
+        mail_status=MailStatus.FAILED, mail_error=problem
+    )
+    return MailStatus.FAILED
+
+
+@transaction.atomic
+def resend_registration_mail(
+    *, registration: Registration, by: Actor, base_url: str | None = None
+) -> Registration:
+    """The secretariat sends a registration's mail again (after a failure, or on request)."""
+    _require("assemblies.manage_registrations", by)
+    registration = Registration.objects.select_for_update().get(pk=registration.pk)
+    if registration.status not in (RegistrationStatus.CONFIRMED, RegistrationStatus.PENDING):
+        raise RegistrationError(
+            _("%(name)s's registration is %(status)s: there is no mail to send.")
+            % {"name": registration.full_name, "status": registration.get_status_display().lower()}
+        )
+    registration.mail_status = MailStatus.PENDING
+    registration.save(update_fields=["mail_status"])
+    mail_after_commit(registration, base_url)
+    return registration
 
 
 def send_registration_mail(*, registration: Registration, base_url: str) -> None:

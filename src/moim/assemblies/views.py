@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from moim.assemblies import accounts, calendar, queries, services
-from moim.assemblies.enums import AssemblyStatus, RegistrationStatus
+from moim.assemblies.enums import AssemblyStatus, MailStatus, RegistrationStatus
 from moim.assemblies.forms import (
     DeskForm,
     MoveItemForm,
@@ -309,6 +309,33 @@ def registration_approve(request: HttpRequest, edition: int, pk: int) -> HttpRes
         messages.error(request, error.message)
     else:
         messages.success(request, _("%(name)s is confirmed.") % {"name": registration.full_name})
+    return redirect("assemblies:registrations", edition=edition)
+
+
+@require_POST
+def registration_resend_mail(request: HttpRequest, edition: int, pk: int) -> HttpResponse:
+    assembly = _staff_assembly(request, edition, "assemblies.manage_registrations")
+    registration = get_object_or_404(Registration, assembly=assembly, pk=pk)
+    try:
+        registration = services.resend_registration_mail(
+            registration=registration,
+            by=request.user,
+            base_url=request.build_absolute_uri("/").rstrip("/"),
+        )
+    except services.AssemblyError as error:
+        messages.error(request, error.message)
+    else:
+        registration.refresh_from_db()
+        if registration.mail_status == MailStatus.FAILED:
+            messages.error(
+                request,
+                _("The e-mail to %(email)s failed again: %(error)s")
+                % {"email": registration.email, "error": registration.mail_error},
+            )
+        else:
+            messages.success(
+                request, _("The e-mail to %(email)s is sent.") % {"email": registration.email}
+            )
     return redirect("assemblies:registrations", edition=edition)
 
 
