@@ -79,6 +79,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "moim.uploads.UploadLimitMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -189,6 +190,22 @@ STORAGES = {
     },
 }
 
+# Uploads: a request body over MOIM_MAX_UPLOAD_MB is refused before it is read (moim.uploads);
+# an XLSX workbook that would unpack to more than MOIM_MAX_UNPACKED_MB is refused before openpyxl
+# opens it. Form fields other than files are held to Django's 2.5 MB, files past that spill to a
+# temporary file instead of memory.
+MOIM_MAX_UPLOAD_MB = env_int("MOIM_MAX_UPLOAD_MB", 20)
+MOIM_MAX_UNPACKED_MB = env_int("MOIM_MAX_UNPACKED_MB", 50)
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+FILE_UPLOAD_HANDLERS = [
+    "moim.uploads.LimitedUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
+# django-import-export's exports (the admin's) neutralise formulas with moim.spreadsheets.
+IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = True
+
 # Mail goes to the console on a development machine and through SMTP elsewhere; EMAIL_BACKEND
 # names another backend, EMAIL_HOST / EMAIL_PORT / EMAIL_HOST_USER / EMAIL_HOST_PASSWORD /
 # EMAIL_USE_TLS configure SMTP.
@@ -206,8 +223,14 @@ if _mail_backend.endswith("smtp.EmailBackend"):
         "username": env_str("EMAIL_HOST_USER"),
         "password": env_secret("EMAIL_HOST_PASSWORD"),
         "use_tls": env_bool("EMAIL_USE_TLS", default=False),
+        # A mail server that hangs must not hold a request: give up after this many seconds.
+        "timeout": env_int("EMAIL_TIMEOUT", 10),
     }
 MAILERS = {"default": {"BACKEND": _mail_backend, "OPTIONS": _mail_options}}
+# A registration's mail is tried this many times after commit, pausing MOIM_MAIL_RETRY_SECONDS
+# times the attempt number in between; a last failure is shown to the secretariat.
+MOIM_MAIL_ATTEMPTS = env_int("MOIM_MAIL_ATTEMPTS", 3)
+MOIM_MAIL_RETRY_SECONDS = 0.0 if TESTING else 0.5
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Moim <noreply@localhost>")
 
 SESSION_COOKIE_SECURE = not (DEBUG or TESTING)

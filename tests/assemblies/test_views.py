@@ -484,3 +484,19 @@ def test_desk_search_query_count(
         response = staff.get(f"/en/assemblies/{assembly.edition}/desk/", {"q": "kim"})
 
     assert response.content.decode().count("<code>") == count
+
+
+def test_registrations_csv_defuses_every_formula_start(
+    assembly: Assembly, secretariat: Persona
+) -> None:
+    for number, name in enumerate(["-2+3", "+SUM(1)", "@SUM(1)", "'=quoted"]):
+        RegistrationFactory(assembly=assembly, full_name=name, email=f"formula{number}@example.org")
+    RegistrationFactory(assembly=assembly, full_name="Tab", accessibility_needs="\tcmd")
+
+    response = logged_in(secretariat).get(
+        f"/en/assemblies/{assembly.edition}/registrations/?format=csv"
+    )
+
+    rows = list(csv.DictReader(io.StringIO(response.content.decode())))
+    assert {r["name"] for r in rows} == {"'-2+3", "'+SUM(1)", "'@SUM(1)", "''=quoted", "Tab"}
+    assert [r["accessibility_needs"] for r in rows if r["name"] == "Tab"] == ["'\tcmd"]

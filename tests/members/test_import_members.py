@@ -147,7 +147,7 @@ def test_import_missing_column_is_a_file_problem(registry: Organization) -> None
 def test_import_unreadable_file_is_a_file_problem(registry: Organization) -> None:
     report = import_members(organization=registry, data=b"\xff\xfe\x00garbage", file_format="xlsx")
 
-    assert "cannot be read as XLSX" in report.file_problems[0]
+    assert "is not an Excel workbook (XLSX)" in report.file_problems[0]
     assert Member.objects.count() == 0
 
 

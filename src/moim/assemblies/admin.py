@@ -267,8 +267,17 @@ class RegistrationAdmin(AssemblyZoneMixin, admin.ModelAdmin):
         "status",
         "checked_in_at",
         "joined_at",
+        "mail_status",
     ]
-    list_filter = ["assembly", "status", "attendance_mode", "role", "illustrative", "country"]
+    list_filter = [
+        "assembly",
+        "status",
+        "mail_status",
+        "attendance_mode",
+        "role",
+        "illustrative",
+        "country",
+    ]
     search_fields = [
         "full_name",
         "email",
@@ -278,10 +287,18 @@ class RegistrationAdmin(AssemblyZoneMixin, admin.ModelAdmin):
         "check_in_code",
     ]
     raw_id_fields = ["member", "person"]
-    readonly_fields = ["check_in_code", "join_token", "created_at", "checked_in_at", "joined_at"]
+    readonly_fields = [
+        "check_in_code",
+        "join_token",
+        "created_at",
+        "checked_in_at",
+        "joined_at",
+        "mail_status",
+        "mail_error",
+    ]
     list_select_related = ["assembly", "member"]
     inlines = [AttendanceEventInline]
-    actions = ["approve", "check_in", "issue_accounts"]
+    actions = ["approve", "check_in", "issue_accounts", "resend_mail"]
 
     def save_model(self, request: HttpRequest, obj: Registration, form: Any, change: bool) -> None:
         super().save_model(request, obj, form, change)
@@ -318,6 +335,17 @@ class RegistrationAdmin(AssemblyZoneMixin, admin.ModelAdmin):
     @admin.action(description=_("Check in the selected registrants"))
     def check_in(self, request: HttpRequest, queryset: QuerySet[Registration]) -> None:
         self._apply(request, queryset, lambda r: services.check_in(registration=r, by=request.user))
+
+    @admin.action(description=_("Send the confirmation e-mail again"))
+    def resend_mail(self, request: HttpRequest, queryset: QuerySet[Registration]) -> None:
+        base_url = request.build_absolute_uri("/").rstrip("/")
+        self._apply(
+            request,
+            queryset,
+            lambda r: services.resend_registration_mail(
+                registration=r, by=request.user, base_url=base_url
+            ),
+        )
 
     def _apply(self, request: HttpRequest, queryset: QuerySet[Registration], action: Any) -> None:
         done = 0

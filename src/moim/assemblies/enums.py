@@ -65,6 +65,14 @@ class RegistrationStatus(models.TextChoices):
     CANCELLED = "cancelled", _("Cancelled")
 
 
+class MailStatus(models.TextChoices):
+    """Where a registration's confirmation (or acknowledgement) e-mail stands."""
+
+    PENDING = "pending", _("To be sent")
+    SENT = "sent", _("Sent")
+    FAILED = "failed", _("Failed")
+
+
 class AttendanceAction(models.TextChoices):
     REGISTERED = "registered", _("Registered")
     APPROVED = "approved", _("Approved")

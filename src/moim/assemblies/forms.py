@@ -8,8 +8,10 @@ from django_countries import countries
 
 from moim.assemblies.enums import AttendanceMode, ParticipantRole, RegistrationStatus
 from moim.assemblies.models import Assembly
+from moim.assemblies.registrants import ACCESSIBILITY_MAX_LENGTH
 from moim.members.enums import MemberStatus
 from moim.members.models import Member
+from moim.text import NameFormField, validate_multiline, validate_one_line
 
 
 class MemberChoiceField(forms.ModelChoiceField):
@@ -20,9 +22,10 @@ class MemberChoiceField(forms.ModelChoiceField):
 
 
 class RegistrationForm(forms.Form):
-    full_name = forms.CharField(label=_("Full name"), max_length=200)
-    email = forms.EmailField(label=_("E-mail"))
-    title = forms.CharField(
+    # Names and labels go through moim.text.clean_name (NFC, no invisible or control characters).
+    full_name = NameFormField(label=_("Full name"), max_length=200)
+    email = forms.EmailField(label=_("E-mail"), max_length=254, validators=[validate_one_line])
+    title = NameFormField(
         label=_("Title or position"),
         max_length=200,
         required=False,
@@ -44,7 +47,7 @@ class RegistrationForm(forms.Form):
         empty_label=_("— none: I am a guest —"),
         help_text=_("The member city or organization you represent."),
     )
-    organization_name = forms.CharField(
+    organization_name = NameFormField(
         label=_("Organization"),
         max_length=200,
         required=False,
@@ -60,7 +63,8 @@ class RegistrationForm(forms.Form):
         label=_("Accessibility needs (optional)"),
         widget=forms.Textarea(attrs={"rows": 3}),
         required=False,
-        max_length=2000,
+        max_length=ACCESSIBILITY_MAX_LENGTH,
+        validators=[validate_multiline],
     )
 
     def __init__(self, *args: Any, assembly: Assembly, **kwargs: Any) -> None:

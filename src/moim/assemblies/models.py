@@ -23,6 +23,7 @@ from moim.assemblies.enums import (
     AttendanceAction,
     AttendanceMode,
     ItemKind,
+    MailStatus,
     MaterialKind,
     ParticipantRole,
     RegistrationStatus,
@@ -30,6 +31,7 @@ from moim.assemblies.enums import (
 )
 from moim.bilingual import InLanguage
 from moim.members.models import Member, Organization, Person
+from moim.text import NameField
 
 LANGUAGE_CHOICES = global_settings.LANGUAGES
 # Check-in codes are read aloud and typed at a desk: no 0/O, 1/I/L look-alikes.
@@ -285,7 +287,7 @@ class Registration(models.Model):
         related_name="registrations",
         help_text=_("The registry's record of this person, when there is one."),
     )
-    full_name = models.CharField(_("full name"), max_length=200)
+    full_name = NameField(_("full name"), max_length=200)
     email = models.EmailField(_("e-mail"))
     title = models.CharField(_("title or position"), max_length=200, blank=True)
     organization_name = models.CharField(
@@ -329,6 +331,16 @@ class Registration(models.Model):
     created_at = models.DateTimeField(_("registered"), default=timezone.now, editable=False)
     checked_in_at = models.DateTimeField(_("checked in"), null=True, blank=True)
     joined_at = models.DateTimeField(_("joined online"), null=True, blank=True)
+    # The confirmation e-mail leaves after commit; a mail server that fails is recorded here for
+    # the secretariat (list filter, registrations page, resend action), never a failed request.
+    mail_status = models.CharField(
+        _("confirmation mail"),
+        max_length=10,
+        choices=MailStatus.choices,
+        default=MailStatus.PENDING,
+        editable=False,
+    )
+    mail_error = models.CharField(_("mail error"), max_length=300, blank=True, editable=False)
     illustrative = models.BooleanField(
         _("illustrative"),
         default=False,

@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import logging
+import time
 
 import rules
 import segno
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser, User
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
@@ -25,6 +27,7 @@ from moim.assemblies.enums import (
     AssemblyStatus,
     AttendanceAction,
     AttendanceMode,
+    MailStatus,
     ParticipantRole,
     RegistrationStatus,
 )
@@ -35,7 +38,10 @@ from moim.assemblies.models import (
     Registration,
     new_join_token,
 )
+from moim.assemblies.registrants import Registrant, clean_registrant, describe
 from moim.members.models import Member, Person
+
+logger = logging.getLogger(__name__)
 
 # Who acts: the logged-in user of a view, the API or the admin (anonymous is refused by rules).
 type Actor = User | AnonymousUser
@@ -66,6 +72,14 @@ class CheckInError(AssemblyError):
 
 class JoinError(AssemblyError):
     pass
+
+
+def _registrant(**typed: str) -> Registrant:
+    """The typed fields cleaned (`clean_registrant`), or a RegistrationError naming each bad one."""
+    try:
+        return clean_registrant(**typed)
+    except ValidationError as error:
+        raise RegistrationError(describe(error)) from None
 
 
 def _user(by: Actor | None) -> User | None:
@@ -276,8 +290,24 @@ def register(
     Raises RegistrationError (DuplicateRegistration for a second registration of one e-mail).
     """
     now = now or timezone.now()
-    email = email.strip().lower()
-    full_name = full_name.strip()
+    typed = _registrant(
+        full_name=full_name,
+        email=email,
+        title=title,
+        organization_name=organization_name,
+        country=country,
+        accessibility_needs=accessibility_needs,
+        language=language,
+        role=role,
+        attendance_mode=attendance_mode,
+    )
+    full_name, email, title, organization_name = (
+        typed.full_name,
+        typed.email,
+        typed.title,
+        typed.organization_name,
+    )
+    country, accessibility_needs = typed.country, typed.accessibility_needs
     assembly = Assembly.objects.select_for_update().get(pk=assembly.pk)
     if not full_name or not email:
         raise RegistrationError(_("A name and an e-mail address are required."))
@@ -326,8 +356,7 @@ def register(
         ),
         now=now,
     )
-    url = base_url or site_url()
-    transaction.on_commit(lambda: send_registration_mail(registration=registration, base_url=url))
+    mail_after_commit(registration, base_url)
     return registration
 
 
@@ -356,8 +385,24 @@ def register_walk_in(
     """
     _require("assemblies.run_desk", by)
     now = now or timezone.now()
-    email = email.strip().lower()
-    full_name = full_name.strip()
+    typed = _registrant(
+        full_name=full_name,
+        email=email,
+        title=title,
+        organization_name=organization_name,
+        country=country,
+        accessibility_needs=accessibility_needs,
+        language=language,
+        role=role,
+        attendance_mode=AttendanceMode.IN_PERSON,
+    )
+    full_name, email, title, organization_name = (
+        typed.full_name,
+        typed.email,
+        typed.title,
+        typed.organization_name,
+    )
+    country, accessibility_needs = typed.country, typed.accessibility_needs
     assembly = Assembly.objects.select_for_update().get(pk=assembly.pk)
     if assembly.status not in (AssemblyStatus.REGISTRATION_OPEN, AssemblyStatus.IN_SESSION):
         raise RegistrationError(
@@ -390,8 +435,7 @@ def register_walk_in(
     registration.checked_in_at = now
     registration.save(update_fields=["checked_in_at"])
     _log(registration, AttendanceAction.CHECKED_IN, by, at=now)
-    url = base_url or site_url()
-    transaction.on_commit(lambda: send_registration_mail(registration=registration, base_url=url))
+    mail_after_commit(registration, base_url)
     return registration
 
 
@@ -415,8 +459,7 @@ def approve_registration(
     registration.status = RegistrationStatus.CONFIRMED
     registration.save(update_fields=["status"])
     _log(registration, AttendanceAction.APPROVED, by)
-    url = base_url or site_url()
-    transaction.on_commit(lambda: send_registration_mail(registration=registration, base_url=url))
+    mail_after_commit(registration, base_url)
     return registration
 
 
@@ -564,6 +607,68 @@ def check_in_qr_png(registration: Registration) -> bytes:
 
 def check_in_qr_svg(registration: Registration) -> str:
     return str(segno.make(registration.check_in_code, error="m").svg_inline(scale=5, border=2))
+
+
+def mail_after_commit(registration: Registration, base_url: str | None = None) -> None:
+    """Send the registration's mail once the transaction commits (`deliver_registration_mail`):
+    nothing a mail server does can undo the registration or fail the request that made it."""
+    url = base_url or site_url()
+    registration_id = registration.pk
+    transaction.on_commit(
+        lambda: deliver_registration_mail(registration_id=registration_id, base_url=url),
+        robust=True,
+    )
+
+
+def deliver_registration_mail(*, registration_id: int, base_url: str) -> str:
+    """Send the confirmation or acknowledgement, trying MOIM_MAIL_ATTEMPTS times with a growing
+    pause, and record on the registration whether it left (`mail_status`, `mail_error`), so
+    the secretariat sees a failure and can resend. Returns the status; never raises for the
+    mail server's sake."""
+    registration = Registration.objects.select_related("assembly").get(pk=registration_id)
+    attempts = max(1, int(settings.MOIM_MAIL_ATTEMPTS))
+    problem = ""
+    for attempt in range(1, attempts + 1):
+        try:
+            send_registration_mail(registration=registration, base_url=base_url)
+        except Exception as error:  # any backend failure: SMTP, socket, TLS, a bad address
+            problem = f"{type(error).__name__}: {error}"[:300]
+            logger.warning(
+                "registration %s: mail attempt %d of %d failed: %s",
+                registration_id,
+                attempt,
+                attempts,
+                problem,
+            )
+            if attempt < attempts:
+                time.sleep(float(settings.MOIM_MAIL_RETRY_SECONDS) * attempt)
+        else:
+            Registration.objects.filter(pk=registration_id).update(
+                mail_status=MailStatus.SENT, mail_error=""
+            )
+            return MailStatus.SENT
+    Registration.objects.filter(pk=registration_id).update(
+        mail_status=MailStatus.FAILED, mail_error=problem
+    )
+    return MailStatus.FAILED
+
+
+@transaction.atomic
+def resend_registration_mail(
+    *, registration: Registration, by: Actor, base_url: str | None = None
+) -> Registration:
+    """The secretariat sends a registration's mail again (after a failure, or on request)."""
+    _require("assemblies.manage_registrations", by)
+    registration = Registration.objects.select_for_update().get(pk=registration.pk)
+    if registration.status not in (RegistrationStatus.CONFIRMED, RegistrationStatus.PENDING):
+        raise RegistrationError(
+            _("%(name)s's registration is %(status)s: there is no mail to send.")
+            % {"name": registration.full_name, "status": registration.get_status_display().lower()}
+        )
+    registration.mail_status = MailStatus.PENDING
+    registration.save(update_fields=["mail_status"])
+    mail_after_commit(registration, base_url)
+    return registration
 
 
 def send_registration_mail(*, registration: Registration, base_url: str) -> None:

@@ -20,6 +20,11 @@ urlpatterns = [
         name="registration_approve",
     ),
     path(
+        "<int:edition>/registrations/<int:pk>/resend-mail/",
+        views.registration_resend_mail,
+        name="registration_resend_mail",
+    ),
+    path(
         "<int:edition>/registrations/<int:pk>/decline/",
         views.registration_decline,
         name="registration_decline",

@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from moim.assemblies import accounts, calendar, queries, services
-from moim.assemblies.enums import AssemblyStatus, RegistrationStatus
+from moim.assemblies.enums import AssemblyStatus, MailStatus, RegistrationStatus
 from moim.assemblies.forms import (
     DeskForm,
     MoveItemForm,
@@ -30,6 +30,7 @@ from moim.assemblies.forms import (
 )
 from moim.assemblies.models import Assembly, Registration, time_zone_names
 from moim.members.queries import current_organization
+from moim.spreadsheets import safe_row
 
 REGISTRATIONS_PER_PAGE = 100
 
@@ -243,12 +244,6 @@ def registration_list(request: HttpRequest, edition: int) -> HttpResponse:
     )
 
 
-def safe_cell(value: object) -> str:
-    """A CSV cell a spreadsheet will not run as a formula (names come from a public form)."""
-    text = str(value)
-    return f"'{text}" if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
 def _registrations_csv(assembly: Assembly, registrations: QuerySet[Registration]) -> HttpResponse:
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = (
@@ -275,25 +270,27 @@ def _registrations_csv(assembly: Assembly, registrations: QuerySet[Registration]
         ]
     )
     for r in registrations:
+        # Names and notes come from a public form: no cell may be a formula.
         writer.writerow(
-            safe_cell(value)
-            for value in [
-                r.full_name,
-                r.email,
-                r.title,
-                r.role,
-                r.attendance_mode,
-                r.member.name_en if r.member else "",
-                r.organization_name,
-                str(r.country or ""),
-                r.status,
-                r.check_in_code,
-                r.created_at.isoformat(),
-                r.checked_in_at.isoformat() if r.checked_in_at else "",
-                r.joined_at.isoformat() if r.joined_at else "",
-                "yes" if r.is_present else "no",
-                r.accessibility_needs,
-            ]
+            safe_row(
+                [
+                    r.full_name,
+                    r.email,
+                    r.title,
+                    r.role,
+                    r.attendance_mode,
+                    r.member.name_en if r.member else "",
+                    r.organization_name,
+                    str(r.country or ""),
+                    r.status,
+                    r.check_in_code,
+                    r.created_at.isoformat(),
+                    r.checked_in_at.isoformat() if r.checked_in_at else "",
+                    r.joined_at.isoformat() if r.joined_at else "",
+                    "yes" if r.is_present else "no",
+                    r.accessibility_needs,
+                ]
+            )
         )
     return response
 
@@ -312,6 +309,33 @@ def registration_approve(request: HttpRequest, edition: int, pk: int) -> HttpRes
         messages.error(request, error.message)
     else:
         messages.success(request, _("%(name)s is confirmed.") % {"name": registration.full_name})
+    return redirect("assemblies:registrations", edition=edition)
+
+
+@require_POST
+def registration_resend_mail(request: HttpRequest, edition: int, pk: int) -> HttpResponse:
+    assembly = _staff_assembly(request, edition, "assemblies.manage_registrations")
+    registration = get_object_or_404(Registration, assembly=assembly, pk=pk)
+    try:
+        registration = services.resend_registration_mail(
+            registration=registration,
+            by=request.user,
+            base_url=request.build_absolute_uri("/").rstrip("/"),
+        )
+    except services.AssemblyError as error:
+        messages.error(request, error.message)
+    else:
+        registration.refresh_from_db()
+        if registration.mail_status == MailStatus.FAILED:
+            messages.error(
+                request,
+                _("The e-mail to %(email)s failed again: %(error)s")
+                % {"email": registration.email, "error": registration.mail_error},
+            )
+        else:
+            messages.success(
+                request, _("The e-mail to %(email)s is sent.") % {"email": registration.email}
+            )
     return redirect("assemblies:registrations", edition=edition)
 
 

@@ -11,6 +11,7 @@ from moim.awards.enums import ApplicantKind
 from moim.awards.models import Criterion, Edition, Entry
 from moim.members.enums import MemberKind
 from moim.members.models import Member
+from moim.text import NameFormField
 
 
 class EntryForm(forms.ModelForm):
@@ -69,7 +70,7 @@ class AttachmentForm(forms.Form):
 
 
 class ApprovalForm(forms.Form):
-    name = forms.CharField(label=_("Your name and position"), max_length=200)
+    name = NameFormField(label=_("Your name and position"), max_length=200)
     reason = forms.CharField(
         label=_("Reason (when declining)"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )

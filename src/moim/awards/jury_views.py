@@ -32,6 +32,7 @@ from moim.awards.queries import current_round
 from moim.awards.round_views import round_acts
 from moim.awards.rules import can_manage_awards, can_view_entry_as_juror, juror_for
 from moim.awards.views import error_text, get_edition
+from moim.spreadsheets import safe_row
 
 
 def _juror_or_404(request: HttpRequest, edition: Edition) -> Juror:
@@ -289,12 +290,6 @@ def _csv_response(filename: str) -> tuple[HttpResponse, Any]:
     return response, csv.writer(response)
 
 
-def _cell(value: Any) -> str:
-    """Neutralise spreadsheet formulas in text typed by applicants."""
-    text = "" if value is None else str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
-
-
 @login_required
 def export_entries(request: HttpRequest, number: int) -> HttpResponse:
     _secretariat_only(request)
@@ -306,17 +301,20 @@ def export_entries(request: HttpRequest, number: int) -> HttpResponse:
     for entry in edition.entries.select_related(
         "category", "beneficiary", "applicant_member"
     ).order_by("category__position", "pk"):
+        # Text typed by applicants and jurors: no cell may be a formula; figures stay figures.
         writer.writerow(
-            [
-                entry.pk,
-                entry.category.name_en,
-                _cell(entry.title),
-                _cell(entry.applicant),
-                entry.beneficiary.name_en,
-                str(entry.beneficiary.country),
-                entry.status,
-                entry.submitted_at.isoformat() if entry.submitted_at else "",
-            ]
+            safe_row(
+                [
+                    entry.pk,
+                    entry.category.name_en,
+                    entry.title,
+                    entry.applicant,
+                    entry.beneficiary.name_en,
+                    str(entry.beneficiary.country),
+                    entry.status,
+                    entry.submitted_at.isoformat() if entry.submitted_at else "",
+                ]
+            )
         )
     return response
 
@@ -347,16 +345,18 @@ def export_scores(request: HttpRequest, number: int) -> HttpResponse:
     for score in scores:
         sheet = score.sheet
         writer.writerow(
-            [
-                sheet.round.kind,
-                sheet.entry_id,
-                _cell(sheet.entry.title),
-                sheet.juror.person.name_en,
-                score.criterion.key,
-                score.criterion.weight,
-                score.value,
-                "yes" if sheet.submitted_at else "no",
-                _cell(score.comment),
-            ]
+            safe_row(
+                [
+                    sheet.round.kind,
+                    sheet.entry_id,
+                    sheet.entry.title,
+                    sheet.juror.person.name_en,
+                    score.criterion.key,
+                    score.criterion.weight,
+                    score.value,
+                    "yes" if sheet.submitted_at else "no",
+                    score.comment,
+                ]
+            )
         )
     return response

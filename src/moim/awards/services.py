@@ -25,23 +25,18 @@ from moim.awards.enums import EditionStatus, EntryStatus, LogAction
 from moim.awards.models import COUNTED_STATUSES, Attachment, Edition, Entry, LogEntry
 from moim.members.models import Member
 from moim.members.rules import is_secretariat
+from moim.uploads import kind_of
 
-# Accepted attachment types: the extension decides the type, and the file must start with that
-# type's signature, so a renamed executable is refused whatever its name says.
-ZIP_SIGNATURE = b"PK\x03\x04"
-ATTACHMENT_TYPES: dict[str, tuple[str, bytes]] = {
-    ".pdf": ("application/pdf", b"%PDF-"),
-    ".png": ("image/png", b"\x89PNG\r\n\x1a\n"),
-    ".jpg": ("image/jpeg", b"\xff\xd8\xff"),
-    ".jpeg": ("image/jpeg", b"\xff\xd8\xff"),
-    ".docx": (
-        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-        ZIP_SIGNATURE,
-    ),
-    ".pptx": (
-        "application/vnd.openxmlformats-officedocument.presentationml.presentation",
-        ZIP_SIGNATURE,
-    ),
+# Accepted attachment types: the extension names the type, and the content must be that type by
+# its magic bytes (`filetype`), so a renamed executable, an HTML page called .pdf or a plain zip
+# called .docx is refused whatever its name says.
+ATTACHMENT_TYPES: dict[str, str] = {
+    ".pdf": "application/pdf",
+    ".png": "image/png",
+    ".jpg": "image/jpeg",
+    ".jpeg": "image/jpeg",
+    ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    ".pptx": "application/vnd.openxmlformats-officedocument.presentationml.presentation",
 }
 ACCEPTED_TYPES_LABEL = "PDF, PNG, JPEG, DOCX, PPTX"
 REQUIRED_FOR_SUBMISSION = ("title", "summary", "description", "results")
@@ -237,14 +232,18 @@ def check_attachment(*, edition: Edition, upload: UploadedFile) -> str:
             _("“%(name)s” is %(size).1f MB; the limit is %(limit)d MB.")
             % {"name": name, "size": size / 1024 / 1024, "limit": edition.max_attachment_mb}
         )
-    content_type, signature = ATTACHMENT_TYPES[suffix]
+    content_type = ATTACHMENT_TYPES[suffix]
     upload.seek(0)
-    head = upload.read(len(signature))
+    kind = kind_of(upload.read(8192))
     upload.seek(0)
-    if head != signature:
+    if kind is None or kind.mime != content_type:
+        found = f"{kind.mime} (.{kind.extension})" if kind is not None else _("unknown")
         raise ValidationError(
-            _("“%(name)s” does not contain what its name says (%(suffix)s); it was refused.")
-            % {"name": name, "suffix": suffix}
+            _(
+                "“%(name)s” does not contain what its name says (%(suffix)s): its content is "
+                "%(found)s. It was refused."
+            )
+            % {"name": name, "suffix": suffix, "found": found}
         )
     return content_type
 

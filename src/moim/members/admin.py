@@ -25,7 +25,6 @@ from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 from django_countries.filters import CountryFilter
 from import_export.admin import ImportExportModelAdmin
-from import_export.formats.base_formats import XLSX
 
 from moim.members.enums import Role
 from moim.members.forms import RoleChoiceField
@@ -44,6 +43,7 @@ from moim.members.resources import (
     ExcelFriendlyCSV,
     ImportFileError,
     MemberResource,
+    SafeXLSX,
 )
 from moim.members.rules import (
     can_export_members,
@@ -262,8 +262,8 @@ class MemberAdmin(ImportExportModelAdmin, RegistryAdmin):
         (_("Data"), {"fields": ("illustrative",)}),
     )
     resource_classes = (MemberResource,)
-    import_formats = (ExcelFriendlyCSV, XLSX)
-    export_formats = (ExcelCSVDownload, XLSX)
+    import_formats = (ExcelFriendlyCSV, SafeXLSX)
+    export_formats = (ExcelCSVDownload, SafeXLSX)
 
     actions = ("record_fees_last_year", "record_fees_this_year")
 

@@ -21,13 +21,14 @@ from moim.members.enums import (
     StandingRule,
     TermSource,
 )
+from moim.text import NameField
 
 
 class BilingualName(models.Model):
     """Names people read are kept in English and Korean; `name` picks the active language."""
 
-    name_en = models.CharField(_("name (English)"), max_length=200)
-    name_ko = models.CharField(_("name (Korean)"), max_length=200, blank=True)
+    name_en = NameField(_("name (English)"), max_length=200)
+    name_ko = NameField(_("name (Korean)"), max_length=200, blank=True)
 
     class Meta:
         abstract = True
@@ -200,8 +201,8 @@ class Person(models.Model):
     """Someone who speaks, votes, judges or serves: a mayor, a delegate, a juror, staff."""
 
     organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="people")
-    name_en = models.CharField(_("name (English)"), max_length=200)
-    name_ko = models.CharField(_("name (Korean)"), max_length=200, blank=True)
+    name_en = NameField(_("name (English)"), max_length=200)
+    name_ko = NameField(_("name (Korean)"), max_length=200, blank=True)
     title_en = models.CharField(_("title (English)"), max_length=200, blank=True)
     title_ko = models.CharField(_("title (Korean)"), max_length=200, blank=True)
     email = models.EmailField(_("e-mail"), blank=True)

@@ -14,12 +14,14 @@ from django.core.validators import validate_slug
 from django.db import models
 from django_countries import countries
 from import_export import fields, resources, widgets
-from import_export.formats.base_formats import CSV
+from import_export.formats.base_formats import CSV, XLSX
 from import_export.results import Result
 
 from moim.members.enums import MemberKind, MemberStatus
 from moim.members.models import Member, MemberCategory, Organization, Region
 from moim.members.queries import current_organization
+from moim.spreadsheets import FormulaSafeFormat, restore_cell
+from moim.uploads import UnacceptableFile, check_text, check_xlsx
 
 FIRST_YEAR, LAST_YEAR = 1900, 2999
 REQUIRED_COLUMNS = ("slug", "name_en", "kind", "country", "region", "category")
@@ -39,7 +41,12 @@ class ImportFileError(ValueError):
 
 def decode_csv(data: bytes) -> str:
     """CSV text: UTF-8 (with or without the byte-order mark Excel writes), else CP949, the
-    encoding Korean Excel saves CSV in by default."""
+    encoding Korean Excel saves CSV in by default. Bytes that are not text (an image renamed
+    .csv, NUL bytes) are refused before any decoding."""
+    try:
+        check_text(data, label="CSV")
+    except UnacceptableFile as error:
+        raise ImportFileError(str(error)) from None
     for encoding in ("utf-8-sig", "cp949"):
         try:
             return data.decode(encoding)
@@ -48,8 +55,9 @@ def decode_csv(data: bytes) -> str:
     raise ImportFileError("the CSV file is neither UTF-8 nor CP949 text: save it as CSV UTF-8")
 
 
-class ExcelFriendlyCSV(CSV):
-    """CSV read as bytes and decoded by `decode_csv`, in the admin as in the command."""
+class ExcelFriendlyCSV(FormulaSafeFormat, CSV):
+    """CSV read as bytes and decoded by `decode_csv`, in the admin as in the command; written
+    with formulas neutralised (`moim.spreadsheets`)."""
 
     def get_read_mode(self) -> str:
         return "rb"
@@ -73,6 +81,18 @@ class ExcelCSVDownload(ExcelFriendlyCSV):
     """CSV for download: the byte-order mark tells Excel it is UTF-8, so Korean reads right."""
 
     byte_order_mark = True
+
+
+class SafeXLSX(FormulaSafeFormat, XLSX):
+    """XLSX checked before openpyxl opens it (a workbook, not a zip bomb), written with
+    formulas neutralised."""
+
+    def create_dataset(self, in_stream: Any, **kwargs: Any) -> Any:
+        try:
+            check_xlsx(bytes(in_stream))
+        except UnacceptableFile as error:
+            raise ImportFileError(str(error)) from None
+        return super().create_dataset(in_stream, **kwargs)
 
 
 class LineNumberedResult(Result):
@@ -190,8 +210,10 @@ class IsoDateWidget(widgets.Widget):
 
 
 class TextWidget(widgets.Widget):
+    """Text as typed; the apostrophe an export put before a formula character is taken off."""
+
     def clean(self, value: Any, row: Any = None, **kwargs: Any) -> str:
-        return _text(value)
+        return _text(restore_cell(value))
 
     def render(self, value: Any, obj: Any = None, **kwargs: Any) -> str:
         return str(value or "")

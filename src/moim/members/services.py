@@ -10,12 +10,12 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractUser, Group
 from django.db import transaction
 from django.db.models import BooleanField, Case, Q, QuerySet, Value, When
-from import_export.formats.base_formats import XLSX, Format
+from import_export.formats.base_formats import Format
 
 from moim.members.enums import Role
 from moim.members.models import Member, Organization, good_standing_q
 from moim.members.queries import registry_today
-from moim.members.resources import ExcelFriendlyCSV, ImportFileError, MemberResource
+from moim.members.resources import ExcelFriendlyCSV, ImportFileError, MemberResource, SafeXLSX
 from moim.members.roles import STAFF_ROLES, ensure_role_groups
 from moim.members.rules import forget_roles
 
@@ -122,7 +122,7 @@ def create_secretariat_account(
 # ---------------------------------------------------------------------------------------------
 # Import and export of members
 
-FILE_FORMATS: dict[str, type[Format]] = {"csv": ExcelFriendlyCSV, "xlsx": XLSX}
+FILE_FORMATS: dict[str, type[Format]] = {"csv": ExcelFriendlyCSV, "xlsx": SafeXLSX}
 
 
 @dataclass(frozen=True)

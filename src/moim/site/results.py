@@ -21,6 +21,7 @@ from moim.governance.models import AuditEntry, Decision, Poll, VoteRecord
 from moim.governance.queries import publication_entries, published_ballots
 from moim.governance.shown import option_names as shown_names
 from moim.governance.shown import shown_result
+from moim.spreadsheets import safe_row
 from moim.tally.ballots import Candidate, Election, group_raw
 from moim.tally.formats.blt import dumps_blt
 
@@ -204,8 +205,9 @@ def ballots_csv(poll: Poll) -> str:
     writer = csv.writer(out)
     writer.writerow(["receipt_hash", "weight", *[f"{heading} {i + 1}" for i in range(width)]])
     for ballot in ballots:
+        # Option names are typed by people: a spreadsheet must show them, never run them.
         writer.writerow(
-            [ballot.receipt_hash, ballot.weight, *[names[p - 1] for p in ballot.choices]]
+            safe_row([ballot.receipt_hash, ballot.weight, *[names[p - 1] for p in ballot.choices]])
         )
     return out.getvalue()
 

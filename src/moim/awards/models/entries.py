@@ -15,6 +15,7 @@ from moim.awards.enums import (
 from moim.awards.models.base import new_token
 from moim.awards.models.editions import Category, Edition
 from moim.members.models import Member
+from moim.text import NameField
 
 
 class Entry(models.Model):
@@ -37,7 +38,7 @@ class Entry(models.Model):
         blank=True,
         related_name="award_entries_made",
     )
-    applicant_name = models.CharField(
+    applicant_name = NameField(
         _("applicant name"),
         max_length=200,
         blank=True,
