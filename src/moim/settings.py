@@ -70,6 +70,10 @@ INSTALLED_APPS = [
     "ninja",
     "import_export",
     "rules.apps.AutodiscoverRulesConfig",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "moim.members",
     "moim.assemblies",
     "moim.awards",
@@ -85,10 +89,14 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "moim.members.two_factor.SecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Last, as django-axes asks: it turns a refused login into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "moim.urls"
@@ -151,6 +159,11 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 if TESTING:
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+# django-axes refuses a login once too many have failed; then Django's own check the password.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "site:home"
 LOGOUT_REDIRECT_URL = "site:home"
@@ -203,6 +216,7 @@ if _mail_backend.endswith("smtp.EmailBackend"):
 MAILERS = {"default": {"BACKEND": _mail_backend, "OPTIONS": _mail_options}}
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Moim <noreply@localhost>")
 
+_production = not (DEBUG or DEVELOPMENT)
 SESSION_COOKIE_SECURE = not (DEBUG or TESTING)
 CSRF_COOKIE_SECURE = not (DEBUG or TESTING)
 SECURE_CONTENT_TYPE_NOSNIFF = True
@@ -221,6 +235,45 @@ SECURE_CSP = {
     "form-action": [CSP.SELF],
     "frame-ancestors": [CSP.NONE],
 }
+
+# --- The client's address (moim/net.py) ------------------------------------------------------
+# Behind a reverse proxy, the header in which the proxy names the client (e.g. X-Forwarded-For
+# or X-Real-IP), and how many proxies in a row append to it. Off by default: without a proxy
+# that overwrites it, a client could send the header itself.
+MOIM_CLIENT_IP_HEADER = env_str("MOIM_CLIENT_IP_HEADER").strip()
+MOIM_PROXY_COUNT = env_int("MOIM_PROXY_COUNT", 1)
+if MOIM_PROXY_COUNT < 1:
+    raise ImproperlyConfigured(f"MOIM_PROXY_COUNT must be 1 or more, not {MOIM_PROXY_COUNT}")
+
+# --- Logins resist guessing (django-axes) -----------------------------------------------------
+# A hall of delegates often shares one NAT address: an account is locked after a few failures
+# from one address (the account and address together), while the address as a whole gets a
+# much looser limit, so one delegate's typos never lock the hall out. Failures are forgotten
+# after the cool-off; the secretariat sees and clears lockouts in the back office.
+MOIM_LOGIN_FAILURE_LIMIT = env_int("MOIM_LOGIN_FAILURE_LIMIT", 5)
+MOIM_LOGIN_ADDRESS_FAILURE_LIMIT = env_int("MOIM_LOGIN_ADDRESS_FAILURE_LIMIT", 200)
+if MOIM_LOGIN_FAILURE_LIMIT < 1 or MOIM_LOGIN_ADDRESS_FAILURE_LIMIT < MOIM_LOGIN_FAILURE_LIMIT:
+    raise ImproperlyConfigured(
+        "MOIM_LOGIN_FAILURE_LIMIT must be 1 or more and MOIM_LOGIN_ADDRESS_FAILURE_LIMIT at "
+        f"least as large (now {MOIM_LOGIN_FAILURE_LIMIT} and {MOIM_LOGIN_ADDRESS_FAILURE_LIMIT})"
+    )
+AXES_HANDLER = "moim.members.logins.LoginThrottle"
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]
+AXES_FAILURE_LIMIT = MOIM_LOGIN_FAILURE_LIMIT
+AXES_COOLOFF_TIME = dt.timedelta(minutes=env_int("MOIM_LOGIN_COOLOFF_MINUTES", 15))
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "moim.net.client_address"
+AXES_LOCKOUT_CALLABLE = "moim.members.logins.lockout_response"
+AXES_HTTP_RESPONSE_CODE = 429
+AXES_VERBOSE = False
+
+# --- A second factor (django-otp) -------------------------------------------------------------
+# Anyone may add an authenticator app; with MOIM_REQUIRE_TWO_FACTOR (on outside development),
+# the secretariat, the chair and every back-office account must, before any other page opens.
+MOIM_REQUIRE_TWO_FACTOR = env_bool("MOIM_REQUIRE_TWO_FACTOR", default=_production)
+OTP_TOTP_ISSUER = env_str("MOIM_TOTP_ISSUER", "Moim")
+# The back office lists devices (and the secretariat removes a lost one) but never shows a secret.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 
 # WeGO's rule, assumed (not public): a member is in good standing when its fees are paid
 # through the previous calendar year. Organizations may choose another rule in the admin.
