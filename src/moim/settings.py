@@ -13,7 +13,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
-from moim.env import env_bool, env_int, env_list, env_secret, env_str
+from moim.env import env_bool, env_header, env_int, env_list, env_secret, env_str
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 PROJECT_DIR = PACKAGE_DIR.parent.parent
@@ -216,9 +216,17 @@ if _mail_backend.endswith("smtp.EmailBackend"):
 MAILERS = {"default": {"BACKEND": _mail_backend, "OPTIONS": _mail_options}}
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Moim <noreply@localhost>")
 
+# --- HTTPS, behind a proxy or not (README "Production") ---------------------------------------
+# Secure by default outside a developer's machine; each can be set from the environment.
 _production = not (DEBUG or DEVELOPMENT)
-SESSION_COOKIE_SECURE = not (DEBUG or TESTING)
-CSRF_COOKIE_SECURE = not (DEBUG or TESTING)
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=_production)
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31_536_000 if _production else 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=_production)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", default=_production)
+SECURE_PROXY_SSL_HEADER = env_header("SECURE_PROXY_SSL_HEADER")
+SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", default=not (DEBUG or TESTING))
+CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", default=not (DEBUG or TESTING))
+SESSION_COOKIE_HTTPONLY = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 # A strict Content Security Policy: scripts, styles and images come only from this site's own
@@ -274,6 +282,12 @@ MOIM_REQUIRE_TWO_FACTOR = env_bool("MOIM_REQUIRE_TWO_FACTOR", default=_productio
 OTP_TOTP_ISSUER = env_str("MOIM_TOTP_ISSUER", "Moim")
 # The back office lists devices (and the secretariat removes a lost one) but never shows a secret.
 OTP_ADMIN_HIDE_SENSITIVE_DATA = True
+
+# --- Live streams (moim/live/sse.py) ----------------------------------------------------------
+# At most this many live streams at once from one client address (a projector and a few
+# screens per room), each closed after its lifetime; the browser reconnects by itself.
+MOIM_LIVE_STREAMS_PER_ADDRESS = env_int("MOIM_LIVE_STREAMS_PER_ADDRESS", 20)
+MOIM_LIVE_STREAM_LIFETIME = env_int("MOIM_LIVE_STREAM_LIFETIME", 300)
 
 # WeGO's rule, assumed (not public): a member is in good standing when its fees are paid
 # through the previous calendar year. Organizations may choose another rule in the admin.
