@@ -190,7 +190,8 @@ class SecondFactorMiddleware:
             target, message = (
                 "two_factor_setup",
                 gettext(
-                    "Your account must have a second factor: set up an authenticator app to continue."
+                    "Your account must have a second factor: "
+                    "set up an authenticator app to continue."
                 ),
             )
         else:
