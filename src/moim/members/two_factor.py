@@ -8,12 +8,17 @@ must have one and has none reaches nothing but the set-up page. The back office 
 same check, so the admin's own login form cannot skip it.
 
 Guessing codes is throttled per device by django-otp (each failure doubles the wait), and a
-TOTP code is accepted once only.
+TOTP code is accepted once only. Recovery codes are stored only as a digest keyed by the vault
+key (moim.keys), so a copy of the database does not hand them out.
 """
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import re
+import secrets
+from base64 import b32encode
 from collections.abc import Callable
 from typing import Any
 
@@ -24,12 +29,14 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonRes
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext
+from django.views.i18n import set_language
 from django_otp import devices_for_user, user_has_device
 from django_otp import verify_token as otp_verify_token
 from django_otp.models import Device
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from moim.keys import derive
 from moim.members.rules import is_chair, is_secretariat
 
 RECOVERY_CODES = 10
@@ -66,11 +73,22 @@ def _normalise(token: str) -> str:
     return "".join(str(token).split()).lower()
 
 
+def _recovery_digest(code: str) -> str:
+    """What the database keeps of a recovery code: 16 hex digits of an HMAC under a key derived
+    from the vault key (StaticToken.token holds at most 16 characters)."""
+    return hmac.new(derive("recovery-codes"), code.encode(), hashlib.sha256).hexdigest()[:16]
+
+
 def _new_recovery_codes(user: Any) -> list[str]:
     StaticDevice.objects.filter(user=user).delete()
     device = StaticDevice.objects.create(user=user, name=RECOVERY_NAME, confirmed=True)
-    codes = [StaticToken.random_token() for _ in range(RECOVERY_CODES)]
-    StaticToken.objects.bulk_create(StaticToken(device=device, token=code) for code in codes)
+    # 10 base32 characters (50 bits) each, shown once and stored only as a keyed digest.
+    codes = [
+        b32encode(secrets.token_bytes(10)).decode()[:10].lower() for _ in range(RECOVERY_CODES)
+    ]
+    StaticToken.objects.bulk_create(
+        StaticToken(device=device, token=_recovery_digest(code)) for code in codes
+    )
     return codes
 
 
@@ -115,7 +133,9 @@ def verify_second_factor(*, user: Any, token: str) -> Device:
             raise SecondFactorError(
                 gettext("Too many wrong codes: wait a little before trying again.")
             )
-        verified = otp_verify_token(user, device.persistent_id, token)
+        verified = otp_verify_token(
+            user, device.persistent_id, token if totp else _recovery_digest(token)
+        )
         if verified is not None:
             return verified
     raise SecondFactorError(gettext("That code is not right."))
@@ -154,7 +174,7 @@ def second_factor_exempt[V: Callable[..., Any]](view: V) -> V:
 
 
 def _exempt(view: Any) -> bool:
-    if getattr(view, _EXEMPT, False):
+    if getattr(view, _EXEMPT, False) or view is set_language:
         return True
     view_class = getattr(view, "view_class", None)
     return view_class is not None and issubclass(view_class, LogoutView)
