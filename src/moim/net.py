@@ -43,3 +43,10 @@ def client_address(request: HttpRequest) -> str:
     if len(entries) < count:
         return remote
     return _valid(entries[-count]) or remote
+
+
+def login_client_address(request: HttpRequest) -> str | None:
+    """django-axes' AXES_CLIENT_IP_CALLABLE: the same address, or None when there is none
+    (a login made in code, such as the test client's), which Axes stores as no address."""
+    address = client_address(request)
+    return None if address == UNKNOWN else address

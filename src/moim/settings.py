@@ -270,7 +270,7 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]
 AXES_FAILURE_LIMIT = MOIM_LOGIN_FAILURE_LIMIT
 AXES_COOLOFF_TIME = dt.timedelta(minutes=env_int("MOIM_LOGIN_COOLOFF_MINUTES", 15))
 AXES_RESET_ON_SUCCESS = True
-AXES_CLIENT_IP_CALLABLE = "moim.net.client_address"
+AXES_CLIENT_IP_CALLABLE = "moim.net.login_client_address"
 AXES_LOCKOUT_CALLABLE = "moim.members.logins.lockout_response"
 AXES_HTTP_RESPONSE_CODE = 429
 AXES_VERBOSE = False
