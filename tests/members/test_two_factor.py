@@ -271,3 +271,27 @@ def test_a_session_owing_its_code_may_still_change_language_and_log_out(
 
     assert switched["Location"] == "/ko/"
     assert "_auth_user_id" not in client.session
+
+
+def test_a_lost_phone_removed_by_the_secretariat_lets_its_holder_in_to_set_up_a_new_one(
+    client: Client, chair: Persona, secretariat: Persona
+) -> None:
+    client.force_login(chair)
+    device, _codes = enrol(client)
+    client.logout()
+    password_login(client, "charles")
+    assert client.get(ACCOUNT)["Location"].startswith(VERIFY)
+    office = Client()
+    office.force_login(secretariat)
+
+    office.post(
+        "/en/admin/otp_totp/totpdevice/",
+        {"action": "delete_selected", "_selected_action": [device.pk], "post": "yes"},
+    )
+    client.get(f"{VERIFY}?next={ACCOUNT}")
+
+    assert not TOTPDevice.objects.filter(user=chair).exists()
+    assert "Charles Chair" in client.get(ACCOUNT).content.decode()
+    new_device, codes = enrol(client)
+    assert new_device.confirmed is True
+    assert len(codes) == 10

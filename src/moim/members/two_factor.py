@@ -30,7 +30,7 @@ from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext
 from django.views.i18n import set_language
-from django_otp import devices_for_user, user_has_device
+from django_otp import devices_for_user
 from django_otp import verify_token as otp_verify_token
 from django_otp.models import Device
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
@@ -57,7 +57,37 @@ def second_factor_required(user: Any) -> bool:
 
 
 def has_second_factor(user: Any) -> bool:
-    return bool(user.is_authenticated and user_has_device(user, confirmed=True))
+    """An authenticator app is set up (recovery codes only ever come with one)."""
+    return bool(
+        user.is_authenticated and TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+    )
+
+
+# Whether the session's account had a second factor, read once per login rather than on every
+# request. Each login notes it afresh (`note_second_factor_at_login`), so a device set up in
+# another session is asked for at the next login; the pages of the second factor refresh it
+# when they change it, and a session from before this note reads it once.
+SESSION_KEY = "moim_second_factor"
+
+
+def session_has_second_factor(request: HttpRequest) -> bool:
+    known = request.session.get(SESSION_KEY)
+    if known is None:
+        known = has_second_factor(request.user)
+        request.session[SESSION_KEY] = known
+    return bool(known)
+
+
+def remember_second_factor_state(request: HttpRequest) -> None:
+    request.session[SESSION_KEY] = has_second_factor(request.user)
+
+
+def note_second_factor_at_login(
+    sender: Any, request: HttpRequest | None, user: Any, **kwargs: Any
+) -> None:
+    """Django's user_logged_in: note whether this account has a second factor to ask for."""
+    if request is not None and hasattr(request, "session"):
+        request.session[SESSION_KEY] = has_second_factor(user)
 
 
 def pending_authenticator(*, user: Any) -> TOTPDevice:
@@ -201,7 +231,7 @@ class SecondFactorMiddleware:
         user: Any = request.user
         if not user.is_authenticated or user.is_verified() or _exempt(view):
             return None
-        if has_second_factor(user):
+        if session_has_second_factor(request):
             target, message = (
                 "two_factor_verify",
                 gettext("Enter the code of your second factor to continue."),

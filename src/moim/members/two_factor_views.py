@@ -25,6 +25,7 @@ from moim.members.two_factor import (
     has_second_factor,
     new_recovery_codes,
     pending_authenticator,
+    remember_second_factor_state,
     remove_second_factor,
     second_factor_exempt,
     second_factor_required,
@@ -91,6 +92,7 @@ def setup(request: HttpRequest) -> HttpResponse:
             form.add_error("code", str(error))
         else:
             otp_login(request, device)
+            remember_second_factor_state(request)
             return render(
                 request,
                 "members/two_factor/recovery_codes.html",
@@ -113,6 +115,8 @@ def verify(request: HttpRequest) -> HttpResponse:
     """The second step of a login: a code from the app or a recovery code."""
     user: Any = request.user
     if not has_second_factor(user) or user.is_verified():
+        # Removed in the back office meanwhile, or already given: nothing more to ask.
+        remember_second_factor_state(request)
         return HttpResponseRedirect(_next_url(request))
     form = CodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -157,6 +161,7 @@ def remove(request: HttpRequest) -> HttpResponse:
         if not form.is_valid():
             raise SecondFactorError(form.errors["code"][0])
         remove_second_factor(user=request.user, token=form.cleaned_data["code"])
+        remember_second_factor_state(request)
     except SecondFactorError as error:
         return render(
             request, "members/two_factor/refused.html", {"reason": str(error)}, status=400
