@@ -53,3 +53,19 @@ def env_secret(name: str) -> str:
     if not value and path:
         value = Path(path).read_text(encoding="utf-8").strip()
     return value
+
+
+def env_header(name: str) -> tuple[str, str] | None:
+    """A request header and the value that marks it, written `Header: value`, as Django's
+    SECURE_PROXY_SSL_HEADER wants it: `X-Forwarded-Proto: https` ->
+    ("HTTP_X_FORWARDED_PROTO", "https"). Unset or empty means None."""
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return None
+    header, colon, value = raw.partition(":")
+    header, value = header.strip(), value.strip()
+    if not colon or not header or not value or " " in header:
+        raise ConfigError(
+            f"{name} must read `Header: value`, e.g. `X-Forwarded-Proto: https`, not {raw!r}"
+        )
+    return "HTTP_" + header.upper().replace("-", "_"), value

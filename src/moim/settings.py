@@ -13,7 +13,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
-from moim.env import env_bool, env_int, env_list, env_secret, env_str
+from moim.env import env_bool, env_header, env_int, env_list, env_secret, env_str
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 PROJECT_DIR = PACKAGE_DIR.parent.parent
@@ -70,6 +70,10 @@ INSTALLED_APPS = [
     "ninja",
     "import_export",
     "rules.apps.AutodiscoverRulesConfig",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "moim.members",
     "moim.assemblies",
     "moim.awards",
@@ -86,10 +90,14 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "moim.members.two_factor.SecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Last, as django-axes asks: it turns a refused login into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "moim.urls"
@@ -159,6 +167,11 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 if TESTING:
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+# django-axes refuses a login once too many have failed; then Django's own check the password.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "site:home"
 LOGOUT_REDIRECT_URL = "site:home"
@@ -233,8 +246,17 @@ MOIM_MAIL_ATTEMPTS = env_int("MOIM_MAIL_ATTEMPTS", 3)
 MOIM_MAIL_RETRY_SECONDS = 0.0 if TESTING else 0.5
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Moim <noreply@localhost>")
 
-SESSION_COOKIE_SECURE = not (DEBUG or TESTING)
-CSRF_COOKIE_SECURE = not (DEBUG or TESTING)
+# --- HTTPS, behind a proxy or not (README "Production") ---------------------------------------
+# Secure by default outside a developer's machine; each can be set from the environment.
+_production = not (DEBUG or DEVELOPMENT)
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=_production)
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31_536_000 if _production else 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=_production)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", default=_production)
+SECURE_PROXY_SSL_HEADER = env_header("SECURE_PROXY_SSL_HEADER")
+SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", default=not (DEBUG or TESTING))
+CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", default=not (DEBUG or TESTING))
+SESSION_COOKIE_HTTPONLY = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 # A strict Content Security Policy: scripts, styles and images come only from this site's own
@@ -251,6 +273,51 @@ SECURE_CSP = {
     "form-action": [CSP.SELF],
     "frame-ancestors": [CSP.NONE],
 }
+
+# --- The client's address (moim/net.py) ------------------------------------------------------
+# Behind a reverse proxy, the header in which the proxy names the client (e.g. X-Forwarded-For
+# or X-Real-IP), and how many proxies in a row append to it. Off by default: without a proxy
+# that overwrites it, a client could send the header itself.
+MOIM_CLIENT_IP_HEADER = env_str("MOIM_CLIENT_IP_HEADER").strip()
+MOIM_PROXY_COUNT = env_int("MOIM_PROXY_COUNT", 1)
+if MOIM_PROXY_COUNT < 1:
+    raise ImproperlyConfigured(f"MOIM_PROXY_COUNT must be 1 or more, not {MOIM_PROXY_COUNT}")
+
+# --- Logins resist guessing (django-axes) -----------------------------------------------------
+# A hall of delegates often shares one NAT address: an account is locked after a few failures
+# from one address (the account and address together), while the address as a whole gets a
+# much looser limit, so one delegate's typos never lock the hall out. Failures are forgotten
+# after the cool-off; the secretariat sees and clears lockouts in the back office.
+MOIM_LOGIN_FAILURE_LIMIT = env_int("MOIM_LOGIN_FAILURE_LIMIT", 5)
+MOIM_LOGIN_ADDRESS_FAILURE_LIMIT = env_int("MOIM_LOGIN_ADDRESS_FAILURE_LIMIT", 200)
+if MOIM_LOGIN_FAILURE_LIMIT < 1 or MOIM_LOGIN_ADDRESS_FAILURE_LIMIT < MOIM_LOGIN_FAILURE_LIMIT:
+    raise ImproperlyConfigured(
+        "MOIM_LOGIN_FAILURE_LIMIT must be 1 or more and MOIM_LOGIN_ADDRESS_FAILURE_LIMIT at "
+        f"least as large (now {MOIM_LOGIN_FAILURE_LIMIT} and {MOIM_LOGIN_ADDRESS_FAILURE_LIMIT})"
+    )
+AXES_HANDLER = "moim.members.logins.LoginThrottle"
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]
+AXES_FAILURE_LIMIT = MOIM_LOGIN_FAILURE_LIMIT
+AXES_COOLOFF_TIME = dt.timedelta(minutes=env_int("MOIM_LOGIN_COOLOFF_MINUTES", 15))
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "moim.net.login_client_address"
+AXES_LOCKOUT_CALLABLE = "moim.members.logins.lockout_response"
+AXES_HTTP_RESPONSE_CODE = 429
+AXES_VERBOSE = False
+
+# --- A second factor (django-otp) -------------------------------------------------------------
+# Anyone may add an authenticator app; with MOIM_REQUIRE_TWO_FACTOR (on outside development),
+# the secretariat, the chair and every back-office account must, before any other page opens.
+MOIM_REQUIRE_TWO_FACTOR = env_bool("MOIM_REQUIRE_TWO_FACTOR", default=_production)
+OTP_TOTP_ISSUER = env_str("MOIM_TOTP_ISSUER", "Moim")
+# The back office lists devices (and the secretariat removes a lost one) but never shows a secret.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
+
+# --- Live streams (moim/live/sse.py) ----------------------------------------------------------
+# At most this many live streams at once from one client address (a projector and a few
+# screens per room), each closed after its lifetime; the browser reconnects by itself.
+MOIM_LIVE_STREAMS_PER_ADDRESS = env_int("MOIM_LIVE_STREAMS_PER_ADDRESS", 20)
+MOIM_LIVE_STREAM_LIFETIME = env_int("MOIM_LIVE_STREAM_LIFETIME", 300)
 
 # WeGO's rule, assumed (not public): a member is in good standing when its fees are paid
 # through the previous calendar year. Organizations may choose another rule in the admin.

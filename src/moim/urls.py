@@ -5,6 +5,7 @@ from django.contrib import admin
 from django.urls import URLPattern, URLResolver, include, path
 
 from moim.api.main import api
+from moim.members import two_factor_views
 from moim.members.staff_views import my_account
 
 urlpatterns: list[URLPattern | URLResolver] = [
@@ -15,6 +16,14 @@ urlpatterns: list[URLPattern | URLResolver] = [
 urlpatterns += i18n_patterns(
     path("admin/", admin.site.urls),
     path("accounts/me/", my_account, name="account"),
+    path("accounts/two-factor/", two_factor_views.setup, name="two_factor_setup"),
+    path("accounts/two-factor/verify/", two_factor_views.verify, name="two_factor_verify"),
+    path(
+        "accounts/two-factor/recovery-codes/",
+        two_factor_views.recovery_codes,
+        name="two_factor_recovery",
+    ),
+    path("accounts/two-factor/remove/", two_factor_views.remove, name="two_factor_remove"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("members/", include("moim.members.urls")),
     path("assemblies/", include("moim.assemblies.urls")),

@@ -77,7 +77,11 @@ def test_issued_account_sets_a_password_logs_in_and_reaches_the_ballot(
         {"new_password1": "a long city passphrase", "new_password2": "a long city passphrase"},
     )
     delegate.logout()
-    assert delegate.login(username=user.get_username(), password="a long city passphrase")
+    delegate.post(
+        "/en/accounts/login/",
+        {"username": user.get_username(), "password": "a long city passphrase"},
+    )
+    assert delegate.session.get("_auth_user_id") == str(user.pk)
 
     decision = make_motion(assembly, make_rules(assembly.organization), title="Adopt the plan")
     poll = governance.open_poll(poll=governance.create_poll(decision=decision, by=chair), by=chair)

@@ -121,11 +121,11 @@ def test_browser_projector_shows_the_result_within_two_seconds_of_the_chair(
 
 @pytest.mark.django_db(transaction=True)
 def test_browser_projector_recovers_after_its_stream_drops(
-    live_server: Any, page: Any, organization: Organization, chair: Any, monkeypatch: Any
+    live_server: Any, page: Any, organization: Organization, chair: Any, settings: Any
 ) -> None:
     # Every stream ends after half a second, as a dropped connection would: the page must
     # reconnect and fetch the state it missed meanwhile.
-    monkeypatch.setattr("moim.live.sse.LIFETIME_SECONDS", 0.5)
+    settings.MOIM_LIVE_STREAM_LIFETIME = 0.5
     plenary = build_plenary(organization, 12)
     poll = open_motion(organization, plenary, chair)
     page.goto(f"{live_server.url}/en/projector/5/")

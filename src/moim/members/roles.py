@@ -23,6 +23,13 @@ ROLE_PERMISSIONS: dict[Role, dict[str, tuple[str, ...]]] = {
         # role groups themselves (they are defined here) and cannot make superusers.
         "auth.user": ("view", "add", "change"),
         "auth.group": ("view",),
+        # Logins locked after failed attempts: seen and lifted (deleted) by the secretariat.
+        "axes.accessattempt": ("view", "delete"),
+        "axes.accesslog": ("view",),
+        # A second factor lost with its phone: the secretariat removes the device, so its
+        # holder can set up a new one. The device's secret is never shown in the back office.
+        "otp_totp.totpdevice": ("view", "delete"),
+        "otp_static.staticdevice": ("view", "delete"),
     },
     Role.CHAIR: {"members": ("view",), "governance": ("view", "run"), "awards": ("view",)},
     Role.DELEGATE: {},

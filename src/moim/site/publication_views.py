@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.core.handlers.asgi import ASGIRequest
 from django.db import connection
-from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, render
 from django.utils import translation
 from django.views.decorators.cache import never_cache
@@ -58,14 +58,14 @@ def projector_snapshot(request: HttpRequest, edition: int) -> HttpResponse:
     )
 
 
-def projector_events(request: HttpRequest, edition: int) -> StreamingHttpResponse:
+def projector_events(request: HttpRequest, edition: int) -> HttpResponseBase:
     assembly = _assembly(edition)
     # A stream lasts minutes and reads no database: give its connection back now (an in-memory
     # test database is shared between threads and must stay open).
     if not (connection.vendor == "sqlite" and connection.is_in_memory_db()):  # type: ignore[attr-defined]
         connection.close()
     return sse_response(
-        live.assembly_channel(assembly.pk), asynchronous=isinstance(request, ASGIRequest)
+        request, live.assembly_channel(assembly.pk), asynchronous=isinstance(request, ASGIRequest)
     )
 
 

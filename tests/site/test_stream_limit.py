@@ -1,0 +1,135 @@
+"""Live streams cannot exhaust the server: a limit per client address and a lifetime each."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from django.core.cache import cache
+from django.test import Client
+
+from moim.live.sse import open_streams
+from moim.members.models import Organization
+from tests.governance.conftest import build_plenary
+
+EVENTS = "/en/projector/5/events/"
+# The stream view hands its database connection back before streaming, which a test wrapped in
+# one transaction would not survive.
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture(autouse=True)
+def _no_streams_counted() -> Iterator[None]:
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def assembly(organization: Organization) -> Any:
+    return build_plenary(organization, 2)
+
+
+def test_one_address_opens_streams_up_to_the_limit_and_then_gets_429(
+    client: Client, assembly: Any, settings: Any
+) -> None:
+    settings.MOIM_LIVE_STREAMS_PER_ADDRESS = 2
+
+    first, second = client.get(EVENTS), client.get(EVENTS)
+    refused = client.get(EVENTS)
+
+    assert first["Content-Type"] == second["Content-Type"] == "text/event-stream"
+    assert refused.status_code == 429
+    assert "Too many live streams are open from your address (at most 2)" in (
+        refused.content.decode()
+    )
+    assert refused["Retry-After"] == "30"
+    assert open_streams("127.0.0.1") == 2
+    first.close()
+    second.close()
+
+
+def test_a_closed_stream_gives_its_place_back(client: Client, assembly: Any, settings: Any) -> None:
+    settings.MOIM_LIVE_STREAMS_PER_ADDRESS = 1
+    first = client.get(EVENTS)
+    assert client.get(EVENTS).status_code == 429
+
+    first.close()
+    again = client.get(EVENTS)
+
+    assert again["Content-Type"] == "text/event-stream"
+    assert open_streams("127.0.0.1") == 1
+    again.close()
+    assert open_streams("127.0.0.1") == 0
+
+
+def test_another_address_is_not_held_back_by_a_busy_one(
+    client: Client, assembly: Any, settings: Any
+) -> None:
+    settings.MOIM_LIVE_STREAMS_PER_ADDRESS = 1
+    busy = client.get(EVENTS, REMOTE_ADDR="203.0.113.5")
+
+    other = client.get(EVENTS, REMOTE_ADDR="198.51.100.8")
+
+    assert other["Content-Type"] == "text/event-stream"
+    assert client.get(EVENTS, REMOTE_ADDR="203.0.113.5").status_code == 429
+    busy.close()
+    other.close()
+
+
+def test_behind_a_proxy_the_limit_counts_each_client_not_the_proxy(
+    client: Client, assembly: Any, settings: Any
+) -> None:
+    settings.MOIM_LIVE_STREAMS_PER_ADDRESS = 1
+    settings.MOIM_CLIENT_IP_HEADER = "X-Forwarded-For"
+    one = client.get(EVENTS, HTTP_X_FORWARDED_FOR="203.0.113.5")
+
+    two = client.get(EVENTS, HTTP_X_FORWARDED_FOR="203.0.113.6")
+
+    assert two["Content-Type"] == "text/event-stream"
+    assert open_streams("203.0.113.5") == open_streams("203.0.113.6") == 1
+    one.close()
+    two.close()
+
+
+def test_a_stream_ends_after_its_lifetime_and_frees_its_place(
+    client: Client, assembly: Any, settings: Any
+) -> None:
+    settings.MOIM_LIVE_STREAM_LIFETIME = 0.3
+    started = time.monotonic()
+
+    response = client.get(EVENTS)
+    body = b"".join(response.streaming_content)  # type: ignore[attr-defined]
+    response.close()
+
+    assert time.monotonic() - started < 5
+    assert body.startswith(b"retry: 1000")
+    assert open_streams("127.0.0.1") == 0
+
+
+def test_under_asgi_a_stream_counts_and_gives_its_place_back(assembly: Any, settings: Any) -> None:
+    from django.test import AsyncClient
+
+    from tests.site.test_projector import run_apart
+
+    settings.MOIM_LIVE_STREAMS_PER_ADDRESS = 1
+
+    async def open_two() -> tuple[Any, bytes, int]:
+        client = AsyncClient()
+        response = await client.get(EVENTS)
+        stream = aiter(response.streaming_content)
+        chunk = await anext(stream)
+        refused = await client.get(EVENTS)
+        held = open_streams("127.0.0.1")
+        # The handler closes the response when its stream ends, as a disconnect would.
+        await stream.aclose()  # type: ignore[attr-defined]
+        return refused, chunk, held
+
+    refused, first, held = run_apart(open_two)
+
+    assert first.startswith(b"retry: 1000")
+    assert refused.status_code == 429
+    assert held == 1
+    assert open_streams("127.0.0.1") == 0
