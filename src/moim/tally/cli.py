@@ -14,7 +14,7 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from fractions import Fraction
 from pathlib import Path
 from typing import NoReturn
@@ -277,7 +277,7 @@ def _decision(election: Election | None, item: str) -> str:
 
 
 def _candidate(election: Election, item: str, option: str = "--tie-order") -> int:
-    if item in election.names:
+    with suppress(ValueError):
         return election.index(item)
     if item.isdigit() and 1 <= int(item) <= len(election.names):
         return int(item) - 1
