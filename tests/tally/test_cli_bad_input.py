@@ -162,6 +162,7 @@ BAD_FILES: list[tuple[str, str, str | bytes, tuple[str, ...], str]] = [
     ("votes for withdrawn only", "v.blt", '2 1\n-2\n4 2 0\n0\n"A"\n"B"\n', (), "nothing to count"),
     ("CSV of blank rows", "blank.csv", "rank1,rank2\n,\n,\n", (), "nothing to count"),
     ("seats over standing", "st.blt", '3 2\n-1 -2\n1 3 0\n0\n"A"\n"B"\n"C"\n', (), "standing"),
+    ("CSV seats over candidates", "s.csv", "rank1\nAnn\nBob\n", ("--seats", "3"), "3 seats"),
     ("repeated tie order", "t.blt", '2 1\n[tie 1 1]\n1 1 0\n0\n"A"\n"B"\n', (), "[tie] names"),
 ]
 
@@ -224,3 +225,14 @@ def test_a_config_that_is_not_utf8_is_named(
     code, out, err = run(capsys, path, "--method", "irv", "--config", str(config))
 
     assert_refused(code, out, err, "b.csv")
+
+
+def test_a_config_nested_too_deeply_is_named(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = write(tmp_path, "b.csv", "rank1\nAnn\n")
+    config = write(tmp_path, "deep.json", "[" * 100_000 + "]" * 100_000)
+
+    code, out, err = run(capsys, path, "--method", "irv", "--config", str(config))
+
+    assert_refused(code, out, err, "deep.json", "nests too deeply")

@@ -124,6 +124,16 @@ def _count(path: Path, args: argparse.Namespace) -> Result:
     if file_format == "csv" or args.config or irv_rules:
         return _irv_hook(path, file_format, args)
     election = _read_election(path, args)
+    _check_candidates(path, election, args)
+    breaker = _tie_breaker(args, election)
+    try:
+        return count_election(election, args.method, args, breaker)
+    except ValueError as error:
+        raise CliError(f"{path}: {error}") from None
+
+
+def _check_candidates(path: Path, election: Election, args: argparse.Namespace) -> None:
+    """Someone to elect, and no more seats than candidates standing."""
     standing = len(election.standing)
     if not standing:
         raise CliError(f"{path}: every candidate has withdrawn: nothing to count")
@@ -131,11 +141,6 @@ def _count(path: Path, args: argparse.Namespace) -> Result:
     seats = 1 if single else (args.seats or election.seats)
     if seats > standing:
         raise CliError(f"{path}: {seats} seats but only {standing} candidate(s) standing")
-    breaker = _tie_breaker(args, election)
-    try:
-        return count_election(election, args.method, args, breaker)
-    except ValueError as error:
-        raise CliError(f"{path}: {error}") from None
 
 
 def _check_options(args: argparse.Namespace) -> None:
@@ -200,6 +205,7 @@ def _irv_hook(path: Path, file_format: str, args: argparse.Namespace) -> Result:
     breaker = _tie_breaker(args, None)
 
     def other(election: Election) -> Result:
+        _check_candidates(path, election, args)
         return count_election(election, args.method, args, breaker)
 
     try:
