@@ -236,3 +236,33 @@ def test_a_config_nested_too_deeply_is_named(
     code, out, err = run(capsys, path, "--method", "irv", "--config", str(config))
 
     assert_refused(code, out, err, "deep.json", "nests too deeply")
+
+
+LIMITS = [
+    ("stv-scottish", (), 922_337_203),
+    ("stv-wigm", (), 92_233_720_368),
+    ("stv-wigm", ("--arithmetic", "rational"), 2**53 - 1),
+    ("stv-meek", (), 9_223_372_036),
+    ("stv-meek", ("--arithmetic", "rational"), 2**53 - 1),
+    ("irv", (), 2**53 - 1),
+    ("schulze", (), 2**53 - 1),
+]
+
+
+@pytest.mark.parametrize(("method", "argv", "limit"), LIMITS)
+def test_each_method_counts_up_to_its_documented_limit_and_refuses_past_it(
+    method: str,
+    argv: tuple[str, ...],
+    limit: int,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    at = write(tmp_path, "at.blt", f'2 1\n{limit - 1} 1 0\n1 2 0\n0\n"A"\n"B"\n')
+    past = write(tmp_path, "past.blt", f'2 1\n{limit} 1 0\n1 2 0\n0\n"A"\n"B"\n')
+
+    code, out, _ = run(capsys, at, "--method", method, "--json", *argv)
+    refused = run(capsys, past, "--method", method, *argv)
+
+    assert code == cli.EXIT_OK
+    assert json.loads(out)["elected"] == ["A"]
+    assert_refused(*refused, "past.blt", f"weigh {limit + 1} in all", f"at most {limit} exactly")
