@@ -191,6 +191,7 @@ def test_a_bad_file_gets_one_line_naming_it_and_exit_2(
 BAD_OPTIONS: list[tuple[str, tuple[str, ...], str]] = [
     ("quorum 1/0", ("--method", "yna", "--quorum", "1/0", "--entitled", "3"), "--quorum '1/0'"),
     ("quorum nan", ("--method", "yna", "--quorum", "nan", "--entitled", "3"), "--quorum 'nan'"),
+    ("quorum exponent", ("--method", "yna", "--quorum", "1e999999999", "--entitled", "3"), "1e9"),
     ("quorum above 1", ("--method", "yna", "--quorum", "3/2", "--entitled", "3"), "at most 1"),
     ("negative entitled", ("--method", "yna", "--entitled", "-1"), "--entitled must be"),
     ("missing config", ("--method", "irv", "--config", "/no/such.json"), "/no/such.json"),

@@ -12,6 +12,7 @@ plenary and the benchmark read too. A CSV file or an RCTab ``--config`` goes thr
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager, suppress
@@ -28,7 +29,8 @@ from moim.tally.ties import LOT_PREFIX, TieBreaker, TieBreakMethod
 
 METHODS = methods.NAMES
 EXIT_OK, EXIT_INPUT, EXIT_TIE = 0, 2, 3
-MAX_DIGITS = MAX_NUMBER_DIGITS
+_SHARE = re.compile(r"[0-9]{1,20}(/[0-9]{1,20}|\.[0-9]{1,20})?")
+"""A --quorum: a fraction or a decimal, never an exponent (1e999999999 would take hours)."""
 
 
 class CliError(Exception):
@@ -329,12 +331,10 @@ def _motion_vote(line: str) -> tuple[YesNoAbstain, int] | str | None:
     if len(tokens) == 1:
         return choice, 1
     weight = tokens[1]
-    if not (weight.isascii() and weight.isdigit()):
-        return f"the weight {weight[:40]!r} is not a whole number"
-    if len(weight) > MAX_DIGITS:
-        return f"the weight has {len(weight)} digits; at most {MAX_DIGITS} are read"
-    if int(weight) < 1:
-        return "the weight must be at least 1"
+    if not (weight.isascii() and weight.isdigit()) or int(weight[:MAX_NUMBER_DIGITS]) < 1:
+        return f"the weight {weight[:40]!r} is not a whole number of at least 1"
+    if len(weight) > MAX_NUMBER_DIGITS:
+        return f"the weight has {len(weight)} digits; at most {MAX_NUMBER_DIGITS} are read"
     return choice, int(weight)
 
 
@@ -343,9 +343,11 @@ def _quorum(text: str | None) -> Fraction | None:
     if not text:
         return None
     try:
+        if _SHARE.fullmatch(text) is None:
+            raise ValueError(text)
         quorum = Fraction(text)
     except (ValueError, ZeroDivisionError):
-        raise CliError(f"--quorum {text!r} is not a fraction such as 1/2") from None
+        raise CliError(f"--quorum {text[:40]!r} is not a fraction such as 1/2 or 0.5") from None
     if not 0 < quorum <= 1:
         raise CliError(f"--quorum {text!r} must be a share above 0 and at most 1")
     return quorum
