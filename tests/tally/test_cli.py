@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from moim.tally.cli import main
+from moim.tally.cli import EXIT_INPUT, main
 
 FOOD = """5 3
 4 1 0
@@ -77,7 +77,7 @@ def test_syntax_error_exits_non_zero_with_the_line(
     status = main([str(bad), "--method", "stv-scottish"])
 
     captured = capsys.readouterr()
-    assert status == 1
+    assert status == EXIT_INPUT
     assert captured.out == ""
     assert f"{bad}: line 3: candidate 7 is not between 1 and 2" in captured.err
 
@@ -146,12 +146,12 @@ def test_motion_file_error_names_the_line(
     path = tmp_path / "motion.yna"
     path.write_text("yes\nmaybe\n", encoding="utf-8")
 
-    assert main([str(path), "--method", "yna"]) == 1
+    assert main([str(path), "--method", "yna"]) == EXIT_INPUT
     assert "line 2" in capsys.readouterr().err
 
 
 def test_missing_file_is_an_input_error(capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["/nonexistent/file.blt", "--method", "stv-meek"]) == 1
+    assert main(["/nonexistent/file.blt", "--method", "stv-meek"]) == EXIT_INPUT
     assert "no such file" in capsys.readouterr().err
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from moim.tally.cli import main
+from moim.tally.cli import EXIT_INPUT, main
 
 BALLOTS = (
     "id,precinct,rank1,rank2,rank3\n"
@@ -99,7 +99,7 @@ def test_cli_unknown_candidate_reports_line_and_column(
 
     status = main([str(path), "--method", "irv", "--config", str(config)])
 
-    assert status == 1
+    assert status == EXIT_INPUT
     assert "line 3, column rank2: unknown candidate 'Anne'" in capsys.readouterr().err
 
 
@@ -110,7 +110,7 @@ def test_cli_unsupported_rctab_mode_is_a_clear_error(
 
     status = main([str(ballots), "--method", "irv", "--config", str(config)])
 
-    assert status == 1
+    assert status == EXIT_INPUT
     assert "winnerElectionMode 'bottomsUp' is not supported" in capsys.readouterr().err
 
 

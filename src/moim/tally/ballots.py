@@ -21,6 +21,7 @@ from __future__ import annotations
 import enum
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import numpy as np
 import numpy.typing as npt
@@ -31,6 +32,11 @@ OVERVOTE = -2
 """A rank marked for several candidates that the record does not name."""
 UNDECLARED_WRITE_IN = -3
 """A write-in for someone who is not a declared candidate."""
+
+EXACT_LIMIT = 2**53
+"""Counts add weights in NumPy arrays (int64, and float64 where sums are exact only below
+2**53): a count refuses ballots whose total weight, in the units it counts in, reaches this."""
+INT64_LIMIT = 2**63
 
 RankCell = tuple[int, ...]
 RawBallot = tuple[RankCell, ...]
@@ -74,6 +80,27 @@ class YesNoAbstain(enum.StrEnum):
     YES = "yes"
     NO = "no"
     ABSTAIN = "abstain"
+
+
+class WeightError(ValueError):
+    """Ballot weights a count cannot add exactly: refused before counting, never wrapped."""
+
+
+def check_total_weight(
+    total: int, *, method: str, units: int = 1, limit: int = EXACT_LIMIT
+) -> None:
+    """Refuse a `total` weight that `method`, counting in `units` per vote, cannot add exactly.
+
+    The totals are Python ints (exact at any size); only this check stands between them and
+    the fixed-width arithmetic of the counting arrays.
+    """
+    if total < 0:
+        raise WeightError(f"the ballots weigh {total} in all: a weight cannot be negative")
+    if total * units >= limit:
+        most = (limit - 1) // units
+        raise WeightError(
+            f"the ballots weigh {total} in all; {method} counts at most {most} exactly"
+        )
 
 
 @dataclass(frozen=True)
@@ -142,7 +169,7 @@ class Preferences:
 
     @property
     def total_weight(self) -> int:
-        return int(self.weights.sum())
+        return sum(self.weights.tolist())  # Python ints: exact, never wrapped
 
     def __len__(self) -> int:
         return int(self.prefs.shape[0])
@@ -155,6 +182,9 @@ class Preferences:
     ) -> Preferences:
         """Build from (ranking, weight) pairs of candidate indices, without grouping."""
         row_list = list(rows)
+        if any(w < 0 for _, w in row_list):
+            raise WeightError("a ballot weight cannot be negative")
+        check_total_weight(sum(w for _, w in row_list), method="Moim")
         depth = max((len(r) for r, _ in row_list), default=0)
         prefs = np.full((len(row_list), max(depth, 1)), PAD, dtype=np.int32)
         weights = np.zeros(len(row_list), dtype=np.int64)
@@ -175,9 +205,9 @@ class Preferences:
         starts = np.ones(order.size, dtype=bool)
         starts[1:] = np.any(ordered[:, 1:] != ordered[:, :-1], axis=0)
         group = np.cumsum(starts) - 1
-        weights = np.bincount(group, weights=self.weights[order].astype(np.float64))
+        totals = np.zeros(int(starts.sum()), dtype=np.int64)
+        np.add.at(totals, group, self.weights[order])  # exact integer sums, unlike bincount
         rows = keyed[order[starts]]
-        totals = np.rint(weights).astype(np.int64)
         keep = totals > 0
         return Preferences(
             np.ascontiguousarray(rows[keep, 1:]), totals[keep], rows[keep, 0].astype(np.int8)
@@ -221,16 +251,30 @@ class Election:
     """A reader's faster equivalent of `to_preferences(ballots, rules, drop=...)` for these
     ballots; `preferences(rules)` uses it for any rules."""
 
-    @property
+    # Computed once: the counts read these inside loops over candidates and ballots.
+    @cached_property
     def names(self) -> tuple[str, ...]:
         return tuple(c.name for c in self.candidates)
 
-    @property
+    @cached_property
     def withdrawn(self) -> frozenset[int]:
         return frozenset(i for i, c in enumerate(self.candidates) if c.withdrawn)
 
+    @cached_property
+    def standing(self) -> tuple[int, ...]:
+        """Indices of the candidates not withdrawn, in file order."""
+        return tuple(i for i, c in enumerate(self.candidates) if not c.withdrawn)
+
+    @cached_property
+    def _positions(self) -> dict[str, int]:
+        return {name: i for i, name in reversed(list(enumerate(self.names)))}
+
     def index(self, name: str) -> int:
-        return self.names.index(name)
+        """The index of the candidate called `name` (ValueError if there is none)."""
+        try:
+            return self._positions[name]
+        except KeyError:
+            raise ValueError(f"{name!r} is not a candidate") from None
 
     def preferences(
         self,

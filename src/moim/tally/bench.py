@@ -7,7 +7,13 @@ process so that its peak memory is its own. IRV and 17-seat Scottish STV are tim
 (read the file, then count) and for the count alone; pyrankvote counts the same ballots at 10,000
 and 100,000 ballots only (it is pure Python and far slower), and the elected sets are compared.
 
+Many candidates: BLT files of 30,000 and 60,000 candidates (one ballot each, two more for the
+first) counted by plurality, block vote and approval through `moim tally` in-process (read,
+count, JSON record): the work must grow linearly, so doubling the candidates about doubles
+the time. `--only-candidates` runs that part alone; it has its own table.
+
     python -m moim.tally.bench [--sizes 10000,100000,1000000] [--out docs/benchmarks.md]
+    python -m moim.tally.bench --only-candidates [--candidates 30000,60000]
 """
 
 from __future__ import annotations
@@ -27,6 +33,7 @@ from typing import Any
 
 import numpy as np
 
+from moim.tally import cli
 from moim.tally.cvr import CvrBallots, read_cvr
 from moim.tally.irv import count_cvr, prepare_cvr, tabulate
 from moim.tally.rctab import load_config
@@ -42,6 +49,8 @@ SEED = 20261125
 PYRANKVOTE_LIMIT = 100_000
 REPEAT = 13
 DEFAULT_SIZES = (10_000, 100_000, 1_000_000)
+DEFAULT_CANDIDATES = (30_000, 60_000)
+SINGLE_ROUND = ("plurality", "block", "approval")
 LOT = TieBreaker.by_lot("bench")  # random files have ties among weak candidates
 
 
@@ -132,7 +141,46 @@ def measure(kind: str, path: Path) -> dict[str, Any]:
         return report
     if kind in ("pyrankvote-irv", "pyrankvote-stv"):
         return _pyrankvote(kind, path)
+    if kind.startswith("candidates-"):
+        return _many_candidates(kind.removeprefix("candidates-"), path)
     raise ValueError(f"unknown measurement {kind!r}")
+
+
+def write_many_candidates(path: Path, candidates: int) -> None:
+    """A BLT file: `candidates` candidates, one ballot for each and two more for the first."""
+    lines = [f"{candidates} 1", "2 1 0", *(f"1 {i + 1} 0" for i in range(candidates)), "0"]
+    lines += [f'"Candidate {i + 1}"' for i in range(candidates)] + ['"Many candidates"']
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def _many_candidates(method: str, path: Path) -> dict[str, Any]:
+    """`moim tally FILE --method METHOD --json`, in this process, output discarded."""
+    with open(os.devnull, "w", encoding="utf-8") as sink:
+        stdout, sys.stdout = sys.stdout, sink
+        try:
+            code, total = _timed(lambda: cli.main([str(path), "--method", method, "--json"]))
+        finally:
+            sys.stdout = stdout
+    if code != cli.EXIT_OK:
+        raise RuntimeError(f"moim tally {path.name} --method {method} exited {code}")
+    return {"total": total[0], "total_cpu": total[1], "peak_mb": _peak_mb()}
+
+
+def run_candidates(counts: Sequence[int], data: Path) -> list[str]:
+    """Single-round methods over many candidates; returns the Markdown lines of the table."""
+    lines = [
+        "| candidates | " + " | ".join(SINGLE_ROUND) + " |",
+        "|---|" + "---|" * len(SINGLE_ROUND),
+    ]
+    for candidates in counts:
+        path = data / f"candidates-{candidates}.blt"
+        if not path.is_file():
+            data.mkdir(parents=True, exist_ok=True)
+            write_many_candidates(path, candidates)
+        cells = [_s(run_child(f"candidates-{m}", path), "total") for m in SINGLE_ROUND]
+        lines.append(f"| {candidates:,} | " + " | ".join(cells) + " |")
+        print(lines[-1], flush=True)
+    return [*lines, ""]
 
 
 def _report(read: Timing, count: Timing, result: Result) -> dict[str, Any]:
@@ -323,6 +371,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--out", default=str(repository_root() / "docs" / "benchmarks.md"))
     parser.add_argument("--no-pyrankvote", action="store_true")
     parser.add_argument("--no-minneapolis", action="store_true")
+    parser.add_argument("--candidates", default=",".join(str(c) for c in DEFAULT_CANDIDATES))
+    parser.add_argument("--only-candidates", action="store_true")
     parser.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.child:
@@ -336,6 +386,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         else:
             print(json.dumps(measure(kind, Path(target))))
         return 0
+    data = Path(args.data)
+    header = machine()
+    candidates = [int(c) for c in args.candidates.split(",") if c]
+    if args.only_candidates:
+        print(header, flush=True)
+        write_report(Path(args.out), header, run_candidates(candidates, data), "candidates")
+        print(f"written to {args.out}")
+        return 0
     if not args.no_pyrankvote:
         try:
             importlib.import_module("pyrankvote")
@@ -343,20 +401,20 @@ def main(argv: Sequence[str] | None = None) -> int:
             print("pyrankvote is missing: pip install -e '.[bench]' (make bench does it)")
             return 1
     sizes = [int(s) for s in args.sizes.split(",") if s]
-    data = Path(args.data)
-    header = machine()
     print(header, flush=True)
     body = run_all(sizes, data, pyrankvote=not args.no_pyrankvote)
     if not args.no_minneapolis:
         body += run_minneapolis(data)
     write_report(Path(args.out), header, body)
+    write_report(Path(args.out), header, run_candidates(candidates, data), "candidates")
     print(f"written to {args.out}")
     return 0
 
 
-def write_report(path: Path, header: str, body: list[str]) -> None:
-    """Replace the generated part of docs/benchmarks.md, keeping the text written by hand."""
-    start, end = "<!-- bench:start -->", "<!-- bench:end -->"
+def write_report(path: Path, header: str, body: list[str], part: str = "") -> None:
+    """Replace a generated part of docs/benchmarks.md, keeping the text written by hand."""
+    marker = f"bench:{part}:" if part else "bench:"
+    start, end = f"<!-- {marker}start -->", f"<!-- {marker}end -->"
     note = "Times: wall-clock seconds, and in brackets the CPU seconds of the measuring process."
     generated = "\n".join([start, "", f"Machine: {header}.", "", note, "", *body, end])
     text = (

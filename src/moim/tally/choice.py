@@ -35,25 +35,24 @@ def count_choice(
     names = election.names
     result = new_result(str(method), election, 0, "integer weights", breaker)
     result.seats = seats
-    standing = [i for i in range(len(names)) if i not in election.withdrawn]
-    totals = dict.fromkeys(standing, 0)
+    totals = dict.fromkeys(election.standing, 0)
+    limit = {ChoiceMethod.PLURALITY: 1, ChoiceMethod.BLOCK: seats}.get(method, len(names))
     invalid = blank = 0
+    # Each ballot costs the marks it holds, whatever the number of candidates: `totals` is the
+    # set of standing candidates, never rebuilt per ballot.
     for ballot, weight in zip(election.ballots.ballots, election.ballots.weights, strict=True):
         if method is ChoiceMethod.PLURALITY:
-            first = next((cell for cell in ballot if cell), ())
-            marks = set(first)
-            limit = 1
+            marks = set(next((cell for cell in ballot if cell), ()))
         else:
             marks = {c for cell in ballot for c in cell}
-            limit = seats if method is ChoiceMethod.BLOCK else len(names)
-        if any(c < 0 for c in marks) or len(marks) > limit:
+        if len(marks) > limit or any(c < 0 for c in marks):
             invalid += weight
             continue
-        marks &= set(standing)
-        if not marks:
+        counted = [c for c in marks if c in totals]
+        if not counted:
             blank += weight
             continue
-        for c in marks:
+        for c in counted:
             totals[c] += weight
     result.valid_weight = election.ballots.total_weight - invalid
     round_ = Round(
@@ -96,5 +95,5 @@ def _top(
         if record is not None:
             ties.append(record)
         winners.append(chosen)
-        tied.remove(chosen)
+        tied = [c for c in tied if c != chosen]
     return winners

@@ -1,6 +1,7 @@
 """`moim tally FILE`: count a ballot file and print the result as a table or as JSON.
 
-Exit status: 0 counted; 1 the file or an option is wrong (the message names the line);
+Exit status: 0 counted; 2 the file or an option is wrong, or there is nothing to count (one
+line on stderr names the file, the line and what is wrong, as argparse does for a wrong option);
 3 the count stopped on a tie left to the chair (the partial result is printed).
 
 The methods and their counting functions come from `moim.tally.methods`, the one table the
@@ -11,29 +12,40 @@ plenary and the benchmark read too. A CSV file or an RCTab ``--config`` goes thr
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from fractions import Fraction
 from pathlib import Path
+from typing import NoReturn
 
 from moim.tally import irv, methods
 from moim.tally.ballots import Election, YesNoAbstain, YesNoAbstainBallots
-from moim.tally.formats.blt import BltError, read_blt
+from moim.tally.formats.blt import MAX_NUMBER_DIGITS, BltError, read_blt
 from moim.tally.rctab import add_rule_options, rule_flags_given
 from moim.tally.result import Result, Status
 from moim.tally.ties import LOT_PREFIX, TieBreaker, TieBreakMethod
 
 METHODS = methods.NAMES
-EXIT_OK, EXIT_INPUT, EXIT_TIE = 0, 1, 3
+EXIT_OK, EXIT_INPUT, EXIT_TIE = 0, 2, 3
+_SHARE = re.compile(r"[0-9]{1,20}(/[0-9]{1,20}|\.[0-9]{1,20})?")
+"""A --quorum: a fraction or a decimal, never an exponent (1e999999999 would take hours)."""
 
 
 class CliError(Exception):
-    """A problem with the input, reported on stderr with exit status 1."""
+    """A problem with the input, reported on stderr in one line with exit status 2."""
+
+
+class _Parser(argparse.ArgumentParser):
+    """Option errors as one line and the same exit status as a wrong file, not usage text."""
+
+    def error(self, message: str) -> NoReturn:
+        raise CliError(message)
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="moim tally", description="Count a ballot file.")
+    parser = _Parser(prog="moim tally", description="Count a ballot file.")
     parser.add_argument("file", help="ballot file (BLT, CVR CSV, or yes/no/abstain lines)")
     parser.add_argument(
         "--method", choices=METHODS, required=True,
@@ -78,23 +90,34 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(list(sys.argv[1:] if argv is None else argv))
     try:
+        args = build_parser().parse_args(list(sys.argv[1:] if argv is None else argv))
         result = run(args)
     except CliError as error:
-        print(f"moim tally: {error}", file=sys.stderr)
+        print(f"moim tally: {one_line(str(error))}", file=sys.stderr)
         return EXIT_INPUT
     sys.stdout.write(result.to_json() if args.json else result.to_text())
     return EXIT_TIE if result.status is Status.TIE_FOR_CHAIR else EXIT_OK
 
 
 def run(args: argparse.Namespace) -> Result:
+    """Count the file named in `args`; a `CliError` for anything wrong with it or the options."""
     path = Path(args.file)
     if not path.is_file():
         raise CliError(f"{path}: no such file")
+    _check_options(args)
+    try:
+        result = _count(path, args)
+    except OSError as error:  # unreadable after all (permissions, a device, a vanished file)
+        raise CliError(f"{error.filename or path}: {error.strerror or error}") from None
+    nothing = nothing_counted(result)
+    if nothing:
+        raise CliError(f"{path}: {nothing}: nothing to count")
+    return result
+
+
+def _count(path: Path, args: argparse.Namespace) -> Result:
     file_format = args.format or _guess_format(path, args.method)
-    if args.seats is not None and args.seats < 1:
-        raise CliError("--seats must be at least 1")
     if file_format == "yna" or args.method == "yna":
         if file_format != "yna":
             raise CliError("--method yna reads yes/no/abstain lines (--format yna)")
@@ -103,11 +126,53 @@ def run(args: argparse.Namespace) -> Result:
     if file_format == "csv" or args.config or irv_rules:
         return _irv_hook(path, file_format, args)
     election = _read_election(path, args)
+    _check_candidates(path, election, args)
     breaker = _tie_breaker(args, election)
     try:
         return count_election(election, args.method, args, breaker)
     except ValueError as error:
         raise CliError(f"{path}: {error}") from None
+
+
+def _check_candidates(path: Path, election: Election, args: argparse.Namespace) -> None:
+    """Someone to elect, and no more seats than candidates standing."""
+    standing = len(election.standing)
+    if not standing:
+        raise CliError(f"{path}: every candidate has withdrawn: nothing to count")
+    single = methods.METHODS[args.method].max_seats == 1
+    seats = 1 if single else (args.seats or election.seats)
+    if seats > standing:
+        raise CliError(f"{path}: {seats} seats but only {standing} candidate(s) standing")
+
+
+def _check_options(args: argparse.Namespace) -> None:
+    if args.seats is not None and args.seats < 1:
+        raise CliError("--seats must be at least 1")
+    for option in ("entitled", "present"):
+        if getattr(args, option) is not None and getattr(args, option) < 0:
+            raise CliError(f"--{option} must be 0 or more")
+    if args.config and not Path(args.config).is_file():
+        raise CliError(f"--config {args.config}: no such file")
+
+
+def nothing_counted(result: Result) -> str | None:
+    """Why `result` counted nothing (no candidate standing, no valid ballot), or None."""
+    if result.method == "yna":
+        return None if result.valid_weight else "no votes"
+    if not result.rounds or not result.rounds[0].votes:
+        return "no candidate is standing"
+    if result.method == "schulze":
+        # Schulze's round shows how many each one beats; its valid weight is what ranks one
+        return None if result.valid_weight else "no ballot ranks a standing candidate"
+    if any(result.rounds[0].votes.values()):
+        return None
+    return "no valid ballot names a standing candidate"
+
+
+def one_line(message: str, limit: int = 300) -> str:
+    """`message` on one line, shortened: a file's own text can be long or hold line breaks."""
+    flat = " ".join(message.split())
+    return flat if len(flat) <= limit else flat[: limit - 1] + "…"
 
 
 def _guess_format(path: Path, method: str) -> str:
@@ -142,6 +207,7 @@ def _irv_hook(path: Path, file_format: str, args: argparse.Namespace) -> Result:
     breaker = _tie_breaker(args, None)
 
     def other(election: Election) -> Result:
+        _check_candidates(path, election, args)
         return count_election(election, args.method, args, breaker)
 
     try:
@@ -219,7 +285,7 @@ def _decision(election: Election | None, item: str) -> str:
 
 
 def _candidate(election: Election, item: str, option: str = "--tie-order") -> int:
-    if item in election.names:
+    with suppress(ValueError):
         return election.index(item)
     if item.isdigit() and 1 <= int(item) <= len(election.names):
         return int(item) - 1
@@ -229,26 +295,18 @@ def _candidate(election: Election, item: str, option: str = "--tie-order") -> in
 def _count_motion(path: Path, args: argparse.Namespace) -> Result:
     from moim.tally.yna import Base, Majority, MotionRule, count_motion
 
+    quorum = _quorum(args.quorum)
     votes: list[tuple[YesNoAbstain, int]] = []
-    with path.open(encoding="utf-8") as handle:
-        for number, line in enumerate(handle, start=1):
-            tokens = line.split("#", 1)[0].split()
-            if not tokens:
-                continue
-            try:
-                choice = YesNoAbstain(tokens[0].lower())
-                weight = int(tokens[1]) if len(tokens) > 1 else 1
-            except ValueError:
-                raise CliError(
-                    f"{path}: line {number}: expected yes, no or abstain and an optional weight"
-                ) from None
-            if len(tokens) > 2 or weight < 0:
-                raise CliError(f"{path}: line {number}: one answer and one weight per line")
-            votes.append((choice, weight))
     try:
-        quorum = Fraction(args.quorum) if args.quorum else None
-    except ValueError:
-        raise CliError(f"--quorum {args.quorum!r} is not a fraction such as 1/2") from None
+        with path.open(encoding="utf-8-sig") as handle:
+            for number, line in enumerate(handle, start=1):
+                vote = _motion_vote(line)
+                if isinstance(vote, str):
+                    raise CliError(f"{path}: line {number}: {vote}")
+                if vote is not None:
+                    votes.append(vote)
+    except UnicodeDecodeError as error:
+        raise CliError(f"{path}: not UTF-8 text ({error.reason} at byte {error.start})") from None
     rule = MotionRule(Majority(args.majority), Base(args.base), args.abstentions == "in", quorum)
     try:
         return count_motion(
@@ -256,4 +314,40 @@ def _count_motion(path: Path, args: argparse.Namespace) -> Result:
             present=args.present, title=path.stem,
         )  # fmt: skip
     except ValueError as error:
-        raise CliError(str(error)) from None
+        raise CliError(f"{path}: {error}") from None
+
+
+def _motion_vote(line: str) -> tuple[YesNoAbstain, int] | str | None:
+    """One line's answer and weight, None for a blank line, or what is wrong with it."""
+    tokens = line.split("#", 1)[0].split()
+    if not tokens:
+        return None
+    if len(tokens) > 2:
+        return "one answer and one weight per line"
+    try:
+        choice = YesNoAbstain(tokens[0].lower())
+    except ValueError:
+        return f"expected yes, no or abstain, found {tokens[0][:40]!r}"
+    if len(tokens) == 1:
+        return choice, 1
+    weight = tokens[1]
+    if not (weight.isascii() and weight.isdigit()) or int(weight[:MAX_NUMBER_DIGITS]) < 1:
+        return f"the weight {weight[:40]!r} is not a whole number of at least 1"
+    if len(weight) > MAX_NUMBER_DIGITS:
+        return f"the weight has {len(weight)} digits; at most {MAX_NUMBER_DIGITS} are read"
+    return choice, int(weight)
+
+
+def _quorum(text: str | None) -> Fraction | None:
+    """The --quorum share: a fraction above 0 and at most 1 (1/2, 2/3, 0.5)."""
+    if not text:
+        return None
+    try:
+        if _SHARE.fullmatch(text) is None:
+            raise ValueError(text)
+        quorum = Fraction(text)
+    except (ValueError, ZeroDivisionError):
+        raise CliError(f"--quorum {text[:40]!r} is not a fraction such as 1/2 or 0.5") from None
+    if not 0 < quorum <= 1:
+        raise CliError(f"--quorum {text!r} must be a share above 0 and at most 1")
+    return quorum

@@ -33,6 +33,7 @@ from moim.tally.ballots import (
     Ending,
     Preferences,
     RawBallots,
+    check_total_weight,
     to_preferences,
 )
 from moim.tally.cvr import CvrBallots, read_cvr
@@ -267,8 +268,7 @@ def tabulate(
     policy = ties if ties is not None else (rules.tie_breaker() if rules else TieBreaker())
     if n >= 2**15:
         raise ValueError("too many candidates")
-    if prefs.total_weight >= EXACT_LIMIT:
-        raise ValueError("too many ballots for exact counting")
+    check_total_weight(prefs.total_weight, method="IRV", limit=EXACT_LIMIT)
     table = np.where(prefs.prefs < 0, np.int32(n), prefs.prefs)
     weights = prefs.weights.astype(np.float64)
     endings = prefs.endings.astype(np.intp)

@@ -226,6 +226,8 @@ def load_config(path: str | os.PathLike[str]) -> RctabConfig:
         data = json.loads(Path(path).read_text(encoding="utf-8"))
     except json.JSONDecodeError as exc:
         raise ConfigError(f"{path}: not valid JSON (line {exc.lineno}: {exc.msg})") from None
+    except RecursionError:
+        raise ConfigError(f"{path}: the JSON nests too deeply to be a configuration") from None
     if not isinstance(data, Mapping):
         raise ConfigError(f"{path}: expected a JSON object")
     return config_from_mapping(data)

@@ -11,7 +11,7 @@ import enum
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from decimal import ROUND_DOWN, Decimal
+from decimal import ROUND_DOWN, Decimal, localcontext
 from fractions import Fraction
 
 from moim.tally.ties import TieForChair, TieRecord
@@ -36,12 +36,19 @@ class Action(enum.StrEnum):
 
 
 def to_decimal(value: Number, places: int) -> Decimal:
-    """Exact values shown at `places` decimals, truncated (never rounded up past the truth)."""
+    """Exact values shown at `places` decimals, truncated (never rounded up past the truth).
+
+    Worked in a context wide enough for every digit: the default 28 digits would round (or
+    refuse) a large whole-number weight.
+    """
     step = Decimal(1).scaleb(-places)
     if isinstance(value, Fraction):
         scaled = value.numerator * 10**places // value.denominator
-        return (Decimal(scaled) * step).quantize(step)
-    return Decimal(value).quantize(step, rounding=ROUND_DOWN)
+        with localcontext(prec=len(str(abs(scaled))) + places + 2):
+            return Decimal(scaled).scaleb(-places).quantize(step)
+    exact = Decimal(value)
+    with localcontext(prec=max(exact.adjusted(), 0) + places + 2):
+        return exact.quantize(step, rounding=ROUND_DOWN)
 
 
 @dataclass

@@ -14,7 +14,7 @@ from __future__ import annotations
 import numpy as np
 import numpy.typing as npt
 
-from moim.tally.ballots import Election
+from moim.tally.ballots import Election, check_total_weight
 from moim.tally.result import Action, Result, Round
 from moim.tally.stv_common import new_result
 from moim.tally.ties import TieBreaker, TieForChair, TieKind
@@ -24,10 +24,11 @@ Matrix = npt.NDArray[np.int64]
 
 def pairwise(election: Election) -> tuple[list[int], Matrix]:
     """The standing candidates and d[i][j] among them (rows and columns in that order)."""
-    standing = [i for i in range(len(election.candidates)) if i not in election.withdrawn]
+    standing = list(election.standing)
     where = {c: k for k, c in enumerate(standing)}
     n = len(standing)
     raw = election.ballots
+    check_total_weight(raw.total_weight, method="Schulze")
     rows = len(raw.ballots)
     unranked = 1 << 30
     position = np.full((rows, n), unranked, dtype=np.int64)
@@ -63,8 +64,14 @@ def count_schulze(
     names = election.names
     result = new_result("schulze", election, 0, "integer weights", breaker)
     result.seats = seats
-    result.valid_weight = election.ballots.total_weight
     standing, d = pairwise(election)
+    # valid: the ballots that rank at least one standing candidate
+    counted = frozenset(standing)
+    result.valid_weight = sum(
+        weight
+        for ballot, weight in zip(election.ballots.ballots, election.ballots.weights, strict=True)
+        if any(c in counted for cell in ballot for c in cell)
+    )
     p = strongest_paths(d)
     wins = (p > p.T).sum(axis=1)
     order = sorted(range(len(standing)), key=lambda k: (-int(wins[k]), standing[k]))
@@ -103,7 +110,7 @@ def count_schulze(
                     winners.extend(group)
                     break
                 chosen, record = breaker.choose(
-                    [names.index(g) for g in group],
+                    [election.index(g) for g in group],
                     kind=TieKind.ELECT,
                     round=1,
                     names=names,

@@ -15,7 +15,15 @@ from decimal import Decimal
 import numpy as np
 import numpy.typing as npt
 
-from moim.tally.ballots import PAD, BallotRules, Election, OvervoteRule, Preferences
+from moim.tally.ballots import (
+    INT64_LIMIT,
+    PAD,
+    BallotRules,
+    Election,
+    OvervoteRule,
+    Preferences,
+    check_total_weight,
+)
 from moim.tally.result import Number, Result, Round
 from moim.tally.ties import TieBreaker, TieBreakMethod, TieKind, TieRecord
 
@@ -48,6 +56,7 @@ class Papers:
     weights: IntArray
     n_candidates: int
     one: int  # fixed-point units per vote
+    method: str = "this count"
     values: IntArray = field(init=False)
     pos: npt.NDArray[np.int64] = field(init=False)
     cur: npt.NDArray[np.int64] = field(init=False)
@@ -69,14 +78,19 @@ class Papers:
         # one extra slot so that PAD (-1) indexes a False entry
         self.hopeful = np.ones(self.n_candidates + 1, dtype=bool)
         self.hopeful[-1] = False
-        if int(self.weights.sum()) * self.one >= EXACT_FLOAT_LIMIT:
-            raise ValueError("too many votes for exact fixed-point totals")
+        # Totals are float64 sums of units (exact below 2**53); a transfer multiplies a value
+        # (up to one vote) by a surplus (up to every vote) in int64.
+        total = sum(self.weights.tolist())
+        check_total_weight(total, method=self.method, units=self.one, limit=EXACT_FLOAT_LIMIT)
+        check_total_weight(total, method=self.method, units=self.one**2, limit=INT64_LIMIT)
         self.cur[:] = padded[:, 0]
         self.sums = self._sums(np.arange(n))
 
     @classmethod
-    def from_preferences(cls, prefs: Preferences, n_candidates: int, places: int) -> Papers:
-        return cls(prefs.prefs, prefs.weights, n_candidates, 10**places)
+    def from_preferences(
+        cls, prefs: Preferences, n_candidates: int, places: int, method: str = "this count"
+    ) -> Papers:
+        return cls(prefs.prefs, prefs.weights, n_candidates, 10**places, method)
 
     def _sums(self, rows: npt.NDArray[np.intp]) -> IntArray:
         """Units held by each candidate among `rows` (index n_candidates = exhausted)."""

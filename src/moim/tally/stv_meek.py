@@ -26,7 +26,7 @@ from typing import cast
 import numpy as np
 
 from moim.tally.arithmetic import Arithmetic, Exact, Fixed, Value
-from moim.tally.ballots import Election
+from moim.tally.ballots import INT64_LIMIT, Election, check_total_weight
 from moim.tally.result import Action, Result, Round
 from moim.tally.stv_common import STV_RULES, new_result, tie_breaker_for
 from moim.tally.ties import TieBreaker, TieForChair, TieKind, TieRecord
@@ -115,6 +115,14 @@ class _Meek:
         self.seats = election.seats
         n = len(self.names)
         prefs = election.preferences(STV_RULES)
+        if prf:
+            # a vote is 10**9 units, and each ballot's credit times its count is added in int64
+            check_total_weight(
+                prefs.total_weight,
+                method="reference Meek STV",
+                units=int(arith.one),
+                limit=INT64_LIMIT,
+            )
         self.prefs = prefs.prefs
         self.counts = prefs.weights
         self.total = arith.of(prefs.total_weight)
@@ -179,9 +187,9 @@ class _Meek:
                 break
             col = self.prefs[rows, j].astype(np.int64)
             credit = -((-w * kf[col]) // one)  # rounded up
-            weighted = (credit * counts[rows]).astype(np.float64)  # exact below 2**53
             slot = np.where(col < 0, n, col)
-            votes += np.rint(np.bincount(slot, weights=weighted, minlength=n + 1)).astype(np.int64)
+            # integer sums: a float64 bincount would round once a total passes 2**53 units
+            np.add.at(votes, slot, credit * counts[rows])
             w = w - credit
             ended = col < 0
             excess += int((w[ended] * counts[rows[ended]]).sum())

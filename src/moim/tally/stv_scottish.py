@@ -49,7 +49,7 @@ def count_scottish_stv(
     names = election.names
     n = len(names)
     prefs = election.preferences(STV_RULES) if preferences is None else preferences
-    papers = Papers.from_preferences(prefs, n, PLACES)
+    papers = Papers.from_preferences(prefs, n, PLACES, "Scottish STV")
     valid = prefs.total_weight
     quota = (valid // (election.seats + 1) + 1) * ONE
     result = new_result("stv-scottish", election, PLACES, "fixed-point, 5 decimal places", breaker)

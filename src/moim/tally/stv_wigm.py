@@ -89,7 +89,7 @@ class _Count:
         self.vec: Papers | None = None
         self.papers: list[_Paper] = []
         if isinstance(arith, Fixed):
-            self.vec = Papers.from_preferences(prefs, len(self.names), arith.places)
+            self.vec = Papers.from_preferences(prefs, len(self.names), arith.places, "WIGM")
         else:
             self.papers = [
                 _Paper(tuple(int(c) for c in row if c >= 0), int(w), arith.one)

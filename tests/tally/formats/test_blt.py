@@ -14,7 +14,6 @@ FULL = """4 2
 3 1 2 0
 2 3 - 1 0
 1 0
-0 2 0
 1 2 0
 0
 "Ann  Lee "
@@ -36,7 +35,7 @@ def test_read_blt_reads_every_part_of_the_file() -> None:
     assert election.tie_order == (2, 1, 0, 3)
     assert election.title == "The title"
     assert election.comments == ("a source note", "First prefs 3 3 2 0")
-    # "1 0" (no preference) and "0 2 0" (no weight) are not counted
+    # "1 0" (no preference) is not counted
     assert election.ballots.ballots == (((0,), (1,)), ((2,), (), (0,)), ((1,),))
     assert election.ballots.weights == (3, 2, 1)
 

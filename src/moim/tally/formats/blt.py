@@ -10,8 +10,10 @@
 ```
 
 The reader streams: ballot lines are grouped as they are read, so a large file is never held
-twice. A ballot of weight 0 or without preferences (``1 0``) is not counted. Runs of whitespace
-in names are collapsed to one space. Any malformed line raises `BltError` with its line number.
+twice. A ballot without preferences (``1 0``) is not counted; a weight below 1, a candidate
+ranked twice on one ballot, or a number longer than `MAX_NUMBER_DIGITS` digits is an error. Runs
+of whitespace in names are collapsed to one space. Any malformed line raises `BltError` with its
+line number.
 """
 
 from __future__ import annotations
@@ -28,6 +30,9 @@ from moim.tally.ballots import Candidate, Election, RankCell, RawBallot, RawBall
 _OPTION = re.compile(r"^\[\s*(\w+)((?:\s+[^\s\]]+)*)\s*\]$")
 _QUOTED = re.compile(r'"((?:[^"\\]|\\.)*)"')
 _ESCAPE = re.compile(r"\\(.)")
+_WHOLE = re.compile(r"-?[0-9]+")
+MAX_NUMBER_DIGITS = 40
+"""Longer numbers are refused as they are read (weights far beyond any count's limit)."""
 
 
 class BltError(ValueError):
@@ -88,10 +93,14 @@ def _read(stream: IO[str], progress: Callable[[int], None] | None) -> Election:
                 withdrawn.update(_candidate_numbers(number, values, n_candidates, nicks))
             elif name == "tie":
                 tie_order = tuple(_candidate_numbers(number, values, n_candidates, nicks))
+                if len(set(tie_order)) != len(tie_order):
+                    raise BltError(number, "[tie] names a candidate twice")
             elif name == "nick":
                 if len(values) != n_candidates:
                     raise BltError(number, f"[nick] names {len(values)} of {n_candidates}")
                 nicks = {v: i for i, v in enumerate(values)}
+                if len(nicks) != n_candidates:
+                    raise BltError(number, "[nick] gives two candidates the same nickname")
             else:
                 raise BltError(number, f"unknown option [{name}]")
             continue
@@ -109,7 +118,7 @@ def _read(stream: IO[str], progress: Callable[[int], None] | None) -> Election:
             ended = True
             break
         ballot, weight = _ballot(number, tokens, n_candidates, nicks)
-        if weight and ballot:
+        if ballot:
             grouped[ballot] = grouped.get(ballot, 0) + weight
     if not ended:
         raise BltError(number, "the ballots do not end with a line holding 0")
@@ -144,10 +153,13 @@ def _option(number: int, text: str) -> tuple[str, list[str]]:
 
 
 def _int(number: int, token: str, what: str) -> int:
-    try:
-        return int(token)
-    except ValueError:
-        raise BltError(number, f"{token!r} is not a whole number ({what})") from None
+    if _WHOLE.fullmatch(token) is None:
+        raise BltError(number, f"{token[:40]!r} is not a whole number ({what})")
+    if len(token.lstrip("-")) > MAX_NUMBER_DIGITS:
+        raise BltError(
+            number, f"{what} has {len(token.lstrip('-'))} digits, more than {MAX_NUMBER_DIGITS}"
+        )
+    return int(token)
 
 
 def _candidate_numbers(
@@ -175,16 +187,22 @@ def _ballot(
         if not tokens:
             raise BltError(number, "a ballot id without a ballot")
     weight = _int(number, tokens[0], "the ballot weight")
-    if weight < 0:
-        raise BltError(number, f"negative ballot weight {weight}")
+    if weight < 1:
+        raise BltError(number, f"ballot weight {weight}: a weight must be at least 1")
     if tokens[-1] != "0":
         raise BltError(number, "a ballot line must end with 0")
     cells: list[RankCell] = []
+    seen: set[int] = set()
     for token in tokens[1:-1]:
         if token == "-":
             cells.append(())
             continue
-        cells.append(tuple(_candidate(number, t, n_candidates, nicks) for t in token.split("=")))
+        cell = tuple(_candidate(number, t, n_candidates, nicks) for t in token.split("="))
+        for candidate in cell:
+            if candidate in seen:
+                raise BltError(number, f"candidate {candidate + 1} is ranked twice")
+            seen.add(candidate)
+        cells.append(cell)
     return tuple(cells), weight
 
 
