@@ -192,3 +192,16 @@ def test_anonymous_and_hidden_records_get_the_same_not_found(
 
     assert unpublished.json() == missing.json()
     assert missing.json()["code"] == "not_found"
+
+
+def test_an_unknown_address_under_the_api_gets_the_api_404(client: Client, db: None) -> None:
+    response = client.get("/api/governance/nowhere/at/all")
+
+    assert response.json() == {
+        "status": 404,
+        "code": "not_found",
+        "detail": "Nothing was found here.",
+        "errors": [],
+    }
+    assert client.get("/api/openapi.json").json()["paths"]
+    assert "/api/{rest}" not in client.get("/api/openapi.json").json()["paths"]

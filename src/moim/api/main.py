@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from ninja import NinjaAPI
+from django.http import Http404, HttpRequest
+from ninja import NinjaAPI, Router
 
 from moim.api import assemblies, awards, errors, governance
 
@@ -23,3 +24,17 @@ errors.install(api)
 api.add_router("/assemblies/", assemblies.router)
 api.add_router("/awards/", awards.router)
 api.add_router("/governance/", governance.router)
+
+# Last, so that it only catches what no operation matched: an unknown address under /api/ gets
+# the API's 404 body rather than the site's HTML page.
+fallback = Router()
+
+
+@fallback.api_operation(
+    ["GET", "POST", "PUT", "PATCH", "DELETE"], "/{path:rest}", include_in_schema=False
+)
+def not_found(request: HttpRequest, rest: str) -> None:
+    raise Http404
+
+
+api.add_router("/", fallback)
