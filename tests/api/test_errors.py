@@ -13,6 +13,8 @@ from moim.assemblies.models import Assembly, Registration
 from moim.governance import services
 from moim.governance.models import Poll, VoteRecord
 from moim.members.models import Organization
+from tests.assemblies.factories import AssemblyFactory
+from tests.factories import OrganizationFactory
 from tests.governance.conftest import Plenary, build_plenary, make_motion, make_rules
 
 ERROR_KEYS = {"status", "code", "detail", "errors"}
@@ -205,3 +207,17 @@ def test_an_unknown_address_under_the_api_gets_the_api_404(client: Client, db: N
     }
     assert client.get("/api/openapi.json").json()["paths"]
     assert "/api/{rest}" not in client.get("/api/openapi.json").json()["paths"]
+
+
+def test_the_agenda_is_the_served_organizations_when_another_has_the_same_edition(
+    client: Client, assembly: Assembly
+) -> None:
+    other = OrganizationFactory(slug="uclg", name_en="UCLG", acronym="UCLG")
+    AssemblyFactory(organization=other, edition=5)
+    decision = make_motion(assembly, make_rules(assembly.organization), "Ours")
+    decision.status = "on_agenda"
+    decision.save()
+
+    response = client.get("/api/governance/assemblies/5/decisions")
+
+    assert [d["title_en"] for d in response.json()] == ["Ours"]

@@ -21,6 +21,7 @@ from moim.governance.enums import AnalogMethod, BallotShape, PollState
 from moim.governance.models import Decision, Poll
 from moim.governance.rules import can_cast_ballot, can_run_polls
 from moim.members.models import Member, Person
+from moim.members.queries import current_organization
 
 router = Router(tags=["governance"])
 
@@ -118,7 +119,7 @@ def _require(request: HttpRequest, predicate: Any) -> None:
     "/assemblies/{edition}/decisions", response={200: list[DecisionOut], **errors(404, 422)}
 )
 def agenda(request: HttpRequest, edition: EditionNumber) -> list[DecisionOut]:
-    assembly = get_object_or_404(Assembly, edition=edition)
+    assembly = get_object_or_404(Assembly, organization=current_organization(), edition=edition)
     return [
         DecisionOut(
             id=d.pk,
