@@ -62,6 +62,7 @@ def test_assembly_and_programme_in_the_assembly_zone(
     assert paris[0]["starts_at"] == "2021-10-18T08:00:00+02:00"
     unknown = client.get("/api/assemblies/5/programme", {"tz": "Mars/Olympus"})
     assert unknown.status_code == 422
+    assert unknown.json()["errors"][0]["field"] == "query.tz"
     assert "'Mars/Olympus' is not a known time zone" in unknown.json()["detail"]
     assert client.get("/api/assemblies/99").status_code == 404
 
@@ -117,7 +118,8 @@ def test_public_registration_through_the_api_refuses_duplicates(
     assert first.status_code == 201
     assert first.json()["status"] == "confirmed"
     assert second.status_code == 409
-    assert "clara@example.org is already registered" in second.json()["message"]
+    assert second.json()["code"] == "conflict"
+    assert "clara@example.org is already registered" in second.json()["detail"]
     assert (registration.member, registration.attendance_mode) == (city_b, AttendanceMode.ONLINE)
 
 

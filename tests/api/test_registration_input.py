@@ -1,4 +1,4 @@
-"""The public registration API answers bad input with 422 and the reason, never a 500."""
+"""The public registration API answers bad input with 400 or 422 and the reason, never a 500."""
 
 from __future__ import annotations
 
@@ -19,25 +19,27 @@ GOOD: dict[str, Any] = {
 }
 
 
+# Bounds the schema declares answer 422 naming the field before any service runs; what only the
+# registrant check knows (control characters, a real e-mail address) answers 400 with the reason.
 @pytest.mark.parametrize(
-    ("field", "value", "reason"),
+    ("field", "value", "status", "reason"),
     [
-        ("full_name", "A" * 300, "Full name: At most 200 characters (this has 300)."),
-        ("full_name", "A" * 1_000_000, "Full name: At most 200 characters (this has 1000000)."),
-        ("full_name", "Clara\u0000", "Full name: It contains the control character U+0000"),
-        ("country", "ZZZ", "Country: 'ZZZ' is not an ISO 3166 country code"),
-        ("email", "clara", "E-mail: 'clara' is not an e-mail address."),
-        ("language", "klingon", "Language: 'klingon' is not a language of this site"),
-        ("title", "T" * 201, "Title or position: At most 200 characters (this has 201)."),
+        ("full_name", "A" * 300, 422, "body.full_name: At most 200 characters."),
+        ("full_name", "A" * 1_000_000, 422, "body.full_name: At most 200 characters."),
+        ("full_name", "Clara\u0000", 400, "Full name: It contains the control character U+0000"),
+        ("country", "ZZZ", 422, "body.country:"),
+        ("email", "clara", 400, "E-mail: 'clara' is not an e-mail address."),
+        ("language", "klingon", 422, "body.language: Must be one of: 'en' or 'ko'."),
+        ("title", "T" * 201, 422, "body.title: At most 200 characters."),
     ],
 )
-def test_bad_registration_gets_422_with_the_reason(
-    client: Client, assembly: Assembly, field: str, value: str, reason: str
+def test_bad_registration_is_refused_with_the_reason(
+    client: Client, assembly: Assembly, field: str, value: str, status: int, reason: str
 ) -> None:
     response = client.post(URL, {**GOOD, field: value}, content_type="application/json")
 
-    assert response.status_code == 422
-    assert reason in response.json()["message"]
+    assert response.status_code == status
+    assert reason in response.json()["detail"]
     assert Registration.objects.count() == 0
 
 

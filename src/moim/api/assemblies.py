@@ -4,16 +4,21 @@ from __future__ import annotations
 
 import datetime as dt
 import zoneinfo
+from typing import Annotated, Literal
 
 import rules
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema
-from ninja.errors import HttpError
+from ninja.params import functions as param
 from ninja.responses import Status
 from ninja.security import django_auth
 
+from moim.api.errors import errors, invalid
+from moim.api.params import EditionNumber, Slug
 from moim.assemblies import queries, services
 from moim.assemblies.enums import (
     AssemblyMode,
@@ -23,7 +28,14 @@ from moim.assemblies.enums import (
     ParticipantRole,
     RegistrationStatus,
 )
-from moim.assemblies.models import Assembly, ProgrammeItem, Registration, time_zone_names
+from moim.assemblies.models import (
+    CODE_ALPHABET,
+    CODE_LENGTH,
+    Assembly,
+    ProgrammeItem,
+    Registration,
+    time_zone_names,
+)
 from moim.members.models import Member, Person
 from moim.members.queries import current_organization
 
@@ -110,16 +122,20 @@ class RegistrationOut(Schema):
 
 
 class RegistrationIn(Schema):
-    full_name: str
-    email: str
+    full_name: str = Field(min_length=1, max_length=200)
+    email: str = Field(min_length=3, max_length=254)
     role: ParticipantRole
     attendance_mode: AttendanceMode
-    member: str | None = Field(None, description="Slug of the member represented.")
-    country: str = Field("", description="ISO 3166 code; required for guests and ambassadors.")
-    organization_name: str = ""
-    title: str = ""
-    accessibility_needs: str = ""
-    language: str = "en"
+    member: Slug | None = Field(None, description="Slug of the member represented.")
+    country: str = Field(
+        "",
+        pattern=r"^([A-Za-z]{2})?$",
+        description="ISO 3166 code; required for guests and ambassadors.",
+    )
+    organization_name: str = Field("", max_length=200)
+    title: str = Field("", max_length=200)
+    accessibility_needs: str = Field("", max_length=2000)
+    language: Literal["en", "ko"] = "en"
 
 
 class RegistrationCreated(Schema):
@@ -127,11 +143,29 @@ class RegistrationCreated(Schema):
     message: str
 
 
-class Message(Schema):
-    message: str
+# The desk's check-in code: letters and digits that cannot be mistaken for one another.
+CheckInCode = Annotated[
+    str,
+    param.Path(
+        min_length=CODE_LENGTH,
+        max_length=CODE_LENGTH,
+        pattern=f"^[{CODE_ALPHABET}]+$",
+        description="The code on the registrant's badge or confirmation.",
+    ),
+]
+TimeZoneName = Annotated[
+    str,
+    param.Query(
+        max_length=64,
+        pattern=r"^[A-Za-z0-9_+/-]*$",
+        description="An IANA time zone such as Europe/Paris; the assembly's by default.",
+    ),
+]
+SearchText = Annotated[str, param.Query(max_length=200, description="Name, e-mail or city.")]
 
 
 def _assembly(edition: int) -> Assembly:
+    """The assembly of the current organization with this edition number, else 404."""
     return get_object_or_404(
         Assembly.objects.select_related("host"),
         organization=current_organization(),
@@ -223,29 +257,41 @@ def _registration_out(r: Registration) -> RegistrationOut:
 
 def _require_secretariat(request: HttpRequest, rule: str) -> None:
     if not rules.test_rule(rule, request.user):
-        raise HttpError(403, "Only the secretariat may do this.")
+        raise PermissionDenied(_("Only the secretariat may do this."))
 
 
-@router.get("/", response=list[AssemblyOut], summary="All assemblies, latest first")
+@router.get(
+    "/",
+    response={200: list[AssemblyOut], **errors(422)},
+    summary="All assemblies, latest first",
+)
 def list_assemblies(request: HttpRequest) -> list[AssemblyOut]:
     return [_assembly_out(a) for a in queries.assemblies_for_public(current_organization())]
 
 
-@router.get("/{edition}", response=AssemblyOut, summary="One assembly by its edition number")
-def get_assembly(request: HttpRequest, edition: int) -> AssemblyOut:
+@router.get(
+    "/{edition}",
+    response={200: AssemblyOut, **errors(404, 422)},
+    summary="One assembly by its edition number",
+)
+def get_assembly(request: HttpRequest, edition: EditionNumber) -> AssemblyOut:
     return _assembly_out(_assembly(edition))
 
 
 @router.get(
     "/{edition}/programme",
-    response=list[ItemOut],
+    response={200: list[ItemOut], **errors(404, 422)},
     summary="The programme in order, times in the assembly's time zone or in `tz`",
 )
-def get_programme(request: HttpRequest, edition: int, tz: str = "") -> list[ItemOut]:
+def get_programme(
+    request: HttpRequest, edition: EditionNumber, tz: TimeZoneName = ""
+) -> list[ItemOut]:
     assembly = _assembly(edition)
     if tz and tz not in time_zone_names():
-        raise HttpError(
-            422, f"{tz!r} is not a known time zone (use an IANA name such as Asia/Seoul)."
+        raise invalid(
+            "query.tz",
+            _("%(tz)r is not a known time zone (use an IANA name such as Asia/Seoul).")
+            % {"tz": tz},
         )
     zone = zoneinfo.ZoneInfo(tz) if tz else assembly.zone
     return [_item_out(item, zone) for item in queries.programme_for(assembly)]
@@ -253,10 +299,10 @@ def get_programme(request: HttpRequest, edition: int, tz: str = "") -> list[Item
 
 @router.get(
     "/{edition}/attendance",
-    response=FiguresOut,
+    response={200: FiguresOut, **errors(404, 422)},
     summary="Attendance figures, computed from check-ins and online joins",
 )
-def get_attendance(request: HttpRequest, edition: int) -> FiguresOut:
+def get_attendance(request: HttpRequest, edition: EditionNumber) -> FiguresOut:
     figures = queries.attendance_figures(_assembly(edition))
     return FiguresOut(
         registered=figures.registered,
@@ -273,17 +319,17 @@ def get_attendance(request: HttpRequest, edition: int) -> FiguresOut:
 
 @router.get(
     "/{edition}/registrations",
-    response=list[RegistrationOut],
+    response={200: list[RegistrationOut], **errors(401, 403, 404, 422)},
     auth=django_auth,
     summary="Registrations (secretariat only)",
 )
 def list_registrations(
     request: HttpRequest,
-    edition: int,
+    edition: EditionNumber,
     status: RegistrationStatus | None = None,
     mode: AttendanceMode | None = None,
     role: ParticipantRole | None = None,
-    q: str = "",
+    q: SearchText = "",
 ) -> list[RegistrationOut]:
     _require_secretariat(request, "assemblies.manage_registrations")
     assembly = _assembly(edition)
@@ -295,12 +341,12 @@ def list_registrations(
 
 @router.post(
     "/{edition}/registrations",
-    response={201: RegistrationCreated, 409: Message, 422: Message},
+    response={201: RegistrationCreated, **errors(400, 404, 409, 422)},
     summary="Register for an assembly (public)",
 )
 def create_registration(
-    request: HttpRequest, edition: int, payload: RegistrationIn
-) -> Status[RegistrationCreated | Message]:
+    request: HttpRequest, edition: EditionNumber, payload: RegistrationIn
+) -> Status[RegistrationCreated]:
     assembly = _assembly(edition)
     member = None
     if payload.member:
@@ -308,50 +354,44 @@ def create_registration(
             organization=assembly.organization, slug=payload.member
         ).first()
         if member is None:
-            return Status(422, Message(message=f"No member has the slug {payload.member!r}."))
-    try:
-        registration = services.register(
-            assembly=assembly,
-            full_name=payload.full_name,
-            email=payload.email,
-            role=payload.role,
-            attendance_mode=payload.attendance_mode,
-            member=member,
-            country=payload.country.upper(),
-            organization_name=payload.organization_name,
-            title=payload.title,
-            accessibility_needs=payload.accessibility_needs,
-            language=payload.language,
-            base_url=request.build_absolute_uri("/").rstrip("/"),
-        )
-    except services.DuplicateRegistration as error:
-        return Status(409, Message(message=error.message))
-    except services.RegistrationError as error:
-        return Status(422, Message(message=error.message))
+            raise invalid(
+                "body.member", _("No member has the slug %(slug)r.") % {"slug": payload.member}
+            )
+    registration = services.register(
+        assembly=assembly,
+        full_name=payload.full_name,
+        email=payload.email,
+        role=payload.role,
+        attendance_mode=payload.attendance_mode,
+        member=member,
+        country=payload.country.upper(),
+        organization_name=payload.organization_name,
+        title=payload.title,
+        accessibility_needs=payload.accessibility_needs,
+        language=payload.language,
+        base_url=request.build_absolute_uri("/").rstrip("/"),
+    )
     return Status(
         201,
         RegistrationCreated(
             status=RegistrationStatus(registration.status),
-            message="Registered; the confirmation goes to the e-mail address given.",
+            message=_("Registered; the confirmation goes to the e-mail address given."),
         ),
     )
 
 
 @router.post(
     "/{edition}/registrations/{code}/check-in",
-    response={200: RegistrationOut, 409: Message},
+    response={200: RegistrationOut, **errors(401, 403, 404, 409, 422)},
     auth=django_auth,
     summary="Check a registrant in by code (secretariat; the desk's action)",
 )
 def check_in_by_code(
-    request: HttpRequest, edition: int, code: str
-) -> Status[RegistrationOut | Message]:
+    request: HttpRequest, edition: EditionNumber, code: CheckInCode
+) -> RegistrationOut:
     _require_secretariat(request, "assemblies.run_desk")
     registration = queries.registration_by_code(_assembly(edition), code)
     if registration is None:
         raise Http404("No registration has this check-in code.")
-    try:
-        registration = services.check_in(registration=registration, by=request.user)
-    except services.CheckInError as error:
-        return Status(409, Message(message=error.message))
-    return Status(200, _registration_out(registration))
+    registration = services.check_in(registration=registration, by=request.user)
+    return _registration_out(registration)

@@ -6,13 +6,15 @@ the same answer as an entry that does not exist.
 
 from __future__ import annotations
 
-from django.core.exceptions import ValidationError
+from typing import Annotated
+
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
-from ninja import Router, Schema
-from ninja.errors import HttpError
+from ninja import Field, Router, Schema
 from ninja.security import django_auth
 
+from moim.api.errors import errors
+from moim.api.params import EditionNumber, RecordId, Slug
 from moim.awards import judging
 from moim.awards.enums import EditionStatus, EntryStatus
 from moim.awards.models import Edition, Entry, Juror
@@ -64,10 +66,20 @@ class EntryOut(Schema):
     status: EntryStatus
 
 
+# Scores are small whole numbers on each criterion's scale (checked by the service); no scale
+# reaches this far.
+Score = Annotated[int, Field(ge=0, le=1000)]
+Comment = Annotated[str, Field(max_length=5000)]
+# An edition has a handful of criteria; a sheet naming more is refused before it is read.
+MAX_CRITERIA = 50
+
+
 class ScoresIn(Schema):
-    scores: dict[str, int | None]
-    comments: dict[str, str] = {}
-    comment: str = ""
+    scores: dict[Slug, Score | None] = Field(
+        max_length=MAX_CRITERIA, description="Criterion key to score; null clears it."
+    )
+    comments: dict[Slug, Comment] = Field(default_factory=dict, max_length=MAX_CRITERIA)
+    comment: Comment = ""
     submit: bool = False
 
 
@@ -103,8 +115,12 @@ def _entry_out(entry: Entry) -> EntryOut:
     )
 
 
-@router.get("/{number}", response=EditionOut, summary="An edition and its figures")
-def get_edition(request: HttpRequest, number: int) -> EditionOut:
+@router.get(
+    "/{number}",
+    response={200: EditionOut, **errors(404, 422)},
+    summary="An edition and its figures",
+)
+def get_edition(request: HttpRequest, number: EditionNumber) -> EditionOut:
     edition = _edition(number)
     facts = edition_facts(edition)
     return EditionOut(
@@ -123,8 +139,12 @@ def get_edition(request: HttpRequest, number: int) -> EditionOut:
     )
 
 
-@router.get("/{number}/winners", response=list[WinnerOut], summary="The announced winners")
-def list_winners(request: HttpRequest, number: int) -> list[WinnerOut]:
+@router.get(
+    "/{number}/winners",
+    response={200: list[WinnerOut], **errors(404, 422)},
+    summary="The announced winners",
+)
+def list_winners(request: HttpRequest, number: EditionNumber) -> list[WinnerOut]:
     edition = _edition(number)
     if edition.status not in (EditionStatus.ANNOUNCED, EditionStatus.CLOSED):
         raise Http404("Not announced yet.")
@@ -144,11 +164,11 @@ def list_winners(request: HttpRequest, number: int) -> list[WinnerOut]:
 
 @router.get(
     "/{number}/jury/entries",
-    response=list[EntryOut],
+    response={200: list[EntryOut], **errors(401, 403, 404, 422)},
     auth=django_auth,
     summary="The entries assigned to me in the current round",
 )
-def list_my_entries(request: HttpRequest, number: int) -> list[EntryOut]:
+def list_my_entries(request: HttpRequest, number: EditionNumber) -> list[EntryOut]:
     edition = _edition(number)
     juror = _juror(request, edition)
     round_ = current_round(edition)
@@ -164,11 +184,11 @@ def list_my_entries(request: HttpRequest, number: int) -> list[EntryOut]:
 
 @router.get(
     "/{number}/jury/entries/{entry_id}",
-    response=EntryOut,
+    response={200: EntryOut, **errors(401, 403, 404, 422)},
     auth=django_auth,
     summary="One assigned entry (404 when conflicted or not assigned)",
 )
-def get_my_entry(request: HttpRequest, number: int, entry_id: int) -> EntryOut:
+def get_my_entry(request: HttpRequest, number: EditionNumber, entry_id: RecordId) -> EntryOut:
     edition = _edition(number)
     _juror(request, edition)
     entry = get_object_or_404(
@@ -183,29 +203,28 @@ def get_my_entry(request: HttpRequest, number: int, entry_id: int) -> EntryOut:
 
 @router.post(
     "/{number}/jury/entries/{entry_id}/scores",
-    response=SheetOut,
+    response={200: SheetOut, **errors(400, 401, 403, 404, 422)},
     auth=django_auth,
     summary="Save or submit my scores for an entry",
 )
-def post_scores(request: HttpRequest, number: int, entry_id: int, payload: ScoresIn) -> SheetOut:
+def post_scores(
+    request: HttpRequest, number: EditionNumber, entry_id: RecordId, payload: ScoresIn
+) -> SheetOut:
     edition = _edition(number)
     juror = _juror(request, edition)
     entry = get_object_or_404(Entry, edition=edition, pk=entry_id)
     round_ = current_round(edition)
     if round_ is None:
         raise Http404("No round.")
-    try:
-        sheet = judging.score_entry(
-            round_=round_,
-            juror=juror,
-            entry=entry,
-            values=payload.scores,
-            comments=payload.comments,
-            comment=payload.comment,
-            submit=payload.submit,
-        )
-    except ValidationError as error:
-        raise HttpError(400, " ".join(error.messages)) from error
+    sheet = judging.score_entry(
+        round_=round_,
+        juror=juror,
+        entry=entry,
+        values=payload.scores,
+        comments=payload.comments,
+        comment=payload.comment,
+        submit=payload.submit,
+    )
     return SheetOut(
         entry=entry.pk,
         scores={s.criterion.key: s.value for s in sheet.scores.select_related("criterion")},

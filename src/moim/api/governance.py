@@ -3,21 +3,25 @@ ballot, the chair's poll actions and turnout, and the published ballot list."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any, Literal
 
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema
-from ninja.errors import HttpError
 from ninja.responses import Status
 from ninja.security import django_auth
 
+from moim.api.errors import errors, invalid
+from moim.api.params import MAX_ID, EditionNumber, RecordId, Slug
 from moim.assemblies.models import Assembly
 from moim.governance import queries, services
 from moim.governance.enums import AnalogMethod, BallotShape, PollState
 from moim.governance.models import Decision, Poll
 from moim.governance.rules import can_cast_ballot, can_run_polls
 from moim.members.models import Member, Person
+from moim.members.queries import current_organization
 
 router = Router(tags=["governance"])
 
@@ -53,14 +57,19 @@ class DecisionOut(Schema):
     polls: list[int]
 
 
+# A ballot lists option ids; no poll has more options than this.
+MAX_OPTIONS = 500
+OptionId = Annotated[int, Field(ge=1, le=MAX_ID)]
+
+
 class BallotIn(Schema):
-    member: str
-    choices: list[int]
+    member: Slug = Field(description="Slug of the member whose vote is cast.")
+    choices: list[OptionId] = Field(
+        max_length=MAX_OPTIONS, description="Option ids, in order of preference when ranked."
+    )
     # The client's token for this ballot: sent again with the same choices (a retry after a
     # lost answer), it gets the same receipt instead of "already voted".
-    submission: str = Field(
-        default="", max_length=128, pattern=r"^([A-Za-z0-9_-]{16,128})?$", examples=[""]
-    )
+    submission: str = Field(default="", max_length=128, pattern=r"^([A-Za-z0-9_-]{16,128})?$")
 
 
 class ReceiptOut(Schema):
@@ -106,12 +115,14 @@ def _poll_out(poll: Poll) -> PollOut:
 
 def _require(request: HttpRequest, predicate: Any) -> None:
     if not predicate.test(request.user):
-        raise HttpError(403, "You may not do this.")
+        raise PermissionDenied(_("You may not do this."))
 
 
-@router.get("/assemblies/{edition}/decisions", response=list[DecisionOut])
-def agenda(request: HttpRequest, edition: int) -> list[DecisionOut]:
-    assembly = get_object_or_404(Assembly, edition=edition)
+@router.get(
+    "/assemblies/{edition}/decisions", response={200: list[DecisionOut], **errors(404, 422)}
+)
+def agenda(request: HttpRequest, edition: EditionNumber) -> list[DecisionOut]:
+    assembly = get_object_or_404(Assembly, organization=current_organization(), edition=edition)
     return [
         DecisionOut(
             id=d.pk,
@@ -126,40 +137,45 @@ def agenda(request: HttpRequest, edition: int) -> list[DecisionOut]:
     ]
 
 
-@router.get("/polls/{poll_id}", response=PollOut)
-def poll_detail(request: HttpRequest, poll_id: int) -> PollOut:
+@router.get("/polls/{poll_id}", response={200: PollOut, **errors(404, 422)})
+def poll_detail(request: HttpRequest, poll_id: RecordId) -> PollOut:
     poll = get_object_or_404(Poll.objects.exclude(decision__status="draft"), pk=poll_id)
     return _poll_out(poll)
 
 
-@router.post("/polls/{poll_id}/ballots", response={201: ReceiptOut}, auth=django_auth)
-def cast(request: HttpRequest, poll_id: int, payload: BallotIn) -> Status:
+@router.post(
+    "/polls/{poll_id}/ballots",
+    response={201: ReceiptOut, **errors(400, 401, 403, 404, 409, 422)},
+    auth=django_auth,
+)
+def cast(request: HttpRequest, poll_id: RecordId, payload: BallotIn) -> Status:
     _require(request, can_cast_ballot)
     poll = get_object_or_404(Poll, pk=poll_id)
     person = Person.objects.filter(user_id=request.user.pk or 0).first()
     organization = poll.decision.assembly.organization
     member = Member.objects.filter(slug=payload.member, organization=organization).first()
     if person is None:
-        raise HttpError(403, "Your login is not linked to a delegate.")
+        raise PermissionDenied(_("Your login is not linked to a delegate."))
     if member is None:
-        raise HttpError(400, f"No member {payload.member!r}.")
-    try:
-        receipt = services.cast_ballot(
-            poll=poll,
-            voter=person,
-            member=member,
-            choices=payload.choices,
-            submission=payload.submission,
-        )
-    except services.GovernanceError as error:
-        raise HttpError(400, error.message) from error
+        raise invalid("body.member", _("No member %(slug)r.") % {"slug": payload.member})
+    receipt = services.cast_ballot(
+        poll=poll,
+        voter=person,
+        member=member,
+        choices=payload.choices,
+        submission=payload.submission,
+    )
     return Status(
         201, ReceiptOut(member=member.slug, receipt=receipt.code, receipt_hash=receipt.hash)
     )
 
 
-@router.get("/polls/{poll_id}/turnout", response=TurnoutOut, auth=django_auth)
-def turnout(request: HttpRequest, poll_id: int) -> TurnoutOut:
+@router.get(
+    "/polls/{poll_id}/turnout",
+    response={200: TurnoutOut, **errors(401, 403, 404, 422)},
+    auth=django_auth,
+)
+def turnout(request: HttpRequest, poll_id: RecordId) -> TurnoutOut:
     _require(request, can_run_polls)
     poll = get_object_or_404(Poll, pk=poll_id)
     figures = services.turnout(poll)
@@ -173,11 +189,11 @@ def turnout(request: HttpRequest, poll_id: int) -> TurnoutOut:
     )
 
 
-@router.get("/polls/{poll_id}/ballots", response=list[PublishedBallot])
-def published(request: HttpRequest, poll_id: int) -> list[PublishedBallot]:
+@router.get("/polls/{poll_id}/ballots", response={200: list[PublishedBallot], **errors(404, 422)})
+def published(request: HttpRequest, poll_id: RecordId) -> list[PublishedBallot]:
     poll = get_object_or_404(Poll, pk=poll_id)
     if poll.state != PollState.PUBLISHED:
-        raise HttpError(404, "The ballot list is published with the result.")
+        raise Http404("The ballot list is published with the result.")
     return [
         PublishedBallot(receipt_hash=b.receipt_hash, weight=b.weight, choices=list(b.choices))
         for b in queries.published_ballots(poll)
@@ -193,49 +209,56 @@ class NewPollIn(Schema):
     max_choices: int | None = Field(
         None,
         ge=1,
-        le=32767,
+        le=MAX_OPTIONS,
         description="From 1 to the options (a choice ballot: one per seat). Empty: the most.",
     )
 
 
+# Weights entered from paper: an option's position and a whole number of votes.
+Position = Annotated[int, Field(ge=1, le=MAX_OPTIONS)]
+Weight = Annotated[int, Field(ge=0, le=1_000_000_000)]
+
+
 class AnalogIn(Schema):
     method: AnalogMethod
-    counts: dict[int, int] = {}
-    note: str = ""
+    counts: dict[Position, Weight] = Field(default_factory=dict, max_length=MAX_OPTIONS)
+    note: str = Field("", max_length=300)
 
 
-@router.post("/decisions/{decision_id}/polls", response={201: PollOut}, auth=django_auth)
-def new_poll(request: HttpRequest, decision_id: int, payload: NewPollIn) -> Status:
+@router.post(
+    "/decisions/{decision_id}/polls",
+    response={201: PollOut, **errors(401, 403, 404, 409, 422)},
+    auth=django_auth,
+)
+def new_poll(request: HttpRequest, decision_id: RecordId, payload: NewPollIn) -> Status:
     _require(request, can_run_polls)
     decision = get_object_or_404(Decision, pk=decision_id)
-    try:
-        poll = services.create_poll(
-            decision=decision,
-            by=request.user,
-            shape=payload.shape,
-            secret=payload.secret,
-            max_choices=payload.max_choices,
-        )
-    except services.GovernanceError as error:
-        raise HttpError(409, error.message) from error
+    poll = services.create_poll(
+        decision=decision,
+        by=request.user,
+        shape=payload.shape,
+        secret=payload.secret,
+        max_choices=payload.max_choices,
+    )
     return Status(201, _poll_out(poll))
 
 
-@router.post("/polls/{poll_id}/analog", response=PollOut, auth=django_auth)
-def analog(request: HttpRequest, poll_id: int, payload: AnalogIn) -> PollOut:
+@router.post(
+    "/polls/{poll_id}/analog",
+    response={200: PollOut, **errors(400, 401, 403, 404, 409, 422)},
+    auth=django_auth,
+)
+def analog(request: HttpRequest, poll_id: RecordId, payload: AnalogIn) -> PollOut:
     """Paper or show-of-hands weights per option position, or acclamation (no numbers)."""
     _require(request, can_run_polls)
     poll = get_object_or_404(Poll, pk=poll_id)
-    try:
-        services.enter_analog_result(
-            poll=poll,
-            by=request.user,
-            method=payload.method,
-            counts=payload.counts,
-            note=payload.note[:300],
-        )
-    except services.GovernanceError as error:
-        raise HttpError(409, error.message) from error
+    services.enter_analog_result(
+        poll=poll,
+        by=request.user,
+        method=payload.method,
+        counts=payload.counts,
+        note=payload.note,
+    )
     return _poll_out(poll)
 
 
@@ -247,15 +270,17 @@ ACTIONS = {
 }
 
 
-@router.post("/polls/{poll_id}/{action}", response=PollOut, auth=django_auth)
-def act(request: HttpRequest, poll_id: int, action: str) -> PollOut:
+@router.post(
+    "/polls/{poll_id}/{action}",
+    response={200: PollOut, **errors(401, 403, 404, 409, 422)},
+    auth=django_auth,
+)
+def act(
+    request: HttpRequest,
+    poll_id: RecordId,
+    action: Literal["open", "close", "count", "publish"],
+) -> PollOut:
     _require(request, can_run_polls)
     poll = get_object_or_404(Poll, pk=poll_id)
-    service = ACTIONS.get(action)
-    if service is None:
-        raise Http404
-    try:
-        poll = service(poll=poll, by=request.user)
-    except services.GovernanceError as error:
-        raise HttpError(409, error.message) from error
+    poll = ACTIONS[action](poll=poll, by=request.user)
     return _poll_out(poll)
