@@ -19,6 +19,7 @@ from moim.assemblies.enums import (
     AssemblyMode,
     AssemblyStatus,
     AttendanceMode,
+    Credential,
     ItemKind,
     ParticipantRole,
     RegistrationStatus,
@@ -101,6 +102,10 @@ class RegistrationOut(Schema):
     organization_name: str
     country: str
     status: RegistrationStatus
+    credential: Credential = Field(
+        description="Whether the registrant represents its member: only an accredited voting "
+        "delegate or alternate counts for the member's presence and may hold its vote."
+    )
     check_in_code: str
     created_at: dt.datetime
     checked_in_at: dt.datetime | None
@@ -124,6 +129,10 @@ class RegistrationIn(Schema):
 
 class RegistrationCreated(Schema):
     status: RegistrationStatus
+    credential: Credential = Field(
+        description="`awaiting` when the registration names a member: it grants no vote until "
+        "the member's contact or the secretariat accredits it."
+    )
     message: str
 
 
@@ -212,6 +221,7 @@ def _registration_out(r: Registration) -> RegistrationOut:
         organization_name=r.organization_name,
         country=str(r.country or ""),
         status=RegistrationStatus(r.status),
+        credential=Credential(r.credential),
         check_in_code=r.check_in_code,
         created_at=r.created_at,
         checked_in_at=r.checked_in_at,
@@ -328,11 +338,18 @@ def create_registration(
         return Status(409, Message(message=error.message))
     except services.RegistrationError as error:
         return Status(422, Message(message=error.message))
+    message = "Registered; the confirmation goes to the e-mail address given."
+    if registration.credential == Credential.AWAITING and member is not None:
+        message += (
+            f" Representing {member.name_en} awaits accreditation by the member's contact or "
+            "the secretariat: until then the registrant counts for no member and holds no vote."
+        )
     return Status(
         201,
         RegistrationCreated(
             status=RegistrationStatus(registration.status),
-            message="Registered; the confirmation goes to the e-mail address given.",
+            credential=Credential(registration.credential),
+            message=message,
         ),
     )
 

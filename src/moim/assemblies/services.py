@@ -21,10 +21,13 @@ from django.urls import reverse
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
+from moim.assemblies.credential_links import send_contact_request
 from moim.assemblies.enums import (
+    REPRESENTING_ROLES,
     AssemblyStatus,
     AttendanceAction,
     AttendanceMode,
+    Credential,
     ParticipantRole,
     RegistrationStatus,
 )
@@ -135,9 +138,18 @@ def person_for(*, organization_id: int, email: str, member: Member | None = None
     return people[0]
 
 
+def initial_credential(member: Member | None, role: str) -> Credential:
+    """A registration that names a member in a representing role is a claim awaiting
+    accreditation (see moim.assemblies.credentials); any other represents no member."""
+    if member is not None and role in REPRESENTING_ROLES:
+        return Credential.AWAITING
+    return Credential.NONE
+
+
 def link_person(registration: Registration) -> Person | None:
     """Link a registration to the registry's person with its e-mail address, or create that
-    person when the registrant comes for a member; a guest with no record stays unlinked.
+    person when the registrant is accredited for a member; anyone else with no record stays
+    unlinked (a claim alone never puts a person among a member's people).
 
     Call inside the caller's transaction; saves the registration when the link changes."""
     if registration.person_id is not None:
@@ -146,7 +158,7 @@ def link_person(registration: Registration) -> Person | None:
     person = person_for(
         organization_id=organization_id, email=registration.email, member=registration.member
     )
-    if person is None and registration.member_id is not None:
+    if person is None and registration.is_accredited:
         person = Person.objects.create(
             organization_id=organization_id,
             name_en=registration.full_name,
@@ -233,6 +245,7 @@ def _create_registration(
         accessibility_needs=accessibility_needs.strip(),
         language=language,
         status=status,
+        credential=initial_credential(member, role),
         join_token=new_join_token() if attendance_mode == AttendanceMode.ONLINE else None,
         illustrative=illustrative,
     )
@@ -328,6 +341,9 @@ def register(
     )
     url = base_url or site_url()
     transaction.on_commit(lambda: send_registration_mail(registration=registration, base_url=url))
+    transaction.on_commit(
+        lambda: send_contact_request(registration_id=registration.pk, base_url=url)
+    )
     return registration
 
 
@@ -392,6 +408,9 @@ def register_walk_in(
     _log(registration, AttendanceAction.CHECKED_IN, by, at=now)
     url = base_url or site_url()
     transaction.on_commit(lambda: send_registration_mail(registration=registration, base_url=url))
+    transaction.on_commit(
+        lambda: send_contact_request(registration_id=registration.pk, base_url=url)
+    )
     return registration
 
 
@@ -427,6 +446,11 @@ def decline_registration(*, registration: Registration, by: Actor, note: str = "
     if registration.is_present:
         raise RegistrationError(
             _("%(name)s is present; undo the check-in first.") % {"name": registration.full_name}
+        )
+    if registration.is_accredited:
+        raise RegistrationError(
+            _("%(name)s is accredited; withdraw the accreditation first.")
+            % {"name": registration.full_name}
         )
     registration.status = RegistrationStatus.DECLINED
     registration.save(update_fields=["status"])
