@@ -551,3 +551,27 @@ def test_credentials_page_query_count(
     html = response.content.decode()
     assert html.count("people claim to represent") == count
     assert html.count('class="inline-form credential-act"') == 3 * count
+
+
+def test_the_registrations_page_shows_each_claim_and_accredits_an_alternate_from_its_row(
+    assembly: Assembly, abuja: Member, secretariat: Persona
+) -> None:
+    first = _claim(assembly, abuja, "amina@abuja.example.org", "Amina")
+    credentials.accredit(registration=first, by=secretariat)
+    second = _claim(assembly, abuja, "bola@abuja.example.org", "Bola")
+    page = f"/en/assemblies/{assembly.edition}/registrations/"
+    staff = logged_in(secretariat)
+    html = staff.get(page).content.decode()
+    assert html.count('class="inline-form credential-act"') == 2
+    assert "Awaiting accreditation" in html
+
+    response = staff.post(
+        f"/en/assemblies/{assembly.edition}/credentials/act/",
+        {"registration": second.pk, "act": "alternate", "next": "registrations"},
+        follow=True,
+    )
+
+    second.refresh_from_db()
+    assert response.redirect_chain[-1][0] == page
+    assert "Bola (Abuja): Alternate." in response.content.decode()
+    assert second.credential == Credential.ALTERNATE
