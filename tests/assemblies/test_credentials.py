@@ -575,3 +575,48 @@ def test_the_registrations_page_shows_each_claim_and_accredits_an_alternate_from
     assert response.redirect_chain[-1][0] == page
     assert "Bola (Abuja): Alternate." in response.content.decode()
     assert second.credential == Credential.ALTERNATE
+
+
+def test_a_registration_typed_in_the_back_office_is_only_a_claim(
+    assembly: Assembly, abuja: Member, secretariat: Persona
+) -> None:
+    staff = logged_in(secretariat)
+
+    response = staff.post(
+        "/en/admin/assemblies/registration/add/",
+        {
+            "assembly": assembly.pk,
+            "full_name": "Typed In",
+            "email": "typed@example.org",
+            "member": abuja.pk,
+            "role": ParticipantRole.MAYOR,
+            "attendance_mode": AttendanceMode.IN_PERSON,
+            "country": "NG",
+            "language": "en",
+            "status": "confirmed",
+            "credential": "voting",  # read-only in the form: ignored
+            "events-TOTAL_FORMS": "0",
+            "events-INITIAL_FORMS": "0",
+        },
+    )
+
+    assert response.status_code == 302, response.content.decode()[:2000]
+    registration = Registration.objects.get(email="typed@example.org")
+    assert registration.credential == Credential.AWAITING
+    assert members_present(assembly) == set()
+
+
+def test_the_credentials_contact_is_kept_in_the_back_office_and_hidden_from_the_chair(
+    abuja: Member, secretariat: Persona, chair: Persona
+) -> None:
+    page = f"/en/admin/members/member/{abuja.pk}/change/"
+    chair.is_staff = True  # the chair may read the registry in the back office
+    chair.save()
+
+    kept = logged_in(secretariat).get(page).content.decode()
+    hidden = logged_in(chair).get(page)
+
+    assert 'name="contact_email"' in kept
+    assert "protocol@abuja.example.org" in kept
+    assert hidden.status_code == 200
+    assert "protocol@abuja.example.org" not in hidden.content.decode()
