@@ -9,6 +9,7 @@ that nothing of the member's vote passes to the attacker.
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import pytest
@@ -38,8 +39,8 @@ def in_session(organization: Organization) -> Assembly:
         organization=organization,
         edition=7,
         status=AssemblyStatus.REGISTRATION_OPEN,
-        starts_at=now - timezone.timedelta(minutes=30),
-        ends_at=now + timezone.timedelta(hours=3),
+        starts_at=now - dt.timedelta(minutes=30),
+        ends_at=now + dt.timedelta(hours=3),
     )
 
 

@@ -7,6 +7,7 @@ every act is in the audit log; nothing changes while a poll is open.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from typing import Any
 
@@ -52,8 +53,8 @@ def assembly(organization: Organization) -> Assembly:
         organization=organization,
         edition=8,
         status=AssemblyStatus.REGISTRATION_OPEN,
-        starts_at=now - timezone.timedelta(minutes=30),
-        ends_at=now + timezone.timedelta(hours=3),
+        starts_at=now - dt.timedelta(minutes=30),
+        ends_at=now + dt.timedelta(hours=3),
     )
 
 
