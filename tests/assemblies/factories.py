@@ -8,9 +8,12 @@ import factory
 from django.utils import timezone
 
 from moim.assemblies.enums import (
+    REPRESENTING_ROLES,
     AssemblyMode,
     AssemblyStatus,
     AttendanceMode,
+    Credential,
+    CredentialSource,
     ItemKind,
     ParticipantRole,
     RegistrationStatus,
@@ -73,6 +76,22 @@ class RegistrationFactory(factory.django.DjangoModelFactory):
     role = ParticipantRole.DELEGATE
     attendance_mode = AttendanceMode.IN_PERSON
     status = RegistrationStatus.CONFIRMED
+    # A member's representative made here is accredited by the secretariat, as its voting
+    # delegate (pass credential=Credential.ALTERNATE or AWAITING for the others).
+    credential = factory.LazyAttribute(
+        lambda r: (
+            Credential.VOTING
+            if r.member is not None and r.role in REPRESENTING_ROLES
+            else Credential.NONE
+        )
+    )
+    credential_source = factory.LazyAttribute(
+        lambda r: (
+            CredentialSource.SECRETARIAT
+            if r.credential in (Credential.VOTING, Credential.ALTERNATE)
+            else ""
+        )
+    )
     join_token = factory.LazyAttribute(
         lambda r: f"token-{r.email}" if r.attendance_mode == AttendanceMode.ONLINE else None
     )

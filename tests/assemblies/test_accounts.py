@@ -14,7 +14,7 @@ from django.test import Client
 from django.utils import timezone
 
 from moim.assemblies import accounts
-from moim.assemblies.enums import ParticipantRole, RegistrationStatus
+from moim.assemblies.enums import Credential, ParticipantRole, RegistrationStatus
 from moim.assemblies.models import Assembly, Registration
 from moim.governance import services as governance
 from moim.members.enums import Role
@@ -105,6 +105,14 @@ def test_issuing_again_skips_those_with_an_account_and_says_so(
         email="has@example.org",
         full_name="Has Account",
         person=PersonFactory(organization=assembly.organization, member=member, user=user),
+        credential=Credential.ALTERNATE,
+    )
+    claimant = RegistrationFactory(
+        assembly=assembly,
+        member=member,
+        email="claims@example.org",
+        full_name="Mere Claimant",
+        credential=Credential.AWAITING,
     )
     guest = RegistrationFactory(
         assembly=assembly, member=None, email="guest@example.org", full_name="Guest Person"
@@ -115,6 +123,7 @@ def test_issuing_again_skips_those_with_an_account_and_says_so(
         email="pending@example.org",
         full_name="Pending Person",
         status=RegistrationStatus.PENDING,
+        credential=Credential.ALTERNATE,
     )
     client.force_login(secretariat)
 
@@ -125,7 +134,7 @@ def test_issuing_again_skips_those_with_an_account_and_says_so(
             "/en/admin/assemblies/registration/",
             {
                 "action": "issue_accounts",
-                "_selected_action": [new.pk, existing.pk, guest.pk, pending.pk],
+                "_selected_action": [new.pk, existing.pk, guest.pk, pending.pk, claimant.pk],
             },
             follow=True,
         )
@@ -136,6 +145,9 @@ def test_issuing_again_skips_those_with_an_account_and_says_so(
     assert "Has Account: already has an account (has-one)." in html
     assert "Guest Person: represents no member" in html
     assert "Pending Person: the registration is awaiting approval, not confirmed." in html
+    # A claim awaiting accreditation gets no login: it would act for the member.
+    assert f"Mere Claimant: is not accredited to represent {member.name_en}." in html
+    assert not get_user_model().objects.filter(email="claims@example.org").exists()
     assert get_user_model().objects.filter(email="new@example.org").count() == 1
 
 

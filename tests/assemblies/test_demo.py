@@ -10,8 +10,10 @@ from django.test import Client
 
 from moim.assemblies import demo, queries
 from moim.assemblies.enums import (
+    REPRESENTING_ROLES,
     AssemblyStatus,
     AttendanceMode,
+    Credential,
     ItemKind,
     ParticipantRole,
     SponsorTier,
@@ -174,3 +176,25 @@ def test_demo_programme_names_languages_in_korean(client: Client, wego: Organiza
 
     assert "한국어" in html[html.index('id="programme-heading"') :]
     assert ": Korean" not in html
+
+
+def test_demo_delegates_are_accredited_by_the_secretariat_one_voting_delegate_each(
+    wego: Organization,
+) -> None:
+    assembly = Assembly.objects.get(organization=wego, edition=5)
+    representatives = Registration.objects.filter(
+        assembly=assembly, member__isnull=False, role__in=list(REPRESENTING_ROLES)
+    )
+    voting = representatives.filter(credential=Credential.VOTING)
+
+    assert set(representatives.values_list("credential", flat=True)) == {
+        Credential.VOTING,
+        Credential.ALTERNATE,
+    }
+    assert voting.count() == representatives.values("member").distinct().count()
+    assert set(voting.values_list("credential_source", flat=True)) == {"secretariat"}
+    # Seoul's voting delegate is its mayor, a named fact, not an invented alternate.
+    assert voting.get(member__slug="seoul").full_name == "Oh Se-hoon"
+    assert queries.attendance_figures(assembly).members_represented == len(
+        queries.members_present(assembly)
+    )

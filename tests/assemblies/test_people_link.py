@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from moim.assemblies import services
+from moim.assemblies import credentials, services
 from moim.assemblies.enums import AttendanceMode, ParticipantRole
 from moim.assemblies.models import Assembly, Registration
 from moim.members.models import Member, Person
@@ -37,9 +37,17 @@ def test_person_first_then_registration_links_whatever_the_case(
     assert Person.objects.count() == 1
 
 
-def test_registration_for_a_member_creates_its_person(assembly: Assembly, city_b: Member) -> None:
+def test_a_claim_makes_no_person_until_accredited_then_creates_it(
+    assembly: Assembly, city_b: Member, secretariat: Persona
+) -> None:
     registration = _register(assembly, "Lucia@cdmx.gob.mx", city_b)
+    # Naming a member on a public form puts no one among the member's people.
+    assert registration.person is None
+    assert not Person.objects.filter(member=city_b).exists()
 
+    credentials.accredit(registration=registration, by=secretariat)
+
+    registration.refresh_from_db()
     person = registration.person
     assert person is not None
     assert (person.name_en, person.email, person.member, person.title_en) == (

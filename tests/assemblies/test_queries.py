@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.utils import timezone
 
 from moim.assemblies import queries
-from moim.assemblies.enums import AttendanceMode, ParticipantRole, RegistrationStatus
+from moim.assemblies.enums import AttendanceMode, Credential, ParticipantRole, RegistrationStatus
 from moim.assemblies.models import Assembly
 from moim.members.models import Member
 from tests.assemblies.factories import RegistrationFactory
@@ -48,7 +48,11 @@ def test_members_present_and_their_delegates(
 ) -> None:
     now = timezone.now()
     mayor = RegistrationFactory(
-        assembly=assembly, member=city_a, role=ParticipantRole.MAYOR, checked_in_at=now
+        assembly=assembly,
+        member=city_a,
+        role=ParticipantRole.MAYOR,
+        checked_in_at=now,
+        credential=Credential.ALTERNATE,
     )
     delegate = RegistrationFactory(
         assembly=assembly,
@@ -58,6 +62,14 @@ def test_members_present_and_their_delegates(
         joined_at=now,
     )
     RegistrationFactory(assembly=assembly, member=city_b)  # not present
+    # Present, but its claim on Mexico City awaits accreditation: an attendee only.
+    RegistrationFactory(
+        assembly=assembly,
+        member=city_b,
+        role=ParticipantRole.MAYOR,
+        checked_in_at=now,
+        credential=Credential.AWAITING,
+    )
     # Press from a member city do not represent it.
     RegistrationFactory(
         assembly=assembly,
@@ -67,4 +79,5 @@ def test_members_present_and_their_delegates(
     )
 
     assert queries.members_present(assembly) == {city_a.pk}
-    assert queries.delegates_present(assembly) == {city_a.pk: [mayor, delegate]}
+    # The voting delegate first, then the alternates.
+    assert queries.delegates_present(assembly) == {city_a.pk: [delegate, mayor]}

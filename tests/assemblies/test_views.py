@@ -89,7 +89,13 @@ def test_public_registration_then_desk_check_in_changes_the_figures(
     assert "Lucía Méndez (Mexico City) is checked in." in desk.content.decode()
     assert (figure(before, "present"), figure(after, "present")) == (0, 1)
     assert (figure(before, "mayors"), figure(after, "mayors")) == (0, 1)
-    assert figure(after, "members") == 1
+    # Registering named Mexico City, but represents it only once accredited.
+    assert "Representing Mexico City awaits accreditation" in response.content.decode()
+    assert figure(after, "members") == 0
+    logged_in(secretariat).post(
+        f"{page}credentials/act/", {"registration": registration.pk, "act": "voting"}
+    )
+    assert figure(client.get(page).content.decode(), "members") == 1
     assert AttendanceEvent.objects.filter(
         registration=registration, action=AttendanceAction.CHECKED_IN, by=secretariat
     ).exists()

@@ -15,6 +15,7 @@ from moim.assemblies.enums import (
     AssemblyStatus,
     AttendanceAction,
     AttendanceMode,
+    Credential,
     ParticipantRole,
     RegistrationStatus,
 )
@@ -77,12 +78,23 @@ def test_secretariat_registers_and_checks_in_a_walk_in_during_the_session(
     assert registration.attendance_mode == AttendanceMode.IN_PERSON
     assert registration.checked_in_at is not None
     assert registration.role == ParticipantRole.VICE_MAYOR
+    # Checked in as an attendee: Mexico City is present only once the claim is accredited.
+    assert registration.credential == Credential.AWAITING
+    assert members_present(in_session) == set()
+
+    client.post(
+        f"/en/assemblies/{in_session.edition}/credentials/act/",
+        {"registration": registration.pk, "act": "voting"},
+    )
+
+    registration.refresh_from_db()
     assert registration.person is not None
     assert registration.person.member == city_b
     assert members_present(in_session) == {city_b.pk}
     assert list(registration.events.order_by("pk").values_list("action", "by")) == [
         (AttendanceAction.REGISTERED, secretariat.pk),
         (AttendanceAction.CHECKED_IN, secretariat.pk),
+        (AttendanceAction.ACCREDITED, secretariat.pk),
     ]
 
 

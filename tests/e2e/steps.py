@@ -255,6 +255,43 @@ def figures(page: Any, run: Run) -> dict[str, str]:
     }
 
 
+# --- credentials ---------------------------------------------------------------------------
+
+
+def accredit_uncontested(run: Run) -> str:
+    """Registering for a city is only a claim: the secretariat accredits, in one step from the
+    registrations page, each city's only claimant whom the registry knows as one of its people."""
+    page = run.secretariat
+    page.goto(f"{run.assembly_url}registrations/")
+    page.get_by_role("button", name="Accredit the uncontested delegates").click()
+    page.wait_for_load_state()
+    return messages_of(page)
+
+
+def choose_claimant(run: Run, city: str, email: str, reason: str) -> str:
+    """On the credentials page, in the city's card: this claimant becomes the voting delegate
+    and the others are refused with the reason."""
+    page = run.secretariat
+    page.goto(f"{run.assembly_url}credentials/")
+    row = (
+        page.locator("article[data-member]")
+        .filter(has_text=city)
+        .locator("tr")
+        .filter(has_text=email)
+    )
+    row.locator("select[name=act]").select_option("choose")
+    row.locator("input[name=reason]").fill(reason)
+    row.get_by_role("button", name="Apply").click()
+    page.wait_for_load_state()
+    return messages_of(page)
+
+
+def credentials_page(run: Run) -> str:
+    page = run.secretariat
+    page.goto(f"{run.assembly_url}credentials/")
+    return page.locator("main").inner_text()
+
+
 # --- accounts ------------------------------------------------------------------------------
 
 

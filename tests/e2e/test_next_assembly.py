@@ -6,15 +6,17 @@ mail the site sends (check-in codes, join links, set-password links) as the dele
 never writes a model.
 
 The whole Assembly: the secretariat creates it in Mexico City's time zone with its programme and
-opens registration; sixty delegates register (twenty join online), none with an account; the desk
-checks in the forty in the room; accounts are issued in bulk from the registrations and each
-delegate sets a password from the mail. The plenary: a two-thirds Charter amendment, an IRV
-President election, a 17-seat Scottish STV Executive Committee whose count stops on a tie for the
-chair, who draws by lot, six Vice-Presidents appointed from the console, and the next host chosen
-by plurality. Delegates reach each ballot from the assembly page's notice; the projector, opened
-once, follows every step. Results, report and press release are read in English and Korean; each
-ranked poll's BLT download recounts with the `moim tally` command it states; `moim audit verify`
-passes and the back office's audit log lists the acts.
+opens registration; sixty delegates register (twenty join online), none with an account, and an
+impostor claims City 001; registering grants no vote: the secretariat accredits the fifty-nine
+uncontested delegates in one step from the registrations page and settles City 001's competing
+claims on the credentials page; the desk checks in the forty in the room; accounts are issued in
+bulk from the registrations and each delegate sets a password from the mail. The plenary: a
+two-thirds Charter amendment, an IRV President election, a 17-seat Scottish STV Executive Committee
+whose count stops on a tie for the chair, who draws by lot, six Vice-Presidents appointed from the
+console, and the next host chosen by plurality. Delegates reach each ballot from the assembly
+page's notice; the projector, opened once, follows every step. Results, report and press release
+are read in English and Korean; each ranked poll's BLT download recounts with the `moim tally`
+command it states; `moim audit verify` passes and the back office's audit log lists the acts.
 """
 
 from __future__ import annotations
@@ -104,6 +106,27 @@ def test_the_6th_general_assembly_through_the_interface(
     assert all("You are registered" in s for s in said), said
     steps.read_mail(run, mailoutbox)
     assert sum(1 for d in run.delegates if d.online) == ONLINE
+
+    # Credentials: registering granted no vote. An impostor claims City 001 too; before the
+    # sitting the secretariat accredits the 59 uncontested delegates in one step from the
+    # registrations page, then settles City 001 on the credentials page.
+    impostor = Delegate(
+        name="I. Postor", email="impostor@example.org", city="City 001", online=True
+    )
+    steps.register_by_form(public.context.request, run, impostor)
+    shown = steps.credentials_page(run)
+    assert "To resolve (1)" in shown, shown
+    assert "2 people claim to represent City 001." in shown, shown
+    assert "Uncontested (59)" in shown, shown
+    said = steps.accredit_uncontested(run)
+    assert f"{DELEGATES - 1} voting delegates accredited." in said, said
+    said = steps.choose_claimant(
+        run, "City 001", run.delegates[0].email, "The mayor represents us."
+    )
+    assert "Mayor of City 001 (City 001): Voting delegate." in said, said
+    shown = steps.credentials_page(run)
+    assert "To resolve (0)" in shown, shown
+    assert f"Accredited ({DELEGATES})" in shown, shown
 
     # The day comes: the assembly is in session. The desk checks in the forty in the room;
     # the twenty online open their join links.

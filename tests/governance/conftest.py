@@ -13,7 +13,13 @@ from django.utils import timezone
 from tests.assemblies.factories import AssemblyFactory
 from tests.factories import CategoryFactory, RegionFactory
 
-from moim.assemblies.enums import AttendanceMode, ParticipantRole, RegistrationStatus
+from moim.assemblies.enums import (
+    AttendanceMode,
+    Credential,
+    CredentialSource,
+    ParticipantRole,
+    RegistrationStatus,
+)
 from moim.assemblies.models import Assembly, Registration
 from moim.governance.enums import DecisionKind, MajorityBase, MajorityRule, QuorumFailure
 from moim.governance.models import Candidate, Decision, DecisionRules
@@ -41,8 +47,9 @@ def build_plenary(
     absent: int = 0,
     prefix: str = "m",
 ) -> Plenary:
-    """`count` full members in good standing; all but the last `absent` have a present delegate
-    (every `online_every`-th of them joined online, the rest checked in at the desk)."""
+    """`count` full members in good standing; all but the last `absent` have a present,
+    accredited voting delegate (every `online_every`-th of them joined online, the rest checked
+    in at the desk)."""
     assembly = assembly or AssemblyFactory(organization=organization, edition=5)
     category = CategoryFactory(organization=organization)
     region = RegionFactory(organization=organization)
@@ -98,6 +105,9 @@ def build_plenary(
                 role=ParticipantRole.DELEGATE,
                 attendance_mode=AttendanceMode.ONLINE if online else AttendanceMode.IN_PERSON,
                 status=RegistrationStatus.CONFIRMED,
+                # Accredited by the secretariat beforehand: each is its member's voting delegate.
+                credential=Credential.VOTING,
+                credential_source=CredentialSource.SECRETARIAT,
                 checked_in_at=None if online else now,
                 joined_at=now if online else None,
                 join_token=f"join-{prefix}-{i}" if online else None,

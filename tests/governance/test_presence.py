@@ -10,8 +10,9 @@ from tests.conftest import Persona
 from tests.factories import MemberFactory, PersonFactory, UserFactory
 from tests.governance.conftest import make_motion, make_rules
 
+from moim.assemblies import credentials
 from moim.assemblies import services as desk
-from moim.assemblies.enums import AssemblyStatus, AttendanceMode, ParticipantRole
+from moim.assemblies.enums import AssemblyStatus, AttendanceMode, Credential, ParticipantRole
 from moim.assemblies.models import Registration
 from moim.governance import services
 from moim.governance.models import RegisterEntry
@@ -20,8 +21,11 @@ from moim.members.enums import Role
 from moim.members.models import Member, Organization, Person
 
 
-def _registered(organization: Organization, count: int) -> tuple[list[Member], list[Registration]]:
-    """`count` members, each with one delegate registered through the service (no login)."""
+def _registered(
+    organization: Organization, count: int, secretariat: Persona
+) -> tuple[list[Member], list[Registration]]:
+    """`count` members, each with one delegate registered through the service (no login) and
+    accredited by the secretariat."""
     assembly = AssemblyFactory(organization=organization, edition=6)
     members = [MemberFactory(organization=organization) for _ in range(count)]
     registrations = [
@@ -35,13 +39,15 @@ def _registered(organization: Organization, count: int) -> tuple[list[Member], l
         )
         for i, member in enumerate(members)
     ]
+    for registration in registrations:
+        credentials.accredit(registration=registration, by=secretariat)
     return members, registrations
 
 
 def test_delegates_checked_in_without_accounts_make_their_members_present(
     organization: Organization, secretariat: Persona, chair: Persona
 ) -> None:
-    members, registrations = _registered(organization, 4)
+    members, registrations = _registered(organization, 4, secretariat)
     assembly = registrations[0].assembly
     for registration in registrations[:3]:
         desk.check_in(registration=registration, by=secretariat)
@@ -127,8 +133,8 @@ def test_checked_in_before_the_person_existed_is_linked_when_the_poll_opens(
     assert RegisterEntry.objects.get(poll=poll).delegate == person
 
 
-def test_the_register_prefers_a_present_representative_who_can_log_in(
-    organization: Organization,
+def test_the_voting_delegate_holds_the_vote_and_an_alternate_stands_in_when_it_is_absent(
+    organization: Organization, secretariat: Persona
 ) -> None:
     assembly = AssemblyFactory(organization=organization)
     member = MemberFactory(organization=organization)
@@ -139,17 +145,21 @@ def test_the_register_prefers_a_present_representative_who_can_log_in(
     mayor.person = PersonFactory(organization=organization, member=member)
     mayor.save()
     user = UserFactory(username="dele", roles=[Role.DELEGATE])
-    delegate = RegistrationFactory(
+    alternate = RegistrationFactory(
         assembly=assembly,
         member=member,
         role=ParticipantRole.DELEGATE,
         checked_in_at=now,
         person=PersonFactory(organization=organization, member=member, user=user),
+        credential=Credential.ALTERNATE,
     )
 
-    chosen = voting_delegates(assembly)
+    # The member's choice holds its vote, login or not (a login is only for voting online).
+    assert voting_delegates(assembly)[member.pk].person == mayor.person
 
-    assert chosen[member.pk].person == delegate.person
+    desk.undo_check_in(registration=mayor, by=secretariat)
+
+    assert voting_delegates(assembly)[member.pk].person == alternate.person
 
 
 @pytest.mark.parametrize("role", [ParticipantRole.STAFF, ParticipantRole.PRESS])

@@ -24,6 +24,7 @@ from moim.assemblies.enums import (
     AssemblyMode,
     AssemblyStatus,
     AttendanceMode,
+    Credential,
     ItemKind,
     ParticipantRole,
     RegistrationStatus,
@@ -113,6 +114,10 @@ class RegistrationOut(Schema):
     organization_name: str
     country: str
     status: RegistrationStatus
+    credential: Credential = Field(
+        description="Whether the registrant represents its member: only an accredited voting "
+        "delegate or alternate counts for the member's presence and may hold its vote."
+    )
     check_in_code: str
     created_at: dt.datetime
     checked_in_at: dt.datetime | None
@@ -140,6 +145,10 @@ class RegistrationIn(Schema):
 
 class RegistrationCreated(Schema):
     status: RegistrationStatus
+    credential: Credential = Field(
+        description="`awaiting` when the registration names a member: it grants no vote until "
+        "the member's contact or the secretariat accredits it."
+    )
     message: str
 
 
@@ -246,6 +255,7 @@ def _registration_out(r: Registration) -> RegistrationOut:
         organization_name=r.organization_name,
         country=str(r.country or ""),
         status=RegistrationStatus(r.status),
+        credential=Credential(r.credential),
         check_in_code=r.check_in_code,
         created_at=r.created_at,
         checked_in_at=r.checked_in_at,
@@ -371,11 +381,18 @@ def create_registration(
         language=payload.language,
         base_url=request.build_absolute_uri("/").rstrip("/"),
     )
+    message = _("Registered; the confirmation goes to the e-mail address given.")
+    if registration.credential == Credential.AWAITING and member is not None:
+        message += " " + _(
+            "Representing %(member)s awaits accreditation by the member's contact or the "
+            "secretariat: until then the registrant counts for no member and holds no vote."
+        ) % {"member": member.name}
     return Status(
         201,
         RegistrationCreated(
             status=RegistrationStatus(registration.status),
-            message=_("Registered; the confirmation goes to the e-mail address given."),
+            credential=Credential(registration.credential),
+            message=message,
         ),
     )
 

@@ -59,13 +59,18 @@ def _why_not(registration: Registration) -> str:
         }
     if registration.member_id is None or registration.role not in REPRESENTING_ROLES:
         return _("represents no member, so has no vote to cast.")
+    if not registration.is_accredited:
+        # A login would let an unaccredited claimant act for the member (its proxy, its ballot).
+        return _("is not accredited to represent %(member)s.") % {
+            "member": registration.member.name if registration.member else ""
+        }
     return ""
 
 
 def issue_accounts(
     *, registrations: list[Registration], by: Actor, base_url: str | None = None
 ) -> IssueReport:
-    """Give each confirmed registrant who represents a member a login with the delegate role.
+    """Give each confirmed, accredited representative of a member a login (the delegate role).
 
     Idempotent: someone who already has a login is skipped and the report says so. Each
     registration is handled in its own transaction, so one refusal loses nothing done for the

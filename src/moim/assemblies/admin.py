@@ -21,7 +21,8 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from moim.assemblies import accounts, services
+from moim.assemblies import accounts, credentials, services
+from moim.assemblies.enums import Credential
 from moim.assemblies.models import (
     Assembly,
     AttendanceEvent,
@@ -265,6 +266,7 @@ class RegistrationAdmin(AssemblyZoneMixin, admin.ModelAdmin):
         "member",
         "country",
         "status",
+        "credential",
         "checked_in_at",
         "joined_at",
         "mail_status",
@@ -272,6 +274,7 @@ class RegistrationAdmin(AssemblyZoneMixin, admin.ModelAdmin):
     list_filter = [
         "assembly",
         "status",
+        "credential",
         "mail_status",
         "attendance_mode",
         "role",
@@ -287,6 +290,7 @@ class RegistrationAdmin(AssemblyZoneMixin, admin.ModelAdmin):
         "check_in_code",
     ]
     raw_id_fields = ["member", "person"]
+    # Credentials change only through the credentials services (audited), never by editing.
     readonly_fields = [
         "check_in_code",
         "join_token",
@@ -295,15 +299,78 @@ class RegistrationAdmin(AssemblyZoneMixin, admin.ModelAdmin):
         "joined_at",
         "mail_status",
         "mail_error",
+        "credential",
+        "credential_source",
+        "credential_note",
+        "credential_changed_at",
+        "credential_changed_by",
     ]
     list_select_related = ["assembly", "member"]
     inlines = [AttendanceEventInline]
-    actions = ["approve", "check_in", "issue_accounts", "resend_mail"]
+    actions = [
+        "approve",
+        "check_in",
+        "accredit_voting",
+        "accredit_alternate",
+        "withdraw_accreditation",
+        "issue_accounts",
+        "resend_mail",
+    ]
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
+        fields = list(super().get_readonly_fields(request, obj))
+        if obj is not None and obj.is_accredited:
+            # Whom an accredited registrant represents (and as whom) changes only by
+            # withdrawing the accreditation first.
+            fields += ["assembly", "member", "person", "role", "email"]
+        return fields
 
     def save_model(self, request: HttpRequest, obj: Registration, form: Any, change: bool) -> None:
+        claim = services.initial_credential(obj.member, obj.role)
+        if not change or claim == Credential.NONE or obj.credential == Credential.NONE:
+            # A registration typed in here is a claim like any other (never accredited by it);
+            # a refused claim stays refused.
+            obj.credential = claim
         super().save_model(request, obj, form, change)
         # A registration typed in here links to the registry's person like any other.
         services.link_person(obj)
+
+    @admin.action(description=_("Accredit the selected as their member's voting delegate"))
+    def accredit_voting(self, request: HttpRequest, queryset: QuerySet[Registration]) -> None:
+        self._accredit(request, queryset, Credential.VOTING)
+
+    @admin.action(description=_("Accredit the selected as alternates"))
+    def accredit_alternate(self, request: HttpRequest, queryset: QuerySet[Registration]) -> None:
+        self._accredit(request, queryset, Credential.ALTERNATE)
+
+    def _accredit(
+        self, request: HttpRequest, queryset: QuerySet[Registration], credential: Credential
+    ) -> None:
+        report = credentials.accredit_many(
+            registrations=list(queryset.select_related("assembly", "member")),
+            by=request.user,
+            credential=credential,
+        )
+        for line in report.messages():
+            self.message_user(request, line, messages.WARNING)
+        self.message_user(
+            request, _("%(n)d accredited.") % {"n": len(report.accredited)}, messages.SUCCESS
+        )
+
+    @admin.action(description=_("Withdraw the accreditation of the selected"))
+    def withdraw_accreditation(
+        self, request: HttpRequest, queryset: QuerySet[Registration]
+    ) -> None:
+        reason = gettext("Withdrawn in the back office by %(user)s.") % {
+            "user": request.user.get_username()
+        }
+        self._apply(
+            request,
+            queryset,
+            lambda r: credentials.withdraw_accreditation(
+                registration=r, by=request.user, reason=reason
+            ),
+        )
 
     @admin.action(description=_("Issue accounts to the selected registrants (by e-mail)"))
     def issue_accounts(self, request: HttpRequest, queryset: QuerySet[Registration]) -> None:

@@ -19,8 +19,11 @@ from typing import Any
 from django.db import transaction
 
 from moim.assemblies.enums import (
+    REPRESENTING_ROLES,
     AttendanceAction,
     AttendanceMode,
+    Credential,
+    CredentialSource,
     ParticipantRole,
     RegistrationStatus,
 )
@@ -255,6 +258,7 @@ def _registrations(
             )
     existing = set(Registration.objects.filter(assembly=assembly).values_list("email", flat=True))
     new = [row for row in rows if row.email.lower() not in existing]
+    _accredit(assembly, new)
     Registration.objects.bulk_create(new)
     created = Registration.objects.filter(
         assembly=assembly, email__in=[row.email.lower() for row in new]
@@ -288,6 +292,24 @@ def _registrations(
                 )
             )
     AttendanceEvent.objects.bulk_create(events)
+
+
+def _accredit(assembly: Assembly, rows: list[Registration]) -> None:
+    """The demonstration's credentials, as data: the secretariat accredited each member's first
+    representative (a fact-named one first) as its voting delegate and the others as alternates."""
+    voting = set(
+        Registration.objects.filter(assembly=assembly, credential=Credential.VOTING).values_list(
+            "member_id", flat=True
+        )
+    )
+    for row in sorted(rows, key=lambda r: r.illustrative):
+        if row.member is None or row.role not in REPRESENTING_ROLES:
+            continue
+        row.credential = Credential.ALTERNATE if row.member.pk in voting else Credential.VOTING
+        row.credential_source = CredentialSource.SECRETARIAT
+        row.credential_note = DEMO_NOTE
+        row.credential_changed_at = row.created_at
+        voting.add(row.member.pk)
 
 
 def _row(

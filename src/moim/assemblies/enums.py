@@ -73,6 +73,32 @@ class MailStatus(models.TextChoices):
     FAILED = "failed", _("Failed")
 
 
+class Credential(models.TextChoices):
+    """Whether a registrant represents its member in the plenary.
+
+    Registering for a member is only a claim: the registrant counts for the member's presence
+    and may hold its vote once accredited (by the member's known contact or the secretariat),
+    as the voting delegate (one per member) or an alternate (who stands in when the voting
+    delegate is absent)."""
+
+    NONE = "none", _("Attendee (represents no member)")
+    AWAITING = "awaiting", _("Awaiting accreditation")
+    VOTING = "voting", _("Voting delegate")
+    ALTERNATE = "alternate", _("Alternate")
+    REFUSED = "refused", _("Not accredited")
+
+
+# Accredited: counts for the member's presence and may hold its vote.
+ACCREDITED = frozenset({Credential.VOTING, Credential.ALTERNATE})
+# A claim still standing (on the credentials page): awaiting or accredited.
+CLAIMING = frozenset({Credential.AWAITING, Credential.VOTING, Credential.ALTERNATE})
+
+
+class CredentialSource(models.TextChoices):
+    SECRETARIAT = "secretariat", _("The secretariat")
+    CONTACT = "contact", _("The member's contact")
+
+
 class AttendanceAction(models.TextChoices):
     REGISTERED = "registered", _("Registered")
     APPROVED = "approved", _("Approved")
@@ -80,6 +106,9 @@ class AttendanceAction(models.TextChoices):
     CHECKED_IN = "checked_in", _("Checked in at the desk")
     CHECK_IN_UNDONE = "check_in_undone", _("Check-in undone")
     JOINED_ONLINE = "joined_online", _("Joined online")
+    ACCREDITED = "accredited", _("Accredited")
+    ACCREDITATION_WITHDRAWN = "withdrawn", _("Accreditation withdrawn")
+    CLAIM_REFUSED = "claim_refused", _("Claim refused")
 
 
 class SponsorTier(models.TextChoices):

@@ -136,3 +136,38 @@ class RegistrationFilterForm(forms.Form):
 
 class MoveItemForm(forms.Form):
     position = forms.IntegerField(label=_("New position"), min_value=1)
+
+
+class CredentialActForm(forms.Form):
+    """One act of the credentials page on one registration."""
+
+    VOTING = "voting"
+    REPLACE = "replace"
+    ALTERNATE = "alternate"
+    CHOOSE = "choose"
+    REFUSE = "refuse"
+    WITHDRAW = "withdraw"
+
+    registration = forms.IntegerField(widget=forms.HiddenInput)
+    act = forms.ChoiceField(
+        choices=[
+            (VOTING, _("Accredit as voting delegate")),
+            (REPLACE, _("Make voting delegate (the current one becomes an alternate)")),
+            (ALTERNATE, _("Accredit as alternate")),
+            (CHOOSE, _("Choose this one, refuse the others")),
+            (REFUSE, _("Refuse the claim")),
+            (WITHDRAW, _("Withdraw the accreditation")),
+        ]
+    )
+    reason = forms.CharField(label=_("Reason"), required=False, max_length=300)
+
+
+class ContactDecisionForm(forms.Form):
+    """The member contact's answer on the page its signed link opens."""
+
+    reason = forms.CharField(
+        label=_("Reason (when you decline)"),
+        required=False,
+        max_length=300,
+        widget=forms.TextInput(),
+    )

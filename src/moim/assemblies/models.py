@@ -22,6 +22,8 @@ from moim.assemblies.enums import (
     AssemblyStatus,
     AttendanceAction,
     AttendanceMode,
+    Credential,
+    CredentialSource,
     ItemKind,
     MailStatus,
     MaterialKind,
@@ -58,6 +60,10 @@ def new_check_in_code() -> str:
 
 def new_join_token() -> str:
     return secrets.token_urlsafe(32)
+
+
+def new_credential_nonce() -> str:
+    return secrets.token_urlsafe(16)
 
 
 class Assembly(models.Model):
@@ -255,6 +261,16 @@ class RegistrationQuerySet(models.QuerySet["Registration"]):
         """Registrations that hold a place (pending or confirmed)."""
         return self.filter(status__in=[RegistrationStatus.PENDING, RegistrationStatus.CONFIRMED])
 
+    def accredited(self) -> RegistrationQuerySet:
+        """Accredited representatives of a member (voting delegates and alternates)."""
+        return self.filter(accredited_q())
+
+
+def accredited_q(prefix: str = "") -> Q:
+    return Q(**{f"{prefix}credential__in": [Credential.VOTING, Credential.ALTERNATE]}) & Q(
+        **{f"{prefix}member__isnull": False}
+    )
+
 
 def present_q(prefix: str = "") -> Q:
     """Present: a confirmed registrant checked in at the desk (in person) or joined (online)."""
@@ -346,6 +362,33 @@ class Registration(models.Model):
         default=False,
         help_text=_("Invented for the demonstration data; not a record of a real person."),
     )
+    # Credentials: whether this registrant represents the member (and may hold its vote).
+    # Changed only by the services of moim.assemblies.credentials, each change audited.
+    credential = models.CharField(
+        _("credential"),
+        max_length=20,
+        choices=Credential.choices,
+        default=Credential.NONE,
+        help_text=_(
+            "Registering for a member is a claim; only an accredited registrant counts for the "
+            "member's presence and may hold its vote."
+        ),
+    )
+    credential_source = models.CharField(
+        _("accredited by"), max_length=20, choices=CredentialSource.choices, blank=True
+    )
+    credential_note = models.CharField(_("credential note"), max_length=300, blank=True)
+    credential_changed_at = models.DateTimeField(_("credential changed"), null=True, blank=True)
+    credential_changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("credential changed by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    # Part of the member contact's signed link: renewed at each change, so a link works once.
+    credential_nonce = models.CharField(max_length=32, default=new_credential_nonce, editable=False)
 
     objects = RegistrationQuerySet.as_manager()
 
@@ -362,6 +405,18 @@ class Registration(models.Model):
                     "This e-mail address is already registered for this assembly."
                 ),
             ),
+            # One voting delegate per member and assembly, whatever the concurrency.
+            models.UniqueConstraint(
+                fields=["assembly", "member"],
+                condition=Q(credential=Credential.VOTING),
+                name="one_voting_delegate_per_member",
+                violation_error_message=_("This member already has a voting delegate."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(credential__in=[Credential.VOTING, Credential.ALTERNATE])
+                | Q(member__isnull=False),
+                name="accredited_registration_has_member",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -374,6 +429,13 @@ class Registration(models.Model):
         if self.attendance_mode == AttendanceMode.IN_PERSON:
             return self.checked_in_at is not None
         return self.joined_at is not None
+
+    @property
+    def is_accredited(self) -> bool:
+        return self.member_id is not None and self.credential in (
+            Credential.VOTING,
+            Credential.ALTERNATE,
+        )
 
     @property
     def represents(self) -> str:

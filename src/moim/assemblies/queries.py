@@ -8,10 +8,12 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from moim.assemblies.enums import (
     REPRESENTING_ROLES,
     AttendanceMode,
+    Credential,
     ItemKind,
     ParticipantRole,
     RegistrationStatus,
@@ -23,9 +25,10 @@ from moim.assemblies.models import (
     ProgrammeItem,
     Registration,
     Speaker,
+    accredited_q,
     present_q,
 )
-from moim.members.models import Organization, Person
+from moim.members.models import Member, Organization, Person
 
 MAYORAL_ROLES = (ParticipantRole.MAYOR, ParticipantRole.VICE_MAYOR)
 
@@ -147,45 +150,142 @@ def attendance_figures(assembly: Assembly) -> AttendanceFigures:
 
 
 def _representatives(assembly: Assembly) -> QuerySet[Registration]:
-    return present_registrations(assembly).filter(
-        member__isnull=False, role__in=list(REPRESENTING_ROLES)
-    )
+    return present_registrations(assembly).filter(accredited_q(), role__in=list(REPRESENTING_ROLES))
 
 
 def members_present(assembly: Assembly) -> set[int]:
     """Ids of the members represented in the room or online right now.
 
-    A member is present when at least one confirmed registrant who represents it (mayor,
-    vice-mayor, delegate, partner or speaker named with that member as delegation) is checked
-    in at the desk or has joined online. Ambassadors, staff and press represent no member.
-    The plenary quorum and the voting register read this."""
+    A member is present when at least one of its accredited representatives (its voting
+    delegate or an alternate) is checked in at the desk or has joined online. A registrant who
+    is not accredited (its claim awaits, or was refused) is an attendee: it makes no member
+    present. The plenary quorum and the voting register read this."""
     return set(_representatives(assembly).values_list("member_id", flat=True).distinct())
 
 
 def delegates_present(assembly: Assembly) -> dict[int, list[Registration]]:
-    """Each present member's present representatives, mayor first, then by name."""
+    """Each present member's present accredited representatives: the voting delegate first,
+    then the alternates, mayor first, then by name."""
     order = {role: index for index, role in enumerate(ParticipantRole)}
     result: dict[int, list[Registration]] = defaultdict(list)
     for registration in _representatives(assembly).select_related("member", "person"):
         assert registration.member_id is not None
         result[registration.member_id].append(registration)
     for people in result.values():
-        people.sort(key=lambda r: (order[ParticipantRole(r.role)], r.full_name))
+        people.sort(
+            key=lambda r: (
+                r.credential != Credential.VOTING,
+                order[ParticipantRole(r.role)],
+                r.full_name,
+            )
+        )
     return dict(result)
 
 
 def registrations_needing_accounts(assembly: Assembly) -> QuerySet[Registration]:
-    """Confirmed registrants who represent a member and have no login yet."""
+    """Confirmed, accredited representatives of a member who have no login yet."""
     return (
         Registration.objects.filter(
+            accredited_q(),
             assembly=assembly,
             status=RegistrationStatus.CONFIRMED,
-            member__isnull=False,
             role__in=list(REPRESENTING_ROLES),
         )
         .exclude(person__user__isnull=False)
         .order_by("full_name", "pk")
     )
+
+
+# Credentials: the claims to represent a member, and those the secretariat must look at.
+
+STANDING_CLAIMS = [Credential.AWAITING, Credential.VOTING, Credential.ALTERNATE]
+
+
+@dataclass
+class Claim:
+    registration: Registration
+    concerns: list[str] = field(default_factory=list)
+
+
+@dataclass
+class MemberClaims:
+    """A member's standing claimants at an assembly, and why they need the secretariat."""
+
+    member: Member
+    claims: list[Claim] = field(default_factory=list)
+    concerns: list[str] = field(default_factory=list)
+
+    @property
+    def awaiting(self) -> list[Claim]:
+        return [c for c in self.claims if c.registration.credential == Credential.AWAITING]
+
+    @property
+    def contested(self) -> bool:
+        """A claim awaits and there is a question: several claimants or a concern."""
+        return bool(self.awaiting) and (bool(self.concerns) or any(c.concerns for c in self.claims))
+
+    @property
+    def uncontested(self) -> bool:
+        return len(self.claims) == 1 and bool(self.awaiting) and not self.contested
+
+
+def _claim_concerns(registration: Registration) -> list[str]:
+    """Why this claimant is not plainly the member's: the registry does not know the e-mail
+    for the member, or lists it under another member."""
+    member = registration.member
+    assert member is not None
+    person = registration.person
+    if person is None or person.member_id is None:
+        return [
+            _("%(email)s is not among %(member)s's people in the registry.")
+            % {"email": registration.email, "member": member.name}
+        ]
+    if person.member_id != member.pk:
+        return [
+            _("The registry lists %(email)s under %(other)s, not %(member)s.")
+            % {
+                "email": registration.email,
+                "other": person.member.name if person.member else "",
+                "member": member.name,
+            }
+        ]
+    return []
+
+
+def credential_claims(assembly: Assembly) -> list[MemberClaims]:
+    """Every member with a standing claim at `assembly` (awaiting or accredited), by name."""
+    by_member: dict[int, MemberClaims] = {}
+    registrations = (
+        Registration.objects.filter(
+            assembly=assembly,
+            member__isnull=False,
+            credential__in=STANDING_CLAIMS,
+            status__in=[RegistrationStatus.PENDING, RegistrationStatus.CONFIRMED],
+        )
+        .select_related("member", "person__member")
+        .order_by("member__name_en", "credential", "full_name", "pk")
+    )
+    for registration in registrations:
+        assert registration.member is not None
+        entry = by_member.setdefault(
+            registration.member_id or 0, MemberClaims(member=registration.member)
+        )
+        entry.claims.append(Claim(registration, _claim_concerns(registration)))
+    for entry in by_member.values():
+        if len(entry.claims) > 1 and entry.awaiting:
+            entry.concerns.append(
+                _("%(n)d people claim to represent %(member)s.")
+                % {"n": len(entry.claims), "member": entry.member.name}
+            )
+    return list(by_member.values())
+
+
+def uncontested_claims(assembly: Assembly) -> list[Registration]:
+    """The claims the secretariat may accredit together: each the only claimant of its member,
+    with an e-mail the registry lists among that member's people."""
+    return [
+        entry.claims[0].registration for entry in credential_claims(assembly) if entry.uncontested
+    ]
 
 
 def registrations_for_secretariat(

@@ -12,3 +12,5 @@ is_secretariat = rules.is_superuser | rules.is_group_member(Role.SECRETARIAT.val
 rules.add_rule("assemblies.run_desk", is_secretariat)
 rules.add_rule("assemblies.manage_registrations", is_secretariat)
 rules.add_rule("assemblies.edit_programme", is_secretariat)
+# Accredit, replace, withdraw and refuse the members' representatives (credentials).
+rules.add_rule("assemblies.accredit", is_secretariat)

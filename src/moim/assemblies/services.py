@@ -23,10 +23,13 @@ from django.urls import reverse
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
+from moim.assemblies.credential_links import send_contact_request
 from moim.assemblies.enums import (
+    REPRESENTING_ROLES,
     AssemblyStatus,
     AttendanceAction,
     AttendanceMode,
+    Credential,
     MailStatus,
     ParticipantRole,
     RegistrationStatus,
@@ -149,9 +152,18 @@ def person_for(*, organization_id: int, email: str, member: Member | None = None
     return people[0]
 
 
+def initial_credential(member: Member | None, role: str) -> Credential:
+    """A registration that names a member in a representing role is a claim awaiting
+    accreditation (see moim.assemblies.credentials); any other represents no member."""
+    if member is not None and role in REPRESENTING_ROLES:
+        return Credential.AWAITING
+    return Credential.NONE
+
+
 def link_person(registration: Registration) -> Person | None:
     """Link a registration to the registry's person with its e-mail address, or create that
-    person when the registrant comes for a member; a guest with no record stays unlinked.
+    person when the registrant is accredited for a member; anyone else with no record stays
+    unlinked (a claim alone never puts a person among a member's people).
 
     Call inside the caller's transaction; saves the registration when the link changes."""
     if registration.person_id is not None:
@@ -160,7 +172,7 @@ def link_person(registration: Registration) -> Person | None:
     person = person_for(
         organization_id=organization_id, email=registration.email, member=registration.member
     )
-    if person is None and registration.member_id is not None:
+    if person is None and registration.is_accredited:
         person = Person.objects.create(
             organization_id=organization_id,
             name_en=registration.full_name,
@@ -247,6 +259,7 @@ def _create_registration(
         accessibility_needs=accessibility_needs.strip(),
         language=language,
         status=status,
+        credential=initial_credential(member, role),
         join_token=new_join_token() if attendance_mode == AttendanceMode.ONLINE else None,
         illustrative=illustrative,
     )
@@ -357,6 +370,7 @@ def register(
         now=now,
     )
     mail_after_commit(registration, base_url)
+    ask_contact_after_commit(registration, base_url)
     return registration
 
 
@@ -436,6 +450,7 @@ def register_walk_in(
     registration.save(update_fields=["checked_in_at"])
     _log(registration, AttendanceAction.CHECKED_IN, by, at=now)
     mail_after_commit(registration, base_url)
+    ask_contact_after_commit(registration, base_url)
     return registration
 
 
@@ -470,6 +485,11 @@ def decline_registration(*, registration: Registration, by: Actor, note: str = "
     if registration.is_present:
         raise RegistrationError(
             _("%(name)s is present; undo the check-in first.") % {"name": registration.full_name}
+        )
+    if registration.is_accredited:
+        raise RegistrationError(
+            _("%(name)s is accredited; withdraw the accreditation first.")
+            % {"name": registration.full_name}
         )
     registration.status = RegistrationStatus.DECLINED
     registration.save(update_fields=["status"])
@@ -617,6 +637,16 @@ def mail_after_commit(registration: Registration, base_url: str | None = None) -
     transaction.on_commit(
         lambda: deliver_registration_mail(registration_id=registration_id, base_url=url),
         robust=True,
+    )
+
+
+def ask_contact_after_commit(registration: Registration, base_url: str | None = None) -> None:
+    """Once the registration commits, ask the member's known contact to confirm or decline the
+    claim (`send_contact_request`); a failing mail server cannot undo the registration."""
+    url = base_url or site_url()
+    registration_id = registration.pk
+    transaction.on_commit(
+        lambda: send_contact_request(registration_id=registration_id, base_url=url), robust=True
     )
 
 

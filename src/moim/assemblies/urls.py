@@ -1,12 +1,17 @@
 from django.urls import path
 
-from moim.assemblies import views
+from moim.assemblies import credential_views, views
 
 app_name = "assemblies"
 
 urlpatterns = [
     path("", views.assembly_list, name="list"),
     path("join/<str:token>/", views.join, name="join"),
+    path(
+        "credentials/confirm/<str:token>/",
+        credential_views.credential_contact,
+        name="credential_contact",
+    ),
     path("<int:edition>/", views.assembly_detail, name="detail"),
     path("<int:edition>/programme.ics", views.programme_ics, name="programme_ics"),
     path("<int:edition>/figures/", views.figures, name="figures"),
@@ -33,6 +38,13 @@ urlpatterns = [
         "<int:edition>/registrations/accounts/",
         views.registration_accounts,
         name="registration_accounts",
+    ),
+    path("<int:edition>/credentials/", credential_views.credential_list, name="credentials"),
+    path("<int:edition>/credentials/act/", credential_views.credential_act, name="credential_act"),
+    path(
+        "<int:edition>/credentials/accredit-uncontested/",
+        credential_views.credential_accredit_uncontested,
+        name="credential_accredit_uncontested",
     ),
     path("<int:edition>/desk/", views.desk, name="desk"),
     path("<int:edition>/desk/walk-in/", views.desk_walk_in, name="desk_walk_in"),

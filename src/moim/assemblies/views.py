@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from moim.assemblies import accounts, calendar, queries, services
-from moim.assemblies.enums import AssemblyStatus, MailStatus, RegistrationStatus
+from moim.assemblies.enums import AssemblyStatus, Credential, MailStatus, RegistrationStatus
 from moim.assemblies.forms import (
     DeskForm,
     MoveItemForm,
@@ -168,6 +168,15 @@ def register(request: HttpRequest, edition: int) -> HttpResponse:
                 messages.success(
                     request,
                     _("Thank you: the secretariat will confirm your registration by e-mail."),
+                )
+            if registration.credential == Credential.AWAITING:
+                messages.info(
+                    request,
+                    _(
+                        "Representing %(member)s awaits accreditation by its contact or the "
+                        "secretariat: until then you attend, but hold no vote for it."
+                    )
+                    % {"member": registration.represents},
                 )
             return redirect(assembly)
     return render(

@@ -100,3 +100,6 @@ class AuditAction(models.TextChoices):
     POLL_METHOD_CHANGED = "poll_method_changed", _("Counting method changed")
     POLL_COUNT_FAILED = "poll_count_failed", _("Count failed")
     TIE_SETTLED = "tie_settled", _("Tie settled by the chair")
+    DELEGATE_ACCREDITED = "delegate_accredited", _("Delegate accredited")
+    ACCREDITATION_WITHDRAWN = "accreditation_withdrawn", _("Accreditation withdrawn")
+    CREDENTIAL_REFUSED = "credential_refused", _("Credential refused")

@@ -7,7 +7,7 @@ from typing import Any
 
 from django.utils import timezone
 
-from moim.assemblies.models import Assembly, Registration
+from moim.assemblies.models import Assembly, Registration, accredited_q
 from moim.governance.enums import PollState
 from moim.governance.models import Poll, Proxy
 from moim.governance.rules import can_give_proxy
@@ -24,7 +24,7 @@ class ProxyChoice:
 
 def proxy_choices_for(user: Any) -> list[ProxyChoice]:
     """For a delegate of a member: each assembly not yet over, the proxy its member gave there
-    (if any) and the people of other members registered for it who could hold it."""
+    (if any) and the accredited representatives of other members who could hold it."""
     person = Person.objects.filter(user_id=user.pk or 0).select_related("member").first()
     if person is None or person.member is None or not can_give_proxy.test(user, person.member):
         return []
@@ -39,8 +39,11 @@ def proxy_choices_for(user: Any) -> list[ProxyChoice]:
             .select_related("holder__member")
             .first()
         )
+        # Only accredited representatives of other members may hold it (see presence.py).
         holder_ids = (
-            Registration.objects.filter(assembly=assembly, person__member__isnull=False)
+            Registration.objects.filter(
+                accredited_q(), assembly=assembly, person__member__isnull=False
+            )
             .exclude(person__member=member)
             .values("person_id")
         )

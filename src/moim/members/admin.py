@@ -255,6 +255,7 @@ class MemberAdmin(ImportExportModelAdmin, RegistryAdmin):
     fieldsets = (
         (None, {"fields": ("organization", "name_en", "name_ko", "slug", "kind")}),
         (_("Where"), {"fields": ("country", "region", "website")}),
+        (_("Credentials"), {"fields": ("contact_email",)}),
         (
             _("Membership"),
             {"fields": ("category", "status", "joined", "fees_paid_through", "standing_today")},
@@ -287,6 +288,13 @@ class MemberAdmin(ImportExportModelAdmin, RegistryAdmin):
     def get_queryset(self, request: HttpRequest) -> QuerySet[Member]:
         # One query for the list, the standing column included.
         return with_good_standing(super().get_queryset(request))
+
+    def get_fieldsets(self, request: HttpRequest, obj: Any = None) -> Any:
+        fieldsets = super().get_fieldsets(request, obj)
+        if can_view_people_contacts.test(request.user):
+            return fieldsets
+        # The credentials contact is an e-mail address: only for those who see contacts.
+        return [(name, opts) for name, opts in fieldsets if "contact_email" not in opts["fields"]]
 
     def get_search_fields(self, request: HttpRequest) -> list[str]:
         # Searching by e-mail would tell who owns an address: only for those who see contacts.

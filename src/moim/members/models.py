@@ -160,6 +160,14 @@ class Member(BilingualName):
         help_text=_("The last year for which the membership fee has been paid in full."),
     )
     website = models.URLField(_("website"), blank=True)
+    contact_email = models.EmailField(
+        _("credentials contact (e-mail)"),
+        blank=True,
+        help_text=_(
+            "The member's known contact: asked by e-mail to confirm or decline each person who "
+            "registers to represent the member at an assembly."
+        ),
+    )
     illustrative = models.BooleanField(
         _("illustrative"),
         default=False,
