@@ -17,7 +17,7 @@ from typing import Any
 
 from django.utils import timezone
 
-from moim.assemblies.enums import RegistrationStatus
+from moim.assemblies.enums import Credential, RegistrationStatus
 from moim.awards import judging
 from moim.awards.enums import EditionStatus, EntryStatus, RoundKind
 from moim.awards.models import AwardProgramme, Category, Criterion, Edition, Round
@@ -77,7 +77,10 @@ def build_world() -> World:
     item = ProgrammeItemFactory(assembly=assembly, title_en="Opening address")
     SpeakerFactory(item=item, person=PersonFactory(organization=organization, name_en="Oh"))
     walk_in = RegistrationFactory(
-        assembly=assembly, member=plenary.members[0], status=RegistrationStatus.CONFIRMED
+        assembly=assembly,
+        member=plenary.members[0],
+        status=RegistrationStatus.CONFIRMED,
+        credential=Credential.AWAITING,
     )
 
     rules = make_rules(organization, quorum="0")
