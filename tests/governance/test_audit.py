@@ -33,11 +33,18 @@ def raw(sql: str, params: list[object]) -> None:
         cursor.execute(sql, params)
 
 
+NO_RECORDS = (
+    "records match the log: 0 closed or published polls (ballots, result, roll call, analog "
+    "figures) and 0 published decisions recomputed"
+)
+
+
 def test_untouched_log_verifies() -> None:
     write_log()
     entries = AuditEntry.objects.order_by("sequence")
     assert verify().splitlines() == [
         "audit log intact: 6 entries verified",
+        NO_RECORDS,
         f"head: {entries.last().hash}",  # type: ignore[union-attr]
     ]
 
@@ -183,6 +190,7 @@ def test_an_anchor_still_in_the_log_verifies_and_prints_the_head() -> None:
     call_command("audit", "verify", anchor=entries[1].hash.upper(), stdout=out)
     assert out.getvalue().splitlines() == [
         "audit log intact: 3 entries verified",
+        NO_RECORDS,
         f"head: {entries[2].hash}",
     ]
 

@@ -90,5 +90,7 @@ def test_the_demo_verifies_intact_with_moim_audit_verify() -> None:
     assert head is not None
     assert out.getvalue().splitlines() == [
         f"audit log intact: {head.sequence} entries verified",
+        "records match the log: 5 closed or published polls (ballots, result, roll call, "
+        "analog figures) and 6 published decisions recomputed",
         f"head: {head.hash}",
     ]

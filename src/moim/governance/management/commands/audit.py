@@ -9,7 +9,9 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from moim.governance.audit import verify_anchor, verify_log
+from moim.governance.enums import AuditAction, PollState
 from moim.governance.evidence import verify_records
+from moim.governance.models import AuditEntry, Poll
 
 
 class Command(BaseCommand):
@@ -41,4 +43,10 @@ class Command(BaseCommand):
             lines += [f"  {d}" for d in differences]
             raise CommandError("\n".join(lines))
         self.stdout.write(str(chain))
+        polls = Poll.objects.filter(state__in=(PollState.CLOSED, PollState.PUBLISHED)).count()
+        decisions = AuditEntry.objects.filter(action=AuditAction.DECISION_PUBLISHED).count()
+        self.stdout.write(
+            f"records match the log: {polls} closed or published polls (ballots, result, roll "
+            f"call, analog figures) and {decisions} published decisions recomputed"
+        )
         self.stdout.write(f"head: {chain.head}")
