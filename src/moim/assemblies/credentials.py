@@ -256,6 +256,22 @@ def _reason(reason: str) -> str:
     return reason
 
 
+def _refuse(
+    registration: Registration, *, by: Actor, reason: str, now: dt.datetime | None
+) -> Registration:
+    """The claim ends: the registrant stays an attendee who represents no one."""
+    _set(
+        registration,
+        Credential.REFUSED,
+        by=by,
+        actor=audit.actor_name(by),
+        source="",
+        note=reason,
+        now=now or timezone.now(),
+    )
+    return registration
+
+
 @transaction.atomic
 def withdraw_accreditation(
     *, registration: Registration, by: Actor, reason: str, now: dt.datetime | None = None
@@ -267,16 +283,7 @@ def withdraw_accreditation(
     _check_can_change(registration)
     if not registration.is_accredited:
         raise CredentialError(_("%(name)s is not accredited.") % {"name": registration.full_name})
-    _set(
-        registration,
-        Credential.REFUSED,
-        by=by,
-        actor=audit.actor_name(by),
-        source="",
-        note=reason,
-        now=now or timezone.now(),
-    )
-    return registration
+    return _refuse(registration, by=by, reason=reason, now=now)
 
 
 @transaction.atomic
@@ -292,16 +299,7 @@ def refuse_claim(
         raise CredentialError(
             _("%(name)s's claim is already refused.") % {"name": registration.full_name}
         )
-    _set(
-        registration,
-        Credential.REFUSED,
-        by=by,
-        actor=audit.actor_name(by),
-        source="",
-        note=reason,
-        now=now or timezone.now(),
-    )
-    return registration
+    return _refuse(registration, by=by, reason=reason, now=now)
 
 
 @transaction.atomic

@@ -204,16 +204,8 @@ def link_people(*, assembly: Assembly) -> int:
 def _create_registration(
     *,
     assembly: Assembly,
-    full_name: str,
-    email: str,
-    role: str,
-    attendance_mode: str,
+    typed: Registrant,
     member: Member | None,
-    country: str,
-    organization_name: str,
-    title: str,
-    accessibility_needs: str,
-    language: str,
     illustrative: bool,
     status: str,
     now: dt.datetime,
@@ -224,6 +216,13 @@ def _create_registration(
 
     The caller holds the assembly row locked and has checked what is particular to it
     (the public form's window and places, the desk's permission)."""
+    full_name, email, role, attendance_mode = (
+        typed.full_name,
+        typed.email,
+        typed.role,
+        typed.attendance_mode,
+    )
+    country = typed.country
     if not full_name or not email:
         raise RegistrationError(_("A name and an e-mail address are required."))
     existing = Registration.objects.filter(assembly=assembly, email__iexact=email).first()
@@ -250,14 +249,14 @@ def _create_registration(
         assembly=assembly,
         full_name=full_name,
         email=email,
-        title=title.strip(),
-        organization_name=organization_name.strip(),
+        title=typed.title.strip(),
+        organization_name=typed.organization_name.strip(),
         member=member,
         role=role,
         attendance_mode=attendance_mode,
         country=country or (member.country if member is not None else ""),
-        accessibility_needs=accessibility_needs.strip(),
-        language=language,
+        accessibility_needs=typed.accessibility_needs.strip(),
+        language=typed.language,
         status=status,
         credential=initial_credential(member, role),
         join_token=new_join_token() if attendance_mode == AttendanceMode.ONLINE else None,
@@ -314,13 +313,7 @@ def register(
         role=role,
         attendance_mode=attendance_mode,
     )
-    full_name, email, title, organization_name = (
-        typed.full_name,
-        typed.email,
-        typed.title,
-        typed.organization_name,
-    )
-    country, accessibility_needs = typed.country, typed.accessibility_needs
+    full_name, email, attendance_mode = typed.full_name, typed.email, typed.attendance_mode
     assembly = Assembly.objects.select_for_update().get(pk=assembly.pk)
     if not full_name or not email:
         raise RegistrationError(_("A name and an e-mail address are required."))
@@ -351,16 +344,8 @@ def register(
     _check_capacity(assembly, attendance_mode)
     registration = _create_registration(
         assembly=assembly,
-        full_name=full_name,
-        email=email,
-        role=role,
-        attendance_mode=attendance_mode,
+        typed=typed,
         member=member,
-        country=country,
-        organization_name=organization_name,
-        title=title,
-        accessibility_needs=accessibility_needs,
-        language=language,
         illustrative=illustrative,
         status=(
             RegistrationStatus.PENDING
@@ -410,13 +395,6 @@ def register_walk_in(
         role=role,
         attendance_mode=AttendanceMode.IN_PERSON,
     )
-    full_name, email, title, organization_name = (
-        typed.full_name,
-        typed.email,
-        typed.title,
-        typed.organization_name,
-    )
-    country, accessibility_needs = typed.country, typed.accessibility_needs
     assembly = Assembly.objects.select_for_update().get(pk=assembly.pk)
     if assembly.status not in (AssemblyStatus.REGISTRATION_OPEN, AssemblyStatus.IN_SESSION):
         raise RegistrationError(
@@ -430,16 +408,8 @@ def register_walk_in(
         )
     registration = _create_registration(
         assembly=assembly,
-        full_name=full_name,
-        email=email,
-        role=role,
-        attendance_mode=AttendanceMode.IN_PERSON,
+        typed=typed,
         member=member,
-        country=country,
-        organization_name=organization_name,
-        title=title,
-        accessibility_needs=accessibility_needs,
-        language=language,
         illustrative=False,
         status=RegistrationStatus.CONFIRMED,
         now=now,
