@@ -127,7 +127,8 @@ TEMPLATES = [
 ]
 
 # SQLite in the data folder unless DATABASE_URL names another database (PostgreSQL in production).
-_database_url = env_str("DATABASE_URL")
+# DATABASE_URL_FILE may name a file holding it instead (it carries the database's password).
+_database_url = env_secret("DATABASE_URL")
 if _database_url:
     # Health checks: a persistent connection that died (say, right after a ballot's commit) is
     # replaced at the next request instead of failing it.

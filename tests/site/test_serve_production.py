@@ -130,10 +130,33 @@ def test_serve_production_collects_static_files_answers_healthz_and_ends_on_sigt
         manifest = json.loads((tmp_path / "data" / "static" / "staticfiles.json").read_text())
         assert "moim/css/moim.css" in manifest["paths"]
         assert len(stylesheet) > 0
-        # uvicorn finishes its requests, then ends by the signal it received, as systemd and
-        # container runtimes expect of a clean stop.
-        assert server.terminate() == -signal.SIGTERM
+        assert server.terminate() == 0
         assert "Finished server process" in server.output()
+    finally:
+        server.stop()
+
+
+def test_serve_production_restarts_its_workers_on_sighup_and_keeps_serving(
+    tmp_path: Path,
+) -> None:
+    server = start(tmp_path, production_env(tmp_path), workers=1)
+    try:
+        server.wait_until_serving()
+        before = server.worker_pids()
+
+        server.process.send_signal(signal.SIGHUP)
+        deadline = time.monotonic() + 30
+        after = before
+        # uvicorn starts the new worker, then stops the old one.
+        while time.monotonic() < deadline and (len(after) != 1 or after == before):
+            time.sleep(0.2)
+            after = server.worker_pids()
+
+        assert len(before) == len(after) == 1
+        assert after != before
+        assert server.process.poll() is None
+        assert server.health() == (200, {"status": "ok", "database": "ok"})
+        assert server.terminate() == 0
     finally:
         server.stop()
 
@@ -148,7 +171,7 @@ def test_healthz_answers_503_when_the_database_does_not(tmp_path: Path) -> None:
         status, body = server.health()
 
         assert (status, body) == (503, {"status": "unavailable", "database": "unreachable"})
-        assert server.terminate() == -signal.SIGTERM
+        assert server.terminate() == 0
     finally:
         server.stop()
 

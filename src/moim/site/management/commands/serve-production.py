@@ -6,9 +6,13 @@ deployment checks and collects the static files that whitenoise serves. Then uvi
 supervisor starts the workers:
 
 - SIGTERM or SIGINT: stop accepting connections, let requests finish for at most
-  MOIM_GRACEFUL_TIMEOUT seconds (live streams are closed then; browsers reconnect), exit 0;
+  MOIM_GRACEFUL_TIMEOUT seconds (live streams are closed then; browsers reconnect), exit 0
+  once every worker has ended;
 - SIGHUP: restart every worker process, one new process per old one (a graceful restart, e.g.
-  after an upgrade of the code); the listening socket stays open in the supervisor.
+  after an upgrade of the code); the listening socket stays open in the supervisor;
+- SIGTTIN / SIGTTOU: one worker more / one fewer.
+
+The supervisor runs even for one worker, so these hold whatever --workers says.
 """
 
 from __future__ import annotations
@@ -21,6 +25,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connections
+from uvicorn.supervisors import Multiprocess
 
 from moim.env import env_int, env_str
 from moim.live.brokers import backend_name
@@ -109,7 +114,7 @@ class Command(BaseCommand):
         )
         self.stdout.flush()
 
-        uvicorn.run(
+        config = uvicorn.Config(
             "moim.asgi:application",
             host=host,
             port=port,
@@ -122,3 +127,7 @@ class Command(BaseCommand):
             server_header=False,
             timeout_graceful_shutdown=graceful,
         )
+        # uvicorn's supervisor even for one worker: the same signals whatever the count
+        # (SIGHUP restarts the workers, SIGTERM stops them and exits 0), and a worker that dies
+        # is replaced.
+        Multiprocess(config, sockets=[config.bind_socket()]).run()
