@@ -91,6 +91,7 @@ def test_serve_production_reads_its_workers_from_the_environment(
     [
         (["--workers", "0"], "--workers (MOIM_WORKERS) must be 1 or more, not 0"),
         (["--port", "70000"], "--port (MOIM_PORT) must be between 1 and 65535, not 70000"),
+        (["--port", "0"], "--port (MOIM_PORT) must be between 1 and 65535, not 0"),
         (["--host", " "], "--host (MOIM_HOST) must name an address"),
     ],
 )
@@ -99,6 +100,25 @@ def test_serve_production_names_a_bad_option(args: list[str], message: str) -> N
         call_command("serve-production", *args)
 
     assert str(refused.value).startswith(message)
+
+
+@pytest.mark.parametrize(
+    ("variable", "value", "message"),
+    [
+        ("MOIM_WORKERS", "many", "MOIM_WORKERS must be a whole number, not 'many'"),
+        ("MOIM_PORT", "http", "MOIM_PORT must be a whole number, not 'http'"),
+        ("MOIM_GRACEFUL_TIMEOUT", "0", "MOIM_GRACEFUL_TIMEOUT must be 1 second or more, not 0"),
+    ],
+)
+def test_serve_production_names_a_bad_environment_variable(
+    monkeypatch: pytest.MonkeyPatch, variable: str, value: str, message: str
+) -> None:
+    monkeypatch.setenv(variable, value)
+
+    with pytest.raises(CommandError) as refused:
+        call_command("serve-production")
+
+    assert str(refused.value) == message
 
 
 def test_serve_production_without_the_vault_key_says_what_to_set(tmp_path: Path) -> None:

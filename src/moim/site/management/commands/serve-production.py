@@ -27,7 +27,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connections
 from uvicorn.supervisors import Multiprocess
 
-from moim.env import env_int, env_str
+from moim.env import ConfigError, env_int, env_str
 from moim.live.brokers import backend_name
 
 
@@ -74,34 +74,36 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
-            "--host",
-            default=env_str("MOIM_HOST", "127.0.0.1"),
-            help="Address to listen on (env MOIM_HOST; default 127.0.0.1, behind a proxy).",
+            "--host", help="Address to listen on (env MOIM_HOST; default 127.0.0.1, for a proxy)."
         )
         parser.add_argument(
-            "--port",
-            type=int,
-            default=env_int("MOIM_PORT", 8000),
-            help="Port to listen on (env MOIM_PORT; default 8000).",
+            "--port", type=int, help="Port to listen on (env MOIM_PORT; default 8000)."
         )
         parser.add_argument(
-            "--workers",
-            type=int,
-            default=env_int("MOIM_WORKERS", default_workers()),
-            help="Worker processes (env MOIM_WORKERS; default two per core).",
+            "--workers", type=int, help="Worker processes (env MOIM_WORKERS; default two per core)."
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        host: str = options["host"].strip()
-        port: int = options["port"]
-        workers: int = options["workers"]
+        # A flag wins over its environment variable, which wins over the default.
+        flags = {name: options[name] for name in ("host", "port", "workers")}
+        try:
+            host: str = flags["host"] or env_str("MOIM_HOST", "127.0.0.1")
+            port: int = flags["port"] if flags["port"] is not None else env_int("MOIM_PORT", 8000)
+            workers: int = (
+                flags["workers"]
+                if flags["workers"] is not None
+                else env_int("MOIM_WORKERS", default_workers())
+            )
+            graceful = env_int("MOIM_GRACEFUL_TIMEOUT", 10)
+        except ConfigError as error:
+            raise CommandError(str(error)) from None
+        host = host.strip()
         if not host:
             raise CommandError("--host (MOIM_HOST) must name an address, e.g. 127.0.0.1")
         if not 0 < port < 65536:
             raise CommandError(f"--port (MOIM_PORT) must be between 1 and 65535, not {port}")
         if workers < 1:
             raise CommandError(f"--workers (MOIM_WORKERS) must be 1 or more, not {workers}")
-        graceful = env_int("MOIM_GRACEFUL_TIMEOUT", 10)
         if graceful < 1:
             raise CommandError(f"MOIM_GRACEFUL_TIMEOUT must be 1 second or more, not {graceful}")
         check_production_settings(workers)
