@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import signal
@@ -107,9 +108,10 @@ class Server:
             raise AssertionError(f"SIGTERM did not end the server:\n{self.output()}") from None
 
     def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.kill()
-            self.process.wait()
+        """Kill what is left, workers included: a supervisor killed alone orphans them."""
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(self.process.pid, signal.SIGKILL)
+        self.process.wait()
 
 
 def start(tmp_path: Path, env: dict[str, str], *, workers: int) -> Server:
@@ -122,5 +124,6 @@ def start(tmp_path: Path, env: dict[str, str], *, workers: int) -> Server:
             env=env,
             stdout=sink,
             stderr=subprocess.STDOUT,
+            start_new_session=True,
         )
     return Server(process, port, log)
