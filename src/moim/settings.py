@@ -28,10 +28,12 @@ DEVELOPMENT = env_bool("MOIM_DEVELOPMENT", default=False) or DEVSERVER or TESTIN
 
 DEBUG = env_bool("DEBUG", default=DEVSERVER)
 
+# `moim serve-production` refuses to serve with this key.
+DEVELOPMENT_SECRET_KEY = "moim-development-only-key-never-use-in-production"
 SECRET_KEY = env_secret("SECRET_KEY")
 if not SECRET_KEY:
     if DEBUG or DEVELOPMENT:
-        SECRET_KEY = "moim-development-only-key-never-use-in-production"
+        SECRET_KEY = DEVELOPMENT_SECRET_KEY
     else:
         raise ImproperlyConfigured(
             "SECRET_KEY must be set outside development (or SECRET_KEY_FILE naming a file); "
@@ -82,6 +84,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: /healthz answers a load balancer over plain HTTP, before the HTTPS redirect, the
+    # host check and sessions (moim/health.py).
+    "moim.health.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "moim.uploads.UploadLimitMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -122,13 +127,38 @@ TEMPLATES = [
 ]
 
 # SQLite in the data folder unless DATABASE_URL names another database (PostgreSQL in production).
-_database_url = env_str("DATABASE_URL")
+# DATABASE_URL_FILE may name a file holding it instead (it carries the database's password).
+_database_url = env_secret("DATABASE_URL")
 if _database_url:
     # Health checks: a persistent connection that died (say, right after a ballot's commit) is
     # replaced at the next request instead of failing it.
     DATABASES = {
         "default": dj_database_url.parse(_database_url, conn_max_age=60, conn_health_checks=True)
     }
+    # PostgreSQL connections come from a pool in each server process (psycopg_pool, through
+    # Django): MOIM_DB_POOL_MIN kept open, at most MOIM_DB_POOL_MAX; MOIM_DB_POOL_MAX=0 turns it
+    # off. The pool hands out only connections that pass its check (CONN_HEALTH_CHECKS), and
+    # replaces persistent connections, which it cannot be combined with. Off under the tests
+    # unless set, where the server started by the production tests turns it on.
+    _pool_max = env_int("MOIM_DB_POOL_MAX", 0 if TESTING else 10)
+    _pool_min = env_int("MOIM_DB_POOL_MIN", min(2, _pool_max))
+    if _pool_max < 0 or _pool_min < 0 or _pool_min > _pool_max:
+        raise ImproperlyConfigured(
+            "MOIM_DB_POOL_MIN and MOIM_DB_POOL_MAX must be 0 or more, the minimum no larger than "
+            f"the maximum (now {_pool_min} and {_pool_max}); MOIM_DB_POOL_MAX=0 turns the pool off"
+        )
+    if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+        _db_options = DATABASES["default"].setdefault("OPTIONS", {})
+        # A database that does not answer fails a request (or /healthz) in seconds, not minutes.
+        _db_options.setdefault("connect_timeout", env_int("MOIM_DB_CONNECT_TIMEOUT", 5))
+        if _pool_max > 0:
+            DATABASES["default"]["CONN_MAX_AGE"] = 0
+            _db_options["pool"] = {
+                "min_size": _pool_min,
+                "max_size": _pool_max,
+                # How long a request waits for a free connection before it fails.
+                "timeout": env_int("MOIM_DB_POOL_TIMEOUT", 10),
+            }
 else:
     DATA_DIR.mkdir(parents=True, exist_ok=True)
     DATABASES = {
@@ -158,6 +188,11 @@ if REDIS_URL:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Live updates (moim/live): through Redis whenever REDIS_URL is set, so that a stream served by
+# one process hears what another publishes; in memory (one process) otherwise and in the tests.
+MOIM_LIVE_BACKEND = env_str("MOIM_LIVE_BACKEND") or (
+    "redis" if REDIS_URL and not TESTING else "memory"
+)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

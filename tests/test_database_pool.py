@@ -1,0 +1,87 @@
+"""PostgreSQL connections are pooled in production, sized from the environment; SQLite is not."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from tests.site.production_server import SECRETS, SRC
+
+PG = "postgres://moim@db.example.org:5432/moim"
+SHOW = (
+    "import json, django; django.setup(); from django.conf import settings as s; "
+    "d = s.DATABASES['default']; "
+    "print(json.dumps({'engine': d['ENGINE'], 'options': d.get('OPTIONS', {}), "
+    "'max_age': d['CONN_MAX_AGE'], 'checks': d['CONN_HEALTH_CHECKS'], "
+    "'live': s.MOIM_LIVE_BACKEND}, default=str))"
+)
+
+
+def _settings(tmp_path: Path, **env: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-c", SHOW],
+        env={
+            "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+            "PYTHONPATH": str(SRC),
+            "MOIM_DATA_DIR": str(tmp_path / "data"),
+            "DJANGO_SETTINGS_MODULE": "moim.settings",
+            "ALLOWED_HOSTS": "assembly.example.org",
+            **SECRETS,
+            **env,
+        },
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+
+
+def test_postgresql_connections_are_pooled_and_health_checked_by_default(tmp_path: Path) -> None:
+    shown = json.loads(_settings(tmp_path, DATABASE_URL=PG).stdout)
+
+    assert shown["options"]["pool"] == {"min_size": 2, "max_size": 10, "timeout": 10}
+    assert shown["options"]["connect_timeout"] == 5
+    # The pool replaces persistent connections and checks each one it hands out.
+    assert (shown["max_age"], shown["checks"]) == (0, True)
+
+
+def test_the_pool_is_sized_from_the_environment_and_turned_off_by_a_zero_maximum(
+    tmp_path: Path,
+) -> None:
+    sized = json.loads(
+        _settings(tmp_path, DATABASE_URL=PG, MOIM_DB_POOL_MIN="4", MOIM_DB_POOL_MAX="25").stdout
+    )
+    off = json.loads(_settings(tmp_path, DATABASE_URL=PG, MOIM_DB_POOL_MAX="0").stdout)
+
+    assert sized["options"]["pool"] == {"min_size": 4, "max_size": 25, "timeout": 10}
+    assert "pool" not in off["options"]
+    assert (off["max_age"], off["checks"]) == (60, True)
+
+
+def test_sqlite_has_no_pool(tmp_path: Path) -> None:
+    shown = json.loads(_settings(tmp_path, DATABASE_URL="").stdout)
+
+    assert shown["engine"] == "django.db.backends.sqlite3"
+    assert "pool" not in shown["options"]
+
+
+def test_a_pool_minimum_above_its_maximum_is_refused_with_both_values(tmp_path: Path) -> None:
+    result = _settings(tmp_path, DATABASE_URL=PG, MOIM_DB_POOL_MIN="8", MOIM_DB_POOL_MAX="3")
+
+    assert result.returncode != 0
+    assert "the minimum no larger than the maximum (now 8 and 3)" in result.stderr
+
+
+def test_live_updates_go_through_redis_when_redis_url_is_set(tmp_path: Path) -> None:
+    with_redis = json.loads(
+        _settings(tmp_path, REDIS_URL="redis://cache.example.org:6379/0").stdout
+    )
+    without = json.loads(_settings(tmp_path).stdout)
+    chosen = json.loads(
+        _settings(tmp_path, REDIS_URL="redis://r:6379/0", MOIM_LIVE_BACKEND="postgres").stdout
+    )
+
+    assert (with_redis["live"], without["live"], chosen["live"]) == ("redis", "memory", "postgres")
