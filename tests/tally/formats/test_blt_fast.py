@@ -129,6 +129,7 @@ def odd_lines(n: int) -> st.SearchStrategy[str]:
             "",
             "1 0",
             "007 2 1 0",
+            "1 02 1 0",
             "1234567890 1 0",
         ]
     )

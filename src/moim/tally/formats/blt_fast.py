@@ -16,12 +16,13 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 
-from moim.tally.ballots import PAD, RankCell, RawBallot, RawBallots
+from moim.tally.ballots import PAD, BallotRules, Preferences, RankCell, RawBallot, RawBallots
 from moim.tally.cvr import MULTI_BASE, CvrBallots
 
 SPACE, NEWLINE, ZERO = 32, 10, 48
@@ -47,8 +48,33 @@ Offsets = npt.NDArray[np.signedinteger[Any]]
 Parse = Callable[[bytes], tuple[RawBallot, int] | None]
 
 
+@dataclass(frozen=True)
 class BltBallots(CvrBallots):
-    """Distinct BLT ballots as a code matrix; the raw form is rebuilt without the padding."""
+    """Distinct BLT ballots as a code matrix; the raw form is rebuilt without the padding.
+
+    `regular`: every row ranks candidates one per rank from rank 1, without a gap or a repeat
+    (every line was plain), so it reads the same under every rule set.
+    """
+
+    regular: bool = False
+
+    def preferences(
+        self,
+        rules: BallotRules,
+        *,
+        drop: frozenset[int] = frozenset(),
+        write_in: int | None = None,
+    ) -> Preferences:
+        """The clean form under `rules`, rows ordered by first preference (the counts read
+        a candidate's ballots faster when they lie together)."""
+        if self.regular and not drop:
+            found = Preferences(
+                self.cells, self.weights.copy(), np.zeros(len(self.cells), dtype=np.int8)
+            )
+        else:
+            found = super().preferences(rules, drop=drop, write_in=write_in)
+        order = np.argsort(found.prefs[:, 0], kind="stable")
+        return Preferences(found.prefs[order], found.weights[order], found.endings[order])
 
     def raw(self) -> RawBallots:
         cache = {code: self.cell(code) for code in np.unique(self.cells).tolist()}
@@ -77,7 +103,7 @@ def read_ballots(
     if not keys:
         return BltBallots(tuple(names), np.full((0, 1), PAD, np.int32), np.zeros(0, np.int64))
     counts = np.fromiter(grouped.values(), dtype=np.int64, count=len(keys))
-    cells, weights, plain = _parse_plain(keys, n_candidates)
+    cells, weights, plain, distinct = _parse_plain(keys, n_candidates)
     multi: dict[RankCell, int] = {}
     others = np.flatnonzero(~plain).tolist()
     if others:
@@ -112,9 +138,14 @@ def read_ballots(
     keep = weights > 0
     keep &= (cells != PAD).any(axis=1)
     cells, weights = cells[keep], weights[keep]
-    cells, weights = _merge(cells, weights)
+    if others or not distinct:
+        cells, weights = _merge(cells, weights)
     return BltBallots(
-        tuple(names), np.ascontiguousarray(cells), weights, {v: k for k, v in multi.items()}
+        tuple(names),
+        np.ascontiguousarray(cells),
+        weights,
+        {v: k for k, v in multi.items()},
+        regular=not others,
     )
 
 
@@ -128,9 +159,10 @@ def _code(cell: RankCell, multi: dict[RankCell, int]) -> int:
 
 def _parse_plain(
     keys: Sequence[bytes], n_candidates: int
-) -> tuple[npt.NDArray[np.int32], npt.NDArray[np.int64], npt.NDArray[np.bool_]]:
-    """Cells and weights of the lines made of short numbers and single spaces, and which lines
-    those are (the others are left to the careful reader)."""
+) -> tuple[npt.NDArray[np.int32], npt.NDArray[np.int64], npt.NDArray[np.bool_], bool]:
+    """Cells and weights of the lines made of short numbers and single spaces, which lines
+    those are (the others are left to the careful reader), and whether their rows are surely
+    distinct ballots."""
     rows = len(keys)
     joined = b"\n".join(keys) + b"\n"
     arr = np.frombuffer(joined, dtype=np.uint8)
@@ -163,10 +195,10 @@ def _parse_plain(
             digit = padded[starts[longer] + j].astype(np.int32) - ZERO
             found = np.where(lengths[longer] > j, found * 10 + digit, found)
         values[longer] = found
-    per_line = np.bincount(token_line, minlength=rows).astype(np.int32)
+    last = np.flatnonzero(ends_line).astype(np.int32)  # each line's last token
     first = np.zeros(rows, dtype=np.int32)
-    np.cumsum(per_line[:-1], out=first[1:])
-    last = first + per_line - 1
+    first[1:] = last[:-1] + 1
+    per_line = last - first + 1
     plain &= per_line >= 2
     safe_first = np.minimum(first, len(values) - 1)
     safe_last = np.clip(last, 0, len(values) - 1)
@@ -193,7 +225,12 @@ def _parse_plain(
     cells = np.ascontiguousarray(wide[:, 1 : 1 + width])
     plain &= ~_repeats(cells, n_candidates)
     weights = np.where(plain, weights, 0)
-    return cells, weights, plain
+    # Two plain lines hold the same ballot only if their weights differ or a number has a
+    # leading zero: without either, the rows need no merging.
+    leading = bool(((lengths > 1) & (padded[starts] == ZERO)).any())
+    counted = weights[plain]
+    distinct = not leading and (not counted.size or counted.min() == counted.max())
+    return cells, weights, plain, distinct
 
 
 def _repeats(cells: npt.NDArray[np.int32], n_candidates: int) -> npt.NDArray[np.bool_]:
