@@ -171,6 +171,26 @@ def _read_fast(data: bytes, progress: Callable[[int], None] | None) -> Election 
         return None
 
 
+class _Lines:
+    """The first lines of a file, numbered; `start` is where the last one given begins."""
+
+    def __init__(self, data: bytes) -> None:
+        self.data = data
+        self.number = 0
+        self.start = 0
+        self._next = 0
+
+    def __iter__(self) -> Iterator[tuple[int, str]]:
+        while self._next < len(self.data):
+            self.start = self._next
+            end = self.data.find(b"\n", self.start)
+            end = len(self.data) if end < 0 else end
+            self._next = end + 1
+            self.number += 1
+            yield self.number, self.data[self.start : end].decode("utf-8")
+        self.start = len(self.data)
+
+
 def _block(data: bytes, progress: Callable[[int], None] | None) -> Election | None:
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
@@ -181,15 +201,11 @@ def _block(data: bytes, progress: Callable[[int], None] | None) -> Election | No
         data = data.replace(b"\r\n", b"\n")
     if progress is not None and not data.isascii():
         characters -= int(np.count_nonzero((np.frombuffer(data, np.uint8) & 0xC0) == 0x80))
-    lines = data.split(b"\n")
-    if lines and not lines[-1]:
-        lines.pop()
-    numbered = ((i + 1, lines[i].decode("utf-8")) for i in range(len(lines)))
-    n_candidates, seats = _header(numbered)
+    head = _Lines(data)
+    n_candidates, seats = _header(iter(head))
     withdrawn: set[int] = set()
     tie_order: tuple[int, ...] | None = None
-    begin = len(lines)
-    for number, line in numbered:
+    for number, line in head:
         text = line.split("#", 1)[0].strip()
         if not text:
             continue
@@ -203,15 +219,18 @@ def _block(data: bytes, progress: Callable[[int], None] | None) -> Election | No
         if tokens[0].startswith("-"):
             _withdrawn_line(number, tokens, n_candidates, withdrawn)
             continue
-        begin = number - 1
         break
-    try:
-        end = lines.index(b"0", begin)
-    except ValueError:
-        return None
+    grouped = group_lines(data, head.start)
+    if grouped is None:
+        return None  # no line "0" ends the ballots
+    counts, tail_start, read = grouped
+    tail = data[tail_start:].split(b"\n")
+    if tail and not tail[-1]:
+        tail.pop()
+    first = head.number + read + 1  # the number of the line after the "0"
     # Every name is read before any ballot: a file with bad names fails fast.
     names, title, comments = _tail(
-        ((i + 1, lines[i].decode("utf-8")) for i in range(end + 1, len(lines))), n_candidates
+        ((first + i, line.decode("utf-8")) for i, line in enumerate(tail)), n_candidates
     )
 
     def parse(raw: bytes) -> tuple[RawBallot, int] | None:
@@ -222,7 +241,7 @@ def _block(data: bytes, progress: Callable[[int], None] | None) -> Election | No
             raise _Careful
         return _ballot(0, text.split(), n_candidates, {})
 
-    ballots = read_ballots(group_lines(lines[begin:end]), n_candidates, names, parse)
+    ballots = read_ballots(counts, n_candidates, names, parse)
     if ballots is None:
         return None
     if progress is not None:

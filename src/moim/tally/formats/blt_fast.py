@@ -26,6 +26,7 @@ from moim.tally.ballots import PAD, BallotRules, Preferences, RankCell, RawBallo
 from moim.tally.cvr import MULTI_BASE, CvrBallots
 
 SPACE, NEWLINE, ZERO = 32, 10, 48
+CHUNK_BYTES = 4 << 20
 MAX_FAST_DIGITS = 9
 """Numbers of up to 9 digits are parsed as a block (exact in int64 whatever the sums below)."""
 WEIGHT_LIMIT = 2**62
@@ -86,9 +87,27 @@ class BltBallots(CvrBallots):
         return RawBallots(tuple(ballots), tuple(self.weights.tolist()))
 
 
-def group_lines(lines: Sequence[bytes]) -> Counter[bytes]:
-    """Each distinct line and how many times it occurs, in order of first appearance."""
-    return Counter(lines)
+def group_lines(data: bytes, start: int) -> tuple[Counter[bytes], int, int] | None:
+    """Each distinct line from `start` up to the first line that is exactly ``0``, with how many
+    times it occurs (in order of first appearance), where the line after the ``0`` starts, and
+    how many lines came before it. None if no such line.
+
+    The lines are split chunk by chunk: memory follows the distinct lines, not the file's."""
+    counts: Counter[bytes] = Counter()
+    read = 0
+    while start < len(data):
+        stop = data.find(b"\n", min(start + CHUNK_BYTES, len(data)))
+        stop = len(data) if stop < 0 else stop
+        lines = data[start:stop].split(b"\n")
+        if b"0" in lines:
+            at = lines.index(b"0")
+            counts.update(lines[:at])
+            end = start + sum(len(line) for line in lines[:at]) + at + 1
+            return counts, end + 1, read + at
+        counts.update(lines)
+        read += len(lines)
+        start = stop + 1
+    return None
 
 
 def read_ballots(
