@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 from moim.tally import cli, methods
 from moim.tally.ballots import PAD, BallotRules, Election, OvervoteRule, to_preferences
 from moim.tally.cvr import LazyRawBallots
+from moim.tally.formats import blt_fast
 from moim.tally.formats.blt import BltError, read_blt
 from moim.tally.formats.blt_fast import BltBallots
 
@@ -230,3 +231,23 @@ def test_a_lone_carriage_return_ends_a_line_as_before(tmp_path: Path) -> None:
 
     assert election.ballots.ballots == (((0,),), ((1,),))
     assert election.ballots.weights == (3, 1)
+
+
+def test_small_chunks_and_slices_read_the_same_ballots(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(blt_fast, "CHUNK_BYTES", 16)
+    monkeypatch.setattr(blt_fast, "SLICE_LINES", 3)
+    lines = ["1 1 2 3 0", "2 3 0", "1 2 - 1 0", "1 1 2 3 0", "3 2 1 3 0", "1 2=3 0", "1 3 1 0"]
+    path = tmp_path / "e.blt"
+    text = "3 2\n" + "\n".join(lines * 5) + '\n0\n"A"\n"B"\n"C"\n"T"\n'
+    path.write_text(text, encoding="utf-8")
+    plain = tmp_path / "plain.blt"
+    plain.write_text(text.replace("1 2 - 1 0", "1 2 1 0").replace("1 2=3 0", "1 2 3 0"))
+
+    for each in (path, plain):
+        got, expected = read_blt(each), careful(each)
+
+        assert got.ballots.ballots == expected.ballots.ballots
+        assert got.ballots.weights == expected.ballots.weights
+    assert len(matrix(read_blt(plain)).cells) == 6  # 35 lines, 6 distinct ballots

@@ -27,6 +27,7 @@ from moim.tally.cvr import MULTI_BASE, CvrBallots
 
 SPACE, NEWLINE, ZERO = 32, 10, 48
 CHUNK_BYTES = 4 << 20
+SLICE_LINES = 1 << 16
 MAX_FAST_DIGITS = 9
 """Numbers of up to 9 digits are parsed as a block (exact in int64 whatever the sums below)."""
 WEIGHT_LIMIT = 2**62
@@ -122,7 +123,7 @@ def read_ballots(
     if not keys:
         return BltBallots(tuple(names), np.full((0, 1), PAD, np.int32), np.zeros(0, np.int64))
     counts = np.fromiter(grouped.values(), dtype=np.int64, count=len(keys))
-    cells, weights, plain, distinct = _parse_plain(keys, n_candidates)
+    cells, weights, plain, distinct = _parse_in_slices(keys, n_candidates)
     multi: dict[RankCell, int] = {}
     others = np.flatnonzero(~plain).tolist()
     if others:
@@ -176,12 +177,39 @@ def _code(cell: RankCell, multi: dict[RankCell, int]) -> int:
     return multi.setdefault(cell, MULTI_BASE - len(multi))
 
 
+def _parse_in_slices(
+    keys: Sequence[bytes], n_candidates: int
+) -> tuple[npt.NDArray[np.int32], npt.NDArray[np.int64], npt.NDArray[np.bool_], bool]:
+    """`_parse_plain` a slice of lines at a time: its arrays stay small, and so does memory."""
+    parts = [
+        _parse_plain(keys[at : at + SLICE_LINES], n_candidates)
+        for at in range(0, len(keys), SLICE_LINES)
+    ]
+    if len(parts) == 1:
+        cells, weights, plain, leading = parts[0]
+    else:
+        width = max(part[0].shape[1] for part in parts)
+        cells = np.full((len(keys), width), PAD, dtype=np.int32)
+        at = 0
+        for part in parts:
+            cells[at : at + len(part[0]), : part[0].shape[1]] = part[0]
+            at += len(part[0])
+        weights = np.concatenate([part[1] for part in parts])
+        plain = np.concatenate([part[2] for part in parts])
+        leading = any(part[3] for part in parts)
+    # Two plain lines hold the same ballot only if their weights differ or a number has a
+    # leading zero: without either, the rows need no merging.
+    counted = weights[plain]
+    distinct = not leading and (not counted.size or counted.min() == counted.max())
+    return cells, weights, plain, distinct
+
+
 def _parse_plain(
     keys: Sequence[bytes], n_candidates: int
 ) -> tuple[npt.NDArray[np.int32], npt.NDArray[np.int64], npt.NDArray[np.bool_], bool]:
     """Cells and weights of the lines made of short numbers and single spaces, which lines
-    those are (the others are left to the careful reader), and whether their rows are surely
-    distinct ballots."""
+    those are (the others are left to the careful reader), and whether a number has a leading
+    zero."""
     rows = len(keys)
     joined = b"\n".join(keys) + b"\n"
     arr = np.frombuffer(joined, dtype=np.uint8)
@@ -244,12 +272,8 @@ def _parse_plain(
     cells = np.ascontiguousarray(wide[:, 1 : 1 + width])
     plain &= ~_repeats(cells, n_candidates)
     weights = np.where(plain, weights, 0)
-    # Two plain lines hold the same ballot only if their weights differ or a number has a
-    # leading zero: without either, the rows need no merging.
     leading = bool(((lengths > 1) & (padded[starts] == ZERO)).any())
-    counted = weights[plain]
-    distinct = not leading and (not counted.size or counted.min() == counted.max())
-    return cells, weights, plain, distinct
+    return cells, weights, plain, leading
 
 
 def _repeats(cells: npt.NDArray[np.int32], n_candidates: int) -> npt.NDArray[np.bool_]:
