@@ -14,11 +14,17 @@ the time. `--only-candidates` runs that part alone; it has its own table.
 
     python -m moim.tally.bench [--sizes 10000,100000,1000000] [--out docs/benchmarks.md]
     python -m moim.tally.bench --only-candidates [--candidates 30000,60000]
+    python -m moim.tally.bench --only-blt [--blt-size 1000000]
+
+BLT beside CSV: the 1,000,000 random ballots also written as a BLT file (one line per ballot),
+both counted by 17-seat Scottish STV end to end, each against a plain `bytes.split()` of its own
+file in the same process (median of three fresh processes). `--only-blt` runs that part alone.
 """
 
 from __future__ import annotations
 
 import argparse
+import csv
 import importlib
 import json
 import os
@@ -35,6 +41,7 @@ import numpy as np
 
 from moim.tally import cli
 from moim.tally.cvr import CvrBallots, read_cvr
+from moim.tally.formats.blt import read_blt
 from moim.tally.irv import count_cvr, prepare_cvr, tabulate
 from moim.tally.rctab import load_config
 from moim.tally.result import Result
@@ -50,6 +57,7 @@ PYRANKVOTE_LIMIT = 100_000
 REPEAT = 13
 DEFAULT_SIZES = (10_000, 100_000, 1_000_000)
 DEFAULT_CANDIDATES = (30_000, 60_000)
+BLT_SIZE = 1_000_000
 SINGLE_ROUND = ("plurality", "block", "approval")
 LOT = TieBreaker.by_lot("bench")  # random files have ties among weak candidates
 
@@ -141,9 +149,91 @@ def measure(kind: str, path: Path) -> dict[str, Any]:
         return report
     if kind in ("pyrankvote-irv", "pyrankvote-stv"):
         return _pyrankvote(kind, path)
+    if kind == "split":
+        return _split(path)
+    if kind == "blt-stv":
+        return _stv(path)
     if kind.startswith("candidates-"):
         return _many_candidates(kind.removeprefix("candidates-"), path)
     raise ValueError(f"unknown measurement {kind!r}")
+
+
+def write_blt_copy(source: Path, target: Path) -> None:
+    """The ballots of a CVR CSV `source` as a BLT file: one line per ballot (weight 1), in the
+    same order, candidates numbered in the order the CSV reader learns them."""
+    index: dict[str, int] = {}
+    lines: list[str] = []
+    with source.open(encoding="utf-8", newline="") as handle:
+        rows = csv.reader(handle)
+        next(rows)
+        for row in rows:
+            marks = [str(index.setdefault(c, len(index)) + 1) for c in row[2:] if c]
+            lines.append(" ".join(["1", *marks, "0"]))
+    names = [f'"{name}"' for name in index]
+    text = "\n".join([f"{len(index)} {SEATS}", *lines, "0", *names, f'"{source.stem}"'])
+    target.write_text(text + "\n", encoding="utf-8")
+
+
+def _split(path: Path) -> dict[str, Any]:
+    """A plain `bytes.split()` of the file's bytes (read beforehand, untimed)."""
+    data = path.read_bytes()
+    _, split = _timed(data.split)
+    return {"split": split[0], "split_cpu": split[1], "bytes": len(data)}
+
+
+def _stv(path: Path) -> dict[str, Any]:
+    """17-seat Scottish STV end to end from `path` (BLT or CVR CSV)."""
+    if path.suffix == ".blt":
+        election, read = _timed(lambda: read_blt(path))
+    else:
+        cvr, read = _timed(lambda: read_cvr(path, progress=False))
+        election, convert = _timed(lambda: cvr.election(seats=SEATS))
+        read = _plus(read, convert)
+    prefs, clean = _timed(lambda: election.preferences(STV_RULES))
+    result, count = _timed(lambda: count_scottish_stv(election, tie_breaker=LOT, preferences=prefs))
+    return _report(_plus(read, clean), count, result)
+
+
+def _median(runs: list[dict[str, Any]], key: str) -> dict[str, Any]:
+    return sorted(runs, key=lambda figures: figures[key])[len(runs) // 2]
+
+
+def run_blt(size: int, data: Path, runs: int = 3) -> list[str]:
+    """BLT beside CVR CSV on the same ballots: the median of `runs` fresh processes each."""
+    source = data / f"random-{size}-seed{SEED}.csv"
+    if not source.is_file():
+        run_child("generate", source, str(size))
+    target = source.with_suffix(".blt")
+    if not target.is_file():
+        run_child("blt-copy", target, str(source))
+    lines = [
+        f"### BLT beside CVR CSV: {size:,} ballots, Scottish STV, {SEATS} seats",
+        "",
+        f"The same ballots as `{source.name}`, one BLT line per ballot (`{target.name}`). "
+        f"Each figure is the median of {runs} fresh processes (by CPU time); `bytes.split()` "
+        "is a plain split of the file's bytes on whitespace (in its own processes, so that "
+        "its 7 to 20 million small objects do not weigh on the count's peak memory).",
+        "",
+        "| file | size | bytes.split() | read | count alone | end to end "
+        "| × split (CPU) | peak memory | elected |",
+        "|---|---|---|---|---|---|---|---|---|",
+    ]
+    elected = []
+    for path in (target, source):
+        split = _median([run_child("split", path) for _ in range(runs)], "split_cpu")
+        figures = _median([run_child("blt-stv", path) for _ in range(runs)], "total_cpu")
+        figures.update(split)
+        elected.append(figures["elected"])
+        ratio = figures["total_cpu"] / figures["split_cpu"]
+        lines.append(
+            f"| {path.suffix[1:].upper()} | {figures['bytes'] / 1e6:.1f} MB "
+            f"| {_s(figures, 'split')} | {_s(figures, 'read')} | {_s(figures, 'count')} "
+            f"| {_s(figures, 'total')} | {ratio:.1f}× | {figures['peak_mb']:.0f} MB "
+            f"| {len(figures['elected'])} |"
+        )
+        print(lines[-1], flush=True)
+    same = "the same" if elected[0] == elected[1] else "NOT the same"
+    return [*lines, "", f"BLT and CSV elected {same} {SEATS} candidates.", ""]
 
 
 def write_many_candidates(path: Path, candidates: int) -> None:
@@ -373,12 +463,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--no-minneapolis", action="store_true")
     parser.add_argument("--candidates", default=",".join(str(c) for c in DEFAULT_CANDIDATES))
     parser.add_argument("--only-candidates", action="store_true")
+    parser.add_argument("--blt-size", type=int, default=BLT_SIZE)
+    parser.add_argument("--only-blt", action="store_true")
     parser.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.child:
         kind, target, *extra = args.child
         if kind == "generate":
             generate(Path(target), int(extra[0]))
+            print("{}")
+        elif kind == "blt-copy":
+            write_blt_copy(Path(extra[0]), Path(target))
             print("{}")
         elif kind == "repeat":
             repeat_file(Path(extra[0]), Path(target), REPEAT)
@@ -389,6 +484,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     data = Path(args.data)
     header = machine()
     candidates = [int(c) for c in args.candidates.split(",") if c]
+    if args.only_blt:
+        print(header, flush=True)
+        write_report(Path(args.out), header, run_blt(args.blt_size, data), "blt")
+        print(f"written to {args.out}")
+        return 0
     if args.only_candidates:
         print(header, flush=True)
         write_report(Path(args.out), header, run_candidates(candidates, data), "candidates")
@@ -407,6 +507,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         body += run_minneapolis(data)
     write_report(Path(args.out), header, body)
     write_report(Path(args.out), header, run_candidates(candidates, data), "candidates")
+    write_report(Path(args.out), header, run_blt(args.blt_size, data), "blt")
     print(f"written to {args.out}")
     return 0
 

@@ -200,6 +200,11 @@ class LazyRawBallots(RawBallots):
     def __init__(self, source: CvrBallots) -> None:
         object.__setattr__(self, "_source", source)
 
+    @property
+    def matrix(self) -> CvrBallots:
+        """The code matrix these raw ballots are built from."""
+        return self._source
+
     def __getattr__(self, name: str) -> object:
         if name not in ("ballots", "weights"):
             raise AttributeError(name)

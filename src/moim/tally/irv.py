@@ -21,7 +21,7 @@ the candidates just eliminated, so the work grows with distinct ballots and thei
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -36,7 +36,7 @@ from moim.tally.ballots import (
     check_total_weight,
     to_preferences,
 )
-from moim.tally.cvr import CvrBallots, read_cvr
+from moim.tally.cvr import CvrBallots, LazyRawBallots, read_cvr
 from moim.tally.formats.blt import read_blt
 from moim.tally.rctab import UWI_NAME, RctabRules, load_config, rules_with_flags
 from moim.tally.result import Action, Number, Result, Round
@@ -69,6 +69,11 @@ def count_irv(
 ) -> Result:
     """Count an election by IRV: textbook without `rules`, RCTab's way with them."""
     raw = election.ballots
+    if isinstance(raw, LazyRawBallots) and (rules is None or rules.max_rankings_allowed is None):
+        # Ballots a reader holds as a code matrix (a large BLT file) are converted as a block.
+        withdrawn = [election.names[i] for i in sorted(election.withdrawn)]
+        prefs, contest = prepare_cvr(raw.matrix, rules=rules, excluded=withdrawn)
+        return tabulate(prefs, replace(contest, title=election.title), rules=rules, ties=ties)
     if rules is not None and rules.max_rankings_allowed is not None:
         raw = _truncate(raw, rules.max_rankings_allowed)
     has_write_ins = any(UNDECLARED_WRITE_IN in cell for ballot in raw.ballots for cell in ballot)

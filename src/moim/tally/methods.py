@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from moim.tally.ballots import Election
 from moim.tally.choice import ChoiceMethod, count_choice
@@ -84,10 +84,8 @@ def with_seats(election: Election, seats: int | None) -> Election:
         return election
     if seats > len(election.candidates) - len(election.withdrawn):
         raise MethodError(f"{seats} seats but fewer candidates")
-    return Election(
-        election.title, election.candidates, seats, election.ballots, election.tie_order,
-        election.comments,
-    )  # fmt: skip
+    # The clean form does not depend on the seats: a reader's block conversion is kept.
+    return replace(election, seats=seats)
 
 
 def _irv(e: Election, seats: int | None, t: TieBreaker, o: Options) -> Result:

@@ -18,6 +18,7 @@ line number.
 
 from __future__ import annotations
 
+import functools
 import io
 import os
 import re
@@ -25,7 +26,20 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import IO
 
-from moim.tally.ballots import Candidate, Election, RankCell, RawBallot, RawBallots
+import numpy as np
+
+from moim.tally.ballots import (
+    BallotRules,
+    Candidate,
+    Election,
+    Preferences,
+    RankCell,
+    RawBallot,
+    RawBallots,
+    check_total_weight,
+)
+from moim.tally.cvr import LazyRawBallots
+from moim.tally.formats.blt_fast import BltBallots, group_lines, read_ballots
 
 _OPTION = re.compile(r"^\[\s*(\w+)((?:\s+[^\s\]]+)*)\s*\]$")
 _QUOTED = re.compile(r'"((?:[^"\\]|\\.)*)"')
@@ -58,6 +72,9 @@ def read_blt(
     `progress`, if given, is called with the number of characters consumed, line by line.
     """
     if isinstance(source, str | os.PathLike):
+        fast = _read_fast(Path(source).read_bytes(), progress)
+        if fast is not None:
+            return fast
         with Path(source).open(encoding="utf-8-sig", newline="") as handle:
             return _read(handle, progress)
     return _read(source, progress)
@@ -88,31 +105,13 @@ def _read(stream: IO[str], progress: Callable[[int], None] | None) -> Election:
         if not text:
             continue
         if text.startswith("["):
-            name, values = _option(number, text)
-            if name == "withdrawn":
-                withdrawn.update(_candidate_numbers(number, values, n_candidates, nicks))
-            elif name == "tie":
-                tie_order = tuple(_candidate_numbers(number, values, n_candidates, nicks))
-                if len(set(tie_order)) != len(tie_order):
-                    raise BltError(number, "[tie] names a candidate twice")
-            elif name == "nick":
-                if len(values) != n_candidates:
-                    raise BltError(number, f"[nick] names {len(values)} of {n_candidates}")
-                nicks = {v: i for i, v in enumerate(values)}
-                if len(nicks) != n_candidates:
-                    raise BltError(number, "[nick] gives two candidates the same nickname")
-            else:
-                raise BltError(number, f"unknown option [{name}]")
+            found = _option_line(number, text, n_candidates, nicks, withdrawn)
+            tie_order = tie_order if found[0] is None else found[0]
+            nicks = found[1]
             continue
         tokens = text.split()
         if tokens[0].startswith("-") and not grouped:
-            for token in tokens:
-                value = _int(number, token, "a withdrawn candidate")
-                if not -n_candidates <= value <= -1:
-                    raise BltError(
-                        number, f"withdrawn candidate {token} is not -1..-{n_candidates}"
-                    )
-                withdrawn.add(-value - 1)
+            _withdrawn_line(number, tokens, n_candidates, withdrawn)
             continue
         if tokens == ["0"]:
             ended = True
@@ -126,6 +125,143 @@ def _read(stream: IO[str], progress: Callable[[int], None] | None) -> Election:
     candidates = tuple(Candidate(n, i in withdrawn) for i, n in enumerate(names))
     raw = RawBallots(tuple(grouped), tuple(grouped.values()))
     return Election(title, candidates, seats, raw, tie_order, comments)
+
+
+def _option_line(
+    number: int, text: str, n_candidates: int, nicks: dict[str, int], withdrawn: set[int]
+) -> tuple[tuple[int, ...] | None, dict[str, int]]:
+    """Apply one ``[option]`` line: the tie order it gives (if any) and the nicknames in force."""
+    name, values = _option(number, text)
+    if name == "withdrawn":
+        withdrawn.update(_candidate_numbers(number, values, n_candidates, nicks))
+    elif name == "tie":
+        tie_order = tuple(_candidate_numbers(number, values, n_candidates, nicks))
+        if len(set(tie_order)) != len(tie_order):
+            raise BltError(number, "[tie] names a candidate twice")
+        return tie_order, nicks
+    elif name == "nick":
+        if len(values) != n_candidates:
+            raise BltError(number, f"[nick] names {len(values)} of {n_candidates}")
+        nicks = {v: i for i, v in enumerate(values)}
+        if len(nicks) != n_candidates:
+            raise BltError(number, "[nick] gives two candidates the same nickname")
+    else:
+        raise BltError(number, f"unknown option [{name}]")
+    return None, nicks
+
+
+def _withdrawn_line(number: int, tokens: list[str], n_candidates: int, withdrawn: set[int]) -> None:
+    for token in tokens:
+        value = _int(number, token, "a withdrawn candidate")
+        if not -n_candidates <= value <= -1:
+            raise BltError(number, f"withdrawn candidate {token} is not -1..-{n_candidates}")
+        withdrawn.add(-value - 1)
+
+
+class _Careful(Exception):
+    """The block reader met something only the line-by-line reader reads exactly."""
+
+
+def _read_fast(data: bytes, progress: Callable[[int], None] | None) -> Election | None:
+    """The file read as a block (see `moim.tally.formats.blt_fast`), or None when the careful
+    reader must read it: on any error, so that it alone words the errors."""
+    try:
+        return _block(data, progress)
+    except (_Careful, BltError, UnicodeDecodeError):
+        return None
+
+
+class _Lines:
+    """The first lines of a file, numbered; `start` is where the last one given begins."""
+
+    def __init__(self, data: bytes) -> None:
+        self.data = data
+        self.number = 0
+        self.start = 0
+        self._next = 0
+
+    def __iter__(self) -> Iterator[tuple[int, str]]:
+        while self._next < len(self.data):
+            self.start = self._next
+            end = self.data.find(b"\n", self.start)
+            end = len(self.data) if end < 0 else end
+            self._next = end + 1
+            self.number += 1
+            yield self.number, self.data[self.start : end].decode("utf-8")
+        self.start = len(self.data)
+
+
+def _block(data: bytes, progress: Callable[[int], None] | None) -> Election | None:
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    characters = len(data)
+    if b"\r" in data:
+        if data.count(b"\r") != data.count(b"\r\n"):
+            return None  # a lone carriage return ends a line for the careful reader only
+        data = data.replace(b"\r\n", b"\n")
+    if progress is not None and not data.isascii():
+        characters -= int(np.count_nonzero((np.frombuffer(data, np.uint8) & 0xC0) == 0x80))
+    head = _Lines(data)
+    n_candidates, seats = _header(iter(head))
+    withdrawn: set[int] = set()
+    tie_order: tuple[int, ...] | None = None
+    for number, line in head:
+        text = line.split("#", 1)[0].strip()
+        if not text:
+            continue
+        if text.startswith("["):
+            found = _option_line(number, text, n_candidates, {}, withdrawn)
+            if found[1]:
+                return None  # nicknames: the careful reader
+            tie_order = tie_order if found[0] is None else found[0]
+            continue
+        tokens = text.split()
+        if tokens[0].startswith("-"):
+            _withdrawn_line(number, tokens, n_candidates, withdrawn)
+            continue
+        break
+    grouped = group_lines(data, head.start)
+    if grouped is None:
+        return None  # no line "0" ends the ballots
+    counts, tail_start, read = grouped
+    tail = data[tail_start:].split(b"\n")
+    if tail and not tail[-1]:
+        tail.pop()
+    first = head.number + read + 1  # the number of the line after the "0"
+    # Every name is read before any ballot: a file with bad names fails fast.
+    names, title, comments = _tail(
+        ((first + i, line.decode("utf-8")) for i, line in enumerate(tail)), n_candidates
+    )
+
+    def parse(raw: bytes) -> tuple[RawBallot, int] | None:
+        text = raw.decode("utf-8").split("#", 1)[0].strip()
+        if not text:
+            return None
+        if text.startswith(("[", "-")) or text == "0":
+            raise _Careful
+        return _ballot(0, text.split(), n_candidates, {})
+
+    ballots = read_ballots(counts, n_candidates, names, parse)
+    if ballots is None:
+        return None
+    if progress is not None:
+        progress(characters)
+    candidates = tuple(Candidate(n, i in withdrawn) for i, n in enumerate(names))
+    return Election(
+        title,
+        candidates,
+        seats,
+        LazyRawBallots(ballots),
+        tie_order,
+        comments,
+        converter=functools.partial(_convert, ballots),
+    )
+
+
+def _convert(ballots: BltBallots, rules: BallotRules, drop: frozenset[int]) -> Preferences:
+    """The clean form as a block, refused past the limit `to_preferences` holds every count to."""
+    check_total_weight(ballots.total, method="Moim")
+    return ballots.preferences(rules, drop=drop)
 
 
 def _header(lines: Iterator[tuple[int, str]]) -> tuple[int, int]:
