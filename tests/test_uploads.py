@@ -7,6 +7,7 @@ import functools
 import io
 import time
 import zipfile
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import pytest
@@ -119,6 +120,13 @@ def test_upload_handler_stops_a_body_that_streams_past_the_limit() -> None:
         handler.receive_data_chunk(b"x" * (600 * 1024), 512 * 1024)
 
 
+def run_apart(awaitable: Any) -> None:
+    """Run a coroutine to its end on an event loop of its own thread: a test that ran earlier in
+    this process may have left its loop set on the main thread, where asyncio.run refuses."""
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        pool.submit(asyncio.run, awaitable).result()
+
+
 class Recorder:
     def __init__(self, messages: list[dict[str, Any]]) -> None:
         self.incoming = messages
@@ -144,7 +152,7 @@ def test_asgi_refuses_a_declared_oversized_body_without_calling_django() -> None
     recorder = Recorder([])
     scope = {"type": "http", "headers": [(b"content-length", str(5 * 1024 * 1024).encode())]}
 
-    asyncio.run(limit_request_body(recorder.app)(scope, recorder.receive, recorder.send))
+    run_apart(limit_request_body(recorder.app)(scope, recorder.receive, recorder.send))
 
     assert recorder.app_saw == []
     assert recorder.sent[0]["status"] == 413
@@ -157,7 +165,7 @@ def test_asgi_cuts_off_an_undeclared_body_past_the_limit() -> None:
     recorder = Recorder([dict(chunk) for _ in range(10)])
     scope = {"type": "http", "headers": []}
 
-    asyncio.run(limit_request_body(recorder.app)(scope, recorder.receive, recorder.send))
+    run_apart(limit_request_body(recorder.app)(scope, recorder.receive, recorder.send))
 
     assert [m["type"] for m in recorder.app_saw] == ["http.request"] * 2 + ["http.disconnect"]
     assert len(recorder.incoming) == 7  # the rest was never read
