@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from functools import partial
+
+from asgiref.sync import sync_to_async
 from django.core.handlers.asgi import ASGIRequest
 from django.db import connection
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, render
+from django.template.loader import render_to_string
 from django.utils import translation
 from django.views.decorators.cache import never_cache
 
@@ -19,7 +23,7 @@ from moim.governance.queries import (
     publication_entries,
     published_ballots,
 )
-from moim.live.sse import sse_response
+from moim.live.sse import async_sse_response, sse_response
 from moim.members.queries import current_organization
 from moim.site import archive, report, results
 from moim.site.models import PressRelease
@@ -58,14 +62,43 @@ def projector_snapshot(request: HttpRequest, edition: int) -> HttpResponse:
     )
 
 
-def projector_events(request: HttpRequest, edition: int) -> HttpResponseBase:
+def render_projector_state(assembly_pk: int, language: str) -> str:
+    """The fragment of `projector_snapshot`, drawn without a request: what the live hub pushes
+    to every screen of this assembly and language."""
+    with translation.override(language):
+        assembly = Assembly.objects.select_related("organization", "host").get(pk=assembly_pk)
+        return render_to_string(
+            "site/publication/_projector_state.html",
+            {"assembly": assembly, "state": projector_state(assembly)},
+        )
+
+
+def _streamed_assembly(edition: int) -> int:
     assembly = _assembly(edition)
     # A stream lasts minutes and reads no database: give its connection back now (an in-memory
     # test database is shared between threads and must stay open).
     if not (connection.vendor == "sqlite" and connection.is_in_memory_db()):  # type: ignore[attr-defined]
         connection.close()
-    return sse_response(
-        request, live.assembly_channel(assembly.pk), asynchronous=isinstance(request, ASGIRequest)
+    return assembly.pk
+
+
+def _projector_events_sync(request: HttpRequest, edition: int) -> HttpResponseBase:
+    return sse_response(request, live.assembly_channel(_streamed_assembly(edition)))
+
+
+async def projector_events(request: HttpRequest, edition: int) -> HttpResponseBase:
+    """The projector's stream. Under ASGI it holds no thread and no database connection: the
+    process's live hub sends each change as the rendered state; under the development server
+    (WSGI) a thread per stream sends `update` events and the page fetches its snapshot."""
+    if not isinstance(request, ASGIRequest):
+        return await sync_to_async(_projector_events_sync)(request, edition)
+    assembly_pk = await sync_to_async(_streamed_assembly)(edition)
+    language = getattr(request, "LANGUAGE_CODE", None) or translation.get_language()
+    return await async_sse_response(
+        request,
+        live.assembly_channel(assembly_pk),
+        language=language,
+        renderer=partial(render_projector_state, assembly_pk, language),
     )
 
 
