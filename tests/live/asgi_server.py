@@ -18,7 +18,8 @@ from typing import Any
 
 import uvicorn
 
-from moim.live.hub import Hub, hub_for
+from moim.live.hub import Hub, hub_for, stop_render_threads
+from moim.live.sse import process_streams, wait_for_streams_closed
 
 
 class _Server(uvicorn.Server):
@@ -80,9 +81,12 @@ def serving() -> Iterator[Served]:
         assert server.ready.wait(timeout=30), "uvicorn did not start"
         yield Served(listener.getsockname()[1], server)
     finally:
+        # The clients have hung up; the server hears it and gives every place back.
+        assert wait_for_streams_closed(timeout=30), f"{process_streams()} streams still open"
         server.should_exit = True
         thread.join(timeout=30)
         listener.close()
+        stop_render_threads()
 
 
 @dataclass

@@ -40,7 +40,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from asgiref.sync import sync_to_async
-from django.db import close_old_connections
+from django.db import close_old_connections, connections
 
 from moim.live import brokers
 
@@ -312,6 +312,27 @@ def _executor() -> ThreadPoolExecutor:
         if _render_executor is None:
             _render_executor = ThreadPoolExecutor(RENDER_THREADS, "moim-live-render")
         return _render_executor
+
+
+def stop_render_threads() -> None:
+    """End the render threads, each closing its database connections first (a test database
+    is dropped only once nobody holds it). Renders after this start new threads."""
+    global _render_executor
+    with _executor_lock:
+        executor, _render_executor = _render_executor, None
+    if executor is None:
+        return
+    # Each close waits for the others, so that each runs in a thread of its own.
+    everyone = threading.Barrier(RENDER_THREADS)
+
+    def close() -> None:
+        connections.close_all()
+        with contextlib.suppress(threading.BrokenBarrierError):
+            everyone.wait(timeout=10)
+
+    for _ in range(RENDER_THREADS):
+        executor.submit(close)
+    executor.shutdown(wait=True)
 
 
 _hubs: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, Hub] = weakref.WeakKeyDictionary()

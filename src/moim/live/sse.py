@@ -182,7 +182,7 @@ def open_streams(address: str) -> int:
 
 # --- the per-process cap ------------------------------------------------------------------
 
-_process_lock = threading.Lock()
+_process_lock = threading.Condition()
 _process_streams = 0
 
 
@@ -200,11 +200,18 @@ def give_back_process_slot() -> None:
     global _process_streams
     with _process_lock:
         _process_streams = max(_process_streams - 1, 0)
+        _process_lock.notify_all()
 
 
 def process_streams() -> int:
     with _process_lock:
         return _process_streams
+
+
+def wait_for_streams_closed(timeout: float) -> bool:
+    """Wait until this process holds no stream (a server shutting down, the tests)."""
+    with _process_lock:
+        return _process_lock.wait_for(lambda: _process_streams == 0, timeout)
 
 
 class _HeldStream:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import time
 from functools import partial
 
 from asgiref.sync import sync_to_async
@@ -82,6 +84,56 @@ def _streamed_assembly(edition: int) -> int:
     return assembly.pk
 
 
+class _StreamedAssemblies:
+    """Which assembly an edition's stream follows, looked up once per process and half minute.
+
+    Screens reconnect together (after a deploy, a network blip, every stream's lifetime): a
+    thousand streams opening at once would otherwise take a thousand database connections, and
+    pages would wait behind them. Concurrent lookups of one edition wait for the same query.
+    """
+
+    TTL_SECONDS = 30.0
+    KEPT = 64
+
+    def __init__(self) -> None:
+        self._found: dict[int, tuple[float, int]] = {}
+        self._pending: dict[tuple[asyncio.AbstractEventLoop, int], asyncio.Future[int]] = {}
+
+    async def pk(self, edition: int) -> int:
+        found = self._found.get(edition)
+        if found is not None and found[0] > time.monotonic():
+            return found[1]
+        key = (asyncio.get_running_loop(), edition)
+        pending = self._pending.get(key)
+        if pending is not None:
+            return await asyncio.shield(pending)
+        future: asyncio.Future[int] = asyncio.get_running_loop().create_future()
+        self._pending[key] = future
+        try:
+            pk = await sync_to_async(_streamed_assembly)(edition)
+        except Exception as error:  # Http404 among them: each waiting stream gets it too
+            future.set_exception(error)
+            future.exception()  # retrieved: nobody else may be waiting
+            raise
+        except BaseException:
+            future.cancel()
+            raise
+        finally:
+            self._pending.pop(key, None)
+        if len(self._found) >= self.KEPT:
+            self._found.clear()
+        self._found[edition] = (time.monotonic() + self.TTL_SECONDS, pk)
+        future.set_result(pk)
+        return pk
+
+    def forget(self) -> None:
+        self._found.clear()
+
+
+_streamed_assemblies = _StreamedAssemblies()
+forget_streamed_assemblies = _streamed_assemblies.forget
+
+
 def _projector_events_sync(request: HttpRequest, edition: int) -> HttpResponseBase:
     return sse_response(request, live.assembly_channel(_streamed_assembly(edition)))
 
@@ -92,7 +144,7 @@ async def projector_events(request: HttpRequest, edition: int) -> HttpResponseBa
     (WSGI) a thread per stream sends `update` events and the page fetches its snapshot."""
     if not isinstance(request, ASGIRequest):
         return await sync_to_async(_projector_events_sync)(request, edition)
-    assembly_pk = await sync_to_async(_streamed_assembly)(edition)
+    assembly_pk = await _streamed_assemblies.pk(edition)
     language = getattr(request, "LANGUAGE_CODE", None) or translation.get_language()
     return await async_sse_response(
         request,
