@@ -62,13 +62,16 @@ class Served:
 
 @contextmanager
 def serving() -> Iterator[Served]:
+    from django.contrib.staticfiles.handlers import ASGIStaticFilesHandler
+
     from moim.asgi import application
 
     listener = socket.socket()
     listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     listener.bind(("127.0.0.1", 0))
     config = uvicorn.Config(
-        application,
+        # Static files from the apps' folders, as the test live server serves them.
+        ASGIStaticFilesHandler(application),
         lifespan="off",
         log_level="warning",
         backlog=4096,

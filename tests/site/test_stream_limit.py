@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import pytest
@@ -26,6 +27,21 @@ def _no_streams_counted() -> Iterator[None]:
     cache.clear()
     yield
     cache.clear()
+
+
+class _LooplessClient(Client):
+    """The test client, each request served in a thread of its own, as the development server
+    serves it: the stream view is async, and a browser test earlier in this process leaves
+    Playwright's event loop on the test's thread, where Django could not run it."""
+
+    def get(self, *args: Any, **kwargs: Any) -> Any:
+        with ThreadPoolExecutor(1) as pool:
+            return pool.submit(super().get, *args, **kwargs).result()
+
+
+@pytest.fixture
+def client() -> Client:
+    return _LooplessClient()
 
 
 @pytest.fixture
