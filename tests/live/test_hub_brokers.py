@@ -14,6 +14,7 @@ from django.db import connection
 
 from moim import live
 from moim.live import brokers
+from moim.live import hub as live_hub
 from moim.live.hub import REDIS_CLIENT_NAME
 from moim.members.models import Organization
 from tests.governance.conftest import build_plenary
@@ -36,8 +37,10 @@ def redis_reachable() -> bool:
 
 
 @pytest.fixture(autouse=True)
-def _roomy(settings: Any) -> Any:
+def _roomy(settings: Any, monkeypatch: pytest.MonkeyPatch) -> Any:
     settings.MOIM_LIVE_STREAMS_PER_ADDRESS = 10_000
+    # The hub checks a quiet connection every fifth of a second: the tests cross quiet spells.
+    monkeypatch.setattr(live_hub, "IDLE_CHECK_SECONDS", 0.2)
     brokers._brokers.clear()
     cache.clear()
     yield

@@ -32,6 +32,7 @@ import contextlib
 import json
 import logging
 import threading
+import time
 import weakref
 from collections import deque
 from collections.abc import Awaitable, Callable
@@ -56,6 +57,7 @@ RENDER_THREADS = 2
 READY_WAIT_SECONDS = 5.0
 BACKOFF_FIRST, BACKOFF_MOST = 0.1, 10.0
 REDIS_CLIENT_NAME = "moim-live-hub"
+IDLE_CHECK_SECONDS = 30.0
 
 
 @dataclass(frozen=True)
@@ -251,21 +253,27 @@ class Hub:
         import redis.asyncio as aioredis
 
         client = aioredis.Redis.from_url(
-            brokers.redis_url(),
-            client_name=REDIS_CLIENT_NAME,
-            health_check_interval=30,
-            socket_keepalive=True,
+            brokers.redis_url(), client_name=REDIS_CLIENT_NAME, socket_keepalive=True
         )
         pubsub = client.pubsub(ignore_subscribe_messages=True)
         try:
             await pubsub.psubscribe(brokers.REDIS_PREFIX + "*")
             self._on_subscribed()
             prefix = len(brokers.REDIS_PREFIX)
-            async for message in pubsub.listen():
-                if message.get("type") != "pmessage":
+            heard = time.monotonic()
+            while True:
+                message = await pubsub.get_message(timeout=IDLE_CHECK_SECONDS)
+                now = time.monotonic()
+                if message is None:
+                    # Quiet: a connection that died without a word is found by its silence.
+                    if now - heard > 2.5 * IDLE_CHECK_SECONDS:
+                        raise ConnectionError("Redis did not answer a ping")
+                    await pubsub.ping()
                     continue
-                channel, data = message["channel"], message["data"]
-                self.deliver(_text(channel)[prefix:], _text(data))
+                heard = now
+                if message.get("type") == "pmessage":
+                    channel, data = message["channel"], message["data"]
+                    self.deliver(_text(channel)[prefix:], _text(data))
         finally:
             with contextlib.suppress(Exception):
                 await pubsub.aclose()
@@ -279,13 +287,16 @@ class Hub:
         async with await psycopg.AsyncConnection.connect(autocommit=True, **params) as conn:
             await conn.execute(f"LISTEN {brokers.PG_CHANNEL}")
             self._on_subscribed()
-            async for notify in conn.notifies():
-                try:
-                    message = json.loads(notify.payload)
-                    channel, data = str(message["channel"]), str(message["data"])
-                except (ValueError, KeyError, TypeError):
-                    continue
-                self.deliver(channel, data)
+            while True:
+                async for notify in conn.notifies(timeout=IDLE_CHECK_SECONDS):
+                    try:
+                        message = json.loads(notify.payload)
+                        channel, data = str(message["channel"]), str(message["data"])
+                    except (ValueError, KeyError, TypeError):
+                        continue
+                    self.deliver(channel, data)
+                # Quiet for a while: make sure the connection still answers.
+                await asyncio.wait_for(conn.execute("SELECT 1"), IDLE_CHECK_SECONDS)
 
 
 def _text(value: Any) -> str:
