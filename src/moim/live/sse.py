@@ -111,8 +111,9 @@ async def hub_event_stream(
 async def async_event_stream(
     channel: str, *, heartbeat: float | None = None, lifetime: float | None = None
 ) -> AsyncIterator[bytes]:
-    """The same stream for an ASGI server, which would otherwise read a synchronous iterator
-    to its end before sending anything. Each wait runs in a worker thread."""
+    """The threaded stream for an ASGI server, which would otherwise read a synchronous
+    iterator to its end before sending anything; each wait runs in a worker thread. The
+    projector uses `hub_event_stream` instead, which needs no thread at all."""
     stream = event_stream(channel, heartbeat=heartbeat, lifetime=lifetime)
     step = sync_to_async(_next_or_none, thread_sensitive=False)
     try:
