@@ -38,6 +38,17 @@ def _language_reset() -> Iterator[None]:
     translation.activate("en")
 
 
+@pytest.fixture(autouse=True)
+def _streams_follow_this_test_s_assemblies() -> Iterator[None]:
+    """The projector's streams remember which assembly an edition is for half a minute: each
+    test makes its own."""
+    from moim.site.publication_views import forget_streamed_assemblies
+
+    forget_streamed_assemblies()
+    yield
+    forget_streamed_assemblies()
+
+
 @pytest.fixture
 def organization(db: None) -> Organization:
     return OrganizationFactory()

@@ -353,6 +353,9 @@ OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 # screens per room), each closed after its lifetime; the browser reconnects by itself.
 MOIM_LIVE_STREAMS_PER_ADDRESS = env_int("MOIM_LIVE_STREAMS_PER_ADDRESS", 20)
 MOIM_LIVE_STREAM_LIFETIME = env_int("MOIM_LIVE_STREAM_LIFETIME", 300)
+# At most this many live streams in one server process (under ASGI a stream costs a few
+# kilobytes and no thread, moim/live/hub.py); one more is answered 503 with Retry-After.
+MOIM_LIVE_STREAMS_PER_PROCESS = env_int("MOIM_LIVE_STREAMS_PER_PROCESS", 5000)
 
 # WeGO's rule, assumed (not public): a member is in good standing when its fees are paid
 # through the previous calendar year. Organizations may choose another rule in the admin.

@@ -95,6 +95,7 @@ def test_governance_announces_a_closed_poll_after_commit(
     assert subscription.get(timeout=1) == [f'{{"poll": {poll.pk}, "state": "closed"}}']
 
 
+@pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
 def test_browser_projector_shows_the_result_within_two_seconds_of_the_chair(
     live_server: Any, page: Any, organization: Organization, chair: Any
@@ -119,6 +120,7 @@ def test_browser_projector_shows_the_result_within_two_seconds_of_the_chair(
     assert marker == "same page"
 
 
+@pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
 def test_browser_projector_recovers_after_its_stream_drops(
     live_server: Any, page: Any, organization: Organization, chair: Any, settings: Any
@@ -141,6 +143,7 @@ def test_browser_projector_recovers_after_its_stream_drops(
     assert page.evaluate("window.__projectorLoaded") == "same page"
 
 
+@pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
 def test_browser_chair_console_in_another_session_drives_the_projector(
     live_server: Any, browser: Any, page: Any, organization: Organization, chair: Any
@@ -186,6 +189,42 @@ def test_browser_chair_console_in_another_session_drives_the_projector(
     assert closed_after < 2
     assert published_after < 2
     assert page.evaluate("window.__projectorLoaded") == "same page"
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_browser_projector_under_asgi_shows_each_pushed_state_without_fetching_it(
+    page: Any, organization: Organization, chair: Any, settings: Any
+) -> None:
+    from tests.live.asgi_server import serving
+
+    settings.MOIM_LIVE_BACKEND = "memory"
+    plenary = build_plenary(organization, 12)
+    poll = open_motion(organization, plenary, chair)
+    fetched: list[str] = []
+    page.on(
+        "request", lambda request: fetched.append(request.url) if "/state/" in request.url else None
+    )
+
+    with serving() as served:
+        # The page fetches its state once, when its stream opens.
+        with page.expect_request_finished(lambda request: "/state/" in request.url):
+            page.goto(f"http://127.0.0.1:{served.port}/en/projector/5/")
+        page.get_by_text("0 of 12 members have voted").wait_for(timeout=5000)
+        page.evaluate("window.__projectorLoaded = 'same page'")
+
+        vote_motion(plenary, poll)
+        page.get_by_text("12 of 12 members have voted").wait_for(timeout=3000)
+        started = time.monotonic()
+        finish(poll, chair)
+        page.locator("[data-verdict]").get_by_text("Adopted").wait_for(timeout=2000)
+        elapsed = time.monotonic() - started
+        loaded = page.evaluate("window.__projectorLoaded")
+        page.goto("about:blank")  # hang up before the server stops
+
+    assert elapsed < 2
+    assert loaded == "same page"
+    assert len(fetched) == 1  # every change after that came in its event
 
 
 def test_projector_shows_a_ranked_election_round_after_round(

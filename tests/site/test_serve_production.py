@@ -278,19 +278,21 @@ def test_two_workers_on_postgresql_and_redis_stream_an_event_and_end_on_sigterm(
         lines = [response.readline(), response.readline()]
         assert lines == [b"retry: 1000\n", b": connected\n"]
 
-        # The stream is subscribed in one worker; the event comes through Redis, as an event
-        # published by any other process (another worker, a management command) does.
+        # The stream is held by one worker's hub; the event comes through Redis, as an event
+        # published by any other process (another worker, a management command) does, and the
+        # worker sends the projector's state itself, rendered from the database.
         token = secrets.token_hex(8)
         RedisBroker(REDIS_URL).publish(
             f"assembly:{assembly_pk}", json.dumps({"kind": "test", "token": token})
         )
         received: list[bytes] = []
         deadline = time.monotonic() + 15
-        while time.monotonic() < deadline and not any(token.encode() in x for x in received):
+        while time.monotonic() < deadline and b"</section>" not in b"".join(received):
             received.append(response.readline())
 
-        assert b"event: update\n" in received
-        assert any(token.encode() in line and line.startswith(b"data: ") for line in received)
+        assert b"event: state\n" in received
+        assert any(b'data: <section class="projector-state"' in line for line in received)
+        assert not any(token.encode() in line for line in received)  # never the event's data
 
         # SIGTERM with the stream still open: the workers give it MOIM_GRACEFUL_TIMEOUT seconds,
         # close it and the server exits cleanly.

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import pytest
+from asgiref.sync import sync_to_async
 from django.core.cache import cache
 from django.test import Client
 
-from moim.live.sse import open_streams
+from moim.live.sse import open_streams, process_streams
 from moim.members.models import Organization
 from tests.governance.conftest import build_plenary
 
@@ -25,6 +27,21 @@ def _no_streams_counted() -> Iterator[None]:
     cache.clear()
     yield
     cache.clear()
+
+
+class _LooplessClient(Client):
+    """The test client, each request served in a thread of its own, as the development server
+    serves it: the stream view is async, and a browser test earlier in this process leaves
+    Playwright's event loop on the test's thread, where Django could not run it."""
+
+    def get(self, *args: Any, **kwargs: Any) -> Any:
+        with ThreadPoolExecutor(1) as pool:
+            return pool.submit(super().get, *args, **kwargs).result()
+
+
+@pytest.fixture
+def client() -> Client:
+    return _LooplessClient()
 
 
 @pytest.fixture
@@ -133,3 +150,57 @@ def test_under_asgi_a_stream_counts_and_gives_its_place_back(assembly: Any, sett
     assert refused.status_code == 429
     assert held == 1
     assert open_streams("127.0.0.1") == 0
+
+
+def test_one_process_holds_streams_up_to_its_cap_and_then_answers_503(
+    client: Client, assembly: Any, settings: Any
+) -> None:
+    settings.MOIM_LIVE_STREAMS_PER_PROCESS = 2
+    first = client.get(EVENTS, REMOTE_ADDR="203.0.113.5")
+    second = client.get(EVENTS, REMOTE_ADDR="198.51.100.8")
+
+    refused = client.get(EVENTS, REMOTE_ADDR="192.0.2.44")  # an address with no stream yet
+
+    assert first["Content-Type"] == second["Content-Type"] == "text/event-stream"
+    assert refused.status_code == 503
+    assert refused["Retry-After"] == "10"
+    assert "as many live streams as it can" in refused.content.decode()
+    assert process_streams() == 2
+    assert open_streams("192.0.2.44") == 0  # refused before its address counted it
+    first.close()
+    third = client.get(EVENTS, REMOTE_ADDR="192.0.2.44")
+    assert third["Content-Type"] == "text/event-stream"
+    second.close()
+    third.close()
+    assert process_streams() == 0
+
+
+def test_under_asgi_the_process_cap_answers_503_and_a_closed_stream_frees_its_place(
+    assembly: Any, settings: Any
+) -> None:
+    from django.test import AsyncClient
+
+    from tests.site.test_projector import run_apart
+
+    settings.MOIM_LIVE_STREAMS_PER_PROCESS = 1
+
+    async def open_two() -> tuple[Any, int, Any]:
+        client = AsyncClient()
+        response = await client.get(EVENTS)
+        stream = aiter(response.streaming_content)
+        await anext(stream)
+        refused = await client.get(EVENTS, REMOTE_ADDR="198.51.100.8")
+        held = process_streams()
+        await stream.aclose()  # type: ignore[attr-defined]
+        await sync_to_async(response.close)()  # as the ASGI handler does
+        again = await client.get(EVENTS, REMOTE_ADDR="198.51.100.8")
+        await aiter(again.streaming_content).aclose()  # type: ignore[attr-defined]
+        await sync_to_async(again.close)()
+        return refused, held, again
+
+    refused, held, again = run_apart(open_two)
+
+    assert refused.status_code == 503
+    assert held == 1
+    assert again["Content-Type"] == "text/event-stream"
+    assert process_streams() == 0

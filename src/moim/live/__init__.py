@@ -8,8 +8,11 @@ The broker is chosen by the `MOIM_LIVE_BACKEND` setting (or environment variable
 - ``postgres``: PostgreSQL LISTEN/NOTIFY on the default database, for several processes;
 - ``redis``: Redis pub/sub on ``REDIS_URL``, for several processes.
 
-Events carry only what changed (kind and ids), never a vote: a page that receives one fetches
-its current state from the server, which is also what it does after a dropped connection.
+Events carry only what changed (kind and ids), never a vote. Under an ASGI server the streams
+of a process share one subscription (`moim.live.hub`), which renders a page's state once per
+change and language and sends it in the event; under the development server a page that
+receives an event fetches its current state, which is also what every page does after a dropped
+connection.
 """
 
 from __future__ import annotations

@@ -1,4 +1,11 @@
-"""The three brokers behind `moim.live`: in-process, PostgreSQL LISTEN/NOTIFY and Redis."""
+"""The three brokers behind `moim.live`: in-process, PostgreSQL LISTEN/NOTIFY and Redis.
+
+Each `subscribe` here opens a subscription of its own (a condition, a LISTEN connection, a pubsub
+connection): the synchronous streams of the development server use it, one thread per stream.
+Under ASGI the streams share one subscription per process instead (`moim.live.hub`), which hears
+the memory broker through `MemoryBroker.add_listener`, PostgreSQL through `postgres_params` and
+Redis through `redis_url`.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +15,7 @@ import os
 import threading
 import time
 from collections import deque
+from collections.abc import Callable
 from typing import Any, Protocol
 
 from django.conf import settings
@@ -41,12 +49,31 @@ class MemoryBroker:
         self._condition = threading.Condition()
         self._events: deque[tuple[int, str, str]] = deque(maxlen=keep)
         self._sequence = 0
+        self._listeners: list[Callable[[str, str], None]] = []
 
     def publish(self, channel: str, data: str) -> None:
         with self._condition:
             self._sequence += 1
             self._events.append((self._sequence, channel, data))
             self._condition.notify_all()
+            listeners = list(self._listeners)
+        for listener in listeners:
+            listener(channel, data)
+
+    def add_listener(self, listener: Callable[[str, str], None]) -> None:
+        """Call `listener(channel, data)` on every publish, in the publishing thread: it must
+        return at once (the hub's hands the event to its event loop)."""
+        with self._condition:
+            self._listeners.append(listener)
+
+    def remove_listener(self, listener: Callable[[str, str], None]) -> None:
+        with self._condition:
+            if listener in self._listeners:
+                self._listeners.remove(listener)
+
+    def listeners(self) -> int:
+        with self._condition:
+            return len(self._listeners)
 
     def subscribe(self, channel: str) -> MemorySubscription:
         with self._condition:
@@ -98,11 +125,8 @@ class PostgresSubscription:
     def __init__(self, channel: str) -> None:
         import psycopg
 
-        params = connection.get_connection_params()
-        params.pop("cursor_factory", None)
-        params.pop("context", None)
         self._channel = channel
-        self._connection = psycopg.connect(autocommit=True, **params)
+        self._connection = psycopg.connect(autocommit=True, **postgres_params())
         self._connection.execute(f"LISTEN {PG_CHANNEL}")
 
     def get(self, timeout: float) -> list[str]:
@@ -156,6 +180,21 @@ class RedisSubscription:
         self._pubsub.close()
 
 
+def postgres_params() -> dict[str, Any]:
+    """The default database's connection parameters, for a LISTEN connection of its own."""
+    params = connection.get_connection_params()
+    params.pop("cursor_factory", None)
+    params.pop("context", None)
+    return params
+
+
+def redis_url() -> str:
+    url = str(getattr(settings, "REDIS_URL", "") or os.environ.get("REDIS_URL", ""))
+    if not url:
+        raise ValueError("MOIM_LIVE_BACKEND=redis needs REDIS_URL")
+    return url
+
+
 _memory = MemoryBroker()
 _lock = threading.Lock()
 _brokers: dict[str, Broker] = {}
@@ -172,6 +211,10 @@ def backend_name() -> str:
     return name
 
 
+def memory_broker() -> MemoryBroker:
+    return _memory
+
+
 def broker() -> Broker:
     name = backend_name()
     if name == "memory":
@@ -183,10 +226,7 @@ def broker() -> Broker:
                     raise ValueError("MOIM_LIVE_BACKEND=postgres needs a PostgreSQL DATABASE_URL")
                 _brokers[name] = PostgresBroker()
             else:
-                url = getattr(settings, "REDIS_URL", "") or os.environ.get("REDIS_URL", "")
-                if not url:
-                    raise ValueError("MOIM_LIVE_BACKEND=redis needs REDIS_URL")
-                _brokers[name] = RedisBroker(url)
+                _brokers[name] = RedisBroker(redis_url())
         return _brokers[name]
 
 

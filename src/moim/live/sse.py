@@ -1,30 +1,42 @@
 """A server-sent event stream of one channel, as a streaming Django response.
 
-Works under the threaded development server and the test live server (each stream holds one
-thread) and under an ASGI server. The stream ends after its lifetime (MOIM_LIVE_STREAM_LIFETIME
-seconds); the browser's EventSource reconnects after `retry` milliseconds and the page fetches a
-fresh snapshot.
+Two ways to serve it:
 
-Each open stream holds a thread or a connection, so one client address may hold at most
-MOIM_LIVE_STREAMS_PER_ADDRESS at once; one more is refused with 429. The count lives in the
-cache (Redis when several processes serve, so the limit holds across them), each count expiring
-a minute after a stream's lifetime so that a process that dies cannot leave slots taken.
+- `sse_response`, synchronous: under the threaded development server and the test live server
+  each stream holds a thread and a subscription of its own, and sends every event's data as an
+  `update` (the page then fetches its state);
+- `async_sse_response`, under an ASGI server: each stream is a buffer of the process's hub
+  (`moim.live.hub`), which holds the one subscription and, given a renderer, sends each change
+  as a `state` event carrying the HTML the page shows, rendered once for all its streams. No
+  thread and no connection is held per stream.
+
+The stream ends after its lifetime (MOIM_LIVE_STREAM_LIFETIME seconds); the browser's
+EventSource reconnects after `retry` milliseconds and the page fetches a fresh snapshot.
+
+One client address may hold at most MOIM_LIVE_STREAMS_PER_ADDRESS streams at once; one more is
+refused with 429. The count lives in the cache (Redis when several processes serve, so the limit
+holds across them), each count expiring a minute after a stream's lifetime so that a process that
+dies cannot leave slots taken. One process holds at most MOIM_LIVE_STREAMS_PER_PROCESS streams;
+one more is refused with 503 and Retry-After, which sends the browser (or the load balancer) to
+try again later, or elsewhere.
 """
 
 from __future__ import annotations
 
+import re
 import threading
 import time
 from collections.abc import AsyncIterator, Callable, Generator, Iterator
 from typing import Any
 
-from asgiref.sync import sync_to_async
+from asgiref.sync import SyncToAsync, sync_to_async
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse, HttpResponseBase, StreamingHttpResponse
 from django.utils.translation import gettext
 
 from moim.live.brokers import subscribe
+from moim.live.hub import Renderer, hub
 from moim.net import client_address
 
 RETRY_MS = 1000
@@ -32,8 +44,18 @@ HEARTBEAT_SECONDS = 15.0
 SLOT_PREFIX = "moim:live:streams:"
 
 
+_LINE_END = re.compile(r"\r\n|\r|\n")
+
+
 def stream_lifetime() -> float:
     return float(settings.MOIM_LIVE_STREAM_LIFETIME)
+
+
+def sse_event(kind: str, data: str) -> bytes:
+    """One server-sent event: each line of `data` (SSE ends a line at CR, LF or CRLF) on a
+    `data:` line of its own, which the browser joins again with newlines."""
+    lines = "".join(f"data: {line}\n" for line in _LINE_END.split(data))
+    return f"event: {kind}\n{lines}\n".encode()
 
 
 def event_stream(
@@ -53,16 +75,45 @@ def event_stream(
                 yield b": keepalive\n\n"
                 continue
             for data in events:
-                yield f"event: update\ndata: {data}\n\n".encode()
+                yield sse_event("update", data)
     finally:
         subscription.close()
+
+
+async def hub_event_stream(
+    channel: str,
+    *,
+    language: str,
+    renderer: Renderer | None = None,
+    heartbeat: float | None = None,
+    lifetime: float | None = None,
+) -> AsyncIterator[bytes]:
+    """The stream of `channel` from the process's hub: no thread, no connection of its own."""
+    heartbeat = HEARTBEAT_SECONDS if heartbeat is None else heartbeat
+    lifetime = stream_lifetime() if lifetime is None else lifetime
+    deadline = time.monotonic() + lifetime
+    owner = hub()
+    _release_request_thread()
+    # Attached (and the hub subscribed) before the first byte leaves, as in `event_stream`.
+    stream = await owner.attach(channel, language, renderer)
+    try:
+        yield f"retry: {RETRY_MS}\n: connected\n\n".encode()
+        while (remaining := deadline - time.monotonic()) > 0:
+            events = await stream.next(min(heartbeat, remaining))
+            if not events:
+                yield b": keepalive\n\n"
+                continue
+            yield b"".join(sse_event(event.kind, event.data) for event in events)
+    finally:
+        owner.detach(stream)
 
 
 async def async_event_stream(
     channel: str, *, heartbeat: float | None = None, lifetime: float | None = None
 ) -> AsyncIterator[bytes]:
-    """The same stream for an ASGI server, which would otherwise read a synchronous iterator
-    to its end before sending anything. Each wait runs in a worker thread."""
+    """The threaded stream for an ASGI server, which would otherwise read a synchronous
+    iterator to its end before sending anything; each wait runs in a worker thread. The
+    projector uses `hub_event_stream` instead, which needs no thread at all."""
     stream = event_stream(channel, heartbeat=heartbeat, lifetime=lifetime)
     step = sync_to_async(_next_or_none, thread_sensitive=False)
     try:
@@ -70,6 +121,24 @@ async def async_event_stream(
             yield chunk
     finally:
         await sync_to_async(stream.close, thread_sensitive=False)()
+
+
+def _release_request_thread() -> None:
+    """Let the thread that ran this request's synchronous middleware end now.
+
+    Django serves each ASGI request in a `ThreadSensitiveContext`, whose single thread (it ran
+    the sessions, the locale, the middleware's synchronous halves) otherwise waits, idle, until
+    the response ends: for a stream that is minutes, and thousands of streams would hold
+    thousands of threads. By the time the body is iterated every middleware has run; anything
+    synchronous later (closing the response) gets a fresh thread, ended with the request.
+    """
+    context = SyncToAsync.thread_sensitive_context.get(None)
+    executors = getattr(SyncToAsync, "context_to_thread_executor", None)
+    if context is None or executors is None:
+        return
+    executor = executors.pop(context, None)
+    if executor is not None:
+        executor.shutdown(wait=False)
 
 
 def _next_or_none(stream: Iterator[bytes]) -> bytes | None:
@@ -112,6 +181,40 @@ def open_streams(address: str) -> int:
     return int(cache.get(SLOT_PREFIX + address, 0))
 
 
+# --- the per-process cap ------------------------------------------------------------------
+
+_process_lock = threading.Condition()
+_process_streams = 0
+
+
+def take_process_slot() -> bool:
+    """Count one more stream in this process; False (nothing counted) past the cap."""
+    global _process_streams
+    with _process_lock:
+        if _process_streams >= settings.MOIM_LIVE_STREAMS_PER_PROCESS:
+            return False
+        _process_streams += 1
+        return True
+
+
+def give_back_process_slot() -> None:
+    global _process_streams
+    with _process_lock:
+        _process_streams = max(_process_streams - 1, 0)
+        _process_lock.notify_all()
+
+
+def process_streams() -> int:
+    with _process_lock:
+        return _process_streams
+
+
+def wait_for_streams_closed(timeout: float) -> bool:
+    """Wait until this process holds no stream (a server shutting down, the tests)."""
+    with _process_lock:
+        return _process_lock.wait_for(lambda: _process_streams == 0, timeout)
+
+
 class _HeldStream:
     """A stream's content that gives its slot back when the response is closed, which both the
     WSGI and the ASGI handlers do when the stream ends or the client goes away."""
@@ -150,20 +253,61 @@ def too_many_streams() -> HttpResponse:
     return response
 
 
-def sse_response(
-    request: HttpRequest, channel: str, *, asynchronous: bool = False, **options: float
-) -> HttpResponseBase:
-    """The stream of `channel` for this request, or 429 when its address holds too many."""
-    address = client_address(request)
-    if not take_stream_slot(address):
-        return too_many_streams()
-    content = (
-        async_event_stream(channel, **options) if asynchronous else event_stream(channel, **options)
+def server_busy() -> HttpResponse:
+    response = HttpResponse(
+        gettext("This server holds as many live streams as it can. Try again in a moment."),
+        status=503,
+        content_type="text/plain; charset=utf-8",
     )
+    response["Retry-After"] = "10"
+    return response
+
+
+def _streaming(content: Any, address: str) -> StreamingHttpResponse:
+    def release() -> None:
+        give_back_process_slot()
+        give_back_stream_slot(address)
+
     response = StreamingHttpResponse(
-        _HeldStream(content, lambda: give_back_stream_slot(address)),
-        content_type="text/event-stream",
+        _HeldStream(content, release), content_type="text/event-stream"
     )
     response["Cache-Control"] = "no-cache"
     response["X-Accel-Buffering"] = "no"  # nginx: pass events through at once
     return response
+
+
+def sse_response(
+    request: HttpRequest, channel: str, *, asynchronous: bool = False, **options: float
+) -> HttpResponseBase:
+    """The stream of `channel` for this request, or 503 when this process holds as many as it
+    may, or 429 when its address holds too many."""
+    if not take_process_slot():
+        return server_busy()
+    address = client_address(request)
+    if not take_stream_slot(address):
+        give_back_process_slot()
+        return too_many_streams()
+    content = (
+        async_event_stream(channel, **options) if asynchronous else event_stream(channel, **options)
+    )
+    return _streaming(content, address)
+
+
+async def async_sse_response(
+    request: HttpRequest,
+    channel: str,
+    *,
+    language: str,
+    renderer: Renderer | None = None,
+    **options: float,
+) -> HttpResponseBase:
+    """`sse_response` for an async view under ASGI: the stream is the hub's (see the module's
+    docstring); only taking the address's slot in the cache runs in a thread, briefly."""
+    if not take_process_slot():
+        return server_busy()
+    address = client_address(request)
+    if not await sync_to_async(take_stream_slot, thread_sensitive=False)(address):
+        give_back_process_slot()
+        return too_many_streams()
+    content = hub_event_stream(channel, language=language, renderer=renderer, **options)
+    return _streaming(content, address)

@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+import asyncio
+import time
+from functools import partial
+
+from asgiref.sync import sync_to_async
 from django.core.handlers.asgi import ASGIRequest
 from django.db import connection
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, render
+from django.template.loader import render_to_string
 from django.utils import translation
 from django.views.decorators.cache import never_cache
 
@@ -19,7 +25,7 @@ from moim.governance.queries import (
     publication_entries,
     published_ballots,
 )
-from moim.live.sse import sse_response
+from moim.live.sse import async_sse_response, sse_response
 from moim.members.queries import current_organization
 from moim.site import archive, report, results
 from moim.site.models import PressRelease
@@ -58,14 +64,93 @@ def projector_snapshot(request: HttpRequest, edition: int) -> HttpResponse:
     )
 
 
-def projector_events(request: HttpRequest, edition: int) -> HttpResponseBase:
+def render_projector_state(assembly_pk: int, language: str) -> str:
+    """The fragment of `projector_snapshot`, drawn without a request: what the live hub pushes
+    to every screen of this assembly and language."""
+    with translation.override(language):
+        assembly = Assembly.objects.select_related("organization", "host").get(pk=assembly_pk)
+        return render_to_string(
+            "site/publication/_projector_state.html",
+            {"assembly": assembly, "state": projector_state(assembly)},
+        )
+
+
+def _streamed_assembly(edition: int) -> int:
     assembly = _assembly(edition)
     # A stream lasts minutes and reads no database: give its connection back now (an in-memory
     # test database is shared between threads and must stay open).
     if not (connection.vendor == "sqlite" and connection.is_in_memory_db()):  # type: ignore[attr-defined]
         connection.close()
-    return sse_response(
-        request, live.assembly_channel(assembly.pk), asynchronous=isinstance(request, ASGIRequest)
+    return assembly.pk
+
+
+class _StreamedAssemblies:
+    """Which assembly an edition's stream follows, looked up once per process and half minute.
+
+    Screens reconnect together (after a deploy, a network blip, every stream's lifetime): a
+    thousand streams opening at once would otherwise take a thousand database connections, and
+    pages would wait behind them. Concurrent lookups of one edition wait for the same query.
+    """
+
+    TTL_SECONDS = 30.0
+    KEPT = 64
+
+    def __init__(self) -> None:
+        self._found: dict[int, tuple[float, int]] = {}
+        self._pending: dict[tuple[asyncio.AbstractEventLoop, int], asyncio.Future[int]] = {}
+
+    async def pk(self, edition: int) -> int:
+        found = self._found.get(edition)
+        if found is not None and found[0] > time.monotonic():
+            return found[1]
+        key = (asyncio.get_running_loop(), edition)
+        pending = self._pending.get(key)
+        if pending is not None:
+            return await asyncio.shield(pending)
+        future: asyncio.Future[int] = asyncio.get_running_loop().create_future()
+        self._pending[key] = future
+        try:
+            pk = await sync_to_async(_streamed_assembly)(edition)
+        except Exception as error:  # Http404 among them: each waiting stream gets it too
+            future.set_exception(error)
+            future.exception()  # retrieved: nobody else may be waiting
+            raise
+        except BaseException:
+            future.cancel()
+            raise
+        finally:
+            self._pending.pop(key, None)
+        if len(self._found) >= self.KEPT:
+            self._found.clear()
+        self._found[edition] = (time.monotonic() + self.TTL_SECONDS, pk)
+        future.set_result(pk)
+        return pk
+
+    def forget(self) -> None:
+        self._found.clear()
+
+
+_streamed_assemblies = _StreamedAssemblies()
+forget_streamed_assemblies = _streamed_assemblies.forget
+
+
+def _projector_events_sync(request: HttpRequest, edition: int) -> HttpResponseBase:
+    return sse_response(request, live.assembly_channel(_streamed_assembly(edition)))
+
+
+async def projector_events(request: HttpRequest, edition: int) -> HttpResponseBase:
+    """The projector's stream. Under ASGI it holds no thread and no database connection: the
+    process's live hub sends each change as the rendered state; under the development server
+    (WSGI) a thread per stream sends `update` events and the page fetches its snapshot."""
+    if not isinstance(request, ASGIRequest):
+        return await sync_to_async(_projector_events_sync)(request, edition)
+    assembly_pk = await _streamed_assemblies.pk(edition)
+    language = getattr(request, "LANGUAGE_CODE", None) or translation.get_language()
+    return await async_sse_response(
+        request,
+        live.assembly_channel(assembly_pk),
+        language=language,
+        renderer=partial(render_projector_state, assembly_pk, language),
     )
 
 

@@ -1,0 +1,363 @@
+"""One subscription per process for every live stream served under ASGI, fanned out in memory.
+
+A stream under an ASGI server holds no thread and no broker connection: it holds a `Stream`, a
+small buffer in the event loop that the process's `Hub` fills. The hub subscribes ONCE, lazily
+when the first stream opens:
+
+- ``memory``: a listener on the in-process broker; `publish` runs in any thread, so the listener
+  only hands each event to the loop (`loop.call_soon_threadsafe`);
+- ``postgres``: one psycopg `AsyncConnection` doing ``LISTEN moim_live``;
+- ``redis``: one redis.asyncio pubsub connection, ``PSUBSCRIBE moim:live:*``.
+
+If that connection drops, the hub subscribes again with a growing delay (0.1 s up to 10 s); the
+streams stay open, and once subscribed again every channel gets a fresh state, since events may
+have been missed meanwhile.
+
+A stream attached with a *renderer* (the projector) receives `state` events: the HTML fragment
+its page shows, rendered by the hub ONCE per process, channel and language however many streams
+listen, in a small pool of threads that hold the database connections. Bursts coalesce: while a
+render runs, more events only mark the channel dirty, and one more render follows; so at most one
+render runs and one waits per channel and language, and 200 ballots a second cost a few renders a
+second. The event's own data (ids) never reaches such a stream: it sees only what the public
+snapshot shows. A stream attached without a renderer receives the event's data as an `update`.
+
+A stream keeps at most the newest state and a few updates: a screen that reads slowly misses
+intermediate states, and never holds up the others.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import logging
+import threading
+import time
+import weakref
+from collections import deque
+from collections.abc import Awaitable, Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from typing import Any
+
+from asgiref.sync import sync_to_async
+from django.db import close_old_connections, connections
+
+from moim.live import brokers
+
+logger = logging.getLogger(__name__)
+
+Renderer = Callable[[], str]
+"""Draws a channel's current state as HTML, in a thread that may use the database."""
+
+STATE = "state"
+UPDATE = "update"
+KEPT_UPDATES = 8
+RENDER_THREADS = 2
+READY_WAIT_SECONDS = 5.0
+BACKOFF_FIRST, BACKOFF_MOST = 0.1, 10.0
+REDIS_CLIENT_NAME = "moim-live-hub"
+IDLE_CHECK_SECONDS = 30.0
+
+
+@dataclass(frozen=True)
+class Event:
+    kind: str
+    data: str
+
+
+class Stream:
+    """One open stream's buffer: the newest state and the last few updates."""
+
+    def __init__(self, channel: str, language: str) -> None:
+        self.channel, self.language = channel, language
+        self._pending: deque[Event] = deque(maxlen=KEPT_UPDATES)
+        self._ready = asyncio.Event()
+
+    def push(self, event: Event) -> None:
+        if event.kind == STATE:
+            # Only the newest state matters: an older one not yet sent is dropped.
+            kept = [e for e in self._pending if e.kind != STATE]
+            self._pending.clear()
+            self._pending.extend(kept)
+        self._pending.append(event)
+        self._ready.set()
+
+    async def next(self, timeout: float) -> list[Event]:
+        """The events waiting, or after at most `timeout` seconds none."""
+        if not self._pending:
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._ready.wait(), timeout)
+        events = list(self._pending)
+        self._pending.clear()
+        self._ready.clear()
+        return events
+
+
+Key = tuple[str, str]  # channel, language
+
+
+class Hub:
+    """The streams of one event loop, and the one subscription that feeds them."""
+
+    def __init__(self, loop: asyncio.AbstractEventLoop, backend: str) -> None:
+        self.backend = backend
+        self._loop = loop
+        self._streams: dict[str, dict[str, set[Stream]]] = {}
+        self._renderers: dict[Key, Renderer] = {}
+        self._rendering: dict[Key, asyncio.Task[None]] = {}
+        self._dirty: set[Key] = set()
+        self._listening: asyncio.Task[None] | None = None
+        self._subscribed = asyncio.Event()
+        # What the tests and the operator read: subscriptions made (one, plus one per
+        # reconnect), renders done, streams open.
+        self.subscriptions = 0
+        self.renders = 0
+
+    # --- streams --------------------------------------------------------------------------
+
+    @property
+    def streams(self) -> int:
+        return sum(len(s) for languages in self._streams.values() for s in languages.values())
+
+    async def attach(self, channel: str, language: str, renderer: Renderer | None = None) -> Stream:
+        """A new stream of `channel`, once the hub is subscribed (or, if the broker does not
+        answer, after a few seconds: the stream then gets a fresh state when it does)."""
+        stream = Stream(channel, language)
+        self._streams.setdefault(channel, {}).setdefault(language, set()).add(stream)
+        if renderer is not None:
+            self._renderers.setdefault((channel, language), renderer)
+        if self._listening is None:
+            self._listening = self._loop.create_task(self._listen(), name="moim-live-hub")
+        if not self._subscribed.is_set():
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._subscribed.wait(), READY_WAIT_SECONDS)
+        return stream
+
+    def detach(self, stream: Stream) -> None:
+        languages = self._streams.get(stream.channel, {})
+        streams = languages.get(stream.language, set())
+        streams.discard(stream)
+        if not streams:
+            languages.pop(stream.language, None)
+            self._renderers.pop((stream.channel, stream.language), None)
+        if not languages:
+            self._streams.pop(stream.channel, None)
+
+    async def settled(self) -> None:
+        """Return once no render runs or waits (for the tests and a clean shutdown)."""
+        while self._rendering:
+            await asyncio.gather(*self._rendering.values(), return_exceptions=True)
+
+    async def close(self) -> None:
+        """Stop listening (the streams end on their own)."""
+        if self._listening is not None:
+            self._listening.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._listening
+            self._listening = None
+        for task in list(self._rendering.values()):
+            task.cancel()
+
+    # --- events ---------------------------------------------------------------------------
+
+    def deliver(self, channel: str, data: str) -> None:
+        """An event of `channel` arrived: render its state, or pass its data on."""
+        for language, streams in list(self._streams.get(channel, {}).items()):
+            key = (channel, language)
+            if key in self._renderers:
+                self._schedule(key)
+            else:
+                event = Event(UPDATE, data)
+                for stream in streams:
+                    stream.push(event)
+
+    def _refresh_all(self) -> None:
+        """After a reconnect: events may have been missed, so every screen gets a fresh state."""
+        for channel in list(self._streams):
+            self.deliver(channel, json.dumps({"reconnected": True}))
+
+    def _schedule(self, key: Key) -> None:
+        if key in self._rendering:
+            self._dirty.add(key)
+            return
+        self._rendering[key] = self._loop.create_task(self._render(key))
+
+    async def _render(self, key: Key) -> None:
+        try:
+            while True:
+                self._dirty.discard(key)
+                renderer = self._renderers.get(key)
+                if renderer is None:
+                    return
+                try:
+                    html = await self._loop.run_in_executor(_executor(), _render, renderer)
+                except Exception:
+                    logger.exception("live state of %s (%s) not rendered", *key)
+                else:
+                    self.renders += 1
+                    event = Event(STATE, html)
+                    for stream in self._streams.get(key[0], {}).get(key[1], ()):
+                        stream.push(event)
+                if key not in self._dirty:
+                    return
+        finally:
+            self._rendering.pop(key, None)
+
+    # --- the subscription -----------------------------------------------------------------
+
+    async def _listen(self) -> None:
+        session: Callable[[], Awaitable[None]] = {
+            "memory": self._memory_session,
+            "postgres": self._postgres_session,
+            "redis": self._redis_session,
+        }[self.backend]
+        delay = BACKOFF_FIRST
+        while True:
+            before = self.subscriptions
+            try:
+                await session()
+            except asyncio.CancelledError:
+                raise
+            except Exception as error:
+                logger.warning("live updates: %s subscription lost (%s)", self.backend, error)
+            if self.subscriptions > before:
+                delay = BACKOFF_FIRST  # it had worked: start the backoff again
+            await asyncio.sleep(delay)
+            delay = min(delay * 2, BACKOFF_MOST)
+
+    def _on_subscribed(self) -> None:
+        self.subscriptions += 1
+        if self._subscribed.is_set():
+            self._refresh_all()
+        self._subscribed.set()
+
+    async def _memory_session(self) -> None:
+        memory = brokers.memory_broker()
+        loop = self._loop
+
+        def bridge(channel: str, data: str) -> None:
+            try:
+                loop.call_soon_threadsafe(self.deliver, channel, data)
+            except RuntimeError:  # the loop has closed: nobody listens here any more
+                memory.remove_listener(bridge)
+
+        memory.add_listener(bridge)
+        try:
+            self._on_subscribed()
+            await asyncio.Future()  # until cancelled
+        finally:
+            memory.remove_listener(bridge)
+
+    async def _redis_session(self) -> None:
+        import redis.asyncio as aioredis
+
+        client = aioredis.Redis.from_url(
+            brokers.redis_url(), client_name=REDIS_CLIENT_NAME, socket_keepalive=True
+        )
+        pubsub = client.pubsub(ignore_subscribe_messages=True)
+        try:
+            await pubsub.psubscribe(brokers.REDIS_PREFIX + "*")
+            self._on_subscribed()
+            prefix = len(brokers.REDIS_PREFIX)
+            heard = time.monotonic()
+            while True:
+                message = await pubsub.get_message(timeout=IDLE_CHECK_SECONDS)
+                now = time.monotonic()
+                if message is None:
+                    # Quiet: a connection that died without a word is found by its silence.
+                    if now - heard > 2.5 * IDLE_CHECK_SECONDS:
+                        raise ConnectionError("Redis did not answer a ping")
+                    await pubsub.ping()
+                    continue
+                heard = now
+                if message.get("type") == "pmessage":
+                    channel, data = message["channel"], message["data"]
+                    self.deliver(_text(channel)[prefix:], _text(data))
+        finally:
+            with contextlib.suppress(Exception):
+                await pubsub.aclose()
+            with contextlib.suppress(Exception):
+                await client.aclose()
+
+    async def _postgres_session(self) -> None:
+        import psycopg
+
+        params = await sync_to_async(brokers.postgres_params, thread_sensitive=False)()
+        async with await psycopg.AsyncConnection.connect(autocommit=True, **params) as conn:
+            await conn.execute(f"LISTEN {brokers.PG_CHANNEL}")
+            self._on_subscribed()
+            while True:
+                async for notify in conn.notifies(timeout=IDLE_CHECK_SECONDS):
+                    try:
+                        message = json.loads(notify.payload)
+                        channel, data = str(message["channel"]), str(message["data"])
+                    except (ValueError, KeyError, TypeError):
+                        continue
+                    self.deliver(channel, data)
+                # Quiet for a while: make sure the connection still answers.
+                await asyncio.wait_for(conn.execute("SELECT 1"), IDLE_CHECK_SECONDS)
+
+
+def _text(value: Any) -> str:
+    return value.decode() if isinstance(value, bytes) else str(value)
+
+
+def _render(renderer: Renderer) -> str:
+    # A render thread's connection is given back (to the pool) or kept as CONN_MAX_AGE says,
+    # as a request's would be.
+    close_old_connections()
+    try:
+        return renderer()
+    finally:
+        close_old_connections()
+
+
+_executor_lock = threading.Lock()
+_render_executor: ThreadPoolExecutor | None = None
+
+
+def _executor() -> ThreadPoolExecutor:
+    global _render_executor
+    with _executor_lock:
+        if _render_executor is None:
+            _render_executor = ThreadPoolExecutor(RENDER_THREADS, "moim-live-render")
+        return _render_executor
+
+
+def stop_render_threads() -> None:
+    """End the render threads, each closing its database connections first (a test database
+    is dropped only once nobody holds it). Renders after this start new threads."""
+    global _render_executor
+    with _executor_lock:
+        executor, _render_executor = _render_executor, None
+    if executor is None:
+        return
+    # Each close waits for the others, so that each runs in a thread of its own.
+    everyone = threading.Barrier(RENDER_THREADS)
+
+    def close() -> None:
+        connections.close_all()
+        with contextlib.suppress(threading.BrokenBarrierError):
+            everyone.wait(timeout=10)
+
+    for _ in range(RENDER_THREADS):
+        executor.submit(close)
+    executor.shutdown(wait=True)
+
+
+_hubs: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, Hub] = weakref.WeakKeyDictionary()
+
+
+def hub() -> Hub:
+    """The hub of the running event loop (one per worker process under uvicorn)."""
+    loop = asyncio.get_running_loop()
+    found = _hubs.get(loop)
+    if found is None:
+        found = _hubs[loop] = Hub(loop, brokers.backend_name())
+    return found
+
+
+def hub_for(loop: asyncio.AbstractEventLoop) -> Hub | None:
+    """The hub of `loop`, if a stream has opened there."""
+    return _hubs.get(loop)
