@@ -237,7 +237,7 @@ def test_small_chunks_and_slices_read_the_same_ballots(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(blt_fast, "CHUNK_BYTES", 16)
-    monkeypatch.setattr(blt_fast, "SLICE_LINES", 3)
+    monkeypatch.setattr(blt_fast, "COMPACT_ROWS", 3)
     lines = ["1 1 2 3 0", "2 3 0", "1 2 - 1 0", "1 1 2 3 0", "3 2 1 3 0", "1 2=3 0", "1 3 1 0"]
     path = tmp_path / "e.blt"
     text = "3 2\n" + "\n".join(lines * 5) + '\n0\n"A"\n"B"\n"C"\n"T"\n'
