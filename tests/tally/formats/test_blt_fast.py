@@ -420,3 +420,31 @@ def test_the_clean_form_of_plain_lines_cannot_be_written_to(tmp_path: Path) -> N
 
     with pytest.raises(ValueError, match="read-only"):
         prefs.prefs[0, 0] = 1
+
+
+def test_rankings_deeper_than_a_key_holds_are_read_one_distinct_line_at_a_time(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(blt_fast, "MAX_KEY_WORDS", 1)  # 10 ranks of 40 candidates
+    deep = " ".join(map(str, range(40, 0, -1)))
+    lines = ["1 1 2 0", f"1 {deep} 0", "2 3 0", f"3 {deep} 0", "1 2 1 0"] * 50
+    path = tmp_path / "deep.blt"
+    names = "\n".join(f'"C{i}"' for i in range(40))
+    path.write_text("40 3\n" + "\n".join(lines) + f"\n0\n{names}\n", encoding="utf-8")
+
+    election = read_blt(path)
+
+    expected = careful(path)
+    assert election.ballots.ballots == expected.ballots.ballots
+    assert election.ballots.weights == expected.ballots.weights == (50, 200, 100, 50)
+    assert not matrix(election).regular  # the deep lines were set aside
+
+
+def test_a_plain_line_of_more_ranks_than_candidates_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "many.blt"
+    path.write_text('2 1\n1 1 2 0\n1 1 2 1 2 1 0\n0\n"A"\n"B"\n', encoding="utf-8")
+
+    with pytest.raises(BltError) as error:
+        read_blt(path)
+
+    assert str(error.value) == "line 3: candidate 1 is ranked twice"

@@ -43,8 +43,12 @@ UNPACK_ROWS = 1 << 14
 """Distinct ballots unpacked at a time."""
 MAX_CANDIDATES = 2**30 - 1
 """A candidate's number fits in a key field of at most 30 bits."""
+MAX_KEY_WORDS = 16
+"""Rankings deeper than this many words of key are read by the careful reader's code (their
+keys would take memory in proportion to the deepest line times the lines of a chunk)."""
 LONG = -1
-"""`_read_plain` met a number of more than `MAX_FAST_DIGITS` digits."""
+"""`_read_plain` met a number of more than `MAX_FAST_DIGITS` digits or a line of more ranks
+than `MAX_KEY_WORDS` words of key hold."""
 
 _ODD = np.ones(256, dtype=bool)
 _ODD[np.frombuffer(PLAIN_BYTES, dtype=np.uint8)] = False
@@ -139,6 +143,11 @@ class Layout:
         bits = max(n_candidates.bit_length(), 1)
         return cls(bits, 63 // bits)
 
+    @property
+    def most_ranks(self) -> int:
+        """The deepest ranking a key holds."""
+        return MAX_KEY_WORDS * self.per_word
+
     def words(self, ranks: int) -> int:
         return max(-(-ranks // self.per_word), 1)
 
@@ -174,11 +183,11 @@ def scan_ballots(data: bytes, start: int, n_candidates: int, parse: Parse) -> Sc
                 end = zero + 1
         kept: Ints | None = None  # the lines not set aside, by number from the chunk's first
         if not plain:
-            chunk, kept, count = _set_aside(chunk, lines, aside)
+            chunk, kept, count = _set_aside(chunk, lines, aside, layout)
         read = _read_plain(chunk, n_candidates, layout)
         if read == LONG and plain:
             plain = False
-            chunk, kept, count = _set_aside(chunk, lines, aside)
+            chunk, kept, count = _set_aside(chunk, lines, aside, layout)
             read = _read_plain(chunk, n_candidates, layout)
         if read is None or read == LONG:
             return None
@@ -217,10 +226,12 @@ def _plain(data: bytes, start: int, end: int, chunk: Bytes) -> bool:
     return not (separator[0] or (separator[1:] & separator[:-1]).any())
 
 
-def _set_aside(chunk: Bytes, before: int, aside: dict[bytes, list[int]]) -> tuple[Bytes, Ints, int]:
-    """The chunk without the lines that are not plain, which go to `aside` (`before` lines came
-    before the chunk); the numbers of the lines kept (from 0 at the chunk's first) and how many
-    lines the chunk had."""
+def _set_aside(
+    chunk: Bytes, before: int, aside: dict[bytes, list[int]], layout: Layout
+) -> tuple[Bytes, Ints, int]:
+    """The chunk without the lines that are not plain or too deep for a key of `layout`, which
+    go to `aside` (`before` lines came before the chunk); the numbers of the lines kept (from 0
+    at the chunk's first) and how many lines the chunk had."""
     ends = np.flatnonzero(chunk == NEWLINE)
     starts = np.concatenate([[0], ends[:-1] + 1])
     separator = chunk < ZERO
@@ -231,7 +242,7 @@ def _set_aside(chunk: Bytes, before: int, aside: dict[bytes, list[int]]) -> tupl
     odd[starts] |= separator[starts]
     long = _runs(digit, MAX_FAST_DIGITS + 1)
     odd[: len(long)] |= long
-    bad = np.zeros(len(ends), dtype=bool)
+    bad = np.add.reduceat(separator, starts, dtype=np.int64) > layout.most_ranks + 2
     bad[np.searchsorted(ends, np.flatnonzero(odd))] = True
     raw = chunk.tobytes()
     for i in np.flatnonzero(bad).tolist():
@@ -305,6 +316,10 @@ def _read_plain(
         if int(marks.max()) > n_candidates:
             return None  # a candidate past the last one
     ranks = int(numbers.max()) - 2
+    if ranks > n_candidates:
+        return None  # more ranks than candidates: one is ranked twice
+    if ranks > layout.most_ranks:
+        return LONG
     # Each number's place on its line: 0 for the weight, then 1, 2, ... (the closing 0 last).
     place = np.arange(len(values), dtype=np.int32)
     place -= np.repeat(first, numbers)
