@@ -7,6 +7,7 @@ import contextlib
 import io
 import json
 import tempfile
+import tracemalloc
 from pathlib import Path
 from unittest import mock
 
@@ -448,3 +449,25 @@ def test_a_plain_line_of_more_ranks_than_candidates_is_refused(tmp_path: Path) -
         read_blt(path)
 
     assert str(error.value) == "line 3: candidate 1 is ranked twice"
+
+
+def test_memory_beyond_the_file_does_not_grow_with_its_lines(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(blt_fast, "COMPACT_ROWS", 1 << 14)
+    extra = []
+    for lines in (100_000, 400_000):
+        path = tmp_path / f"{lines}.blt"
+        body = "\n".join(["1 1 2 3 0", "1 2 3 0", "1 3 1 0", "2 1 0"] * (lines // 4))
+        path.write_text(f'3 1\n{body}\n0\n"A"\n"B"\n"C"\n', encoding="utf-8")
+        tracemalloc.start()
+        try:
+            election = read_blt(path)
+            peak = tracemalloc.get_traced_memory()[1]
+        finally:
+            tracemalloc.stop()
+        assert election.ballots.weights == (lines // 4, lines // 4, lines // 4, lines // 2)
+        extra.append(peak - path.stat().st_size)  # the file's bytes are held while reading
+
+    # Four times the lines: the same chunk's arrays and keys beyond the four distinct ballots.
+    assert extra[1] < extra[0] * 1.1
