@@ -13,6 +13,7 @@ from moim.tally.ballots import (
     OvervoteRule,
     Preferences,
     clean_ranking,
+    exact_total,
     from_rankings,
     group_raw,
     to_preferences,
@@ -143,3 +144,24 @@ def test_prepared_ballots_refuse_other_rules_rather_than_count_nothing() -> None
     assert election.preferences() is clean
     with pytest.raises(ValueError, match="default rules"):
         election.preferences(BallotRules(EXHAUST))
+
+
+@pytest.mark.parametrize(
+    ("weights", "total"),
+    [
+        ([], 0),
+        ([3, 4, 5], 12),
+        ([2**62, 2**62], 2**63),  # past int64: added as Python ints, not wrapped
+        ([2**63 - 1, 1, 1], 2**63 + 1),
+        ([5, -2], 3),
+    ],
+)
+def test_exact_total_never_wraps(weights: list[int], total: int) -> None:
+    array = np.array(weights, dtype=np.int64)
+
+    prefs = Preferences(
+        np.zeros((len(weights), 1), np.int32), array, np.zeros(len(weights), np.int8)
+    )
+
+    assert exact_total(array) == total
+    assert prefs.total_weight == total

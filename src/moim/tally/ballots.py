@@ -86,6 +86,17 @@ class WeightError(ValueError):
     """Ballot weights a count cannot add exactly: refused before counting, never wrapped."""
 
 
+def exact_total(weights: IntArray) -> int:
+    """The sum of `weights` as a Python int, never wrapped: NumPy adds them when no partial sum
+    can pass int64 (weights of at least 0, the largest times their number below 2**63), Python
+    ints otherwise."""
+    if not len(weights):
+        return 0
+    if int(weights.min()) >= 0 and int(weights.max()) <= (INT64_LIMIT - 1) // len(weights):
+        return int(weights.sum())
+    return sum(weights.tolist())
+
+
 def check_total_weight(
     total: int, *, method: str, units: int = 1, limit: int = EXACT_LIMIT
 ) -> None:
@@ -169,7 +180,7 @@ class Preferences:
 
     @property
     def total_weight(self) -> int:
-        return sum(self.weights.tolist())  # Python ints: exact, never wrapped
+        return exact_total(self.weights)
 
     def __len__(self) -> int:
         return int(self.prefs.shape[0])

@@ -23,6 +23,7 @@ from moim.tally.ballots import (
     OvervoteRule,
     Preferences,
     check_total_weight,
+    exact_total,
 )
 from moim.tally.result import Number, Result, Round
 from moim.tally.ties import TieBreaker, TieBreakMethod, TieKind, TieRecord
@@ -63,12 +64,14 @@ class Papers:
     hopeful: npt.NDArray[np.bool_] = field(init=False)
     sums: IntArray = field(init=False)
     depth: int = field(init=False)
-    flat: npt.NDArray[np.int32] = field(init=False)
+    flat: npt.NDArray[np.int16] | npt.NDArray[np.int32] = field(init=False)
 
     def __post_init__(self) -> None:
         n = self.prefs.shape[0]
-        # one PAD column at the end, so that a pointer never runs past its row
-        padded = np.full((n, self.prefs.shape[1] + 1), PAD, dtype=np.int32)
+        # one PAD column at the end, so that a pointer never runs past its row; 16-bit
+        # candidate numbers when they fit (half the memory to fill and to read)
+        small = self.n_candidates < np.iinfo(np.int16).max
+        padded = np.full((n, self.prefs.shape[1] + 1), PAD, np.int16 if small else np.int32)
         padded[:, :-1] = self.prefs
         self.depth = int(padded.shape[1])
         self.flat = padded.ravel()
@@ -80,11 +83,11 @@ class Papers:
         self.hopeful[-1] = False
         # Totals are float64 sums of units (exact below 2**53); a transfer multiplies a value
         # (up to one vote) by a surplus (up to every vote) in int64.
-        total = sum(self.weights.tolist())
+        total = exact_total(self.weights)
         check_total_weight(total, method=self.method, units=self.one, limit=EXACT_FLOAT_LIMIT)
         check_total_weight(total, method=self.method, units=self.one**2, limit=INT64_LIMIT)
         self.cur[:] = padded[:, 0]
-        self.sums = self._sums(np.arange(n))
+        self.sums = self._sums(None)
 
     @classmethod
     def from_preferences(
@@ -92,11 +95,15 @@ class Papers:
     ) -> Papers:
         return cls(prefs.prefs, prefs.weights, n_candidates, 10**places, method)
 
-    def _sums(self, rows: npt.NDArray[np.intp]) -> IntArray:
-        """Units held by each candidate among `rows` (index n_candidates = exhausted)."""
-        cur = self.cur[rows]
+    def _sums(self, rows: npt.NDArray[np.intp] | None) -> IntArray:
+        """Units held by each candidate among `rows` (all rows if None; index n_candidates =
+        exhausted)."""
+        if rows is None:
+            cur, weights, values = self.cur, self.weights, self.values
+        else:
+            cur, weights, values = self.cur[rows], self.weights[rows], self.values[rows]
         held = np.where(cur == PAD, self.n_candidates, cur)
-        contrib = (self.weights[rows] * self.values[rows]).astype(np.float64)
+        contrib = (weights * values).astype(np.float64)
         sums = np.bincount(held, weights=contrib, minlength=self.n_candidates + 1)
         return np.rint(sums).astype(np.int64)
 

@@ -39,7 +39,7 @@ from moim.tally.ballots import (
     check_total_weight,
 )
 from moim.tally.cvr import LazyRawBallots
-from moim.tally.formats.blt_fast import BltBallots, group_lines, read_ballots
+from moim.tally.formats.blt_fast import BltBallots, scan_ballots
 
 _OPTION = re.compile(r"^\[\s*(\w+)((?:\s+[^\s\]]+)*)\s*\]$")
 _QUOTED = re.compile(r'"((?:[^"\\]|\\.)*)"')
@@ -220,18 +220,6 @@ def _block(data: bytes, progress: Callable[[int], None] | None) -> Election | No
             _withdrawn_line(number, tokens, n_candidates, withdrawn)
             continue
         break
-    grouped = group_lines(data, head.start)
-    if grouped is None:
-        return None  # no line "0" ends the ballots
-    counts, tail_start, read = grouped
-    tail = data[tail_start:].split(b"\n")
-    if tail and not tail[-1]:
-        tail.pop()
-    first = head.number + read + 1  # the number of the line after the "0"
-    # Every name is read before any ballot: a file with bad names fails fast.
-    names, title, comments = _tail(
-        ((first + i, line.decode("utf-8")) for i, line in enumerate(tail)), n_candidates
-    )
 
     def parse(raw: bytes) -> tuple[RawBallot, int] | None:
         text = raw.decode("utf-8").split("#", 1)[0].strip()
@@ -241,9 +229,18 @@ def _block(data: bytes, progress: Callable[[int], None] | None) -> Election | No
             raise _Careful
         return _ballot(0, text.split(), n_candidates, {})
 
-    ballots = read_ballots(counts, n_candidates, names, parse)
-    if ballots is None:
-        return None
+    if not data.endswith(b"\n"):
+        data += b"\n"
+    scanned = scan_ballots(data, head.start, n_candidates, parse)
+    if scanned is None:
+        return None  # no line "0" ends the ballots, or a line for the careful reader
+    tail = data[scanned.end + 2 :].split(b"\n")
+    tail.pop()  # after the last newline
+    first = head.number + scanned.lines + 1  # the number of the line after the "0"
+    names, title, comments = _tail(
+        ((first + i, line.decode("utf-8")) for i, line in enumerate(tail)), n_candidates
+    )
+    ballots = scanned.ballots(names)
     if progress is not None:
         progress(characters)
     candidates = tuple(Candidate(n, i in withdrawn) for i, n in enumerate(names))
