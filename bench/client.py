@@ -269,6 +269,7 @@ class Screen:
     started: float = 0.0
     first_byte: float | None = None
     failed: str = ""
+    said: str = ""
     result_at: float | None = None
     _loading: bool = False
     _again: bool = False
@@ -279,9 +280,15 @@ class Screen:
         self.started = time.perf_counter()
         timeout = aiohttp.ClientTimeout(total=None, sock_connect=REQUEST_TIMEOUT)
         try:
-            async with self.http.get(self.events_url, timeout=timeout) as stream:
+            # The answer's head within the request timeout, then no limit: a stream lasts.
+            stream = await asyncio.wait_for(
+                self.http.get(self.events_url, timeout=timeout), REQUEST_TIMEOUT
+            )
+            async with stream:
                 if stream.status != 200:
+                    body = await asyncio.wait_for(stream.text(), REQUEST_TIMEOUT)
                     self.failed = f"HTTP {stream.status}"
+                    self.said = excerpt(body)
                     return
                 await self._read(stream)
         except asyncio.CancelledError:

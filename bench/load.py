@@ -244,6 +244,9 @@ def run_leg(args: argparse.Namespace) -> int:
             )
         finally:
             server.stop()
+        if has_errors(figures):
+            figures["log_tail"] = server.tail(15)
+            print(f"[{args.leg}] {kind} server's last lines:\n{figures['log_tail']}", flush=True)
         leg["servers"].append({"server": kind, **figures})
     db.call(connections.close_all)
     Path(args.json).write_text(json.dumps(leg), encoding="utf-8")
@@ -260,6 +263,12 @@ def check_redis(url: str) -> None:
             f"no Redis answers at {url} ({error}): the production server carries live updates "
             "through it, and both servers hear the benchmark's published result through it"
         ) from None
+
+
+def has_errors(figures: dict[str, Any]) -> bool:
+    return bool(figures["streams"]["failures"]) or any(
+        run["errors"] or run["pages_failed"] for run in figures["scenarios"]
+    )
 
 
 def flush_redis(url: str) -> None:
@@ -394,17 +403,20 @@ async def watch_screens(
     await db.run(population.publish_poll, plenary, poll_id)
     await client.wait_until(lambda: all(s.result_at or s.failed for s in live), 60)
     arrivals = [s.result_at - watch.since for s in live if s.result_at is not None]
-    failures: dict[str, int] = {}
+    failures = client.Failures()
     for screen in screens:
         if screen.failed:
-            failures[screen.failed] = failures.get(screen.failed, 0) + 1
+            failures.add(screen.failed, screen.said)
+        elif screen.first_byte is None:
+            failures.add(f"no first byte within the {open_cap:.0f} s cap")
     for task in tasks:
         task.cancel()
     await asyncio.gather(*tasks, return_exceptions=True)
     return {
         "requested": count,
         "opened": len(opened),
-        "failures": failures,
+        "failures": failures.counts,
+        "first_failures": failures.first,
         "first_byte_p50": client.percentile(first_bytes, 0.50),
         "first_byte_p99": client.percentile(first_bytes, 0.99),
         "rss_mb": rss,
@@ -603,9 +615,11 @@ def render_server(leg: dict[str, Any], served: dict[str, Any]) -> list[str]:
         f"{ms(screens['result_p99'])} ms |",
         "",
     ]
+    for kind, count in screens["failures"].items():
+        said = screens["first_failures"].get(kind, "")
+        lines.append(f"- streams: {count:,} × {kind}" + (f": “{said}”" if said else ""))
     if screens["failures"]:
-        failed = ", ".join(f"{n:,} × {kind}" for kind, n in screens["failures"].items())
-        lines += [f"Streams that failed: {failed}.", ""]
+        lines.append("")
     return lines
 
 
