@@ -345,7 +345,10 @@ async def cast_scenario(
     if not keep_open:
         await db.run(population.close_poll, plenary, poll.poll_id)
         closed_count = await db.run(population.stored, poll.poll_id)
-    ok = open_count.agrees_with(result.accepted) and closed_count.agrees_with(result.accepted)
+    unknown = unanswered(result.failures.counts)
+    ok = consistent(asdict(open_count), result.accepted, unknown) and consistent(
+        asdict(closed_count), result.accepted, unknown
+    )
     return {
         "scenario": scenario.name,
         "poll": poll.poll_id,
@@ -432,9 +435,29 @@ async def watch_screens(
     }
 
 
+def unanswered(errors: dict[str, int]) -> int:
+    """Ballots sent without an answer from the site (timeouts, dropped connections, the cap):
+    each may or may not have been stored. An HTTP answer without a receipt stored nothing."""
+    return sum(count for kind, count in errors.items() if not kind.startswith("HTTP "))
+
+
+def consistent(stored: dict[str, int], accepted: int, unknown: int) -> bool:
+    """One ballot per vote record, one for every receipt given, and none beyond those receipts
+    except for ballots whose answer never came."""
+    ballots = stored["ballots"]
+    return ballots == stored["vote_records"] and accepted <= ballots <= accepted + unknown
+
+
+def run_checks_out(run: dict[str, Any]) -> bool:
+    unknown = unanswered(run["errors"])
+    return all(
+        consistent(run[key], run["accepted"], unknown) for key in ("stored_open", "stored_closed")
+    )
+
+
 def summary_line(run: dict[str, Any]) -> str:
     errors = sum(run["errors"].values())
-    check = "ok" if run["check"] else "FAIL"
+    check = "ok" if run_checks_out(run) else "FAIL"
     return (
         f"{run['accepted']}/{run['sent']} accepted, {errors} errors, {run['rate']:.0f} casts/s, "
         f"p50 {ms(run['p50'])} p99 {ms(run['p99'])} ms, database check {check}"
@@ -581,10 +604,12 @@ def render_server(leg: dict[str, Any], served: dict[str, Any]) -> list[str]:
         errors = sum(run["errors"].values())
         stored = run["stored_closed"]
         check = (
-            f"{stored['ballots']} ballots = {stored['vote_records']} records"
-            if run["check"]
-            else f"FAIL: {stored['ballots']} ballots, {stored['vote_records']} records"
+            f"{stored['ballots']:,} ballots = {stored['vote_records']:,} records"
+            if run_checks_out(run)
+            else f"FAIL: {stored['ballots']:,} ballots, {stored['vote_records']:,} records"
         )
+        if stored["ballots"] > run["accepted"]:
+            check += f" ({stored['ballots'] - run['accepted']:,} stored without an answer)"
         lines.append(
             f"| {run['scenario']} | {run['accepted']:,} / {run['sent']:,} | {errors:,} "
             f"| {run['span']:.1f} s | {run['rate']:,.0f} | {ms(run['p50'])} ms "
@@ -616,7 +641,7 @@ def render_server(leg: dict[str, Any], served: dict[str, Any]) -> list[str]:
         "",
     ]
     for kind, count in screens["failures"].items():
-        said = screens["first_failures"].get(kind, "")
+        said = screens.get("first_failures", {}).get(kind, "")
         lines.append(f"- streams: {count:,} × {kind}" + (f": “{said}”" if said else ""))
     if screens["failures"]:
         lines.append("")
@@ -628,7 +653,7 @@ def failed_checks(report: dict[str, Any]) -> list[str]:
     for leg in report["legs"]:
         for served in leg["servers"]:
             for run in served["scenarios"]:
-                if not run["check"]:
+                if not run_checks_out(run):
                     found.append(
                         f"FAIL: {leg['database']}, {served['server']}, {run['scenario']}: "
                         f"{run['accepted']} accepted, stored while open {run['stored_open']}, "
@@ -669,6 +694,7 @@ def parse(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--redis-url", default=os.environ.get("BENCH_REDIS_URL", DEFAULT_REDIS_URL))
     parser.add_argument("--commit-seconds", type=float, default=3.0)
     parser.add_argument("--leg-timeout", type=float, default=3600.0)
+    parser.add_argument("--from-json", help="draw the report of an earlier run's --json file")
     parser.add_argument("--leg", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     size = QUICK_SIZE if args.quick else 2000
@@ -690,6 +716,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parse(argv)
     if args.leg:
         return run_leg(args)
+    if args.from_json:  # the report of an earlier run, drawn again
+        return report_on(json.loads(Path(args.from_json).read_text(encoding="utf-8")), args)
     shown = list(sys.argv[1:] if argv is None else argv)
     report: dict[str, Any] = {
         "command": shlex.join(["python", "bench/load.py", *shown]),
@@ -713,10 +741,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not report["legs"]:
         return 2
     report["machine"]["load_end"] = os.getloadavg()
-    lines = render(report)
-    print("\n".join(lines))
     if args.json:
         Path(args.json).write_text(json.dumps(report, indent=1), encoding="utf-8")
+    return report_on(report, args)
+
+
+def report_on(report: dict[str, Any], args: argparse.Namespace) -> int:
+    lines = render(report)
+    print("\n".join(lines))
     if args.out:
         write_section(Path(args.out), lines)
         print(f"written to {args.out}")

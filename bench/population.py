@@ -241,9 +241,6 @@ class Stored:
     ballots: int
     vote_records: int
 
-    def agrees_with(self, accepted: int) -> bool:
-        return self.ballots == self.vote_records == accepted
-
 
 def stored(poll_id: int) -> Stored:
     ballots = Ballot.objects.filter(poll_id=poll_id).count()

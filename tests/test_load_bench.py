@@ -100,6 +100,7 @@ def test_load_bench_reports_a_failed_database_check() -> None:
     run = {
         "scenario": "burst, 50 in flight",
         "accepted": 10,
+        "errors": {},
         "check": False,
         "stored_open": {"ballots": 9, "vote_records": 10},
         "stored_closed": {"ballots": 9, "vote_records": 10},
@@ -133,3 +134,15 @@ def test_a_refusal_is_summed_up_by_its_error_line() -> None:
 def test_load_bench_never_drops_a_database_not_named_for_benchmarks() -> None:
     with pytest.raises(load.Unavailable, match="its name must contain 'bench'"):
         load.recreate_postgres("postgres://postgres@127.0.0.1:5432/moim")
+
+
+def test_a_ballot_whose_answer_never_came_may_be_stored_but_no_more() -> None:
+    stored = {"ballots": 1995, "vote_records": 1995}
+    unanswered = load.unanswered({"timeout (30 s)": 4, "connection: ServerDisconnectedError": 1})
+
+    assert unanswered == 5
+    assert load.consistent(stored, 1990, unanswered) is True
+    assert load.consistent(stored, 1989, unanswered) is False  # more ballots than could be
+    assert load.consistent(stored, 1996, unanswered) is False  # a receipt without its ballot
+    assert load.consistent({"ballots": 1995, "vote_records": 1994}, 1995, 0) is False
+    assert load.unanswered({"HTTP 400": 3}) == 0  # a refusal stored nothing
