@@ -24,7 +24,9 @@ import contextlib
 import json
 import os
 import platform
+import re
 import shlex
+import shutil
 import signal
 import socket
 import sqlite3
@@ -56,6 +58,10 @@ SECRETS = {
     "SECRET_KEY": "load-bench-" + "Vq3Lr8Zt1Wm6Pn0Xk4Bh9Cd2Fg7Js5Ya" * 2,
     "MOIM_VAULT_KEY": "load-vault-" + "Ha6Tq1Zm8Lr3Wp0Xc5Bn2Vk7Dg4Fs9Je" * 2,
 }
+# The last line of a logged traceback: "package.module.SomeError: what went wrong".
+LOGGED_EXCEPTION = re.compile(
+    r"^([A-Za-z_][\w.]*(?:Error|Exception|Timeout|Exhausted)\w*)(?::|$)", re.MULTILINE
+)
 MARK_START, MARK_END = "<!-- load:start -->", "<!-- load:end -->"
 T = TypeVar("T")
 
@@ -125,6 +131,14 @@ class Server:
                 pass
             time.sleep(0.3)
         raise RuntimeError(f"the {self.kind} server did not answer in {timeout} s:\n{self.tail()}")
+
+    def exceptions(self) -> dict[str, int]:
+        """The exceptions the server logged, by class: what lies behind its 500 answers."""
+        found: dict[str, int] = {}
+        text = self.log.read_text(encoding="utf-8", errors="replace")
+        for match in LOGGED_EXCEPTION.finditer(text):
+            found[match.group(1)] = found.get(match.group(1), 0) + 1
+        return found
 
     def tail(self, lines: int = 30) -> str:
         text = self.log.read_text(encoding="utf-8", errors="replace")
@@ -244,6 +258,10 @@ def run_leg(args: argparse.Namespace) -> int:
             )
         finally:
             server.stop()
+        figures["exceptions"] = server.exceptions()
+        if args.keep_logs:
+            Path(args.keep_logs).mkdir(parents=True, exist_ok=True)
+            shutil.copy(server.log, Path(args.keep_logs) / f"{args.leg}-{server.log.name}")
         if has_errors(figures):
             figures["log_tail"] = server.tail(15)
             print(f"[{args.leg}] {kind} server's last lines:\n{figures['log_tail']}", flush=True)
@@ -545,6 +563,7 @@ def run_database(database: str, args: argparse.Namespace, folder: Path) -> dict[
         str(args.commit_seconds),
         "--json",
         str(result),
+        *(["--keep-logs", str(Path(args.keep_logs).resolve())] if args.keep_logs else []),
     ]
     subprocess.run(command, env=env, check=True, timeout=args.leg_timeout)
     leg: dict[str, Any] = json.loads(result.read_text(encoding="utf-8"))
@@ -640,6 +659,10 @@ def render_server(leg: dict[str, Any], served: dict[str, Any]) -> list[str]:
         f"{ms(screens['result_p99'])} ms |",
         "",
     ]
+    logged = served.get("exceptions") or {}
+    if logged:
+        said = ", ".join(f"{n:,} × {name}" for name, n in sorted(logged.items()))
+        lines += [f"Exceptions in the server's log: {said}.", ""]
     for kind, count in screens["failures"].items():
         said = screens.get("first_failures", {}).get(kind, "")
         lines.append(f"- streams: {count:,} × {kind}" + (f": “{said}”" if said else ""))
@@ -694,6 +717,7 @@ def parse(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--redis-url", default=os.environ.get("BENCH_REDIS_URL", DEFAULT_REDIS_URL))
     parser.add_argument("--commit-seconds", type=float, default=3.0)
     parser.add_argument("--leg-timeout", type=float, default=3600.0)
+    parser.add_argument("--keep-logs", help="copy each server's log into this folder")
     parser.add_argument("--from-json", help="draw the report of an earlier run's --json file")
     parser.add_argument("--leg", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
