@@ -13,13 +13,14 @@ PYTEST_ARGS ?=
 # Commands run from here are a developer's: they may use the development-only secret key.
 export MOIM_DEVELOPMENT := 1
 
-.PHONY: help install demo serve test test-sqlite test-postgres lint typecheck contracts bench clean lock
+.PHONY: help install demo serve test test-sqlite test-postgres lint typecheck contracts bench bench-load clean lock
 
 help:
 	@echo "make demo   - set up, load the WeGO 2021 demo into SQLite, serve http://127.0.0.1:$(PORT)"
 	@echo "make test   - lint, type-check, import contracts, tests on SQLite and on PostgreSQL if reachable"
 	@echo "make lint   - ruff, mypy and import contracts only"
-	@echo "make bench  - counting-engine benchmarks (results go to docs/benchmarks.md)"
+	@echo "make bench  - counting-engine and load benchmarks (results go to docs/benchmarks.md)"
+	@echo "make bench-load - the load benchmark alone: 2,000 delegates and screens (LOAD_ARGS=--quick)"
 
 $(BIN)/python:
 	@test -n "$(PYTHON)" || { echo "Moim needs Python 3.12 or newer (Django 6); none was found." >&2; exit 1; }
@@ -40,8 +41,8 @@ serve: install
 	$(BIN)/moim serve --port $(PORT)
 
 lint: install
-	$(BIN)/ruff check src tests
-	$(BIN)/ruff format --check src tests
+	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff format --check src tests bench
 	$(BIN)/mypy
 	$(BIN)/lint-imports
 
@@ -54,7 +55,7 @@ test-sqlite: install
 test-postgres: install
 	@if $(BIN)/python -m moim.devtools.pg_reachable "$(PG_URL)"; then \
 		echo "== tests on PostgreSQL ($(PG_URL))"; \
-		DATABASE_URL=$(PG_URL) $(BIN)/pytest -n 2 -m "not browser and not conformance" $(PYTEST_ARGS); \
+		DATABASE_URL=$(PG_URL) $(BIN)/pytest -n 2 -m "not browser and not conformance and not load_bench" $(PYTEST_ARGS); \
 	else \
 		echo "SKIPPED: PostgreSQL leg - no server answers at $(PG_URL)"; \
 	fi
@@ -62,6 +63,15 @@ test-postgres: install
 bench: install
 	$(BIN)/python -m pip install -q -c constraints.txt -e '.[bench]'
 	$(BIN)/python -m moim.tally.bench
+	$(MAKE) bench-load
+
+# The load benchmark drops and creates the PostgreSQL database LOAD_PG_URL names (its name must
+# contain "bench") and uses Redis database 13; LOAD_ARGS adds options, e.g. --quick.
+LOAD_PG_URL ?= postgres://postgres@127.0.0.1:5432/moim_bench
+LOAD_ARGS ?=
+bench-load: install
+	$(BIN)/python -m pip install -q -c constraints.txt -e '.[bench]'
+	$(BIN)/python bench/load.py --pg-url "$(LOAD_PG_URL)" --out docs/benchmarks.md $(LOAD_ARGS)
 
 # Refresh the pinned versions after changing dependencies in pyproject.toml.
 lock: $(BIN)/python

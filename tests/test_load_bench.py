@@ -1,0 +1,148 @@
+"""The load benchmark (bench/load.py): a small run end to end against the development server on
+SQLite, and the pieces of its report."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+import redis
+from bench import client, load
+
+REDIS_URL = os.environ.get("MOIM_LOAD_BENCH_REDIS_URL", load.DEFAULT_REDIS_URL)
+
+
+def _redis_answers() -> bool:
+    try:
+        redis.Redis.from_url(REDIS_URL, socket_connect_timeout=1).ping()
+    except redis.RedisError:
+        return False
+    return True
+
+
+@pytest.mark.load_bench
+@pytest.mark.skipif(bool(os.environ.get("DATABASE_URL")), reason="runs on the SQLite leg only")
+def test_load_bench_quick_run_on_sqlite_stores_every_accepted_ballot_once(tmp_path: Path) -> None:
+    if not _redis_answers():
+        pytest.skip(f"the benchmark's screens hear the result through Redis: none at {REDIS_URL}")
+    out = tmp_path / "benchmarks.md"
+    out.write_text("# Benchmarks\n\nText written by hand.\n", encoding="utf-8")
+    figures = tmp_path / "load.json"
+
+    status = load.main(
+        [
+            "--quick",
+            "--db",
+            "sqlite",
+            "--server",
+            "development",
+            "--delegates",
+            "20",
+            "--streams",
+            "20",
+            "--commit-seconds",
+            "0.3",
+            "--redis-url",
+            REDIS_URL,
+            "--out",
+            str(out),
+            "--json",
+            str(figures),
+        ]
+    )
+
+    assert status == 0
+    report = json.loads(figures.read_text(encoding="utf-8"))
+    [leg] = report["legs"]
+    [served] = leg["servers"]
+    assert leg["database"] == "sqlite"
+    assert leg["raw_commits"] > 0
+    assert [run["scenario"] for run in served["scenarios"]] == [s.name for s in load.SCENARIOS]
+    for run in served["scenarios"]:
+        assert (run["sent"], run["accepted"], run["errors"]) == (20, 20, {})
+        assert run["stored_closed"] == {"ballots": 20, "vote_records": 20}
+        assert run["check"] is True
+        assert run["rate"] > 0
+        assert 0 < run["p50"] <= run["p95"] <= run["p99"]
+    screens = served["streams"]
+    assert (screens["opened"], screens["failures"]) == (20, {})
+    assert screens["result_overall"] == 20
+    assert screens["rss_mb"] > 0
+    assert screens["threads"] >= 20  # the development server holds a thread per stream
+    text = out.read_text(encoding="utf-8")
+    assert text.startswith("# Benchmarks\n\nText written by hand.\n\n## Load: 2,000 delegates\n")
+    assert "### SQLite " in text
+    assert "development server (`moim serve`)" in text
+    assert "| burst, 50 in flight | 20 / 20 | 0 |" in text
+    assert "20 ballots = 20 records" in text
+    assert "| 20 / 20 |" in text
+
+
+def test_load_bench_section_is_replaced_between_its_markers(tmp_path: Path) -> None:
+    out = tmp_path / "benchmarks.md"
+    out.write_text("# Benchmarks\n\nBefore.\n", encoding="utf-8")
+
+    load.write_section(out, ["first run"])
+    once = out.read_text(encoding="utf-8")
+    load.write_section(out, ["second run"])
+    twice = out.read_text(encoding="utf-8")
+
+    assert once == (
+        "# Benchmarks\n\nBefore.\n\n## Load: 2,000 delegates\n\n"
+        f"{load.MARK_START}\n\nfirst run\n{load.MARK_END}\n"
+    )
+    assert twice == once.replace("first run", "second run")
+
+
+def test_load_bench_reports_a_failed_database_check() -> None:
+    run = {
+        "scenario": "burst, 50 in flight",
+        "accepted": 10,
+        "errors": {},
+        "check": False,
+        "stored_open": {"ballots": 9, "vote_records": 10},
+        "stored_closed": {"ballots": 9, "vote_records": 10},
+    }
+    report = {
+        "legs": [{"database": "sqlite", "servers": [{"server": "production", "scenarios": [run]}]}]
+    }
+
+    assert load.failed_checks(report) == [
+        "FAIL: sqlite, production, burst, 50 in flight: 10 accepted, stored while open "
+        "{'ballots': 9, 'vote_records': 10}, after close {'ballots': 9, 'vote_records': 10}"
+    ]
+
+
+def test_percentiles_take_the_nearest_rank() -> None:
+    values = [float(v) for v in range(1, 101)]
+
+    assert client.percentile(values, 0.50) == 50.0
+    assert client.percentile(values, 0.99) == 99.0
+    assert client.percentile([3.0], 0.99) == 3.0
+    assert client.percentile([], 0.5) is None
+
+
+def test_a_refusal_is_summed_up_by_its_error_line() -> None:
+    page = '<main><p class="errorlist" role="alert">City 1 has already voted.</p></main>'
+
+    assert client.excerpt(page) == "City 1 has already voted."
+    assert client.excerpt("<h1>Server  Error</h1> (500)") == "Server Error (500)"
+
+
+def test_load_bench_never_drops_a_database_not_named_for_benchmarks() -> None:
+    with pytest.raises(load.Unavailable, match="its name must contain 'bench'"):
+        load.recreate_postgres("postgres://postgres@127.0.0.1:5432/moim")
+
+
+def test_a_ballot_whose_answer_never_came_may_be_stored_but_no_more() -> None:
+    stored = {"ballots": 1995, "vote_records": 1995}
+    unanswered = load.unanswered({"timeout (30 s)": 4, "connection: ServerDisconnectedError": 1})
+
+    assert unanswered == 5
+    assert load.consistent(stored, 1990, unanswered) is True
+    assert load.consistent(stored, 1989, unanswered) is False  # more ballots than could be
+    assert load.consistent(stored, 1996, unanswered) is False  # a receipt without its ballot
+    assert load.consistent({"ballots": 1995, "vote_records": 1994}, 1995, 0) is False
+    assert load.unanswered({"HTTP 400": 3}) == 0  # a refusal stored nothing
