@@ -191,8 +191,11 @@ class PollChoiceForm(forms.Form):
         super().__init__(*args, **kwargs)
         field = self.fields["poll"]
         assert isinstance(field, forms.ModelChoiceField)
-        field.queryset = Poll.objects.filter(decision__assembly_id=assembly_id).select_related(
-            "decision__assembly"
+        # The options come with the poll: the ballot form and the cast both read them.
+        field.queryset = (
+            Poll.objects.filter(decision__assembly_id=assembly_id)
+            .select_related("decision__assembly")
+            .prefetch_related("options")
         )
 
 
