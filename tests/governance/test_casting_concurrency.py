@@ -217,3 +217,61 @@ def test_a_close_racing_forty_casts_leaves_no_ballot_after_it_and_none_lost(
     ballots = Ballot.objects.filter(poll=poll).count()
     assert ballots == VoteRecord.objects.filter(poll=poll).count() == kinds["stored"]
     assert closed.data["ballots"] == closed.data["voters"] == ballots
+
+
+def waiting_on_a_lock() -> bool:
+    """Whether some other session of this database waits for a lock (a row or an index entry)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+            "AND wait_event_type = 'Lock' AND pid <> pg_backend_pid()"
+        )
+        row = cursor.fetchone()
+    return bool(row and row[0])
+
+
+def until(condition: Callable[[], bool]) -> bool:
+    tick = threading.Event()
+    for _ in range(int(PROMPT / 0.05)):
+        if condition():
+            return True
+        tick.wait(0.05)
+    return False
+
+
+@pytest.mark.parametrize("same_submission", [True, False], ids=["same", "another"])
+def test_a_submission_racing_its_twin_gets_the_same_receipt_and_another_is_refused(
+    organization: Organization, chair: Any, pause: Pause, same_submission: bool
+) -> None:
+    """The second request's vote record waits for the first one's commit, fails on the
+    constraint, and is asked again: the same submission then gets the first one's receipt."""
+    plenary, poll = open_motion(organization, 2, chair)
+    option = poll.options.order_by("position").first()
+    assert option is not None
+    member, voter = plenary.members[0], plenary.delegates[0]
+    token = "twin-submission-0123456789"
+
+    def cast(submission: str) -> Callable[[], Any]:
+        return lambda: services.cast_ballot(
+            poll=poll, voter=voter, member=member, choices=[option.pk], submission=submission
+        )
+
+    first, first_outcome = in_thread(cast(token), name=PAUSED)
+    assert pause.reached.wait(PROMPT), first_outcome
+    twin, twin_outcome = in_thread(cast(token if same_submission else token[::-1]))
+    twin_waited = until(waiting_on_a_lock)
+    pause.release.set()
+    first.join(PROMPT)
+    twin.join(PROMPT)
+
+    assert twin_waited, twin_outcome
+    receipt = first_outcome[0]
+    assert isinstance(receipt, casting.Receipt), first_outcome
+    if same_submission:
+        assert isinstance(twin_outcome[0], casting.Receipt), twin_outcome
+        assert (twin_outcome[0].code, twin_outcome[0].hash) == (receipt.code, receipt.hash)
+    else:
+        assert isinstance(twin_outcome[0], services.BallotError), twin_outcome
+        assert "has already voted" in twin_outcome[0].message
+    assert VoteRecord.objects.filter(poll=poll).count() == 1
+    assert Ballot.objects.filter(poll=poll).count() == 1
