@@ -152,7 +152,10 @@ def cast(request: HttpRequest, poll_id: RecordId, payload: BallotIn) -> Status:
     _require(request, can_cast_ballot)
     # The options come with the poll, read once for the checks and the cast.
     poll = get_object_or_404(
-        Poll.objects.select_related("decision__assembly").prefetch_related("options"), pk=poll_id
+        Poll.objects.select_related("decision__assembly").prefetch_related(
+            queries.options_in_order()
+        ),
+        pk=poll_id,
     )
     person = Person.objects.filter(user_id=request.user.pk or 0).first()
     member = Member.objects.filter(

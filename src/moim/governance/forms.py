@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from moim.governance.enums import AnalogMethod, BallotShape
 from moim.governance.models import Poll
+from moim.governance.queries import options_in_order
 from moim.governance.services import SUBMISSION_TOKEN, BallotError, ranking_from_ranks
 from moim.members.models import Member, Organization
 
@@ -195,7 +196,7 @@ class PollChoiceForm(forms.Form):
         field.queryset = (
             Poll.objects.filter(decision__assembly_id=assembly_id)
             .select_related("decision__assembly")
-            .prefetch_related("options")
+            .prefetch_related(options_in_order())
         )
 
 

@@ -491,7 +491,7 @@ def vote(request: HttpRequest, pk: int) -> HttpResponse:
     _guard(request, can_cast_ballot)
     # The page shows the poll's decision, never its assembly; the options serve form and cast.
     poll = get_object_or_404(
-        Poll.objects.select_related("decision").prefetch_related("options"), pk=pk
+        Poll.objects.select_related("decision").prefetch_related(queries.options_in_order()), pk=pk
     )
     person = _person(request)
     if person is None:

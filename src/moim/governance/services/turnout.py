@@ -86,5 +86,7 @@ def ballots_held_by(poll: Poll, person: Person) -> list[tuple[RegisterEntry, boo
         .filter(Q(proxy_holder=person) | Q(delegate=person))
         .select_related("member")
         .annotate(voted=Exists(voted))
+        # By name, without the joins of the default order (poll, decision, assembly).
+        .order_by("member__name_en", "pk")
     )
     return [(e, bool(e.voted)) for e in entries if person.pk in e.voters()]
