@@ -150,10 +150,17 @@ def poll_detail(request: HttpRequest, poll_id: RecordId) -> PollOut:
 )
 def cast(request: HttpRequest, poll_id: RecordId, payload: BallotIn) -> Status:
     _require(request, can_cast_ballot)
-    poll = get_object_or_404(Poll, pk=poll_id)
+    # The options come with the poll, read once for the checks and the cast.
+    poll = get_object_or_404(
+        Poll.objects.select_related("decision__assembly").prefetch_related(
+            queries.options_in_order()
+        ),
+        pk=poll_id,
+    )
     person = Person.objects.filter(user_id=request.user.pk or 0).first()
-    organization = poll.decision.assembly.organization
-    member = Member.objects.filter(slug=payload.member, organization=organization).first()
+    member = Member.objects.filter(
+        slug=payload.member, organization_id=poll.decision.assembly.organization_id
+    ).first()
     if person is None:
         raise PermissionDenied(_("Your login is not linked to a delegate."))
     if member is None:

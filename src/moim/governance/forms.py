@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from moim.governance.enums import AnalogMethod, BallotShape
 from moim.governance.models import Poll
+from moim.governance.queries import options_in_order
 from moim.governance.services import SUBMISSION_TOKEN, BallotError, ranking_from_ranks
 from moim.members.models import Member, Organization
 
@@ -191,8 +192,11 @@ class PollChoiceForm(forms.Form):
         super().__init__(*args, **kwargs)
         field = self.fields["poll"]
         assert isinstance(field, forms.ModelChoiceField)
-        field.queryset = Poll.objects.filter(decision__assembly_id=assembly_id).select_related(
-            "decision__assembly"
+        # The options come with the poll: the ballot form and the cast both read them.
+        field.queryset = (
+            Poll.objects.filter(decision__assembly_id=assembly_id)
+            .select_related("decision__assembly")
+            .prefetch_related(options_in_order())
         )
 
 

@@ -11,6 +11,7 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db import connection
+from django.db.models import Model
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -29,7 +30,7 @@ from moim.governance.forms import (
     NewPollForm,
     SlateForm,
 )
-from moim.governance.models import Decision, Poll, Proxy, VoteRecord
+from moim.governance.models import Decision, Poll, Proxy, RegisterEntry
 from moim.governance.rules import (
     can_cast_ballot,
     can_manage_decisions,
@@ -49,8 +50,22 @@ def _guard(request: HttpRequest, predicate: Any) -> None:
         raise PermissionDenied
 
 
+_PERSON = "_moim_person"
+
+
 def _person(request: HttpRequest) -> Person | None:
-    return Person.objects.filter(user_id=request.user.pk or 0).select_related("member").first()
+    """The logged-in person's record (with its member), read once per request."""
+    if not hasattr(request, _PERSON):
+        person = (
+            Person.objects.filter(user_id=request.user.pk or 0).select_related("member").first()
+        )
+        setattr(request, _PERSON, person)
+        user = request.user
+        if person is not None and isinstance(user, Model):
+            # The page header names the person (user.person): no second query for it.
+            Person.user.field.remote_field.set_cached_value(user, person)
+    found: Person | None = getattr(request, _PERSON)
+    return found
 
 
 def statute_diff(previous: str, text: str) -> SafeString:
@@ -404,34 +419,42 @@ def my_polls(request: HttpRequest, edition: int) -> HttpResponse:
     return render(request, "governance/my_polls.html", {"assembly": assembly, "polls": polls})
 
 
-def _vote_context(poll: Poll, person: Person) -> dict[str, Any]:
-    held = services.votes_held_by(poll, person)
-    voted = set(
-        VoteRecord.objects.filter(poll=poll, member__in=[e.member for e in held]).values_list(
-            "member_id", flat=True
-        )
-    )
+Held = list[tuple[RegisterEntry, bool]]
+
+
+def _vote_context(
+    poll: Poll, person: Person, held: Held | None = None, receipt: services.Receipt | None = None
+) -> dict[str, Any]:
+    """The voting page: each vote the person holds, and whether it was cast.
+
+    `held` as read before the cast, if any: the member of `receipt` has voted since."""
+    if held is None:
+        held = services.ballots_held_by(poll, person)
+    just_cast = receipt.member.pk if receipt is not None else None
     return {
         "poll": poll,
-        "held": [(e, e.member_id in voted) for e in held],
+        "held": [(entry, voted or entry.member_id == just_cast) for entry, voted in held],
         "submission": services.new_submission_token(),
     }
 
 
 def cast_from_form(
-    request: HttpRequest, poll: Poll, person: Person
+    request: HttpRequest, poll: Poll, person: Person, held: Held | None = None
 ) -> tuple[services.Receipt | None, str]:
-    """Check the posted ballot (BallotForm), then cast it: the receipt, or what is wrong."""
-    held = [e.member_id for e in services.votes_held_by(poll, person)]
-    form = BallotForm(request.POST, poll=poll, held=held)
+    """Check the posted ballot (BallotForm), then cast it: the receipt, or what is wrong.
+
+    `held`: the person's votes in `poll` (`services.ballots_held_by`), if read already."""
+    if held is None:
+        held = services.ballots_held_by(poll, person)
+    members = {entry.member_id: entry.member for entry, _voted in held}
+    form = BallotForm(request.POST, poll=poll, held=members)
     if not form.is_valid():
         return None, form.error_text()
-    member = Member.objects.get(pk=form.cleaned_data["member"])
     try:
         receipt = services.cast_ballot(
             poll=poll,
             voter=person,
-            member=member,
+            member=members[form.cleaned_data["member"]],
             choices=form.cleaned_data["choices"],
             submission=form.cleaned_data["submission"],
         )
@@ -466,17 +489,26 @@ def answer_after_cast(
 
 def vote(request: HttpRequest, pk: int) -> HttpResponse:
     _guard(request, can_cast_ballot)
-    poll = get_object_or_404(Poll.objects.select_related("decision__assembly"), pk=pk)
+    # The page shows the poll's decision, never its assembly; the options serve form and cast.
+    poll = get_object_or_404(
+        Poll.objects.select_related("decision").prefetch_related(queries.options_in_order()), pk=pk
+    )
     person = _person(request)
     if person is None:
         raise PermissionDenied
+    held = services.ballots_held_by(poll, person)
     receipt = None
     error = ""
     if request.method == "POST":
-        receipt, error = cast_from_form(request, poll, person)
+        receipt, error = cast_from_form(request, poll, person, held)
 
     def draw() -> HttpResponse:
-        context = {**_vote_context(poll, person), "receipt": receipt, "error": error}
+        # After a refusal the votes are read again: another holder may have cast one meanwhile.
+        context = {
+            **_vote_context(poll, person, None if error else held, receipt),
+            "receipt": receipt,
+            "error": error,
+        }
         # A refused ballot is a bad request; htmx swaps only 2xx answers, so its fragment is 200.
         if request.htmx:  # type: ignore[attr-defined]
             return render(request, "governance/vote.html#ballots", context)

@@ -1,11 +1,14 @@
 from __future__ import annotations
 
-from django.http import HttpRequest
+from typing import Any
 
-from moim.members.models import Organization
+from django.http import HttpRequest
+from django.utils.functional import SimpleLazyObject
+
 from moim.members.queries import current_organization
 
 
-def organization(request: HttpRequest) -> dict[str, Organization | None]:
-    """The organization whose site this is, for every template."""
-    return {"organization": current_organization()}
+def organization(request: HttpRequest) -> dict[str, Any]:
+    """The organization whose site this is, for every template; read only by a template that
+    shows it (an htmx fragment, such as a cast ballot's answer, usually does not)."""
+    return {"organization": SimpleLazyObject(current_organization)}

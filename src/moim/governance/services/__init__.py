@@ -63,6 +63,7 @@ from moim.governance.services.tallying import (
 from moim.governance.services.turnout import (
     NotVoted,
     Turnout,
+    ballots_held_by,
     not_yet_voted,
     not_yet_voted_by_presence,
     turnout,
@@ -85,6 +86,7 @@ __all__ = [
     "Turnout",
     "add_candidates",
     "ballot_digest",
+    "ballots_held_by",
     "cast_ballot",
     "change_poll_method",
     "check_candidates",

@@ -45,16 +45,22 @@ def _require(predicate: Any, user: Any, obj: Any = None) -> None:
         raise PermissionDenied(_("You may not do this."))
 
 
-def _announce(poll: Poll, **data: Any) -> None:
+def _announce(poll: Poll, *, assembly_id: int | None = None, **data: Any) -> None:
     """After commit, tell live pages (the projector) that the poll changed; never what was voted.
 
     Robust: a broker that fails is logged and ignored, since the act it announces is already
-    committed (a cast ballot's voter must still get its receipt).
+    committed (a cast ballot's voter must still get its receipt). The assembly comes from
+    `assembly_id`, else from the poll's decision when it was fetched with the poll; only
+    otherwise is it looked up, after the commit.
     """
     poll_id, decision_id = poll.pk, poll.decision_id
+    if assembly_id is None and Poll.decision.is_cached(poll):
+        assembly_id = poll.decision.assembly_id
 
     def send() -> None:
-        assembly_id = Decision.objects.values_list("assembly_id", flat=True).get(pk=decision_id)
-        live.publish(live.assembly_channel(assembly_id), poll=poll_id, **data)
+        channel_of = assembly_id
+        if channel_of is None:
+            channel_of = Decision.objects.values_list("assembly_id", flat=True).get(pk=decision_id)
+        live.publish(live.assembly_channel(channel_of), poll=poll_id, **data)
 
     transaction.on_commit(send, robust=True)

@@ -11,7 +11,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import IntegrityError, OperationalError, transaction
+from django.db import IntegrityError, OperationalError, connection, transaction
 from django.utils.translation import gettext as _
 
 from moim.governance import seal
@@ -21,6 +21,7 @@ from moim.governance.enums import (
 )
 from moim.governance.models import (
     Ballot,
+    Decision,
     Poll,
     PollOption,
     RegisterEntry,
@@ -56,18 +57,23 @@ def ranking_from_ranks(ranks: Mapping[int, int | None]) -> list[int]:
     return [seen[r] for r in sorted(seen)]
 
 
-def validate_choices(poll: Poll, choices: Sequence[Any]) -> list[int]:
-    """Option ids → option positions, or a clear error; nothing is stored either way."""
+def validate_choices(
+    poll: Poll, choices: Sequence[Any], *, options: Sequence[PollOption] | None = None
+) -> list[int]:
+    """Option ids → option positions, or a clear error; nothing is stored either way.
+
+    `options` are the poll's, when the caller has them already.
+    """
     if isinstance(choices, (str, bytes)) or not isinstance(choices, Sequence):
         raise BallotError(_("Choices are a list of option ids."))
-    options = {o.pk: o for o in poll.options.all()}
+    by_id = {o.pk: o for o in (poll.options.all() if options is None else options)}
     positions: list[int] = []
     for raw in choices:
         try:
             option_id = int(raw)
         except (TypeError, ValueError) as error:
             raise BallotError(_("%(v)r is not an option id.") % {"v": raw}) from error
-        option = options.get(option_id)
+        option = by_id.get(option_id)
         if option is None:
             if PollOption.objects.filter(pk=option_id).exists():
                 raise BallotError(_("Option %(id)d belongs to another poll.") % {"id": option_id})
@@ -130,22 +136,39 @@ def cast_ballot(
 ) -> Receipt:
     """Cast `member`'s ballot in `poll`, by `voter`, who must hold the member's vote.
 
-    Locks the poll row (select_for_update) so a close cannot interleave with a cast; the unique
-    constraint on (poll, member) of VoteRecord is what makes a second ballot impossible, even
-    from two requests at once. A secret poll's ballot is stored sealed until the poll closes
-    (`store_ballot`), with nothing in clear that ties it to the vote record.
+    Locks the poll row for the cast: shared on PostgreSQL (FOR SHARE), so casts in one poll
+    run side by side, while a close, a count or any other change of the poll takes the row
+    alone (select_for_update) and so waits for every cast under way, and every later cast
+    waits for it and then finds the poll closed. SQLite runs one writer at a time anyway
+    (BEGIN IMMEDIATE). The unique constraint on (poll, member) of VoteRecord is what makes a
+    second ballot impossible, even from two requests at once. A secret poll's ballot is stored
+    sealed until the poll closes (`store_ballot`), with nothing in clear that ties it to the
+    vote record.
 
     `submission` is the token of the form or request: the same submission sent again (same
     voter, member, token and choices) gets the same receipt back instead of "already voted",
     so a receipt lost with a failed response is never lost for good. The receipt code is
     derived from the vault key and that token; it is shown to the voter and never stored.
-    SQLite may refuse a transaction for a moment under a burst of writers ("database is
-    locked"); nothing was written then, so the cast is tried again a few times.
+    Two requests for one member at once: the second one's insert waits for the first one's
+    commit and fails on the constraint; it is then tried again, and answered as any later
+    request is (the same receipt, or "already voted"). SQLite may refuse a transaction for a
+    moment under a burst of writers ("database is locked"); nothing was written then, so the
+    cast is tried again a few times.
+
+    The poll's options are read from `poll` (prefetch them to spare the query): they are fixed
+    once the poll is open.
     """
     token = check_submission_token(submission)
+    raced = False
     for attempt in range(_LOCK_RETRIES):
         try:
             return _cast(poll=poll, voter=voter, member=member, choices=choices, token=token)
+        except _Raced as error:
+            if raced:
+                raise BallotError(
+                    _("%(m)s has already voted in this poll.") % {"m": member.name}
+                ) from error
+            raced = True
         except OperationalError as error:
             if "locked" not in str(error) or attempt == _LOCK_RETRIES - 1:
                 raise
@@ -156,14 +179,24 @@ def cast_ballot(
 _LOCK_RETRIES = 5
 
 
+class _Raced(Exception):
+    """Another transaction stored this member's vote record while this cast was under way."""
+
+
 def _replayed(
-    poll: Poll, record: VoteRecord, voter: Person, member: Member, choices: Any, token: str
+    poll: Poll,
+    record: VoteRecord,
+    voter: Person,
+    member: Member,
+    choices: Any,
+    token: str,
+    options: Sequence[PollOption],
 ) -> Receipt | None:
     """The receipt of `record` when this is the submission that stored it, else None."""
     if not token or not record.submission:
         return None
     try:
-        positions = validate_choices(poll, choices)
+        positions = validate_choices(poll, choices, options=options)
     except BallotError:
         return None
     digest = seal.submission_digest(
@@ -181,72 +214,163 @@ def _replayed(
     return Receipt(member, code, receipt_hash(poll.pk, code))
 
 
+@dataclass(frozen=True)
+class _Locked:
+    """What a cast reads under its lock, in one round trip."""
+
+    poll: Poll
+    assembly_id: int
+    entry: RegisterEntry | None
+    record: VoteRecord | None
+
+
+def _lock_for_cast(poll_id: int, member: Member) -> _Locked:
+    """The poll row, locked for a cast, with the member's register entry and vote record.
+
+    FOR SHARE on PostgreSQL (Django's select_for_update has no shared mode): casts share the
+    row, a close (FOR UPDATE) excludes them. On SQLite the transaction itself is the lock.
+    """
+    quote = connection.ops.quote_name
+    poll_table = quote(Poll._meta.db_table)
+    lock = " FOR SHARE OF p" if connection.features.has_select_for_update else ""
+    sql = (
+        f"SELECT p.*, d.{quote('assembly_id')} AS cast_assembly_id, "
+        f"e.{quote('id')} AS cast_entry_id, e.{quote('weight')} AS cast_weight, "
+        f"e.{quote('delegate_id')} AS cast_delegate_id, "
+        f"e.{quote('proxy_holder_id')} AS cast_proxy_holder_id, "
+        f"e.{quote('principal_may_vote')} AS cast_principal_may_vote, "
+        f"v.{quote('id')} AS cast_record_id, v.{quote('submission')} AS cast_submission "
+        f"FROM {poll_table} p "
+        f"JOIN {quote(Decision._meta.db_table)} d ON d.{quote('id')} = p.{quote('decision_id')} "
+        f"LEFT JOIN {quote(RegisterEntry._meta.db_table)} e "
+        f"ON e.{quote('poll_id')} = p.{quote('id')} AND e.{quote('member_id')} = %s "
+        f"LEFT JOIN {quote(VoteRecord._meta.db_table)} v "
+        f"ON v.{quote('poll_id')} = p.{quote('id')} AND v.{quote('member_id')} = %s "
+        f"WHERE p.{quote('id')} = %s{lock}"
+    )
+    rows = list(Poll.objects.raw(sql, [member.pk, member.pk, poll_id]))
+    if not rows:
+        raise Poll.DoesNotExist
+    row: Any = rows[0]
+    entry = None
+    if row.cast_entry_id is not None:
+        entry = RegisterEntry(
+            pk=row.cast_entry_id,
+            poll_id=row.pk,
+            member=member,
+            weight=row.cast_weight,
+            delegate_id=row.cast_delegate_id,
+            proxy_holder_id=row.cast_proxy_holder_id,
+            principal_may_vote=bool(row.cast_principal_may_vote),
+        )
+    record = None
+    if row.cast_record_id is not None:
+        record = VoteRecord(
+            pk=row.cast_record_id, poll_id=row.pk, member=member, submission=row.cast_submission
+        )
+    return _Locked(row, row.cast_assembly_id, entry, record)
+
+
 def _cast(
     *, poll: Poll, voter: Person, member: Member, choices: Sequence[Any], token: str
 ) -> Receipt:
-    with transaction.atomic():
-        locked = Poll.objects.select_for_update().get(pk=poll.pk)
-        record = VoteRecord.objects.filter(poll=locked, member=member).first()
-        if record is not None:
-            replay = _replayed(locked, record, voter, member, choices, token)
-            if replay is not None:
-                return replay
-        if locked.state != PollState.OPEN:
-            raise PollStateError(_("This poll is not open."))
-        entry = RegisterEntry.objects.filter(poll=locked, member=member).first()
-        if entry is None:
-            raise BallotError(
-                _("%(m)s is not on this poll's voting register.") % {"m": member.name}
+    options = list(poll.options.all())
+    try:
+        with transaction.atomic():
+            return _cast_locked(
+                poll_id=poll.pk,
+                voter=voter,
+                member=member,
+                choices=choices,
+                token=token,
+                options=options,
             )
-        if voter.pk not in entry.voters():
-            raise BallotError(_("You do not hold %(m)s's vote.") % {"m": member.name})
-        positions = validate_choices(locked, choices)
-        if record is not None:
-            raise BallotError(_("%(m)s has already voted in this poll.") % {"m": member.name})
-        # Without a token from the client, a random one: the receipt is still derived, but a
-        # retry cannot be recognised.
-        token = token or new_submission_token()
-        code = seal.receipt_code(
-            poll_id=locked.pk,
+    except IntegrityError as error:
+        # The constraint on (poll, member): another request stored this member's vote since
+        # the read above. Rolled back whole; cast_ballot asks again.
+        raise _Raced from error
+
+
+def _cast_locked(
+    *,
+    poll_id: int,
+    voter: Person,
+    member: Member,
+    choices: Sequence[Any],
+    token: str,
+    options: Sequence[PollOption],
+) -> Receipt:
+    locked = _lock_for_cast(poll_id, member)
+    poll, record, entry = locked.poll, locked.record, locked.entry
+    if record is not None:
+        replay = _replayed(poll, record, voter, member, choices, token, options)
+        if replay is not None:
+            return replay
+    if poll.state != PollState.OPEN:
+        if record is None:
+            # This cast may have waited for the close: a record committed meanwhile is read
+            # afresh, so that a retry of a stored submission still gets its receipt.
+            record = VoteRecord.objects.filter(poll_id=poll.pk, member=member).first()
+            if record is not None:
+                replay = _replayed(poll, record, voter, member, choices, token, options)
+                if replay is not None:
+                    return replay
+        raise PollStateError(_("This poll is not open."))
+    if entry is None:
+        raise BallotError(_("%(m)s is not on this poll's voting register.") % {"m": member.name})
+    if voter.pk not in entry.voters():
+        raise BallotError(_("You do not hold %(m)s's vote.") % {"m": member.name})
+    positions = validate_choices(poll, choices, options=options)
+    if record is not None:
+        raise BallotError(_("%(m)s has already voted in this poll.") % {"m": member.name})
+    # Without a token from the client, a random one: the receipt is still derived, but a
+    # retry cannot be recognised.
+    token = token or new_submission_token()
+    code = seal.receipt_code(
+        poll_id=poll.pk,
+        member_id=member.pk,
+        voter_id=voter.pk,
+        token=token,
+        alphabet=RECEIPT_ALPHABET,
+    )
+    digest = receipt_hash(poll.pk, code)
+    VoteRecord.objects.create(
+        poll=poll,
+        member=member,
+        cast_by=voter,
+        choices=None if poll.secret else positions,
+        submission=seal.submission_digest(
+            poll_id=poll.pk,
             member_id=member.pk,
             voter_id=voter.pk,
             token=token,
-            alphabet=RECEIPT_ALPHABET,
-        )
-        digest = receipt_hash(locked.pk, code)
-        try:
-            with transaction.atomic():
-                VoteRecord.objects.create(
-                    poll=locked,
-                    member=member,
-                    cast_by=voter,
-                    choices=None if locked.secret else positions,
-                    submission=seal.submission_digest(
-                        poll_id=locked.pk,
-                        member_id=member.pk,
-                        voter_id=voter.pk,
-                        token=token,
-                        positions=positions,
-                    ),
-                )
-        except IntegrityError as error:
-            raise BallotError(
-                _("%(m)s has already voted in this poll.") % {"m": member.name}
-            ) from error
-        store_ballot(poll=locked, positions=positions, weight=entry.weight, digest=digest)
-        _announce(locked, turnout=True)
+            positions=positions,
+        ),
+    )
+    store_ballot(
+        poll=poll,
+        positions=positions,
+        weight=entry.weight,
+        digest=digest,
+        option_count=len(options),
+    )
+    _announce(poll, assembly_id=locked.assembly_id, turnout=True)
     return Receipt(member, code, digest)
 
 
-def store_ballot(*, poll: Poll, positions: list[int], weight: int, digest: str) -> None:
+def store_ballot(
+    *, poll: Poll, positions: list[int], weight: int, digest: str, option_count: int | None = None
+) -> None:
     """Store one ballot: plain for a named poll, sealed for a secret one until it closes."""
     if not poll.secret:
         Ballot.objects.create(poll=poll, choices=positions, weight=weight, receipt_hash=digest)
         return
     content = seal.SealedContent(choices=positions, weight=weight, receipt_hash=digest)
+    if option_count is None:
+        option_count = poll.options.count()
     SealedBallot.objects.create(
         poll=poll,
-        sealed=seal.seal(poll_id=poll.pk, option_count=poll.options.count(), content=content),
+        sealed=seal.seal(poll_id=poll.pk, option_count=option_count, content=content),
     )
 
 
