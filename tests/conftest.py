@@ -34,6 +34,7 @@ hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "repeatabl
 # Directories whose tests prove nothing that depends on the database: the counting engine has no
 # Django in it. Their tests carry `single_leg` and run on the SQLite leg of `make test` only.
 SINGLE_LEG_DIRECTORIES = [Path(__file__).parent / "tally"]
+DATABASE_FIXTURES = {"db", "transactional_db", "django_db_setup", "live_server"}
 
 
 @pytest.hookimpl(tryfirst=True)
@@ -44,6 +45,14 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
         if "browser" in getattr(item, "fixturenames", ()):
             item.add_marker(pytest.mark.browser)
         if any(item.path.is_relative_to(folder) for folder in SINGLE_LEG_DIRECTORIES):
+            if item.get_closest_marker("django_db") or DATABASE_FIXTURES & set(
+                getattr(item, "fixturenames", ())
+            ):
+                raise pytest.UsageError(
+                    f"{item.nodeid} uses the database: it belongs outside "
+                    f"{', '.join(str(f) for f in SINGLE_LEG_DIRECTORIES)}, whose tests run on "
+                    "the SQLite leg only"
+                )
             item.add_marker(pytest.mark.single_leg)
     items.sort(key=lambda item: item.get_closest_marker("browser") is None)
 
