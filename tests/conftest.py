@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -28,6 +29,32 @@ Persona = Any  # a django.contrib.auth user
 hypothesis_settings.register_profile("repeatable", derandomize=True, deadline=None)
 hypothesis_settings.register_profile("explore", deadline=None)
 hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "repeatable"))
+
+
+# Directories whose tests prove nothing that depends on the database: the counting engine has no
+# Django in it. Their tests carry `single_leg` and run on the SQLite leg of `make test` only.
+SINGLE_LEG_DIRECTORIES = [Path(__file__).parent / "tally"]
+DATABASE_FIXTURES = {"db", "transactional_db", "django_db_setup", "live_server"}
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark what the legs of `make test` select on, before `-m` reads the marks; then put the
+    browser tests first, so that the longest tests start early and both workers end together."""
+    for item in items:
+        if "browser" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.browser)
+        if any(item.path.is_relative_to(folder) for folder in SINGLE_LEG_DIRECTORIES):
+            if item.get_closest_marker("django_db") or DATABASE_FIXTURES & set(
+                getattr(item, "fixturenames", ())
+            ):
+                raise pytest.UsageError(
+                    f"{item.nodeid} uses the database: it belongs outside "
+                    f"{', '.join(str(f) for f in SINGLE_LEG_DIRECTORIES)}, whose tests run on "
+                    "the SQLite leg only"
+                )
+            item.add_marker(pytest.mark.single_leg)
+    items.sort(key=lambda item: item.get_closest_marker("browser") is None)
 
 
 @pytest.fixture(autouse=True)

@@ -8,7 +8,13 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from tests.site.production_server import SECRETS, SRC
+
+# Each test reads the settings in a process of its own, from an environment it sets itself (the
+# PostgreSQL address is never dialled): the same on either leg of `make test`.
+pytestmark = pytest.mark.single_leg
 
 PG = "postgres://moim@db.example.org:5432/moim"
 SHOW = (

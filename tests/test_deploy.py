@@ -11,6 +11,10 @@ import pytest
 
 from moim.env import ConfigError, env_header
 
+# The checks run in processes of their own, from an environment they set themselves: the same on
+# either leg of `make test`.
+pytestmark = pytest.mark.single_leg
+
 SRC = Path(__file__).resolve().parent.parent / "src"
 
 # The production block of README's "Configuration" section, with throwaway secrets.

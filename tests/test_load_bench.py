@@ -22,7 +22,7 @@ def _redis_answers() -> bool:
     return True
 
 
-@pytest.mark.load_bench
+@pytest.mark.single_leg
 @pytest.mark.skipif(bool(os.environ.get("DATABASE_URL")), reason="runs on the SQLite leg only")
 def test_load_bench_quick_run_on_sqlite_stores_every_accepted_ballot_once(tmp_path: Path) -> None:
     if not _redis_answers():

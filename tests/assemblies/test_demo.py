@@ -22,6 +22,7 @@ from moim.assemblies.models import Assembly, AttendanceEvent, Registration
 from moim.assemblies.services import undo_check_in
 from moim.members import demo as members_demo
 from moim.members.models import Organization
+from tests.worlds import once_per_module
 
 # The shared documents sit beside the repository (or at /work/shared on a developer's machine).
 SEED_KO = next(
@@ -34,12 +35,19 @@ SEED_KO = next(
 )
 
 
-@pytest.fixture
-def wego(db: None) -> Organization:
+def load_wego() -> Organization:
     """The members demo, then the assemblies demo, as `moim demo` loads them."""
     organization = members_demo.load()
     demo.load(organization)
     return organization
+
+
+wego_for_module = once_per_module(load_wego)
+
+
+@pytest.fixture
+def wego(wego_for_module: Organization, db: None) -> Organization:
+    return wego_for_module
 
 
 def test_demo_figures_reproduce_the_press_release(wego: Organization) -> None:
@@ -120,18 +128,6 @@ def test_demo_load_is_idempotent(wego: Organization) -> None:
     assert (Registration.objects.count(), AttendanceEvent.objects.count()) == before
     assembly = Assembly.objects.get(organization=wego, edition=5)
     assert queries.attendance_figures(assembly).present == 230
-
-
-def test_demo_without_the_members_demo_creates_illustrative_people(
-    organization: Organization,
-) -> None:
-    demo.load(organization)
-
-    assembly = Assembly.objects.get(organization=organization, edition=5)
-    figures = queries.attendance_figures(assembly)
-    keynote = assembly.items.get(kind=ItemKind.KEYNOTE).speakers.get()
-    assert (figures.present, figures.mayoral_countries, figures.ambassadors) == (230, 16, 3)
-    assert keynote.illustrative is True
 
 
 def test_demo_page_and_calendar_render(client: Client, wego: Organization) -> None:

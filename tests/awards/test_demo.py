@@ -16,6 +16,7 @@ from moim.awards.enums import AcceptanceMode, EditionStatus, RemarksForm, RoundK
 from moim.awards.models import Award, Conflict, Edition, Entry, Sheet
 from moim.members import demo as members_demo
 from moim.members.models import Organization
+from tests.worlds import once_per_module
 
 PRESS_RELEASE = Path("/work/shared/seed/press-release-2021-en.md")
 for _candidate in (Path(__file__).resolve().parents[3] / "shared", Path("/work/shared")):
@@ -33,13 +34,20 @@ def press_release_gold_winners() -> list[str]:
     return [re.sub(r"\s*\([A-Z]{2}\)", "", name).strip() for name in cell.split(",")]
 
 
-@pytest.fixture
-def wego(db: None) -> Organization:
+def load_wego() -> Organization:
     """The members and assemblies demos, then the awards demo, as `moim demo` loads them."""
     organization = members_demo.load()
     assemblies_demo.load(organization)
     demo.load(organization)
     return organization
+
+
+wego_for_module = once_per_module(load_wego)
+
+
+@pytest.fixture
+def wego(wego_for_module: Organization, db: None) -> Organization:
+    return wego_for_module
 
 
 def fourth(organization: Organization) -> Edition:

@@ -5,12 +5,11 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from django.db import models, transaction
+from django.db import models
 
 from moim.members import demo
 from moim.members.enums import MemberKind, OfficeKind, TermSource
@@ -24,6 +23,7 @@ from moim.members.models import (
     Term,
     good_standing_q,
 )
+from tests.worlds import once_per_module
 
 pytestmark = pytest.mark.django_db
 
@@ -50,17 +50,8 @@ def snapshot() -> dict[str, tuple[int, str]]:
     return result
 
 
-@pytest.fixture(scope="module")
-def loaded_once(django_db_setup: None, django_db_blocker: Any) -> Iterator[Organization]:
-    """Load the demo once for the module's read-only tests, and roll it back after them."""
-    with django_db_blocker.unblock():
-        outer = transaction.atomic()
-        outer.__enter__()
-        try:
-            yield demo.load()
-        finally:
-            transaction.set_rollback(True)
-            outer.__exit__(None, None, None)
+# Loaded once for the module's read-only tests, and rolled back after them.
+loaded_once = once_per_module(demo.load)
 
 
 @pytest.fixture

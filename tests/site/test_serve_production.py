@@ -29,6 +29,9 @@ MAKE_ASSEMBLY = (
     "print(AssemblyFactory(organization=OrganizationFactory(), edition=9).pk)"
 )
 REDIS_URL = os.environ.get("MOIM_TEST_REDIS_URL", "redis://127.0.0.1:6379/14")
+# A server started from `production_env` alone serves its own SQLite file (or the PostgreSQL
+# address it is given), whatever this run's database: the same on either leg of `make test`.
+single_leg = pytest.mark.single_leg
 
 
 def _cores() -> int:
@@ -121,6 +124,7 @@ def test_serve_production_names_a_bad_environment_variable(
     assert str(refused.value) == message
 
 
+@single_leg
 def test_serve_production_without_the_vault_key_says_what_to_set(tmp_path: Path) -> None:
     env = production_env(tmp_path)
     del env["MOIM_VAULT_KEY"]
@@ -135,6 +139,7 @@ def test_serve_production_without_the_vault_key_says_what_to_set(tmp_path: Path)
 # --- serving --------------------------------------------------------------------------------
 
 
+@single_leg
 def test_serve_production_collects_static_files_answers_healthz_and_ends_on_sigterm(
     tmp_path: Path,
 ) -> None:
@@ -156,6 +161,7 @@ def test_serve_production_collects_static_files_answers_healthz_and_ends_on_sigt
         server.stop()
 
 
+@single_leg
 def test_serve_production_restarts_its_workers_on_sighup_and_keeps_serving(
     tmp_path: Path,
 ) -> None:
@@ -182,6 +188,7 @@ def test_serve_production_restarts_its_workers_on_sighup_and_keeps_serving(
         server.stop()
 
 
+@single_leg
 def test_healthz_answers_503_when_the_database_does_not(tmp_path: Path) -> None:
     nowhere = f"postgres://postgres@127.0.0.1:{free_port()}/moim"
     env = production_env(tmp_path, DATABASE_URL=nowhere, MOIM_DB_POOL_TIMEOUT="2")
