@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import html
 import math
+import random
 import re
 import statistics
 import time
@@ -20,6 +21,9 @@ from dataclasses import dataclass, field
 import aiohttp
 
 REQUEST_TIMEOUT = 30.0
+# As the ballot form's script does (moim/static/moim/retry.js): a 503 "busy" answer is sent
+# again after its Retry-After (spread by up to half), at most this many times.
+BUSY_RETRIES = 8
 RECEIPT = re.compile(r'class="receipt-code"')
 HIDDEN = re.compile(r'name="(csrfmiddlewaretoken|submission|member)" value="([^"]*)"')
 ERROR_TEXT = re.compile(r'class="errorlist"[^>]*>(.*?)</', re.DOTALL)
@@ -134,6 +138,8 @@ class CastResult:
     latencies: list[float] = field(default_factory=list)
     first_sent: float = 0.0
     last_accepted: float = 0.0
+    # Ballots answered 503 "busy" (nothing stored) and sent again, as the page does.
+    busy_retries: int = 0
 
     @property
     def span(self) -> float:
@@ -152,16 +158,23 @@ async def _cast(
     headers = {"Cookie": form.cookie, "HX-Request": "true", "HX-Target": "ballots"}
     sent = time.perf_counter()
     result.sent += 1
-    try:
-        async with http.post(url, data=data, headers=headers) as answer:
-            body = await answer.text()
-            status = answer.status
-    except TimeoutError:
-        result.failures.add(f"timeout ({REQUEST_TIMEOUT:.0f} s)")
-        return
-    except aiohttp.ClientError as error:
-        result.failures.add(f"connection: {type(error).__name__}", str(error)[:160])
-        return
+    for attempt in range(BUSY_RETRIES + 1):
+        try:
+            async with http.post(url, data=data, headers=headers) as answer:
+                body = await answer.text()
+                status = answer.status
+                retry_after = answer.headers.get("Retry-After", "")
+        except TimeoutError:
+            result.failures.add(f"timeout ({REQUEST_TIMEOUT:.0f} s)")
+            return
+        except aiohttp.ClientError as error:
+            result.failures.add(f"connection: {type(error).__name__}", str(error)[:160])
+            return
+        if status != 503 or attempt == BUSY_RETRIES:
+            break
+        result.busy_retries += 1
+        delay = float(retry_after) if retry_after.isdigit() else 2.0
+        await asyncio.sleep(min(delay, 10.0) * (1 + random.random() / 2))
     done = time.perf_counter()
     if status == 200 and RECEIPT.search(body):
         result.accepted += 1

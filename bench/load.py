@@ -374,6 +374,7 @@ async def cast_scenario(
         "page_errors": page_failures.first,
         "sent": result.sent,
         "accepted": result.accepted,
+        "busy_retries": result.busy_retries,
         "errors": result.failures.counts,
         "first_errors": result.failures.first,
         "span": result.span,
@@ -641,6 +642,11 @@ def render_server(leg: dict[str, Any], served: dict[str, Any]) -> list[str]:
             )
         if run["pages_failed"]:
             notes.append(f"- {run['scenario']}: {run['pages_failed']:,} ballot pages failed")
+        if run.get("busy_retries"):
+            notes.append(
+                f"- {run['scenario']}: {run['busy_retries']:,} answers 503 “busy” (nothing "
+                "stored), each ballot sent again after Retry-After as its page does"
+            )
     screens = served["streams"]
     lines += [
         "",

@@ -32,3 +32,6 @@ urlpatterns += i18n_patterns(
     path("", include("moim.site.urls")),
     prefix_default_language=True,
 )
+
+# A database with no room for one more request answers 503 "send it again" (moim/busy.py).
+handler500 = "moim.busy.server_error"
