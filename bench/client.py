@@ -24,6 +24,8 @@ REQUEST_TIMEOUT = 30.0
 # As the ballot form's script does (moim/static/moim/retry.js): a 503 "busy" answer is sent
 # again after its Retry-After (spread by up to half), at most this many times.
 BUSY_RETRIES = 8
+# projector.js: a stream that greets its screen has this long to send the state.
+GREETING_SECONDS = 3.0
 RECEIPT = re.compile(r'class="receipt-code"')
 HIDDEN = re.compile(r'name="(csrfmiddlewaretoken|submission|member)" value="([^"]*)"')
 ERROR_TEXT = re.compile(r'class="errorlist"[^>]*>(.*?)</', re.DOTALL)
@@ -272,7 +274,9 @@ class Watch:
 @dataclass
 class Screen:
     """One projector screen: its live stream, and the snapshot it fetches on each update
-    (as projector.js does: one fetch at a time, one more if an update came meanwhile)."""
+    (as projector.js does: one fetch at a time, one more if an update came meanwhile). When the
+    page says its stream greets it with the state (`pushes_state`), the screen fetches on
+    opening only if no state came within GREETING_SECONDS, as projector.js does."""
 
     http: aiohttp.ClientSession
     events_url: str
@@ -288,6 +292,8 @@ class Screen:
     _again: bool = False
     _task: asyncio.Future[None] | None = None
     opened: asyncio.Event = field(default_factory=asyncio.Event)
+    pushes_state: bool = False
+    greeted: bool = False
 
     async def run(self) -> None:
         self.started = time.perf_counter()
@@ -328,7 +334,11 @@ class Screen:
                 self.first_byte = time.perf_counter() - self.started
                 self.opened.set()
                 first = False
-                self.refresh()  # the page's first snapshot, as on EventSource "open"
+                # The page's first snapshot, as on EventSource "open".
+                if self.pushes_state:
+                    asyncio.get_running_loop().call_later(GREETING_SECONDS, self._ungreeted)
+                else:
+                    self.refresh()
             text = line.decode("utf-8", "replace").rstrip("\r\n")
             if text.startswith("event:"):
                 kind = text[6:].strip()
@@ -338,8 +348,13 @@ class Screen:
                 self._dispatch(kind, "\n".join(data))
                 kind, data = "message", []
 
+    def _ungreeted(self) -> None:
+        if not self.greeted:
+            self.refresh()
+
     def _dispatch(self, kind: str, data: str) -> None:
         if kind == "state":  # the stream carries the screen's HTML itself
+            self.greeted = True
             self._saw(data)
         elif kind == "update":
             self.refresh()

@@ -402,9 +402,17 @@ async def watch_screens(
     paths = await db.run(population.paths)
     watch = client.Watch()
     fetches = [0]
+    # As projector.js does: the page says whether its stream greets it with the state.
+    async with http.get(server.url + paths["projector"]) as page:
+        pushes_state = 'data-pushes-state="true"' in await page.text()
     screens = [
         client.Screen(
-            http, server.url + paths["events"], server.url + paths["state"], watch, fetches
+            http,
+            server.url + paths["events"],
+            server.url + paths["state"],
+            watch,
+            fetches,
+            pushes_state=pushes_state,
         )
         for _ in range(count)
     ]

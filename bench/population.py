@@ -253,6 +253,7 @@ def paths() -> dict[str, str]:
     with translation.override("en"):
         return {
             "home": reverse("site:home"),
+            "projector": reverse("site:projector", args=[EDITION]),
             "events": reverse("site:projector_events", args=[EDITION]),
             "state": reverse("site:projector_state", args=[EDITION]),
         }

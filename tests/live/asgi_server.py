@@ -115,6 +115,16 @@ async def open_stream(
     return reader, writer, received
 
 
+async def greeted(
+    streams: list[tuple[asyncio.StreamReader, asyncio.StreamWriter, Received]],
+) -> list[str]:
+    """The state each projector stream is greeted with when it opens (moim.live.hub), read so
+    that the next state a test reads is the one its change caused."""
+    return list(
+        await asyncio.gather(*(next_event(reader, "state", timeout=30) for reader, _, _ in streams))
+    )
+
+
 async def _read_event(reader: asyncio.StreamReader) -> str:
     """The next event (or comment) of a chunked SSE response, without its chunk framing."""
     text = ""

@@ -18,7 +18,14 @@ from moim.live.hub import STATE, Event, Stream
 from moim.live.sse import process_streams, sse_event
 from moim.members.models import Organization
 from tests.governance.conftest import build_plenary
-from tests.live.asgi_server import Served, next_event, open_stream, run_in_thread, serving
+from tests.live.asgi_server import (
+    Served,
+    greeted,
+    next_event,
+    open_stream,
+    run_in_thread,
+    serving,
+)
 from tests.site.publication_plenary import open_motion, vote_motion
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -56,7 +63,8 @@ def test_a_slow_stream_keeps_only_the_newest_state() -> None:
             stream.push(Event(STATE, f"state {n}"))
         return await stream.next(timeout=1)
 
-    assert asyncio.run(push_then_read()) == [Event(STATE, "state 99")]
+    # A loop of its own thread: a browser test may have left Playwright's loop in this one.
+    assert run_in_thread(push_then_read) == [Event(STATE, "state 99")]
 
 
 async def until(reader: asyncio.StreamReader, text: str) -> str:
@@ -136,6 +144,8 @@ def test_a_burst_of_a_hundred_events_costs_a_handful_of_renders(
 
         async def clients() -> tuple[int, list[str]]:
             streams = await asyncio.gather(*(open_stream(served.port, EN) for _ in range(200)))
+            await greeted(streams)
+            await asyncio.to_thread(served.settle)
             hub = served.hub()
             assert hub is not None
             before = hub.renders
@@ -153,6 +163,49 @@ def test_a_burst_of_a_hundred_events_costs_a_handful_of_renders(
 
     assert 1 <= renders <= 3
     assert all("0 of 4 members have voted" in state for state in states)
+
+
+def test_opening_screens_are_greeted_with_the_state_at_the_cost_of_one_render(
+    organization: Organization, chair: Any
+) -> None:
+    plenary = build_plenary(organization, 4)
+    open_motion(organization, plenary, chair)
+
+    with serving() as served:
+
+        async def clients() -> dict[str, Any]:
+            # Before any stream, nothing is rendered: the first ones share one render.
+            first = await asyncio.gather(*(open_stream(served.port, EN) for _ in range(300)))
+            greetings = await asyncio.gather(
+                *(next_event(reader, "state", timeout=30) for reader, _, _ in first)
+            )
+            await asyncio.to_thread(served.settle)
+            hub = served.hub()
+            assert hub is not None
+            renders_after_first = hub.renders
+            # While that rendering is fresh and nothing changed, more screens cost no render.
+            later = await asyncio.gather(*(open_stream(served.port, EN) for _ in range(100)))
+            later_greetings = await asyncio.gather(
+                *(next_event(reader, "state", timeout=30) for reader, _, _ in later)
+            )
+            renders_after_later = hub.renders
+            for _, writer, _ in first + later:
+                writer.close()
+            return {
+                "greetings": greetings,
+                "later": later_greetings,
+                "renders_after_first": renders_after_first,
+                "renders_after_later": renders_after_later,
+            }
+
+        seen = run_in_thread(clients)
+        _, page = fetch(served, "/en/projector/5/state/")
+
+    assert seen["renders_after_first"] == 1
+    assert seen["renders_after_later"] == 1
+    assert set(seen["greetings"]) == {page}
+    assert set(seen["later"]) == {page}
+    assert "0 of 4 members have voted" in page
 
 
 def test_events_without_a_renderer_still_reach_the_stream_as_updates(

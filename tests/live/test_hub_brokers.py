@@ -18,7 +18,7 @@ from moim.live import hub as live_hub
 from moim.live.hub import REDIS_CLIENT_NAME
 from moim.members.models import Organization
 from tests.governance.conftest import build_plenary
-from tests.live.asgi_server import next_event, open_stream, run_in_thread, serving
+from tests.live.asgi_server import greeted, next_event, open_stream, run_in_thread, serving
 from tests.site.publication_plenary import open_motion
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -76,6 +76,8 @@ def test_redis_three_hundred_streams_share_one_pubsub_connection_and_survive_its
 
         async def clients() -> dict[str, Any]:
             streams = await asyncio.gather(*(open_stream(served.port, EN) for _ in range(300)))
+            await greeted(streams)
+            await asyncio.to_thread(served.settle)
             hub = served.hub()
             assert hub is not None
             connections = await asyncio.to_thread(hub_connections)
@@ -147,6 +149,8 @@ def test_postgres_two_hundred_streams_listen_on_one_connection(
 
         async def clients() -> tuple[int, list[str]]:
             streams = await asyncio.gather(*(open_stream(served.port, EN) for _ in range(200)))
+            await greeted(streams)
+            await asyncio.to_thread(served.settle)
             listeners = await asyncio.to_thread(listening)
             await asyncio.to_thread(publish)
             states = await asyncio.gather(

@@ -207,9 +207,8 @@ def test_browser_projector_under_asgi_shows_each_pushed_state_without_fetching_i
     )
 
     with serving() as served:
-        # The page fetches its state once, when its stream opens.
-        with page.expect_request_finished(lambda request: "/state/" in request.url):
-            page.goto(f"http://127.0.0.1:{served.port}/en/projector/5/")
+        # The stream greets the page with the state when it opens: no fetch.
+        page.goto(f"http://127.0.0.1:{served.port}/en/projector/5/")
         page.get_by_text("0 of 12 members have voted").wait_for(timeout=5000)
         page.evaluate("window.__projectorLoaded = 'same page'")
 
@@ -224,7 +223,7 @@ def test_browser_projector_under_asgi_shows_each_pushed_state_without_fetching_i
 
     assert elapsed < 2
     assert loaded == "same page"
-    assert len(fetched) == 1  # every change after that came in its event
+    assert fetched == []  # the opening state and every change came in the stream
 
 
 def test_projector_shows_a_ranked_election_round_after_round(

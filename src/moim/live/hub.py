@@ -21,6 +21,11 @@ render runs and one waits per channel and language, and 200 ballots a second cos
 second. The event's own data (ids) never reaches such a stream: it sees only what the public
 snapshot shows. A stream attached without a renderer receives the event's data as an `update`.
 
+A new stream is greeted with the state at once: the newest rendering when it is fresh (no event
+since, and younger than FRESH_SECONDS), else the render under way or a new one, shared with
+every stream that opens meanwhile. So a screen needs no request of its own when it opens or
+reconnects, and 2,000 screens opening at once cost one render, not 2,000 snapshot requests.
+
 A stream keeps at most the newest state and a few updates: a screen that reads slowly misses
 intermediate states, and never holds up the others.
 """
@@ -58,6 +63,9 @@ READY_WAIT_SECONDS = 5.0
 BACKOFF_FIRST, BACKOFF_MOST = 0.1, 10.0
 REDIS_CLIENT_NAME = "moim-live-hub"
 IDLE_CHECK_SECONDS = 30.0
+# How long a rendering may greet new streams when no event has come since: a state that
+# changes with the clock alone (the programme's current item) is never older than this.
+FRESH_SECONDS = 5.0
 
 
 @dataclass(frozen=True)
@@ -107,6 +115,9 @@ class Hub:
         self._renderers: dict[Key, Renderer] = {}
         self._rendering: dict[Key, asyncio.Task[None]] = {}
         self._dirty: set[Key] = set()
+        # The newest rendering of each channel and language, and when it was made; dropped
+        # when an event arrives for the channel.
+        self._latest: dict[Key, tuple[float, str]] = {}
         self._listening: asyncio.Task[None] | None = None
         self._subscribed = asyncio.Event()
         # What the tests and the operator read: subscriptions made (one, plus one per
@@ -127,12 +138,23 @@ class Hub:
         self._streams.setdefault(channel, {}).setdefault(language, set()).add(stream)
         if renderer is not None:
             self._renderers.setdefault((channel, language), renderer)
+            self._greet(stream, (channel, language))
         if self._listening is None:
             self._listening = self._loop.create_task(self._listen(), name="moim-live-hub")
         if not self._subscribed.is_set():
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._subscribed.wait(), READY_WAIT_SECONDS)
         return stream
+
+    def _greet(self, stream: Stream, key: Key) -> None:
+        """Give a new stream the current state: the fresh rendering, or the next one."""
+        if key in self._rendering:
+            return  # the render under way reaches every stream of the key, this one too
+        latest = self._latest.get(key)
+        if latest is not None and time.monotonic() - latest[0] < FRESH_SECONDS:
+            stream.push(Event(STATE, latest[1]))
+        else:
+            self._schedule(key)
 
     def detach(self, stream: Stream) -> None:
         languages = self._streams.get(stream.channel, {})
@@ -141,6 +163,7 @@ class Hub:
         if not streams:
             languages.pop(stream.language, None)
             self._renderers.pop((stream.channel, stream.language), None)
+            self._latest.pop((stream.channel, stream.language), None)
         if not languages:
             self._streams.pop(stream.channel, None)
 
@@ -166,6 +189,7 @@ class Hub:
         for language, streams in list(self._streams.get(channel, {}).items()):
             key = (channel, language)
             if key in self._renderers:
+                self._latest.pop(key, None)
                 self._schedule(key)
             else:
                 event = Event(UPDATE, data)
@@ -196,6 +220,7 @@ class Hub:
                     logger.exception("live state of %s (%s) not rendered", *key)
                 else:
                     self.renders += 1
+                    self._latest[key] = (time.monotonic(), html)
                     event = Event(STATE, html)
                     for stream in self._streams.get(key[0], {}).get(key[1], ()):
                         stream.push(event)

@@ -48,7 +48,13 @@ def projector(request: HttpRequest, edition: int) -> HttpResponse:
     return render(
         request,
         "site/publication/projector.html",
-        {"assembly": assembly, "state": projector_state(assembly)},
+        {
+            "assembly": assembly,
+            "state": projector_state(assembly),
+            # Under ASGI the stream greets the screen with the state (moim.live.hub), so the
+            # page fetches none when its stream opens.
+            "pushes_state": isinstance(request, ASGIRequest),
+        },
     )
 
 

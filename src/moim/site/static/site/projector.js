@@ -1,7 +1,8 @@
 // The projector's live island. A `state` event carries the state to show, rendered by the
-// server: it replaces the fragment as it is, with no request. Whenever the stream (re)opens, and
-// on an `update` event (the development server's streams send those), the page fetches the
-// current state instead. EventSource reconnects by itself after a dropped connection; if the
+// server: it replaces the fragment as it is, with no request. Under the production server
+// (data-pushes-state) the stream greets each (re)opening with the state, so the page fetches it
+// only if none came within GREETING_MS; otherwise (the development server's streams) it fetches
+// the state when the stream opens and on each `update` event. EventSource reconnects by itself after a dropped connection; if the
 // browser gives up, a new stream is opened after two seconds.
 (function () {
   "use strict";
@@ -13,6 +14,9 @@
   var again = false;
   // A state that arrives while a fetch runs is newer than what the fetch will bring back.
   var pushed = false;
+  var GREETING_MS = 3000;
+  var greeted = false;
+  var greeting = null;
 
   function refresh() {
     if (loading) { again = true; return; }
@@ -32,10 +36,14 @@
     var source = new EventSource(root.dataset.eventsUrl);
     source.addEventListener("open", function () {
       root.classList.remove("is-offline");
-      refresh();
+      if (root.dataset.pushesState !== "true") { refresh(); return; }
+      greeted = false;
+      clearTimeout(greeting);
+      greeting = setTimeout(function () { if (!greeted) { refresh(); } }, GREETING_MS);
     });
     source.addEventListener("update", refresh);
     source.addEventListener("state", function (event) {
+      greeted = true;
       pushed = true;
       again = false;
       target.innerHTML = event.data;
