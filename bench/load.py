@@ -43,6 +43,8 @@ from pathlib import Path
 from typing import Any, TypeVar
 from urllib.parse import urlsplit, urlunsplit
 
+import aiohttp
+
 ROOT = Path(__file__).resolve().parent.parent
 if __name__ == "__main__":  # run as a script: find moim and this folder's modules
     sys.path[:0] = [str(ROOT / "src"), str(ROOT)]
@@ -402,9 +404,13 @@ async def watch_screens(
     paths = await db.run(population.paths)
     watch = client.Watch()
     fetches = [0]
-    # As projector.js does: the page says whether its stream greets it with the state.
-    async with http.get(server.url + paths["projector"]) as page:
-        pushes_state = 'data-pushes-state="true"' in await page.text()
+    # As projector.js does: the page says whether its stream greets it with the state. A
+    # server still busy with the ballots may not answer: the screens then fetch on opening.
+    try:
+        async with http.get(server.url + paths["projector"]) as page:
+            pushes_state = 'data-pushes-state="true"' in await page.text()
+    except (TimeoutError, aiohttp.ClientError):
+        pushes_state = False
     screens = [
         client.Screen(
             http,
