@@ -9,6 +9,8 @@ Redis through `redis_url`.
 
 from __future__ import annotations
 
+import functools
+import hashlib
 import json
 import logging
 import os
@@ -24,8 +26,21 @@ from django.db import connection, transaction
 logger = logging.getLogger(__name__)
 
 PG_CHANNEL = "moim_live"
-REDIS_PREFIX = "moim:live:"
 BACKENDS = ("memory", "postgres", "redis")
+
+
+@functools.cache
+def redis_prefix() -> str:
+    """The Redis channel prefix of this site: `moim:live:<site>:`.
+
+    Redis pub/sub ignores the database number of REDIS_URL, so two sites on one Redis server
+    (a staging and a production site, say) would hear each other's events. The site is named
+    by its database (engine, host, port, name): processes serving one site share it, another
+    site has its own. (PostgreSQL's NOTIFY stays within its database already.)
+    """
+    database = settings.DATABASES["default"]
+    identity = "|".join(str(database.get(key) or "") for key in ("ENGINE", "HOST", "PORT", "NAME"))
+    return f"moim:live:{hashlib.sha256(identity.encode()).hexdigest()[:12]}:"
 
 
 class Subscription(Protocol):
@@ -153,7 +168,7 @@ class RedisBroker:
         self._client = redis.Redis.from_url(url)
 
     def publish(self, channel: str, data: str) -> None:
-        self._client.publish(REDIS_PREFIX + channel, data)
+        self._client.publish(redis_prefix() + channel, data)
 
     def subscribe(self, channel: str) -> RedisSubscription:
         return RedisSubscription(self._client, channel)
@@ -162,7 +177,7 @@ class RedisBroker:
 class RedisSubscription:
     def __init__(self, client: Any, channel: str) -> None:
         self._pubsub = client.pubsub(ignore_subscribe_messages=True)
-        self._pubsub.subscribe(REDIS_PREFIX + channel)
+        self._pubsub.subscribe(redis_prefix() + channel)
 
     def get(self, timeout: float) -> list[str]:
         # Subscription confirmations come back as None: keep reading until a message or the end.

@@ -282,9 +282,10 @@ class Hub:
         )
         pubsub = client.pubsub(ignore_subscribe_messages=True)
         try:
-            await pubsub.psubscribe(brokers.REDIS_PREFIX + "*")
+            site = brokers.redis_prefix()
+            await pubsub.psubscribe(site + "*")
             self._on_subscribed()
-            prefix = len(brokers.REDIS_PREFIX)
+            prefix = len(site)
             heard = time.monotonic()
             while True:
                 message = await pubsub.get_message(timeout=IDLE_CHECK_SECONDS)
