@@ -67,7 +67,7 @@ test-postgres: install
 
 bench: install
 	$(BIN)/python -m pip install -q -c constraints.txt -e '.[bench]'
-	$(BIN)/python -m moim.tally.bench
+	$(BIN)/python bench/counting.py
 	$(MAKE) bench-load
 
 # The load benchmark drops and creates the PostgreSQL database LOAD_PG_URL names (its name must
