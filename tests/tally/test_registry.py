@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
 from moim.tally import cli, registry
 from moim.tally.ballots import Candidate, Election, group_raw
-from moim.tally.result import Status
+from moim.tally.result import Result, Status
 from moim.tally.ties import TieBreaker, TieBreakMethod
 
 # Four ballots A>B, four B>A, one C>A... : C is excluded first, then A and B tie at 4 each
@@ -127,3 +128,37 @@ def test_decisions_go_with_the_chair_policy_only(
     assert code == cli.EXIT_INPUT
     assert "--tie-decisions go with --tie-break chair" in capsys.readouterr().err
     assert TieBreakMethod.CHAIR == "chair"
+
+
+def test_a_method_and_its_option_registered_in_the_table_alone_count_from_the_command_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The recipe for a new counting method: its module, and one row (with its option) here.
+    @dataclass(frozen=True)
+    class Options(registry.Options):
+        mood: str = "calm"
+
+    def count_toy(
+        election: Election, seats: int | None, ties: TieBreaker, options: registry.Options
+    ) -> Result:
+        result = registry.get("plurality").count(election, seats=seats, tie_breaker=ties)
+        result.method = "toy"
+        result.details["mood"] = getattr(options, "mood")  # noqa: B009 (the subclass's field)
+        return result
+
+    toy = registry.Method("toy", "Toy", frozenset({registry.Shape.CHOOSE}), 1, count_toy)
+    mood = registry.Option("mood", "how the toy counts", ("calm", "loud"))
+    monkeypatch.setattr(registry, "Options", Options)
+    monkeypatch.setattr(registry, "OPTIONS", (*registry.OPTIONS, mood))
+    monkeypatch.setitem(registry.METHODS, "toy", toy)
+    monkeypatch.setattr(registry, "NAMES", (*registry.NAMES, "toy"))
+    path = tmp_path / "two.blt"
+    path.write_text('2 1\n3 1 0\n1 2 0\n0\n"Ann"\n"Bo"\n"Two"\n', encoding="utf-8")
+
+    code = cli.main([str(path), "--method", "toy", "--mood", "loud", "--json"])
+    record = json.loads(capsys.readouterr().out)
+
+    assert code == cli.EXIT_OK
+    assert (record["method"], record["elected"], record["details"]["mood"]) == (
+        "toy", ["Ann"], "loud",
+    )  # fmt: skip
