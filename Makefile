@@ -58,7 +58,7 @@ test-sqlite: install
 
 # The same suite against PostgreSQL when a server answers; a printed line says when it is skipped.
 test-postgres: install
-	@if $(BIN)/python -m moim.devtools.pg_reachable "$(PG_URL)"; then \
+	@if $(BIN)/python tests/pg_reachable.py "$(PG_URL)"; then \
 		echo "== tests on PostgreSQL ($(PG_URL)), all but those marked $(SQLITE_LEG_ONLY) (run on SQLite)"; \
 		DATABASE_URL=$(PG_URL) $(BIN)/pytest $(XDIST) -m "not ($(SQLITE_LEG_ONLY))" $(PYTEST_ARGS); \
 	else \
