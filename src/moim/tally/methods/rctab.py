@@ -4,7 +4,9 @@ A user of RCTab (the certified tabulator of the Ranked Choice Voting Resource Ce
 one of its contests in Moim with the same settings: `load_config` reads the ``rules`` and
 ``candidates`` of an RCTab JSON configuration, and `RctabRules` carries the rules that Moim's IRV
 follows. The CVR files named in the configuration are not read from it: the ballots come as CVR
-CSV (`moim.tally.formats.cvr`).
+CSV (`moim.tally.formats.cvr`), read by the command line. The configuration is IRV's rules and
+the contest's candidates, not ballots, so it is read here, beside the rules it carries;
+`rules_with_flags` applies the command line's overrides, given by their RCTab names.
 """
 
 from __future__ import annotations
