@@ -142,7 +142,7 @@ def _count(path: Path, args: argparse.Namespace) -> Result:
     _check_candidates(path, election, args)
     breaker = _tie_breaker(args, election)
     try:
-        return count_election(election, args.method, args, breaker)
+        return _count_election(election, args, breaker)
     except ValueError as error:
         raise CliError(f"{path}: {error}") from None
 
@@ -197,22 +197,12 @@ def _guess_format(path: Path, method: str) -> str:
     return "blt"
 
 
-def count_election(
-    election: Election, method: str, args: argparse.Namespace, breaker: TieBreaker
-) -> Result:
-    """Count `election` by the registered `method`, with the options given on the line."""
+def _count_election(election: Election, args: argparse.Namespace, breaker: TieBreaker) -> Result:
+    """Count `election` by the registered method the line names, with the options it gives."""
+    options = registry.Options(**{o.name: getattr(args, o.name) for o in registry.OPTIONS})
     try:
-        chosen = registry.get(method)
-    except registry.MethodError as error:
-        raise CliError(str(error)) from None
-    defaults = registry.Options()
-    options = registry.Options(
-        **{o.name: getattr(args, o.name, getattr(defaults, o.name)) for o in registry.OPTIONS}
-    )
-    try:
-        return chosen.count(
-            election, seats=getattr(args, "seats", None), tie_breaker=breaker, options=options
-        )
+        method = registry.get(args.method)
+        return method.count(election, seats=args.seats, tie_breaker=breaker, options=options)
     except registry.MethodError as error:
         raise CliError(str(error)) from None
 
@@ -246,7 +236,7 @@ def _count_with_rules(path: Path, file_format: str, args: argparse.Namespace) ->
         if args.method != "irv":
             election = ballots.election(seats=args.seats or 1, withdrawn=excluded)
             _check_candidates(path, election, args)
-            return count_election(election, args.method, args, breaker)
+            return _count_election(election, args, breaker)
         if args.seats not in (None, 1):
             raise ValueError("IRV elects one candidate (--seats 1)")
         ties = _rule_ties(rules, flags, configured=settings is not None, breaker=breaker)
