@@ -58,7 +58,7 @@ test-sqlite: install
 
 # The same suite against PostgreSQL when a server answers; a printed line says when it is skipped.
 test-postgres: install
-	@if $(BIN)/python -m moim.devtools.pg_reachable "$(PG_URL)"; then \
+	@if $(BIN)/python tests/pg_reachable.py "$(PG_URL)"; then \
 		echo "== tests on PostgreSQL ($(PG_URL)), all but those marked $(SQLITE_LEG_ONLY) (run on SQLite)"; \
 		DATABASE_URL=$(PG_URL) $(BIN)/pytest $(XDIST) -m "not ($(SQLITE_LEG_ONLY))" $(PYTEST_ARGS); \
 	else \
@@ -67,7 +67,7 @@ test-postgres: install
 
 bench: install
 	$(BIN)/python -m pip install -q -c constraints.txt -e '.[bench]'
-	$(BIN)/python -m moim.tally.bench
+	$(BIN)/python bench/counting.py
 	$(MAKE) bench-load
 
 # The load benchmark drops and creates the PostgreSQL database LOAD_PG_URL names (its name must

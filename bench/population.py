@@ -26,21 +26,17 @@ from django.db import connection
 from django.urls import reverse
 from django.utils import timezone, translation
 
+from bench.plenary import seat_delegates
 from moim.assemblies.enums import (
     AssemblyMode,
     AssemblyStatus,
-    AttendanceMode,
-    Credential,
-    CredentialSource,
-    ParticipantRole,
-    RegistrationStatus,
 )
-from moim.assemblies.models import Assembly, Registration
+from moim.assemblies.models import Assembly
 from moim.governance import services
 from moim.governance.enums import DecisionKind, MajorityRule
 from moim.governance.models import Ballot, Decision, DecisionRules, Poll, SealedBallot, VoteRecord
-from moim.members.enums import MemberKind, MemberStatus, Role
-from moim.members.models import Member, MemberCategory, Organization, Person, Region
+from moim.members.enums import Role
+from moim.members.models import MemberCategory, Organization, Person, Region
 
 EDITION = 42
 # Every delegate's login shares this one password hash: 2,000 PBKDF2 hashes would take minutes
@@ -103,48 +99,17 @@ def build(delegates: int) -> Plenary:
         mode=AssemblyMode.HYBRID,
         status=AssemblyStatus.REGISTRATION_OPEN,
     )
-    year = timezone.localdate().year
-    members = Member.objects.bulk_create(
-        Member(
-            organization=organization,
-            name_en=f"City {i:05d}",
-            slug=f"load-city-{i:05d}",
-            kind=MemberKind.LOCAL_GOVERNMENT,
-            country="KR",
-            region=region,
-            category=category,
-            status=MemberStatus.ACTIVE,
-            fees_paid_through=year,
-        )
-        for i in range(delegates)
+    seated = seat_delegates(
+        assembly=assembly,
+        category=category,
+        region=region,
+        count=delegates,
+        prefix="load",
+        password=PASSWORD,
+        at=start,
     )
     user_model = get_user_model()
     hashed = make_password(PASSWORD)
-    users = user_model.objects.bulk_create(
-        user_model(username=f"load-delegate-{i:05d}", password=hashed) for i in range(delegates)
-    )
-    Group.objects.get(name=Role.DELEGATE.value).user_set.add(*users)
-    people = Person.objects.bulk_create(
-        Person(organization=organization, name_en=f"Delegate {i:05d}", member=member, user=user)
-        for i, (member, user) in enumerate(zip(members, users, strict=True))
-    )
-    Registration.objects.bulk_create(
-        Registration(
-            assembly=assembly,
-            person=person,
-            member=member,
-            full_name=person.name_en,
-            email=f"load-delegate-{i:05d}@example.org",
-            country="KR",
-            role=ParticipantRole.DELEGATE,
-            attendance_mode=AttendanceMode.IN_PERSON,
-            status=RegistrationStatus.CONFIRMED,
-            credential=Credential.VOTING,
-            credential_source=CredentialSource.SECRETARIAT,
-            checked_in_at=start,
-        )
-        for i, (member, person) in enumerate(zip(members, people, strict=True))
-    )
     chair = user_model.objects.create(username="load-chair", password=hashed)
     chair.groups.add(Group.objects.get(name=Role.CHAIR.value))
     Person.objects.create(organization=organization, name_en="Load Chair", user=chair)
@@ -156,13 +121,14 @@ def build(delegates: int) -> Plenary:
         majority=MajorityRule.TWO_THIRDS,
         secret=True,
     )
-    keys = log_in(users)
+    keys = log_in(seated.users)
     return Plenary(
         assembly_id=assembly.pk,
         rules_id=rules.pk,
         chair_id=chair.pk,
         delegates=[
-            Delegate(member_id=m.pk, session_key=k) for m, k in zip(members, keys, strict=True)
+            Delegate(member_id=m.pk, session_key=k)
+            for m, k in zip(seated.members, keys, strict=True)
         ],
     )
 

@@ -14,7 +14,7 @@ from moim.awards import judging, results, services
 from moim.awards.enums import ConflictSource, EditionStatus, EntryStatus, RoundKind
 from moim.awards.models import Award, Conflict, Edition, Entry, Juror, ResultSnapshot, Round
 from moim.members.models import Member, Organization
-from moim.tally.scoring import TieState
+from moim.tally.methods.scoring import TieState
 from tests.awards.conftest import city, make_entry, make_juror
 from tests.factories import PersonFactory, UserFactory
 

@@ -7,23 +7,13 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
-from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
-from django.utils import timezone
+from bench.plenary import seat_delegates
 from tests.assemblies.factories import AssemblyFactory
 from tests.factories import CategoryFactory, RegionFactory
 
-from moim.assemblies.enums import (
-    AttendanceMode,
-    Credential,
-    CredentialSource,
-    ParticipantRole,
-    RegistrationStatus,
-)
-from moim.assemblies.models import Assembly, Registration
+from moim.assemblies.models import Assembly
 from moim.governance.enums import DecisionKind, MajorityBase, MajorityRule, QuorumFailure
 from moim.governance.models import Candidate, Decision, DecisionRules
-from moim.members.enums import MemberKind, MemberStatus, Role
 from moim.members.models import Member, Organization, Person
 
 
@@ -51,70 +41,17 @@ def build_plenary(
     accredited voting delegate (every `online_every`-th of them joined online, the rest checked
     in at the desk)."""
     assembly = assembly or AssemblyFactory(organization=organization, edition=5)
-    category = CategoryFactory(organization=organization)
-    region = RegionFactory(organization=organization)
-    year = timezone.localdate().year
-    members = Member.objects.bulk_create(
-        [
-            Member(
-                organization=organization,
-                name_en=f"City {prefix}{i:03d}",
-                slug=f"{prefix}-city-{i:03d}",
-                kind=MemberKind.LOCAL_GOVERNMENT,
-                country="KR",
-                region=region,
-                category=category,
-                status=MemberStatus.ACTIVE,
-                fees_paid_through=year,
-            )
-            for i in range(count)
-        ]
+    seated = seat_delegates(
+        assembly=assembly,
+        category=CategoryFactory(organization=organization),
+        region=RegionFactory(organization=organization),
+        count=count,
+        prefix=prefix,
+        password="correct horse battery",
+        online_every=online_every,
+        absent=absent,
     )
-    users = get_user_model().objects.bulk_create(
-        [get_user_model()(username=f"{prefix}-delegate-{i:03d}") for i in range(count)]
-    )
-    for user in users:
-        user.set_password("correct horse battery")
-    get_user_model().objects.bulk_update(users, ["password"])
-    group = Group.objects.get(name=Role.DELEGATE.value)
-    group.user_set.add(*users)
-    people = Person.objects.bulk_create(
-        [
-            Person(
-                organization=organization,
-                name_en=f"Delegate {prefix}{i:03d}",
-                member=member,
-                user=user,
-            )
-            for i, (member, user) in enumerate(zip(members, users, strict=True))
-        ]
-    )
-    now = timezone.now()
-    registrations = []
-    for i, (member, person) in enumerate(zip(members, people, strict=True)):
-        if i >= count - absent:
-            continue
-        online = online_every > 0 and i % online_every == online_every - 1
-        registrations.append(
-            Registration(
-                assembly=assembly,
-                person=person,
-                member=member,
-                full_name=person.name_en,
-                email=f"{prefix}{i:03d}@example.org",
-                role=ParticipantRole.DELEGATE,
-                attendance_mode=AttendanceMode.ONLINE if online else AttendanceMode.IN_PERSON,
-                status=RegistrationStatus.CONFIRMED,
-                # Accredited by the secretariat beforehand: each is its member's voting delegate.
-                credential=Credential.VOTING,
-                credential_source=CredentialSource.SECRETARIAT,
-                checked_in_at=None if online else now,
-                joined_at=now if online else None,
-                join_token=f"join-{prefix}-{i}" if online else None,
-            )
-        )
-    Registration.objects.bulk_create(registrations)
-    return Plenary(assembly, members, people, users)
+    return Plenary(assembly, seated.members, seated.people, seated.users)
 
 
 def make_rules(

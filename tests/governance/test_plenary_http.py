@@ -19,7 +19,7 @@ from moim.members.enums import OfficeKind
 from moim.members.models import Member, Office, Organization, Person, Term
 from moim.tally.ballots import Candidate as TallyCandidate
 from moim.tally.ballots import Election, group_raw
-from moim.tally.choice import ChoiceMethod, count_choice
+from moim.tally.methods.choice import ChoiceMethod, count_choice
 
 MEMBERS = 60
 ABSENT = 4  # the last four are absent and give their proxies to present delegates

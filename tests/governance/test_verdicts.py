@@ -127,9 +127,9 @@ def test_quorum_one_short_voids_the_result_when_so_set(
 
 def test_election_percentages_round_as_motion_percentages_do() -> None:
     # One rounding rule for every figure on a results page: 2 of 3 is 66.67 %, whether the
-    # poll was a motion (moim.tally.yna) or an election counted by the plenary.
+    # poll was a motion (moim.tally.methods.yna) or an election counted by the plenary.
     from moim.governance import counting
-    from moim.tally import yna
+    from moim.tally.methods import yna
 
     assert counting.percent(2, 3) == yna.percent(2, 3) == "66.67"
     assert counting.percent(1, 8) == "12.50"

@@ -15,7 +15,7 @@ from pathlib import Path
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from moim.tally import cli, methods
+from moim.tally import cli, registry
 
 ODD_NUMBERS = ["0", "-1", "+1", "1.5", "x", "9" * 25, str(2**62), str(2**63), "٣"]
 NAMES = ("A", "B", "C", "D")
@@ -114,7 +114,7 @@ def test_every_method_answers_any_file_with_a_result_or_one_line(
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / f"ballots{suffix}"
         path.write_bytes(content)
-        for method in methods.NAMES:
+        for method in registry.NAMES:
             code, out, err = tally(path, ["--method", method, "--no-progress", *options])
 
             if code == cli.EXIT_INPUT:

@@ -14,9 +14,9 @@ from typing import Any
 
 import pytest
 
-from moim.tally.cvr import read_cvr
-from moim.tally.irv import count_cvr, rctab_rounds
-from moim.tally.rctab import load_config
+from moim.tally.formats.cvr import read_cvr
+from moim.tally.methods.irv import count_cvr, rctab_rounds
+from moim.tally.methods.rctab import load_config
 from moim.tally.result import Result
 from tests.tally.conformance import conformance_dir, load_cases, load_json
 

@@ -16,10 +16,10 @@ import pytest
 
 from moim.tally.ballots import Election
 from moim.tally.formats.blt import read_blt
+from moim.tally.methods.stv_meek import MeekArithmetic, count_meek
+from moim.tally.methods.stv_scottish import count_scottish_stv
+from moim.tally.methods.stv_wigm import WigmArithmetic, count_wigm
 from moim.tally.result import Action, Result
-from moim.tally.stv_meek import MeekArithmetic, count_meek
-from moim.tally.stv_scottish import count_scottish_stv
-from moim.tally.stv_wigm import WigmArithmetic, count_wigm
 from moim.tally.ties import TieBreaker, TieBreakMethod
 from tests.tally.conformance import conformance_dir, decimals, load_cases, load_json, norm
 

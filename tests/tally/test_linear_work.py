@@ -21,7 +21,7 @@ from types import CodeType
 import pytest
 
 import moim.tally
-from moim.tally import cli, methods
+from moim.tally import cli, registry
 from moim.tally.ballots import Candidate, Election, group_raw
 from moim.tally.ties import TieBreaker
 
@@ -166,7 +166,7 @@ def ranked_election(ballots: int) -> Election:
 
 @pytest.mark.parametrize("method", ["irv", "stv-scottish", "stv-wigm", "stv-meek", "schulze"])
 def test_ranked_methods_work_linearly_in_distinct_ballots(method: str) -> None:
-    chosen = methods.get(method)
+    chosen = registry.get(method)
 
     def count(ballots: int) -> Callable[[], object]:
         election = ranked_election(ballots)

@@ -1,8 +1,9 @@
 """Results: progress, the advisory ranking, finalists, the jury's decisions, announcement.
 
-The maths is in `moim.tally.scoring` (plain functions); this module feeds it the submitted sheets
-of one round and keeps what the jury decided apart from what the ranking advised. Results are
-frozen when announced: a recomputation is compared with them, never written over them.
+The maths is in `moim.tally.methods.scoring` (plain functions); this module feeds it the
+submitted sheets of one round and keeps what the jury decided apart from what the ranking
+advised. Results are frozen when announced: a recomputation is compared with them, never written
+over them.
 """
 
 from __future__ import annotations
@@ -32,7 +33,7 @@ from moim.awards.models import (
     Round,
 )
 from moim.awards.services import log
-from moim.tally import scoring
+from moim.tally.methods import scoring
 
 
 @dataclass(frozen=True)

@@ -14,13 +14,13 @@ from typing import Any
 from moim.governance import bases
 from moim.governance.enums import AnalogMethod, BallotShape, OptionValue, TiePolicy, Verdict
 from moim.governance.models import AnalogResult, Ballot, Poll
-from moim.tally import methods
+from moim.tally import registry
 from moim.tally.ballots import Candidate, Election, YesNoAbstain, YesNoAbstainBallots, group_raw
+from moim.tally.methods.yna import Base, Majority, MotionRule, count_motion, percent
 from moim.tally.result import Result, Status
 from moim.tally.ties import LOT_PREFIX, TieBreaker, TieBreakMethod
-from moim.tally.yna import Base, Majority, MotionRule, count_motion, percent
 
-METHODS = methods.NAMES
+METHODS = registry.NAMES
 _MAJORITY = {
     "simple": Majority.SIMPLE,
     "absolute": Majority.ABSOLUTE,
@@ -35,7 +35,7 @@ _VERDICTS = {
 
 
 def default_method(shape: str, seats: int) -> str:
-    return methods.default_for(shape, seats)
+    return registry.default_for(shape, seats)
 
 
 def tie_policy(poll: Poll) -> TiePolicy:
@@ -142,7 +142,7 @@ def count(*, poll: Poll, ballots: Sequence[Ballot], analog: AnalogResult | None)
     if poll.shape == BallotShape.YES_NO_ABSTAIN:
         verdict = _motion(poll, options, total, heads, analog, result)
     else:
-        method = methods.check(poll.method, poll.shape, poll.seats)
+        method = registry.check(poll.method, poll.shape, poll.seats)
         result["tie_policy"] = tie_policy(poll).value
         result["reproduce"] = reproduce(poll, names)
         if poll.shape == BallotShape.RANKED:
@@ -208,7 +208,7 @@ def _member_ids(options: Sequence[Any], indices: Sequence[int]) -> list[int]:
 
 def _choice(
     poll: Poll,
-    method: methods.Method,
+    method: registry.Method,
     names: Sequence[str],
     ballots: Sequence[Ballot],
     analog_weights: dict[int, int],
@@ -246,7 +246,7 @@ def _elected(
 
 def _ranked(
     poll: Poll,
-    method: methods.Method,
+    method: registry.Method,
     names: Sequence[str],
     ballots: Sequence[Ballot],
     options: Sequence[Any],

@@ -39,7 +39,7 @@ from moim.governance.enums import (
     Verdict,
 )
 from moim.members.models import MemberCategory, Office, Organization, Person, Term
-from moim.tally import methods as tally_methods
+from moim.tally import registry as tally_methods
 
 METHOD_CHOICES = [(m.name, m.label) for m in tally_methods.METHODS.values()]
 

@@ -4,9 +4,11 @@ Exit status: 0 counted; 2 the file or an option is wrong, or there is nothing to
 line on stderr names the file, the line and what is wrong, as argparse does for a wrong option);
 3 the count stopped on a tie left to the chair (the partial result is printed).
 
-The methods and their counting functions come from `moim.tally.methods`, the one table the
-plenary and the benchmark read too. A CSV file or an RCTab ``--config`` goes through
-``irv.count_from_cli``, which hands ballots for any other method back to `count_election`.
+The methods, their options and their counting functions come from `moim.tally.registry`, the
+one table the plenary reads too: a method registered there is offered here with its options.
+The command line sits above everything else in the engine (the import contract's top layer):
+it reads the file with `moim.tally.formats`, and counts through the registry, or, for IRV under
+RCTab's rules (a CSV file, a ``--config`` or a rule flag), with `irv` directly.
 """
 
 from __future__ import annotations
@@ -20,14 +22,22 @@ from fractions import Fraction
 from pathlib import Path
 from typing import NoReturn
 
-from moim.tally import irv, methods
-from moim.tally.ballots import Election, YesNoAbstain, YesNoAbstainBallots
+from moim.tally import registry
+from moim.tally.ballots import Election, OvervoteRule, YesNoAbstain, YesNoAbstainBallots
 from moim.tally.formats.blt import MAX_NUMBER_DIGITS, BltError, read_blt
-from moim.tally.rctab import add_rule_options, rule_flags_given
+from moim.tally.formats.cvr import read_cvr
+from moim.tally.methods import irv
+from moim.tally.methods.rctab import (
+    RULE_FLAGS,
+    TIEBREAK_MODES,
+    RctabRules,
+    load_config,
+    rules_with_flags,
+)
+from moim.tally.methods.yna import Base, Majority, MotionRule, count_motion
 from moim.tally.result import Result, Status
 from moim.tally.ties import LOT_PREFIX, TieBreaker, TieBreakMethod
 
-METHODS = methods.NAMES
 EXIT_OK, EXIT_INPUT, EXIT_TIE = 0, 2, 3
 _SHARE = re.compile(r"[0-9]{1,20}(/[0-9]{1,20}|\.[0-9]{1,20})?")
 """A --quorum: a fraction or a decimal, never an exponent (1e999999999 would take hours)."""
@@ -48,8 +58,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="moim tally", description="Count a ballot file.")
     parser.add_argument("file", help="ballot file (BLT, CVR CSV, or yes/no/abstain lines)")
     parser.add_argument(
-        "--method", choices=METHODS, required=True,
-        help="; ".join(f"{m.name}: {m.label}" for m in methods.METHODS.values()),
+        "--method", choices=registry.NAMES, required=True,
+        help="; ".join(f"{m.name}: {m.label}" for m in registry.METHODS.values()),
     )  # fmt: skip
     parser.add_argument("--seats", type=int, help="seats (BLT files give their own)")
     parser.add_argument("--format", choices=("blt", "csv", "yna"), help="default: from the name")
@@ -66,11 +76,14 @@ def build_parser() -> argparse.ArgumentParser:
         "comma separated: a candidate (name or 1-based number) or lot:SEED for a draw by lot",
     )
     parser.add_argument("--no-look-back", action="store_true", help="skip the look-back step")
-    parser.add_argument(
-        "--arithmetic", choices=("prf", "rational"), default="prf",
-        help="Meek and WIGM: PR Foundation reference fixed point, or exact fractions",
-    )  # fmt: skip
-    parser.add_argument("--batch", action="store_true", help="WIGM: defeat sure losers together")
+    defaults = registry.Options()
+    for option in registry.OPTIONS:
+        flag = "--" + option.name.replace("_", "-")
+        if option.choices:
+            default = getattr(defaults, option.name)
+            parser.add_argument(flag, choices=option.choices, default=default, help=option.help)
+        else:
+            parser.add_argument(flag, action="store_true", help=option.help)
     parser.add_argument("--config", help="RCTab configuration (IRV)")
     parser.add_argument(
         "--majority",
@@ -85,7 +98,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--entitled", type=int, help="entitled weight")
     parser.add_argument("--present", type=int, help="weight present or represented")
     parser.add_argument("--no-progress", action="store_true", help="no progress bar")
-    add_rule_options(parser)
+    _add_rule_options(parser)
     return parser
 
 
@@ -122,14 +135,14 @@ def _count(path: Path, args: argparse.Namespace) -> Result:
         if file_format != "yna":
             raise CliError("--method yna reads yes/no/abstain lines (--format yna)")
         return _count_motion(path, args)
-    irv_rules = args.method == "irv" and (file_format != "blt" or rule_flags_given(vars(args)))
+    irv_rules = args.method == "irv" and (file_format != "blt" or _rule_flags_given(args))
     if file_format == "csv" or args.config or irv_rules:
-        return _irv_hook(path, file_format, args)
+        return _count_with_rules(path, file_format, args)
     election = _read_election(path, args)
     _check_candidates(path, election, args)
     breaker = _tie_breaker(args, election)
     try:
-        return count_election(election, args.method, args, breaker)
+        return _count_election(election, args, breaker)
     except ValueError as error:
         raise CliError(f"{path}: {error}") from None
 
@@ -139,7 +152,7 @@ def _check_candidates(path: Path, election: Election, args: argparse.Namespace) 
     standing = len(election.standing)
     if not standing:
         raise CliError(f"{path}: every candidate has withdrawn: nothing to count")
-    single = methods.METHODS[args.method].max_seats == 1
+    single = registry.METHODS[args.method].max_seats == 1
     seats = 1 if single else (args.seats or election.seats)
     if seats > standing:
         raise CliError(f"{path}: {seats} seats but only {standing} candidate(s) standing")
@@ -184,40 +197,85 @@ def _guess_format(path: Path, method: str) -> str:
     return "blt"
 
 
-def count_election(
-    election: Election, method: str, args: argparse.Namespace, breaker: TieBreaker
-) -> Result:
-    """Count `election` by the registered `method`, with the options given on the line."""
+def _count_election(election: Election, args: argparse.Namespace, breaker: TieBreaker) -> Result:
+    """Count `election` by the registered method the line names, with the options it gives."""
+    options = registry.Options(**{o.name: getattr(args, o.name) for o in registry.OPTIONS})
     try:
-        chosen = methods.get(method)
-    except methods.MethodError as error:
-        raise CliError(str(error)) from None
-    options = methods.Options(
-        arithmetic=getattr(args, "arithmetic", "prf"), batch=bool(getattr(args, "batch", False))
-    )
-    try:
-        return chosen.count(
-            election, seats=getattr(args, "seats", None), tie_breaker=breaker, options=options
-        )
-    except methods.MethodError as error:
+        method = registry.get(args.method)
+        return method.count(election, seats=args.seats, tie_breaker=breaker, options=options)
+    except registry.MethodError as error:
         raise CliError(str(error)) from None
 
 
-def _irv_hook(path: Path, file_format: str, args: argparse.Namespace) -> Result:
+def _count_with_rules(path: Path, file_format: str, args: argparse.Namespace) -> Result:
+    """A CVR CSV file or an RCTab configuration: IRV under the configuration's rules, each
+    overridden by its RCTab-named flag (textbook IRV without either); a tiebreakMode (configured
+    or given) replaces the --tie-break policy. A CSV file's ballots count by any other method
+    through the registry."""
     breaker = _tie_breaker(args, None)
-
-    def other(election: Election) -> Result:
-        _check_candidates(path, election, args)
-        return count_election(election, args.method, args, breaker)
-
+    flags = vars(args)
     try:
-        return irv.count_from_cli(
-            path, file_format=file_format, method=args.method,
-            config=Path(args.config) if args.config else None,
-            tie_breaker=breaker, seats=args.seats, options=vars(args), other_method=other,
-        )  # fmt: skip
+        settings = load_config(args.config) if args.config else None
+        rules = rules_with_flags(settings.rules if settings else None, flags)
+        if file_format == "blt" and settings is None and args.method == "irv":
+            ties = _rule_ties(rules, flags, configured=False, breaker=breaker)
+            return irv.count_irv(read_blt(path), rules=rules, ties=ties)
+        if file_format != "csv":
+            raise ValueError("RCTab configurations apply to CVR CSV files (--format csv)")
+        if settings is not None and args.method != "irv":
+            raise ValueError(f"an RCTab configuration counts by IRV, not {args.method}")
+        ballots = read_cvr(
+            path,
+            candidates=settings.names if settings else None,
+            write_ins=bool(args.write_ins),
+            progress=False if args.no_progress else None,
+            title=(settings.contest_name if settings else "") or path.stem,
+            aliases=settings.codes if settings else None,
+        )
+        excluded = settings.excluded if settings else ()
+        if args.method != "irv":
+            election = ballots.election(seats=args.seats or 1, withdrawn=excluded)
+            _check_candidates(path, election, args)
+            return _count_election(election, args, breaker)
+        if args.seats not in (None, 1):
+            raise ValueError("IRV elects one candidate (--seats 1)")
+        ties = _rule_ties(rules, flags, configured=settings is not None, breaker=breaker)
+        return irv.count_cvr(ballots, rules=rules, ties=ties, excluded=excluded)
     except ValueError as error:  # the readers' errors name the line
         raise CliError(f"{path}: {error}") from None
+
+
+def _rule_ties(
+    rules: RctabRules | None, flags: dict[str, object], *, configured: bool, breaker: TieBreaker
+) -> TieBreaker:
+    """A tiebreakMode (configured or given as a flag) replaces the --tie-break policy."""
+    if rules is not None and (flags.get("tiebreakMode") or configured):
+        return rules.tie_breaker()
+    return breaker
+
+
+def _add_rule_options(parser: argparse.ArgumentParser) -> None:
+    """RCTab's rule settings as command-line flags, under their RCTab names (IRV)."""
+    group = parser.add_argument_group(
+        "RCTab rules (IRV; each overrides the same setting of --config)"
+    )
+    group.add_argument("--overvoteRule", choices=[r.value for r in OvervoteRule])
+    group.add_argument("--maxSkippedRanksAllowed", metavar="N|unlimited")
+    group.add_argument("--maxRankingsAllowed", metavar="N|max")
+    group.add_argument("--exhaustOnDuplicateCandidate", action="store_true", default=None)
+    group.add_argument("--batchElimination", action="store_true", default=None)
+    group.add_argument("--tiebreakMode", choices=list(TIEBREAK_MODES))
+    group.add_argument("--randomSeed")
+    group.add_argument(
+        "--write-ins",
+        action="store_true",
+        help="names not among the configured candidates count as undeclared write-ins",
+    )
+
+
+def _rule_flags_given(args: argparse.Namespace) -> bool:
+    """Whether any RCTab rule flag was given on the command line."""
+    return any(getattr(args, key, None) is not None for key in RULE_FLAGS)
 
 
 def _read_election(path: Path, args: argparse.Namespace) -> Election:
@@ -293,8 +351,6 @@ def _candidate(election: Election, item: str, option: str = "--tie-order") -> in
 
 
 def _count_motion(path: Path, args: argparse.Namespace) -> Result:
-    from moim.tally.yna import Base, Majority, MotionRule, count_motion
-
     quorum = _quorum(args.quorum)
     votes: list[tuple[YesNoAbstain, int]] = []
     try:

@@ -15,12 +15,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from moim.tally import cli, methods
+from moim.tally import cli, registry
 from moim.tally.ballots import PAD, BallotRules, Election, OvervoteRule, to_preferences
-from moim.tally.cvr import LazyRawBallots
 from moim.tally.formats import blt_fast
 from moim.tally.formats.blt import BltError, read_blt
 from moim.tally.formats.blt_fast import BltBallots
+from moim.tally.matrix import LazyRawBallots
 
 NAMES = ("Ann", "Ben", "Cho", "Dov", "Eun")
 RULES = (
@@ -84,7 +84,7 @@ def csv_text(n: int, ballots: list[Ballot]) -> str:
 def run(path: Path, method: str, seats: int) -> tuple[int, dict[str, object] | str]:
     out, err = io.StringIO(), io.StringIO()
     argv = [str(path), "--method", method, "--json", "--tie-break", "lot", "--seed", "s"]
-    most = methods.METHODS[method].max_seats
+    most = registry.METHODS[method].max_seats
     argv += ["--seats", str(seats if most is None else min(seats, most))]
     with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
         code = cli.main(argv)
@@ -106,7 +106,7 @@ def test_blt_and_csv_of_the_same_ballots_give_the_same_result_for_every_method(
         csv = Path(folder) / "same.csv"
         blt.write_text(blt_text(n, seats, ballots), encoding="utf-8")
         csv.write_text(csv_text(n, ballots), encoding="utf-8")
-        for method in methods.NAMES:
+        for method in registry.NAMES:
             if method == "yna":
                 continue
             from_blt = run(blt, method, seats)

@@ -29,7 +29,7 @@ from moim.governance.models import (
 from moim.governance.rules import can_give_proxy, can_run_polls
 from moim.governance.services.base import GovernanceError, PollStateError, _require
 from moim.members.models import Member, Person
-from moim.tally import methods as tally_methods
+from moim.tally import registry as tally_methods
 
 
 def rules_for(decision: Decision) -> DecisionRules:

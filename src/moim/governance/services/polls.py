@@ -51,7 +51,7 @@ from moim.governance.services.base import (
 from moim.governance.services.registry import publish_decision
 from moim.members.models import Member, MemberCategory, Person, good_standing_q
 from moim.members.queries import registry_today
-from moim.tally.yna import quorum_met
+from moim.tally.methods.yna import quorum_met
 
 logger = logging.getLogger(__name__)
 

@@ -23,7 +23,7 @@ from moim.governance.models import AnalogResult, Ballot, Poll
 from moim.governance.rules import can_run_polls
 from moim.governance.services.base import GovernanceError, PollStateError, _announce, _require
 from moim.governance.services.polls import check_analog_counts
-from moim.tally import methods
+from moim.tally import registry
 from moim.tally.ties import LOT_PREFIX
 
 
@@ -125,7 +125,7 @@ def count_poll(*, poll: Poll, by: Any) -> Poll:
     """
     counted, failure = _count(poll=poll, by=by)
     if failure:
-        valid = ", ".join(m.name for m in methods.methods_for(counted.shape, counted.seats))
+        valid = ", ".join(m.name for m in registry.methods_for(counted.shape, counted.seats))
         raise CountError(
             _(
                 "The count failed: %(error)s. The ballots are kept and the poll is not counted; "
@@ -147,8 +147,8 @@ def change_poll_method(*, poll: Poll, by: Any, method: str) -> Poll:
               "it is counted.")
         )  # fmt: skip
     try:
-        methods.check(method, poll.shape, poll.seats)
-    except methods.MethodError as error:
+        registry.check(method, poll.shape, poll.seats)
+    except registry.MethodError as error:
         raise GovernanceError(str(error)) from None
     before = poll.method
     poll.method = method

@@ -1,1 +1,4 @@
-"""Ballot file formats: BLT here; the cast vote record CSV lives in moim.tally.cvr."""
+"""Ballot files: BLT (`blt`, read as a block by `blt_fast`) and cast vote records as CSV (`cvr`,
+read as a block by `cvr_fast`). The readers give the core's ballots (`moim.tally.ballots`,
+`moim.tally.matrix`) and know no counting method.
+"""

@@ -38,8 +38,8 @@ from moim.tally.ballots import (
     RawBallots,
     check_total_weight,
 )
-from moim.tally.cvr import LazyRawBallots
 from moim.tally.formats.blt_fast import BltBallots, scan_ballots
+from moim.tally.matrix import LazyRawBallots
 
 _OPTION = re.compile(r"^\[\s*(\w+)((?:\s+[^\s\]]+)*)\s*\]$")
 _QUOTED = re.compile(r'"((?:[^"\\]|\\.)*)"')

@@ -7,7 +7,7 @@ some are longer), and which numbers end a line. Each line's candidates are then 
 key, a few bits per rank with the first preference highest, so that identical ballots (whatever
 their weights) have identical keys and sorting the keys sorts the ballots. Equal keys are grouped
 by sorting, their weights added, and only the distinct ballots are unpacked into the code matrix
-of `moim.tally.cvr`: one row per distinct ballot, sorted, so that the count reads each
+of `moim.tally.formats.cvr`: one row per distinct ballot, sorted, so that the count reads each
 candidate's ballots together. Memory follows the distinct ballots: the keys are grouped again
 whenever more than `COMPACT_ROWS` have come since the last grouping.
 
@@ -27,7 +27,7 @@ import numpy as np
 import numpy.typing as npt
 
 from moim.tally.ballots import PAD, BallotRules, Preferences, RankCell, RawBallot, RawBallots
-from moim.tally.cvr import MULTI_BASE, CvrBallots
+from moim.tally.matrix import MULTI_BASE, CvrBallots
 
 NEWLINE, ZERO = 10, 48
 PLAIN_BYTES = b"0123456789 \n"

@@ -4,12 +4,13 @@ A user of RCTab (the certified tabulator of the Ranked Choice Voting Resource Ce
 one of its contests in Moim with the same settings: `load_config` reads the ``rules`` and
 ``candidates`` of an RCTab JSON configuration, and `RctabRules` carries the rules that Moim's IRV
 follows. The CVR files named in the configuration are not read from it: the ballots come as CVR
-CSV (`moim.tally.cvr`).
+CSV (`moim.tally.formats.cvr`), read by the command line. The configuration is IRV's rules and
+the contest's candidates, not ballots, so it is read here, beside the rules it carries;
+`rules_with_flags` applies the command line's overrides, given by their RCTab names.
 """
 
 from __future__ import annotations
 
-import argparse
 import json
 import os
 from collections.abc import Mapping
@@ -244,32 +245,9 @@ RULE_FLAGS = {
 }
 
 
-def add_rule_options(parser: argparse.ArgumentParser) -> None:
-    """RCTab's rule settings as command-line flags, under their RCTab names (IRV)."""
-    group = parser.add_argument_group(
-        "RCTab rules (IRV; each overrides the same setting of --config)"
-    )
-    group.add_argument("--overvoteRule", choices=[r.value for r in OvervoteRule])
-    group.add_argument("--maxSkippedRanksAllowed", metavar="N|unlimited")
-    group.add_argument("--maxRankingsAllowed", metavar="N|max")
-    group.add_argument("--exhaustOnDuplicateCandidate", action="store_true", default=None)
-    group.add_argument("--batchElimination", action="store_true", default=None)
-    group.add_argument("--tiebreakMode", choices=list(TIEBREAK_MODES))
-    group.add_argument("--randomSeed")
-    group.add_argument(
-        "--write-ins",
-        action="store_true",
-        help="names not among the configured candidates count as undeclared write-ins",
-    )
-
-
-def rule_flags_given(options: Mapping[str, object]) -> bool:
-    """Whether any RCTab rule flag was given on the command line."""
-    return any(options.get(key) is not None for key in RULE_FLAGS)
-
-
 def rules_with_flags(base: RctabRules | None, options: Mapping[str, object]) -> RctabRules | None:
-    """`base` with the RCTab flags given on the command line; None if neither says anything."""
+    """`base` with the settings `options` give by their RCTab names (`RULE_FLAGS`; a None value
+    gives nothing); None if neither says anything."""
     given = {key: options[key] for key in RULE_FLAGS if options.get(key) is not None}
     if base is None and not given:
         return None

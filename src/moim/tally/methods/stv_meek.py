@@ -27,8 +27,8 @@ import numpy as np
 
 from moim.tally.arithmetic import Arithmetic, Exact, Fixed, Value
 from moim.tally.ballots import INT64_LIMIT, Election, check_total_weight
+from moim.tally.methods.stv_common import STV_RULES, new_result, tie_breaker_for
 from moim.tally.result import Action, Result, Round
-from moim.tally.stv_common import STV_RULES, new_result, tie_breaker_for
 from moim.tally.ties import TieBreaker, TieForChair, TieKind, TieRecord
 
 

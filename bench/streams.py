@@ -4,7 +4,7 @@ threads.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/moim_live_bench \\
     MOIM_BENCH_REDIS_URL=redis://127.0.0.1:6379/11 \\
-    .venv/bin/python -m tests.live.bench_streams --streams 2000 --rounds 20
+    .venv/bin/python -m bench.streams --streams 2000 --rounds 20
 
 It makes (and afterwards drops) the database named in DATABASE_URL. The clients run in this
 process, on one event loop, on the same machine as the server: on a small machine they share its

@@ -1,6 +1,7 @@
 """Exit 0 when the PostgreSQL server in the given URL answers, 1 otherwise.
 
-Used by `make test` to decide whether to run the PostgreSQL leg of the suite.
+Used by `make test` (`python tests/pg_reachable.py URL`) to decide whether to run the PostgreSQL
+leg of the suite.
 """
 
 from __future__ import annotations

@@ -13,8 +13,8 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from moim.tally.ballots import OVERVOTE, Candidate, Election, OvervoteRule, group_raw
-from moim.tally.irv import count_irv, rctab_rounds
-from moim.tally.rctab import RctabRules
+from moim.tally.methods.irv import count_irv, rctab_rounds
+from moim.tally.methods.rctab import RctabRules
 
 Ballot = tuple[tuple[int, ...], ...]
 KEYS = ("overvotes", "skippedRankings", "repeatedRankings", "exhaustedChoices")

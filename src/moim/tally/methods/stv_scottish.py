@@ -17,8 +17,7 @@ non-transferable total; what truncation drops is reported as ``loss``.
 from __future__ import annotations
 
 from moim.tally.ballots import Election, Preferences
-from moim.tally.result import Action, Result, Round
-from moim.tally.stv_common import (
+from moim.tally.methods.stv_common import (
     STV_RULES,
     Papers,
     add_round,
@@ -28,6 +27,7 @@ from moim.tally.stv_common import (
     tie_breaker_for,
     units,
 )
+from moim.tally.result import Action, Result, Round
 from moim.tally.ties import TieBreaker, TieForChair, TieKind, TieRecord
 
 PLACES = 5

@@ -8,8 +8,8 @@ integer key built from their cell codes, chunk by chunk, so memory follows the c
 number of distinct ballots.
 
 Anything unusual (a row of the wrong width, a blank line, a quoted line break, a name that is not
-allowed, bytes that are not UTF-8) returns ``None``: the careful reader in `moim.tally.cvr` then
-reads the file and reports the exact line and column.
+allowed, bytes that are not UTF-8) returns ``None``: the careful reader in
+`moim.tally.formats.cvr` then reads the file and reports the exact line and column.
 """
 
 from __future__ import annotations

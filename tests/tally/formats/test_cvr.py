@@ -20,8 +20,9 @@ from moim.tally.ballots import (
     Preferences,
     to_preferences,
 )
-from moim.tally.cvr import CellCoder, CvrBallots, CvrError, read_cvr, write_cvr
-from moim.tally.cvr_fast import read_fast, split_header
+from moim.tally.formats.cvr import CellCoder, CvrError, read_cvr, write_cvr
+from moim.tally.formats.cvr_fast import read_fast, split_header
+from moim.tally.matrix import CvrBallots
 
 NAMES = ["Ann", "Bob", "Cy"]
 

@@ -7,7 +7,7 @@ from fractions import Fraction
 import pytest
 
 from moim.tally.ballots import YesNoAbstain, YesNoAbstainBallots
-from moim.tally.yna import Base, Majority, MotionRule, count_motion, required_yes
+from moim.tally.methods.yna import Base, Majority, MotionRule, count_motion, required_yes
 
 Y, N, A = YesNoAbstain.YES, YesNoAbstain.NO, YesNoAbstain.ABSTAIN
 

@@ -13,7 +13,7 @@ else defeat the lowest hopeful candidate, or with `batch` the largest group of l
 candidates that can no longer catch the next one up (the optional "defeat sure losers" rule
 B.2), and move its papers on at their current value. Ties go to the tie policy, with no
 look-back (the reference rule breaks ties directly). The fixed-point rule runs on NumPy arrays
-of distinct ballots (see `moim.tally.stv_common.Papers`), the exact one loops over them.
+of distinct ballots (see `moim.tally.methods.stv_common.Papers`), the exact one loops over them.
 """
 
 from __future__ import annotations
@@ -27,8 +27,8 @@ import numpy as np
 
 from moim.tally.arithmetic import Arithmetic, Exact, Fixed, Value
 from moim.tally.ballots import Election
+from moim.tally.methods.stv_common import STV_RULES, Papers, new_result, tie_breaker_for
 from moim.tally.result import Action, Result, Round
-from moim.tally.stv_common import STV_RULES, Papers, new_result, tie_breaker_for
 from moim.tally.ties import TieBreaker, TieForChair, TieKind, TieRecord
 
 

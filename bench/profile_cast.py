@@ -1,8 +1,9 @@
 """One cast, profiled: the queries and the time of a delegate's ballot, page and API.
 
-    MOIM_DEVELOPMENT=1 python -m moim.devtools.profile_cast [--casts 200] [--profile]
+    MOIM_DEVELOPMENT=1 python bench/profile_cast.py [--casts 200] [--profile]
 
-Builds its own plenary (members, delegates with logins, an open motion) in a throwaway database
+Builds its own plenary (`bench.plenary`: members, delegates with logins; and an open motion) in
+a throwaway database
 (SQLite by default, PostgreSQL when DATABASE_URL names one; a database of its own either way,
 dropped at the end), then casts one ballot per delegate through the test client: half by
 POSTing the voting page (as the delegate's browser does, htmx), half through the API. It prints
@@ -22,10 +23,15 @@ import pstats
 import sys
 import time
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def _setup() -> None:
+    if str(ROOT) not in sys.path:  # run as a script: find moim and this folder's modules
+        sys.path[:0] = [str(ROOT / "src"), str(ROOT)]
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "moim.settings")
     import django
 
@@ -35,58 +41,18 @@ def _setup() -> None:
 def _build(count: int) -> tuple[Any, list[tuple[Any, Any]]]:
     """An open motion and `count` (user, member) pairs, each user its member's delegate."""
     from django.contrib.auth import get_user_model
-    from django.contrib.auth.models import Group
     from django.utils import timezone
 
-    from moim.assemblies.enums import (
-        AttendanceMode,
-        Credential,
-        CredentialSource,
-        ParticipantRole,
-        RegistrationStatus,
-    )
-    from moim.assemblies.models import Assembly, Registration
+    from bench.plenary import seat_delegates
+    from moim.assemblies.models import Assembly
     from moim.governance import services
     from moim.governance.enums import DecisionKind
     from moim.governance.models import Decision, DecisionRules
-    from moim.members.enums import MemberKind, MemberStatus, Role
-    from moim.members.models import Member, MemberCategory, Organization, Person, Region
+    from moim.members.models import MemberCategory, Organization, Region
 
     organization, _ = Organization.objects.get_or_create(
         slug="wego",
         defaults={"name_en": "WeGO", "acronym": "WeGO", "secretariat_city_en": "Seoul"},
-    )
-    category = MemberCategory.objects.create(
-        organization=organization, code="full-profile", name_en="Full", has_vote=True
-    )
-    region = Region.objects.create(organization=organization, code="profile", name_en="Region")
-    year = timezone.localdate().year
-    members = Member.objects.bulk_create(
-        [
-            Member(
-                organization=organization,
-                name_en=f"City {i:04d}",
-                slug=f"profile-city-{i:04d}",
-                kind=MemberKind.LOCAL_GOVERNMENT,
-                country="KR",
-                region=region,
-                category=category,
-                status=MemberStatus.ACTIVE,
-                fees_paid_through=year,
-            )
-            for i in range(count)
-        ]
-    )
-    user_model = get_user_model()
-    users = user_model.objects.bulk_create(
-        [user_model(username=f"profile-delegate-{i:04d}") for i in range(count)]
-    )
-    Group.objects.get(name=Role.DELEGATE.value).user_set.add(*users)
-    people = Person.objects.bulk_create(
-        [
-            Person(organization=organization, name_en=f"Delegate {i:04d}", member=m, user=u)
-            for i, (m, u) in enumerate(zip(members, users, strict=True))
-        ]
     )
     now = timezone.now()
     assembly = Assembly.objects.create(
@@ -99,25 +65,17 @@ def _build(count: int) -> tuple[Any, list[tuple[Any, Any]]]:
         city_en="Seoul",
         country="KR",
     )
-    Registration.objects.bulk_create(
-        [
-            Registration(
-                assembly=assembly,
-                person=person,
-                member=member,
-                full_name=person.name_en,
-                email=f"profile{i:04d}@example.org",
-                role=ParticipantRole.DELEGATE,
-                attendance_mode=AttendanceMode.IN_PERSON,
-                status=RegistrationStatus.CONFIRMED,
-                credential=Credential.VOTING,
-                credential_source=CredentialSource.SECRETARIAT,
-                checked_in_at=now,
-            )
-            for i, (member, person) in enumerate(zip(members, people, strict=True))
-        ]
+    seated = seat_delegates(
+        assembly=assembly,
+        category=MemberCategory.objects.create(
+            organization=organization, code="full-profile", name_en="Full", has_vote=True
+        ),
+        region=Region.objects.create(organization=organization, code="profile", name_en="Region"),
+        count=count,
+        prefix="profile",
+        at=now,
     )
-    chair = user_model.objects.create(username="profile-chair", is_superuser=True)
+    chair = get_user_model().objects.create(username="profile-chair", is_superuser=True)
     rules = DecisionRules.objects.create(
         organization=organization, kind=DecisionKind.MOTION, name="Ordinary motion"
     )
@@ -129,7 +87,7 @@ def _build(count: int) -> tuple[Any, list[tuple[Any, Any]]]:
         rules=rules,
     )
     poll = services.open_poll(poll=services.create_poll(decision=decision, by=chair), by=chair)
-    return poll, list(zip(users, members, strict=True))
+    return poll, list(zip(seated.users, seated.members, strict=True))
 
 
 def _clients(pairs: list[tuple[Any, Any]]) -> list[tuple[Any, Any]]:

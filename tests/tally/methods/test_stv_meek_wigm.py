@@ -8,8 +8,8 @@ from __future__ import annotations
 from decimal import Decimal
 
 from moim.tally.ballots import from_rankings
-from moim.tally.stv_meek import MeekArithmetic, count_meek
-from moim.tally.stv_wigm import WigmArithmetic, count_wigm
+from moim.tally.methods.stv_meek import MeekArithmetic, count_meek
+from moim.tally.methods.stv_wigm import WigmArithmetic, count_wigm
 
 BALLOTS = [(["A", "B"], 12), (["B"], 4), (["C"], 5)]
 

@@ -6,8 +6,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from moim.tally.ballots import Candidate, Election, RawBallot, group_raw
-from moim.tally.choice import ChoiceMethod, count_choice
-from moim.tally.schulze import count_schulze
+from moim.tally.methods.choice import ChoiceMethod, count_choice
+from moim.tally.methods.schulze import count_schulze
 from moim.tally.ties import TieBreaker, TieBreakMethod
 
 ORDER = TieBreaker(TieBreakMethod.ORDER)

@@ -18,8 +18,8 @@ from moim.tally.ballots import (
     from_rankings,
     group_raw,
 )
-from moim.tally.irv import count_irv, rctab_rounds
-from moim.tally.rctab import UWI_NAME, RctabRules
+from moim.tally.methods.irv import count_irv, rctab_rounds
+from moim.tally.methods.rctab import UWI_NAME, RctabRules
 from moim.tally.result import Status
 from moim.tally.ties import TieBreaker, TieBreakMethod
 

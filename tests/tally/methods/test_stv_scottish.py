@@ -5,8 +5,8 @@ from __future__ import annotations
 from decimal import Decimal
 
 from moim.tally.ballots import from_rankings
+from moim.tally.methods.stv_scottish import count_scottish_stv
 from moim.tally.result import Action
-from moim.tally.stv_scottish import count_scottish_stv
 from moim.tally.ties import TieBreaker, TieBreakMethod
 
 # The "food election" of the Wikipedia article "Single transferable vote" (section "Example"):

@@ -6,7 +6,15 @@ import math
 
 import pytest
 
-from moim.tally.scoring import Method, Sheet, TieRule, TieState, rank, weighted_total, z_scores
+from moim.tally.methods.scoring import (
+    Method,
+    Sheet,
+    TieRule,
+    TieState,
+    rank,
+    weighted_total,
+    z_scores,
+)
 
 R = math.sqrt(1.5)  # 1.224744...: the z-score of the extremes of three evenly spaced totals
 

@@ -20,9 +20,8 @@ the candidates just eliminated, so the work grows with distinct ballots and thei
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from pathlib import Path
 
 import numpy as np
 import numpy.typing as npt
@@ -36,9 +35,8 @@ from moim.tally.ballots import (
     check_total_weight,
     to_preferences,
 )
-from moim.tally.cvr import CvrBallots, LazyRawBallots, read_cvr
-from moim.tally.formats.blt import read_blt
-from moim.tally.rctab import UWI_NAME, RctabRules, load_config, rules_with_flags
+from moim.tally.matrix import CvrBallots, LazyRawBallots
+from moim.tally.methods.rctab import UWI_NAME, RctabRules
 from moim.tally.result import Action, Number, Result, Round
 from moim.tally.ties import TieBreaker, TieForChair, TieKind
 
@@ -129,65 +127,6 @@ def prepare_cvr(
     chosen = rules or TEXTBOOK
     prefs = cvr.preferences(chosen.ballot_rules, drop=drop, write_in=write_in)
     return prefs, Contest(names, write_in, drop, cvr.undervotes, cvr.total, cvr.title)
-
-
-def count_from_cli(
-    path: Path,
-    *,
-    file_format: str,
-    method: str,
-    config: Path | None = None,
-    tie_breaker: TieBreaker | None = None,
-    seats: int | None = None,
-    options: Mapping[str, object] | None = None,
-    other_method: Callable[[Election], Result] | None = None,
-) -> Result:
-    """`moim tally` for CVR CSV files and RCTab configurations.
-
-    The rules are the configuration's, each overridden by its RCTab-named flag; without either,
-    textbook IRV. A tiebreakMode (configured or given) replaces the --tie-break policy. Other
-    methods (STV, ...) count the CVR CSV ballots with `other_method`, which the command line
-    passes in (this module never imports the command line or the method table).
-    """
-    flags = dict(options or {})
-    settings = load_config(config) if config is not None else None
-    rules = rules_with_flags(settings.rules if settings else None, flags)
-    if file_format == "blt" and settings is None and method == "irv":
-        election = read_blt(path)
-        return count_irv(election, rules=rules, ties=_ties(rules, flags, False, tie_breaker))
-    if file_format != "csv":
-        raise ValueError("RCTab configurations apply to CVR CSV files (--format csv)")
-    if settings is not None and method != "irv":
-        raise ValueError(f"an RCTab configuration counts by IRV, not {method}")
-    ballots = read_cvr(
-        path,
-        candidates=settings.names if settings else None,
-        write_ins=bool(flags.get("write_ins")),
-        progress=False if flags.get("no_progress") else None,
-        title=(settings.contest_name if settings else "") or path.stem,
-        aliases=settings.codes if settings else None,
-    )
-    excluded = settings.excluded if settings else ()
-    if method != "irv":
-        if other_method is None:
-            raise ValueError(f"{method} is counted through the command line")
-        return other_method(ballots.election(seats=seats or 1, withdrawn=excluded))
-    if seats not in (None, 1):
-        raise ValueError("IRV elects one candidate (--seats 1)")
-    chosen_ties = _ties(rules, flags, settings is not None, tie_breaker)
-    return count_cvr(ballots, rules=rules, ties=chosen_ties, excluded=excluded)
-
-
-def _ties(
-    rules: RctabRules | None,
-    flags: Mapping[str, object],
-    configured: bool,
-    tie_breaker: TieBreaker | None,
-) -> TieBreaker | None:
-    """A tiebreakMode (configured or given as a flag) replaces the --tie-break policy."""
-    if rules is not None and (flags.get("tiebreakMode") or configured):
-        return rules.tie_breaker()
-    return tie_breaker
 
 
 def _truncate(raw: RawBallots, depth: int) -> RawBallots:
@@ -413,7 +352,6 @@ __all__ = [
     "Contest",
     "batch_losers",
     "count_cvr",
-    "count_from_cli",
     "count_irv",
     "prepare_cvr",
     "rctab_rounds",

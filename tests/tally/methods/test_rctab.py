@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 
 from moim.tally.ballots import OvervoteRule
-from moim.tally.irv import batch_losers
-from moim.tally.rctab import ConfigError, RctabRules, config_from_mapping, load_config
+from moim.tally.methods.irv import batch_losers
+from moim.tally.methods.rctab import ConfigError, RctabRules, config_from_mapping, load_config
 from moim.tally.ties import TieBreakMethod
 
 

@@ -15,8 +15,8 @@ import numpy as np
 import numpy.typing as npt
 
 from moim.tally.ballots import Election, check_total_weight
+from moim.tally.methods.stv_common import new_result
 from moim.tally.result import Action, Result, Round
-from moim.tally.stv_common import new_result
 from moim.tally.ties import TieBreaker, TieForChair, TieKind
 
 Matrix = npt.NDArray[np.int64]

@@ -9,10 +9,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from moim.tally.ballots import Candidate, Election, RawBallot, group_raw
+from moim.tally.methods.stv_meek import MeekArithmetic, count_meek
+from moim.tally.methods.stv_scottish import count_scottish_stv
+from moim.tally.methods.stv_wigm import WigmArithmetic, count_wigm
 from moim.tally.result import Result
-from moim.tally.stv_meek import MeekArithmetic, count_meek
-from moim.tally.stv_scottish import count_scottish_stv
-from moim.tally.stv_wigm import WigmArithmetic, count_wigm
 from moim.tally.ties import TieBreaker, TieBreakMethod
 
 ORDER = TieBreaker(TieBreakMethod.ORDER)

@@ -12,9 +12,9 @@ first) counted by plurality, block vote and approval through `moim tally` in-pro
 count, JSON record): the work must grow linearly, so doubling the candidates about doubles
 the time. `--only-candidates` runs that part alone; it has its own table.
 
-    python -m moim.tally.bench [--sizes 10000,100000,1000000] [--out docs/benchmarks.md]
-    python -m moim.tally.bench --only-candidates [--candidates 30000,60000]
-    python -m moim.tally.bench --only-blt [--blt-size 1000000]
+    python bench/counting.py [--sizes 10000,100000,1000000] [--out docs/benchmarks.md]
+    python bench/counting.py --only-candidates [--candidates 30000,60000]
+    python bench/counting.py --only-blt [--blt-size 1000000]
 
 BLT beside CSV: the 1,000,000 random ballots also written as a BLT file (one line per ballot),
 both counted by 17-seat Scottish STV end to end, each against a plain `bytes.split()` of its own
@@ -39,15 +39,20 @@ from typing import Any
 
 import numpy as np
 
-from moim.tally import cli
-from moim.tally.cvr import CvrBallots, read_cvr
-from moim.tally.formats.blt import read_blt
-from moim.tally.irv import count_cvr, prepare_cvr, tabulate
-from moim.tally.rctab import load_config
-from moim.tally.result import Result
-from moim.tally.stv_common import STV_RULES
-from moim.tally.stv_scottish import count_scottish_stv
-from moim.tally.ties import TieBreaker
+ROOT = Path(__file__).resolve().parent.parent
+if __name__ == "__main__":  # run as a script (and each measurement's child process): find moim
+    sys.path[:0] = [str(ROOT / "src")]
+
+from moim.tally import cli  # noqa: E402
+from moim.tally.formats.blt import read_blt  # noqa: E402
+from moim.tally.formats.cvr import read_cvr  # noqa: E402
+from moim.tally.matrix import CvrBallots  # noqa: E402
+from moim.tally.methods.irv import count_cvr, prepare_cvr, tabulate  # noqa: E402
+from moim.tally.methods.rctab import load_config  # noqa: E402
+from moim.tally.methods.stv_common import STV_RULES  # noqa: E402
+from moim.tally.methods.stv_scottish import count_scottish_stv  # noqa: E402
+from moim.tally.result import Result  # noqa: E402
+from moim.tally.ties import TieBreaker  # noqa: E402
 
 CANDIDATES = 40
 DEPTH = 10
@@ -60,10 +65,6 @@ DEFAULT_CANDIDATES = (30_000, 60_000)
 BLT_SIZE = 1_000_000
 SINGLE_ROUND = ("plurality", "block", "approval")
 LOT = TieBreaker.by_lot("bench")  # random files have ties among weak candidates
-
-
-def repository_root() -> Path:
-    return Path(__file__).resolve().parents[3]
 
 
 def candidate_names() -> list[str]:
@@ -291,7 +292,7 @@ def _report(read: Timing, count: Timing, result: Result) -> dict[str, Any]:
 
 def _minneapolis() -> Path:
     configured = os.environ.get("MOIM_CONFORMANCE_DIR")
-    base = Path(configured) if configured else repository_root().parent / "shared" / "conformance"
+    base = Path(configured) if configured else ROOT.parent / "shared" / "conformance"
     return base / "irv" / "minneapolis-2013-mayor"
 
 
@@ -348,7 +349,7 @@ def run_child(kind: str, path: Path, *extra: str) -> dict[str, Any]:
     process never holds a large file.
     """
     done = subprocess.run(
-        [sys.executable, "-m", "moim.tally.bench", "--child", kind, str(path), *extra],
+        [sys.executable, __file__, "--child", kind, str(path), *extra],
         capture_output=True,
         text=True,
         check=False,
@@ -455,10 +456,10 @@ def run_minneapolis(data: Path) -> list[str]:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m moim.tally.bench", description=__doc__)
+    parser = argparse.ArgumentParser(prog="python bench/counting.py", description=__doc__)
     parser.add_argument("--sizes", default=",".join(str(s) for s in DEFAULT_SIZES))
-    parser.add_argument("--data", default=str(repository_root() / "bench-data"))
-    parser.add_argument("--out", default=str(repository_root() / "docs" / "benchmarks.md"))
+    parser.add_argument("--data", default=str(ROOT / "bench-data"))
+    parser.add_argument("--out", default=str(ROOT / "docs" / "benchmarks.md"))
     parser.add_argument("--no-pyrankvote", action="store_true")
     parser.add_argument("--no-minneapolis", action="store_true")
     parser.add_argument("--candidates", default=",".join(str(c) for c in DEFAULT_CANDIDATES))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from moim.tally.ballots import Candidate, Election, group_raw
-from moim.tally.choice import ChoiceMethod, count_choice
+from moim.tally.methods.choice import ChoiceMethod, count_choice
 from moim.tally.ties import TieBreaker, TieBreakMethod, TieForChair, TieKind
 
 

@@ -1,9 +1,12 @@
 """The one list of counting methods: each one's name, label, the ballots and seats it counts,
-the tie policies it honours, and the function that counts.
+the tie policies it honours, its options and the function that counts.
 
-`moim tally --method`, the plenary (`moim.governance.counting`, the models' choices) and the
-benchmark all read this table, so a method named anywhere is a method that counts everywhere.
-The counting modules never import this one (nor the command line): the table sits above them.
+`moim tally` (its `--method` and the options' flags), the plenary (`moim.governance.counting`,
+the models' choices) and the benchmark all read this table, so a method named anywhere is a
+method that counts everywhere. A new method is its module under `moim.tally.methods` and one
+row here (with an `Option` if it takes one); nothing else changes. The counting modules never
+import this one (nor the command line): the table sits above them (the layers contract in
+pyproject.toml).
 """
 
 from __future__ import annotations
@@ -13,13 +16,13 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 
 from moim.tally.ballots import Election
-from moim.tally.choice import ChoiceMethod, count_choice
-from moim.tally.irv import count_irv
+from moim.tally.methods.choice import ChoiceMethod, count_choice
+from moim.tally.methods.irv import count_irv
+from moim.tally.methods.schulze import count_schulze
+from moim.tally.methods.stv_meek import MeekArithmetic, count_meek
+from moim.tally.methods.stv_scottish import count_scottish_stv
+from moim.tally.methods.stv_wigm import WigmArithmetic, count_wigm
 from moim.tally.result import Result
-from moim.tally.schulze import count_schulze
-from moim.tally.stv_meek import MeekArithmetic, count_meek
-from moim.tally.stv_scottish import count_scottish_stv
-from moim.tally.stv_wigm import WigmArithmetic, count_wigm
 from moim.tally.ties import TieBreaker, TieBreakMethod
 
 
@@ -34,10 +37,31 @@ class Shape(enum.StrEnum):
 
 @dataclass(frozen=True)
 class Options:
-    """Method options beyond seats and ties, with the command line's defaults."""
+    """Method options beyond seats and ties, with their defaults (the plenary's and the command
+    line's). Each field is described by one `Option` in `OPTIONS`."""
 
     arithmetic: str = "prf"
     batch: bool = False
+
+
+@dataclass(frozen=True)
+class Option:
+    """One field of `Options` as `moim tally` offers it: ``--name`` with these choices, or an
+    on/off flag when it has none."""
+
+    name: str
+    help: str
+    choices: tuple[str, ...] = ()
+
+
+OPTIONS = (
+    Option(
+        "arithmetic",
+        "Meek and WIGM: PR Foundation reference fixed point, or exact fractions",
+        ("prf", "rational"),
+    ),
+    Option("batch", "WIGM: defeat sure losers together"),
+)
 
 
 class MethodError(ValueError):
@@ -54,7 +78,7 @@ class Method:
     label: str
     shapes: frozenset[Shape]
     max_seats: int | None  # None: any number of seats
-    counter: Counter | None  # None: yes/no/abstain, counted by `moim.tally.yna`
+    counter: Counter | None  # None: yes/no/abstain, counted by `moim.tally.methods.yna`
     tie_policies: tuple[TieBreakMethod, ...] = ALL_TIE_POLICIES
 
     def accepts(self, shape: str, seats: int) -> bool:

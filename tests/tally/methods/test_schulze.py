@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from moim.tally.ballots import from_rankings
-from moim.tally.schulze import count_schulze
+from moim.tally.methods.schulze import count_schulze
 
 # The first worked example of M. Schulze, "A new monotonic, clone-independent, reversal
 # symmetric, and Condorcet-consistent single-winner election method", Social Choice and Welfare

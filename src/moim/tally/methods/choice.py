@@ -11,8 +11,8 @@ from __future__ import annotations
 import enum
 
 from moim.tally.ballots import Election
+from moim.tally.methods.stv_common import new_result
 from moim.tally.result import Action, Result, Round
-from moim.tally.stv_common import new_result
 from moim.tally.ties import TieBreaker, TieForChair, TieKind, TieRecord
 
 

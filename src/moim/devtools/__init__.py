@@ -1,1 +1,0 @@
-"""Helpers for the Makefile and the test suite; not used by the running site."""
