@@ -271,3 +271,22 @@ def test_rules_naming_the_lot_beforehand_settle_the_tie_and_say_so_on_the_ballot
     page = client.get(reverse("governance:vote", args=[other.pk])).text
     assert "Ties: Drawn by lot, with the seed recorded" in page
     assert "Counted by: Single transferable vote (Scottish rules)" in page
+
+
+@pytest.mark.django_db
+def test_a_method_added_to_the_registry_is_offered_to_decisions_without_a_migration(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from django.core.management import call_command
+
+    from moim.tally import registry
+
+    toy = registry.Method(
+        "toy", "Toy count", frozenset({registry.Shape.CHOOSE}), 1, registry.get("plurality").count
+    )
+    monkeypatch.setitem(registry.METHODS, "toy", toy)
+
+    for model in (Decision, Poll):
+        assert ("toy", "Toy count") in model._meta.get_field("method").flatchoices
+    # The field's choices come from the registry when asked: nothing for a migration to record.
+    call_command("makemigrations", "governance", check=True, dry_run=True, verbosity=0)

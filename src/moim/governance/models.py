@@ -41,7 +41,13 @@ from moim.governance.enums import (
 from moim.members.models import MemberCategory, Office, Organization, Person, Term
 from moim.tally import registry as tally_methods
 
-METHOD_CHOICES = [(m.name, m.label) for m in tally_methods.METHODS.values()]
+
+def counting_method_choices() -> list[tuple[str, str]]:
+    """The counting methods of the engine's registry, read when a form or check needs them.
+
+    A callable, so that migrations name it instead of copying the list: a method added to the
+    registry needs no migration here."""
+    return [(m.name, m.label) for m in tally_methods.METHODS.values()]
 
 
 class DecisionRules(models.Model):
@@ -163,7 +169,7 @@ class Decision(models.Model):
         _("counting method"),
         max_length=30,
         blank=True,
-        choices=METHOD_CHOICES,
+        choices=counting_method_choices,
         help_text=_("Empty: the usual method for the ballot and the number of seats."),
     )
     appointed_by = models.ForeignKey(
@@ -308,7 +314,7 @@ class Poll(models.Model):
         _("at most this many choices"), default=1, validators=[MinValueValidator(1)]
     )
     method = models.CharField(
-        _("counting method"), max_length=30, blank=True, choices=METHOD_CHOICES
+        _("counting method"), max_length=30, blank=True, choices=counting_method_choices
     )
     seats = models.PositiveSmallIntegerField(_("seats"), default=1)
     secret = models.BooleanField(_("secret"), default=False)
