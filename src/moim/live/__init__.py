@@ -2,7 +2,7 @@
 
 `publish(channel, data)` sends an event to every stream listening on `channel`;
 `subscribe(channel)` returns a subscription whose `get(timeout)` waits for the next events.
-The broker is chosen by the `MOIM_LIVE_BACKEND` setting (or environment variable):
+The broker is chosen by the `MOIM_LIVE_BACKEND` setting (read from the environment):
 
 - ``memory`` (default): an in-process broadcaster, for one server process (runserver, tests);
 - ``postgres``: PostgreSQL LISTEN/NOTIFY on the default database, for several processes;

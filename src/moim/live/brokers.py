@@ -13,7 +13,6 @@ import functools
 import hashlib
 import json
 import logging
-import os
 import threading
 import time
 from collections import deque
@@ -204,7 +203,7 @@ def postgres_params() -> dict[str, Any]:
 
 
 def redis_url() -> str:
-    url = str(getattr(settings, "REDIS_URL", "") or os.environ.get("REDIS_URL", ""))
+    url: str = settings.REDIS_URL
     if not url:
         raise ValueError("MOIM_LIVE_BACKEND=redis needs REDIS_URL")
     return url
@@ -216,11 +215,7 @@ _brokers: dict[str, Broker] = {}
 
 
 def backend_name() -> str:
-    name = str(
-        getattr(settings, "MOIM_LIVE_BACKEND", "")
-        or os.environ.get("MOIM_LIVE_BACKEND")
-        or "memory"
-    )
+    name: str = settings.MOIM_LIVE_BACKEND
     if name not in BACKENDS:
         raise ValueError(f"MOIM_LIVE_BACKEND is {name!r}; it must be one of {', '.join(BACKENDS)}")
     return name
