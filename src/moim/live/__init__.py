@@ -17,7 +17,7 @@ connection.
 
 from __future__ import annotations
 
-from moim.live.brokers import Broker, Subscription, broker, publish, publish_on_commit, subscribe
+from moim.live.brokers import Broker, Subscription, broker, publish, subscribe
 
 __all__ = [
     "Broker",
@@ -25,7 +25,6 @@ __all__ = [
     "assembly_channel",
     "broker",
     "publish",
-    "publish_on_commit",
     "subscribe",
 ]
 

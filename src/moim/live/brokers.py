@@ -20,7 +20,7 @@ from collections.abc import Callable
 from typing import Any, Protocol
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import connection
 
 logger = logging.getLogger(__name__)
 
@@ -247,11 +247,6 @@ def publish(channel: str, **data: Any) -> None:
         broker().publish(channel, json.dumps(data, sort_keys=True, default=str))
     except Exception:
         logger.exception("live update on %s not sent", channel)
-
-
-def publish_on_commit(channel: str, **data: Any) -> None:
-    """Send an event once the current transaction commits (at once outside a transaction)."""
-    transaction.on_commit(lambda: publish(channel, **data))
 
 
 def subscribe(channel: str) -> Subscription:

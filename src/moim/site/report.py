@@ -57,10 +57,6 @@ class AssemblyReport:
     sponsors: list[Sponsor]
 
     @property
-    def official_sponsors(self) -> list[Sponsor]:
-        return [s for s in self.sponsors if s.tier == SponsorTier.OFFICIAL_SPONSOR]
-
-    @property
     def media_partners(self) -> list[Sponsor]:
         return [s for s in self.sponsors if s.tier == SponsorTier.MEDIA_PARTNER]
 
