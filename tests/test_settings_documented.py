@@ -21,9 +21,6 @@ README = ROOT / "README.md"
 READERS = {"env_str", "env_bool", "env_int", "env_list", "env_secret", "env_header", "getenv"}
 # env_secret also reads NAME_FILE, a file holding the value (container secrets).
 WITH_FILE = {"env_secret"}
-# The counting engine is plain Python, without Django's settings: what its own tools read (the
-# conformance data's folder) is listed in README's table for development, not the site's.
-WITHOUT_SETTINGS = PACKAGE / "tally"
 
 
 def _called_name(call: ast.Call) -> str:
@@ -87,9 +84,7 @@ def test_only_settings_reads_the_environment() -> None:
     elsewhere = {
         str(path.relative_to(ROOT)): sorted(read)
         for path in sorted(PACKAGE.rglob("*.py"))
-        if path not in {SETTINGS, PACKAGE / "env.py"}
-        and WITHOUT_SETTINGS not in path.parents
-        and (read := variables_read(path))
+        if path not in {SETTINGS, PACKAGE / "env.py"} and (read := variables_read(path))
     }
 
     assert elsewhere == {}, "read these in settings.py and use settings.NAME instead"
