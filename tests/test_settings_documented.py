@@ -33,7 +33,10 @@ def _called_name(call: ast.Call) -> str:
 
 
 def _is_environ(node: ast.expr) -> bool:
-    return isinstance(node, ast.Attribute) and node.attr == "environ"
+    """`os.environ`, or `environ` imported from os."""
+    return (isinstance(node, ast.Attribute) and node.attr == "environ") or (
+        isinstance(node, ast.Name) and node.id == "environ"
+    )
 
 
 def variables_read(path: Path) -> set[str]:
@@ -108,6 +111,8 @@ def test_the_reader_finds_each_way_of_reading_the_environment(tmp_path: Path) ->
         "C = os.environ.get('MOIM_C', '')\n"
         "D = os.environ['MOIM_D']\n"
         "E = os.getenv('MOIM_E')\n"
+        "from os import environ\n"
+        "G = environ.get('MOIM_G')\n"
         "os.environ.setdefault('MOIM_F', '1')\n",
         encoding="utf-8",
     )
@@ -119,4 +124,5 @@ def test_the_reader_finds_each_way_of_reading_the_environment(tmp_path: Path) ->
         "MOIM_C",
         "MOIM_D",
         "MOIM_E",
+        "MOIM_G",
     }
