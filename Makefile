@@ -22,8 +22,8 @@ export MOIM_DEVELOPMENT := 1
 
 help:
 	@echo "make demo   - set up, load the WeGO 2021 demo into SQLite, serve http://127.0.0.1:$(PORT)"
-	@echo "make test   - lint, type-check, import contracts, tests on SQLite and on PostgreSQL if reachable"
-	@echo "make lint   - ruff, mypy and import contracts only"
+	@echo "make test   - lint, type-check, import contracts, dead code, tests on SQLite and on PostgreSQL if reachable"
+	@echo "make lint   - ruff, mypy, import contracts and dead code (vulture) only"
 	@echo "make bench  - counting-engine and load benchmarks (results go to docs/benchmarks.md)"
 	@echo "make bench-load - the load benchmark alone: 2,000 delegates and screens (LOAD_ARGS=--quick)"
 
@@ -50,6 +50,7 @@ lint: install
 	$(BIN)/ruff format --check src tests bench
 	$(BIN)/mypy
 	$(BIN)/lint-imports
+	$(BIN)/vulture
 
 test: lint test-sqlite test-postgres
 

@@ -357,6 +357,23 @@ MOIM_LIVE_STREAM_LIFETIME = env_int("MOIM_LIVE_STREAM_LIFETIME", 300)
 # kilobytes and no thread, moim/live/hub.py); one more is answered 503 with Retry-After.
 MOIM_LIVE_STREAMS_PER_PROCESS = env_int("MOIM_LIVE_STREAMS_PER_PROCESS", 5000)
 
+# --- The production server (`moim serve-production`) ------------------------------------------
+# Where it listens and how many worker processes it starts (its --host, --port and --workers win
+# over these), by default two workers per core this process may run on. After SIGTERM or SIGHUP,
+# requests have MOIM_GRACEFUL_TIMEOUT seconds to finish.
+try:
+    _cores = len(os.sched_getaffinity(0))
+except AttributeError:  # not on Linux
+    _cores = os.cpu_count() or 1
+MOIM_HOST = env_str("MOIM_HOST", "127.0.0.1")
+MOIM_PORT = env_int("MOIM_PORT", 8000)
+MOIM_WORKERS = env_int("MOIM_WORKERS", 2 * max(_cores, 1))
+MOIM_GRACEFUL_TIMEOUT = env_int("MOIM_GRACEFUL_TIMEOUT", 10)
+
+# The assembly report's PDF (moim/site/report.py): a CJK font file; empty means the first of the
+# usual Noto Sans CJK paths that exists.
+MOIM_PDF_FONT = env_str("MOIM_PDF_FONT")
+
 # WeGO's rule, assumed (not public): a member is in good standing when its fees are paid
 # through the previous calendar year. Organizations may choose another rule in the admin.
 MOIM_ORGANIZATION_SLUG = env_str("MOIM_ORGANIZATION", "wego")

@@ -17,6 +17,7 @@ from moim.governance.enums import DecisionKind, Verdict
 from moim.governance.models import Decision, Poll, RegisterEntry, VoteRecord
 from moim.members.enums import OfficeKind
 from moim.members.models import Member, Office, Organization, Person, Term
+from moim.members.queries import registry_today
 from moim.tally.ballots import Candidate as TallyCandidate
 from moim.tally.ballots import Election, group_raw
 from moim.tally.methods.choice import ChoiceMethod, count_choice
@@ -202,7 +203,7 @@ def test_a_whole_plenary_over_http(
     assert recount(client, hosted, ChoiceMethod.PLURALITY) == [bidders[0].name_en]
 
     # The registry follows the published decisions.
-    current = Term.objects.current()
+    current = Term.objects.current(registry_today())
     assert set(current.filter(office=exco).values_list("member__name_en", flat=True)) == set(
         expected
     )

@@ -11,6 +11,7 @@ from moim.governance.enums import AnalogMethod, BallotShape, PollState, Verdict
 from moim.governance.models import AuditEntry, Ballot, Poll, RegisterEntry, VoteRecord
 from moim.members.enums import OfficeKind
 from moim.members.models import Office, Organization, Term
+from moim.members.queries import registry_today
 
 
 def option_ids(poll: Poll) -> dict[str, int]:
@@ -245,7 +246,7 @@ def test_ranked_election_records_rounds_and_changes_the_registry(
 
     assert poll.result["elected"] == [b.name_en]
     assert len(poll.result["rounds"]) == 2
-    current = Term.objects.current().get(office=office)
+    current = Term.objects.current(registry_today()).get(office=office)
     assert current.member == b
     assert old.ends is not None
 

@@ -87,7 +87,7 @@ def test_import_one_bad_row_imports_nothing_and_names_it(
     assert Member.objects.count() == 0
     assert [problem.line for problem in report.problems] == [5]
     assert reason in str(report.problems[0])
-    assert not report.imported
+    assert not report.ok
 
 
 def test_import_reports_every_bad_row(registry: Organization) -> None:

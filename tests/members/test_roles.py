@@ -18,7 +18,6 @@ from moim.members.rules import (
     can_view_own_account,
     is_chair,
     is_delegate,
-    is_juror,
     is_secretariat,
 )
 from moim.members.services import assign_role, remove_role
@@ -117,14 +116,13 @@ def test_predicates_per_persona(
         "chair": (chair, [is_chair, can_view_members_admin]),
         "delegate_a": (delegate_a, [is_delegate]),
         "delegate_b": (delegate_b, [is_delegate]),
-        "juror": (juror, [is_juror]),
+        "juror": (juror, []),
         "outsider": (outsider, []),
     }
     every = [
         is_secretariat,
         is_chair,
         is_delegate,
-        is_juror,
         can_manage_members,
         can_import_members,
         can_export_members,

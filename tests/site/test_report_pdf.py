@@ -15,11 +15,11 @@ from tests.site.publication_plenary import Published, publish_plenary
 
 @pytest.mark.skipif(importlib.util.find_spec("fpdf") is None, reason="the pdf extra is absent")
 def test_report_pdf_says_so_when_no_cjk_font_is_found(
-    organization: Organization, chair: Any, monkeypatch: pytest.MonkeyPatch
+    organization: Organization, chair: Any, monkeypatch: pytest.MonkeyPatch, settings: Any
 ) -> None:
     published = publish_plenary(organization, chair)
     monkeypatch.setattr(report, "FONT_CANDIDATES", ())
-    monkeypatch.delenv("MOIM_PDF_FONT", raising=False)
+    settings.MOIM_PDF_FONT = ""
 
     body = report.report_pdf(report.assembly_report(published.plenary.assembly), compress=False)
 
@@ -44,10 +44,10 @@ def test_report_lists_published_decisions_with_their_verdicts(
 
 @pytest.mark.skipif(importlib.util.find_spec("fpdf") is None, reason="the pdf extra is absent")
 def test_report_pdf_is_cached_until_a_record_changes(
-    organization: Organization, chair: Any, monkeypatch: pytest.MonkeyPatch
+    organization: Organization, chair: Any, monkeypatch: pytest.MonkeyPatch, settings: Any
 ) -> None:
     monkeypatch.setattr(report, "FONT_CANDIDATES", ())  # Latin text stays readable in the file
-    monkeypatch.delenv("MOIM_PDF_FONT", raising=False)
+    settings.MOIM_PDF_FONT = ""
     published = publish_plenary(organization, chair)
     assembly = published.plenary.assembly
 

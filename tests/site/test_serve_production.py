@@ -63,30 +63,42 @@ def test_serve_production_refuses_an_empty_allowed_hosts(settings: Any) -> None:
         call_command("serve-production", "--workers", "1")
 
 
-def test_serve_production_defaults_to_two_workers_per_core_and_wants_shared_live_updates(
-    settings: Any, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_serve_production_takes_its_workers_from_the_settings(settings: Any) -> None:
     settings.SECRET_KEY = SECRETS["SECRET_KEY"]
     settings.MOIM_LIVE_BACKEND = "memory"
-    monkeypatch.delenv("MOIM_WORKERS", raising=False)
-
-    with pytest.raises(CommandError) as refused:
-        call_command("serve-production")
-
-    assert str(refused.value).startswith(
-        f"{2 * _cores()} worker processes need live updates shared between them: set REDIS_URL"
-    )
-
-
-def test_serve_production_reads_its_workers_from_the_environment(
-    settings: Any, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    settings.SECRET_KEY = SECRETS["SECRET_KEY"]
-    settings.MOIM_LIVE_BACKEND = "memory"
-    monkeypatch.setenv("MOIM_WORKERS", "7")
+    settings.MOIM_WORKERS = 7
 
     with pytest.raises(CommandError, match=r"^7 worker processes need live updates"):
         call_command("serve-production")
+
+
+@single_leg
+@pytest.mark.parametrize(
+    ("environment", "expected"),
+    [
+        ({}, f"127.0.0.1 8000 {2 * _cores()} 10"),
+        (
+            {
+                "MOIM_HOST": "0.0.0.0",
+                "MOIM_PORT": "8080",
+                "MOIM_WORKERS": "7",
+                "MOIM_GRACEFUL_TIMEOUT": "3",
+            },
+            "0.0.0.0 8080 7 3",
+        ),
+    ],
+)
+def test_serve_production_settings_come_from_the_environment(
+    tmp_path: Path, environment: dict[str, str], expected: str
+) -> None:
+    show = (
+        "from django.conf import settings as s; "
+        "print(s.MOIM_HOST, s.MOIM_PORT, s.MOIM_WORKERS, s.MOIM_GRACEFUL_TIMEOUT)"
+    )
+
+    result = moim(["shell", "--no-imports", "-c", show], production_env(tmp_path, **environment))
+
+    assert result.stdout.strip() == expected, result.stderr
 
 
 @pytest.mark.parametrize(
@@ -105,23 +117,31 @@ def test_serve_production_names_a_bad_option(args: list[str], message: str) -> N
     assert str(refused.value).startswith(message)
 
 
+@single_leg
 @pytest.mark.parametrize(
     ("variable", "value", "message"),
     [
         ("MOIM_WORKERS", "many", "MOIM_WORKERS must be a whole number, not 'many'"),
         ("MOIM_PORT", "http", "MOIM_PORT must be a whole number, not 'http'"),
-        ("MOIM_GRACEFUL_TIMEOUT", "0", "MOIM_GRACEFUL_TIMEOUT must be 1 second or more, not 0"),
     ],
 )
 def test_serve_production_names_a_bad_environment_variable(
-    monkeypatch: pytest.MonkeyPatch, variable: str, value: str, message: str
+    tmp_path: Path, variable: str, value: str, message: str
 ) -> None:
-    monkeypatch.setenv(variable, value)
+    result = moim(["serve-production"], production_env(tmp_path, **{variable: value}))
+
+    assert result.returncode != 0
+    assert message in result.stderr
+    assert "Serving Moim" not in result.stdout
+
+
+def test_serve_production_refuses_a_graceful_timeout_under_a_second(settings: Any) -> None:
+    settings.MOIM_GRACEFUL_TIMEOUT = 0
 
     with pytest.raises(CommandError) as refused:
         call_command("serve-production")
 
-    assert str(refused.value) == message
+    assert str(refused.value) == "MOIM_GRACEFUL_TIMEOUT must be 1 second or more, not 0"
 
 
 @single_leg

@@ -61,12 +61,6 @@ class AttendanceFigures:
     def by_role(self, role: str) -> int:
         return self.present_by_role.get(role, 0)
 
-    def mode_rows(self) -> list[tuple[str, int]]:
-        return [(str(mode.label), self.by_mode(mode)) for mode in AttendanceMode]
-
-    def role_rows(self) -> list[tuple[str, int]]:
-        return [(str(role.label), self.by_role(role)) for role in ParticipantRole]
-
 
 def assemblies_for_public(organization: Organization | None) -> QuerySet[Assembly]:
     return Assembly.objects.filter(organization=organization).select_related("host")

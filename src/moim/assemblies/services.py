@@ -595,10 +595,6 @@ def check_in_qr_png(registration: Registration) -> bytes:
     return buffer.getvalue()
 
 
-def check_in_qr_svg(registration: Registration) -> str:
-    return str(segno.make(registration.check_in_code, error="m").svg_inline(scale=5, border=2))
-
-
 def mail_after_commit(registration: Registration, base_url: str | None = None) -> None:
     """Send the registration's mail once the transaction commits (`deliver_registration_mail`):
     nothing a mail server does can undo the registration or fail the request that made it."""

@@ -62,4 +62,3 @@ def is_entry_author(user: Any, entry: Entry) -> bool:
 can_manage_awards = is_secretariat
 can_edit_entry = is_secretariat | is_entry_author
 can_view_entry = is_secretariat | is_entry_author | can_view_entry_as_juror
-can_submit_entries = rules.is_authenticated

@@ -97,10 +97,6 @@ class OpenPoll:
     poll: Poll
     held: list[HeldBallot]
 
-    @property
-    def to_cast(self) -> int:
-        return sum(1 for h in self.held if not h.voted)
-
 
 def open_polls_for_person(person: Person | None, assembly_id: int | None = None) -> list[OpenPoll]:
     """The open polls in which `person` holds a vote (own member or proxy), and which are cast.

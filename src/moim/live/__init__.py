@@ -2,7 +2,7 @@
 
 `publish(channel, data)` sends an event to every stream listening on `channel`;
 `subscribe(channel)` returns a subscription whose `get(timeout)` waits for the next events.
-The broker is chosen by the `MOIM_LIVE_BACKEND` setting (or environment variable):
+The broker is chosen by the `MOIM_LIVE_BACKEND` setting (read from the environment):
 
 - ``memory`` (default): an in-process broadcaster, for one server process (runserver, tests);
 - ``postgres``: PostgreSQL LISTEN/NOTIFY on the default database, for several processes;
@@ -17,7 +17,7 @@ connection.
 
 from __future__ import annotations
 
-from moim.live.brokers import Broker, Subscription, broker, publish, publish_on_commit, subscribe
+from moim.live.brokers import Broker, Subscription, broker, publish, subscribe
 
 __all__ = [
     "Broker",
@@ -25,7 +25,6 @@ __all__ = [
     "assembly_channel",
     "broker",
     "publish",
-    "publish_on_commit",
     "subscribe",
 ]
 

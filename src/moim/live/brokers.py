@@ -13,7 +13,6 @@ import functools
 import hashlib
 import json
 import logging
-import os
 import threading
 import time
 from collections import deque
@@ -21,7 +20,7 @@ from collections.abc import Callable
 from typing import Any, Protocol
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import connection
 
 logger = logging.getLogger(__name__)
 
@@ -204,7 +203,7 @@ def postgres_params() -> dict[str, Any]:
 
 
 def redis_url() -> str:
-    url = str(getattr(settings, "REDIS_URL", "") or os.environ.get("REDIS_URL", ""))
+    url: str = settings.REDIS_URL
     if not url:
         raise ValueError("MOIM_LIVE_BACKEND=redis needs REDIS_URL")
     return url
@@ -216,11 +215,7 @@ _brokers: dict[str, Broker] = {}
 
 
 def backend_name() -> str:
-    name = str(
-        getattr(settings, "MOIM_LIVE_BACKEND", "")
-        or os.environ.get("MOIM_LIVE_BACKEND")
-        or "memory"
-    )
+    name: str = settings.MOIM_LIVE_BACKEND
     if name not in BACKENDS:
         raise ValueError(f"MOIM_LIVE_BACKEND is {name!r}; it must be one of {', '.join(BACKENDS)}")
     return name
@@ -252,11 +247,6 @@ def publish(channel: str, **data: Any) -> None:
         broker().publish(channel, json.dumps(data, sort_keys=True, default=str))
     except Exception:
         logger.exception("live update on %s not sent", channel)
-
-
-def publish_on_commit(channel: str, **data: Any) -> None:
-    """Send an event once the current transaction commits (at once outside a transaction)."""
-    transaction.on_commit(lambda: publish(channel, **data))
 
 
 def subscribe(channel: str) -> Subscription:

@@ -8,7 +8,6 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
@@ -120,10 +119,8 @@ class Region(BilingualName):
 
 
 class MemberQuerySet(models.QuerySet["Member"]):
-    def in_good_standing(
-        self, organization: Organization, on: dt.date | None = None
-    ) -> MemberQuerySet:
-        return self.filter(good_standing_q(organization, on or timezone.localdate()))
+    def in_good_standing(self, organization: Organization, on: dt.date) -> MemberQuerySet:
+        return self.filter(good_standing_q(organization, on))
 
     def voting(self) -> MemberQuerySet:
         return self.filter(category__has_vote=True, status=MemberStatus.ACTIVE)
@@ -192,10 +189,10 @@ class Member(BilingualName):
     def get_absolute_url(self) -> str:
         return reverse("members:detail", kwargs={"slug": self.slug})
 
-    def in_good_standing(self, on: dt.date | None = None) -> bool:
+    def in_good_standing(self, on: dt.date) -> bool:
         if self.status != MemberStatus.ACTIVE:
             return False
-        required = self.organization.fees_required_through(on or timezone.localdate())
+        required = self.organization.fees_required_through(on)
         if required is None:
             return True
         return self.fees_paid_through is not None and self.fees_paid_through >= required
@@ -284,9 +281,8 @@ class Office(BilingualName):
 
 
 class TermQuerySet(models.QuerySet["Term"]):
-    def current(self, on: dt.date | None = None) -> TermQuerySet:
-        day = on or timezone.localdate()
-        return self.filter(Q(ends__isnull=True) | Q(ends__gte=day), starts__lte=day)
+    def current(self, on: dt.date) -> TermQuerySet:
+        return self.filter(Q(ends__isnull=True) | Q(ends__gte=on), starts__lte=on)
 
 
 class Term(models.Model):

@@ -51,11 +51,6 @@ def is_delegate(user: Any) -> bool:
 
 
 @rules.predicate
-def is_juror(user: Any) -> bool:
-    return Role.JUROR.value in role_names(user)
-
-
-@rules.predicate
 def is_delegate_of(user: Any, member: Member | None) -> bool:
     """A delegate whose person record belongs to `member`."""
     if member is None or not is_delegate(user):

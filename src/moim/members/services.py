@@ -151,10 +151,6 @@ class ImportReport:
     def ok(self) -> bool:
         return not self.problems and not self.file_problems
 
-    @property
-    def imported(self) -> bool:
-        return self.ok and not self.dry_run
-
 
 def file_format_for(name: str, explicit: str | None = None) -> str:
     """The format name ("csv" or "xlsx") from an explicit choice or the file's extension."""

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import hashlib
 import importlib.util
-import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -58,10 +57,6 @@ class AssemblyReport:
     sponsors: list[Sponsor]
 
     @property
-    def official_sponsors(self) -> list[Sponsor]:
-        return [s for s in self.sponsors if s.tier == SponsorTier.OFFICIAL_SPONSOR]
-
-    @property
     def media_partners(self) -> list[Sponsor]:
         return [s for s in self.sponsors if s.tier == SponsorTier.MEDIA_PARTNER]
 
@@ -82,7 +77,7 @@ def assembly_report(assembly: Assembly) -> AssemblyReport:
 
 
 def cjk_font() -> tuple[str, int] | None:
-    configured = getattr(settings, "MOIM_PDF_FONT", "") or os.environ.get("MOIM_PDF_FONT", "")
+    configured: str = settings.MOIM_PDF_FONT
     if configured:
         return (configured, 0) if Path(configured).is_file() else None
     for path, index in FONT_CANDIDATES:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from dataclasses import dataclass
 from importlib import resources
 from typing import Any
 
@@ -45,18 +44,6 @@ class DemoDataError(ValueError):
     """A demo data file says something the registry cannot hold; the message says where."""
 
 
-@dataclass(frozen=True)
-class Partner:
-    """A sponsor or media partner of the 2021 Assembly, member or not."""
-
-    key: str
-    name_en: str
-    name_ko: str
-    role: str
-    member: Member | None
-    website: str
-
-
 def read(name: str) -> Record:
     """One data file of this package, parsed."""
     try:
@@ -87,27 +74,6 @@ def load() -> Organization:
     offices = _load_offices(org_data, organization)
     _load_terms(read("terms.json"), offices, members, people)
     return organization
-
-
-def partners(organization: Organization) -> list[Partner]:
-    """The 2021 Assembly's sponsors and media partner, with their member record if any."""
-    found = []
-    for row in _rows(read("organization.json"), "partners", "organization.json"):
-        slug = row.get("member")
-        member = (
-            Member.objects.filter(organization=organization, slug=slug).first() if slug else None
-        )
-        found.append(
-            Partner(
-                key=_required(row, "key", "organization.json"),
-                name_en=_required(row, "name_en", "organization.json"),
-                name_ko=row.get("name_ko", ""),
-                role=_required(row, "role", "organization.json"),
-                member=member,
-                website=row.get("website", ""),
-            )
-        )
-    return found
 
 
 # --- one loader per kind of record -------------------------------------------------------------

@@ -1,9 +1,8 @@
-"""Filters for publication: lists written as a sentence, ordinals, bars of a chart."""
+"""Filters for publication: lists written as a sentence, ordinals, Korean particles."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from decimal import Decimal, InvalidOperation
 
 from django import template
 from django.utils import translation
@@ -27,18 +26,6 @@ def ordinal_en(number: int) -> str:
     n = int(number)
     suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
     return f"{n}{suffix}"
-
-
-@register.filter
-def bar_percent(value: object, whole: object) -> str:
-    """The width of a bar as a percentage of `whole`, for a chart drawn in HTML and CSS."""
-    try:
-        part, total = Decimal(str(value)), Decimal(str(whole))
-    except (InvalidOperation, ValueError):
-        return "0"
-    if total <= 0:
-        return "0"
-    return str(min(Decimal(100), part * 100 / total).quantize(Decimal("0.1")))
 
 
 @register.filter

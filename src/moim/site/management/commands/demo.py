@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import importlib
 import importlib.util
-import os
 from typing import Any
 
 from django.apps import apps
@@ -31,7 +30,7 @@ class Command(BaseCommand):
         parser.add_argument(
             "--port",
             type=int,
-            default=int(os.environ.get("PORT") or 8000),
+            default=8000,
             help="The port the site will be served on, for the printed address.",
         )
 

@@ -17,7 +17,6 @@ The supervisor runs even for one worker, so these hold whatever --workers says.
 
 from __future__ import annotations
 
-import os
 from typing import Any
 
 import uvicorn
@@ -27,17 +26,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connections
 from uvicorn.supervisors import Multiprocess
 
-from moim.env import ConfigError, env_int, env_str
 from moim.live.brokers import backend_name
-
-
-def default_workers() -> int:
-    """Two worker processes per core this process may run on."""
-    try:
-        cores = len(os.sched_getaffinity(0))
-    except AttributeError:  # not on Linux
-        cores = os.cpu_count() or 1
-    return 2 * max(cores, 1)
 
 
 def check_production_settings(workers: int) -> None:
@@ -84,19 +73,12 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        # A flag wins over its environment variable, which wins over the default.
+        # A flag wins over its setting (MOIM_HOST, MOIM_PORT, MOIM_WORKERS in the environment).
         flags = {name: options[name] for name in ("host", "port", "workers")}
-        try:
-            host: str = flags["host"] or env_str("MOIM_HOST", "127.0.0.1")
-            port: int = flags["port"] if flags["port"] is not None else env_int("MOIM_PORT", 8000)
-            workers: int = (
-                flags["workers"]
-                if flags["workers"] is not None
-                else env_int("MOIM_WORKERS", default_workers())
-            )
-            graceful = env_int("MOIM_GRACEFUL_TIMEOUT", 10)
-        except ConfigError as error:
-            raise CommandError(str(error)) from None
+        host: str = flags["host"] or settings.MOIM_HOST
+        port: int = flags["port"] if flags["port"] is not None else settings.MOIM_PORT
+        workers: int = flags["workers"] if flags["workers"] is not None else settings.MOIM_WORKERS
+        graceful: int = settings.MOIM_GRACEFUL_TIMEOUT
         host = host.strip()
         if not host:
             raise CommandError("--host (MOIM_HOST) must name an address, e.g. 127.0.0.1")
