@@ -2,8 +2,7 @@
 
 Vulture parses this file, never runs it: a name written here counts as used. Add a name only
 for one of the reasons below; Django's own hooks and options are in pyproject.toml's
-[tool.vulture] ignore_names. Dead code in moim.tally, roll calls and results presenters is not
-hidden here.
+[tool.vulture] ignore_names. Dead code in roll calls and results presenters is not hidden here.
 """
 
 # ruff: noqa
@@ -144,3 +143,9 @@ open_streams
 process_streams
 wait_for_streams_closed
 forget_streamed_assemblies
+
+# --- The counting engine as a library (docs/tally.md, "Library in ten lines"): functions for
+# callers outside Moim, which Moim itself reaches through the registry and the file readers.
+_.from_rankings  # build an election from ranked lists, as the tests and examples do
+_.loads_blt  # read a BLT file held in memory
+_.only_precinct  # one precinct's ballots, for precinct-level reports

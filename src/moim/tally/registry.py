@@ -23,7 +23,7 @@ from moim.tally.methods.stv_meek import MeekArithmetic, count_meek
 from moim.tally.methods.stv_scottish import count_scottish_stv
 from moim.tally.methods.stv_wigm import WigmArithmetic, count_wigm
 from moim.tally.result import Result
-from moim.tally.ties import TieBreaker, TieBreakMethod
+from moim.tally.ties import TieBreaker
 
 
 class Shape(enum.StrEnum):
@@ -69,7 +69,6 @@ class MethodError(ValueError):
 
 
 Counter = Callable[[Election, int | None, TieBreaker, Options], Result]
-ALL_TIE_POLICIES = (TieBreakMethod.CHAIR, TieBreakMethod.LOT, TieBreakMethod.ORDER)
 
 
 @dataclass(frozen=True)
@@ -79,7 +78,6 @@ class Method:
     shapes: frozenset[Shape]
     max_seats: int | None  # None: any number of seats
     counter: Counter | None  # None: yes/no/abstain, counted by `moim.tally.methods.yna`
-    tie_policies: tuple[TieBreakMethod, ...] = ALL_TIE_POLICIES
 
     def accepts(self, shape: str, seats: int) -> bool:
         return shape in self.shapes and (self.max_seats is None or seats <= self.max_seats)
