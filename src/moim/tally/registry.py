@@ -143,7 +143,7 @@ _RANKED = frozenset({Shape.RANKED})
 METHODS: dict[str, Method] = {
     m.name: m
     for m in (
-        Method("yna", "Yes / no / abstain", frozenset({Shape.YES_NO_ABSTAIN}), 1, None, ()),
+        Method("yna", "Yes / no / abstain", frozenset({Shape.YES_NO_ABSTAIN}), 1, None),
         Method("plurality", "Plurality (one mark)", frozenset({Shape.CHOOSE}), 1,
                _choice(ChoiceMethod.PLURALITY)),
         Method("block", "Block vote (up to one mark per seat)", frozenset({Shape.CHOOSE}), None,
