@@ -149,3 +149,6 @@ forget_streamed_assemblies
 _.from_rankings  # build an election from ranked lists, as the tests and examples do
 _.loads_blt  # read a BLT file held in memory
 _.only_precinct  # one precinct's ballots, for precinct-level reports
+
+# --- The system actor answers what Django and the templates ask of any user.
+_.is_anonymous

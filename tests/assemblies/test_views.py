@@ -453,7 +453,7 @@ def test_assembly_page_query_count(
         SpeakerFactory(item=item, person=PersonFactory(organization=assembly.organization))
         RegistrationFactory(assembly=assembly, checked_in_at=timezone.now())
 
-    with django_assert_num_queries(14):
+    with django_assert_num_queries(13):
         response = client.get(f"/en/assemblies/{assembly.edition}/")
 
     html = response.content.decode()
@@ -469,7 +469,7 @@ def test_registration_list_query_count(
         RegistrationFactory(assembly=assembly)
     staff = logged_in(secretariat)
 
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(8):
         response = staff.get(f"/en/assemblies/{assembly.edition}/registrations/")
 
     assert response.content.decode().count("<tr>") == count + 1
@@ -486,7 +486,7 @@ def test_desk_search_query_count(
         )
     staff = logged_in(secretariat)
 
-    with django_assert_num_queries(15):
+    with django_assert_num_queries(14):
         response = staff.get(f"/en/assemblies/{assembly.edition}/desk/", {"q": "kim"})
 
     assert response.content.decode().count("<code>") == count

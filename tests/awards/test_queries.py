@@ -34,7 +34,7 @@ def test_the_editions_list(
             reported_winners=10,
         )
     make_entry(edition, city(organization, "Busan"), status=EntryStatus.SUBMITTED)
-    with django_assert_num_queries(3):
+    with django_assert_num_queries(2):
         page = client.get(reverse("awards:editions")).content.decode()
     assert page.count('<li class="card">') == count
     assert "1 entry from 1 country" in page
@@ -58,12 +58,12 @@ def test_the_jury_home_and_progress(
     judging.assign_jurors(round_=round_, by=secretariat)
     judging.open_scoring(round_=round_, by=secretariat)
     client.force_login(juror)
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(9):
         page = client.get(reverse("awards:jury", kwargs={"number": 4})).content.decode()
     assert f"0 of {count} submitted" in page
     client.force_login(secretariat)
     # One more than the jury home: whether any entry waits to join the open round.
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(10):
         page = client.get(reverse("awards:progress", kwargs={"number": 4})).content.decode()
     assert page.count("<td>Extra Juror") == count
 
@@ -80,6 +80,6 @@ def test_the_screening_list(
     for n in range(count):
         make_entry(edition, city(organization, f"Town {n}"), status=EntryStatus.SUBMITTED)
     client.force_login(secretariat)
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(7):
         page = client.get(reverse("awards:screening", kwargs={"number": 4})).content.decode()
     assert page.count('name="entry"') == count

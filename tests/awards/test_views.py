@@ -204,7 +204,7 @@ def announced_edition(edition: Edition, organization: Organization, winners: int
     return awards
 
 
-@pytest.mark.parametrize(("winners", "queries"), [(1, 4), (3, 4)])
+@pytest.mark.parametrize(("winners", "queries"), [(1, 3), (3, 3)])
 def test_winners_page_queries_do_not_grow(
     client: Client,
     edition: Edition,

@@ -14,6 +14,7 @@ from tests.governance.conftest import Plenary, make_motion, make_rules
 from moim.governance import services
 from moim.governance.enums import AuditAction, DecisionStatus
 from moim.governance.models import AuditEntry, Decision, DecisionRules, Proxy
+from moim.permissions import SYSTEM
 
 
 @pytest.fixture
@@ -80,7 +81,7 @@ def test_admin_proxy_change_and_delete_go_through_the_services(
         assembly=plenary.assembly,
         principal=plenary.members[0],
         holder=plenary.delegates[1],
-        by=None,
+        by=SYSTEM,
     )
     office.post(
         reverse("admin:governance_proxy_change", args=[proxy.pk]),
@@ -107,7 +108,7 @@ def test_admin_proxy_withdrawal_while_a_poll_is_open_is_refused_with_a_message(
         assembly=plenary.assembly,
         principal=plenary.members[0],
         holder=plenary.delegates[1],
-        by=None,
+        by=SYSTEM,
     )
     services.open_poll(
         poll=services.create_poll(decision=make_motion(plenary.assembly, rules), by=chair),

@@ -8,6 +8,7 @@ import pytest
 from django.test import Client
 
 from moim.members.models import Organization
+from moim.permissions import SYSTEM
 from moim.site.models import PressRelease
 from moim.site.press import PressError, draft_press_release, publish_press_release
 from tests.site import publication_demo
@@ -74,7 +75,7 @@ def test_secretariat_edits_then_publishes_and_the_public_reads_the_edited_text(
 def test_redrafting_follows_changed_records_and_withdraws_publication(wego: Organization) -> None:
     assembly = fifth(wego)
     release = publish_press_release(
-        release=draft_press_release(assembly=assembly, language="en"), by=None
+        release=draft_press_release(assembly=assembly, language="en"), by=SYSTEM
     )
     assembly.sponsors.filter(name="Dohwa").update(name="Dohwa Engineering")
 
@@ -90,6 +91,6 @@ def test_an_empty_release_cannot_be_published(wego: Organization) -> None:
     release = PressRelease.objects.create(assembly=fifth(wego), language="en", body="  ")
 
     with pytest.raises(PressError, match="empty press release cannot be published"):
-        publish_press_release(release=release, by=None)
+        publish_press_release(release=release, by=SYSTEM)
     release.refresh_from_db()
     assert release.published_at is None

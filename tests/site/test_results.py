@@ -131,7 +131,7 @@ def test_results_index_query_count_does_not_grow_with_decisions(
         vote_motion(plenary, poll)
         finish(poll, chair)
 
-    with django_assert_num_queries(4):  # the same for one decision or three
+    with django_assert_num_queries(3):  # the same for one decision or three
         page = client.get("/en/results/5/").content.decode()
 
     assert page.count("Adopted") == motions

@@ -6,10 +6,7 @@ import datetime as dt
 import zoneinfo
 from typing import Annotated, Literal
 
-import rules
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
-from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema
@@ -20,6 +17,7 @@ from ninja.security import django_auth
 from moim.api.errors import errors, invalid
 from moim.api.params import EditionNumber, Slug
 from moim.assemblies import queries, services
+from moim.assemblies.access import assembly_by_edition
 from moim.assemblies.enums import (
     AssemblyMode,
     AssemblyStatus,
@@ -37,8 +35,10 @@ from moim.assemblies.models import (
     Registration,
     time_zone_names,
 )
+from moim.assemblies.rules import can_manage_registrations, can_run_desk
 from moim.members.models import Member, Person
 from moim.members.queries import current_organization
+from moim.permissions import require
 
 router = Router(tags=["assemblies"])
 
@@ -173,15 +173,6 @@ TimeZoneName = Annotated[
 SearchText = Annotated[str, param.Query(max_length=200, description="Name, e-mail or city.")]
 
 
-def _assembly(edition: int) -> Assembly:
-    """The assembly of the current organization with this edition number, else 404."""
-    return get_object_or_404(
-        Assembly.objects.select_related("host"),
-        organization=current_organization(),
-        edition=edition,
-    )
-
-
 def _local(value: dt.datetime, assembly: Assembly) -> dt.datetime:
     return timezone.localtime(value, assembly.zone)
 
@@ -265,11 +256,6 @@ def _registration_out(r: Registration) -> RegistrationOut:
     )
 
 
-def _require_secretariat(request: HttpRequest, rule: str) -> None:
-    if not rules.test_rule(rule, request.user):
-        raise PermissionDenied(_("Only the secretariat may do this."))
-
-
 @router.get(
     "/",
     response={200: list[AssemblyOut], **errors(422)},
@@ -285,7 +271,7 @@ def list_assemblies(request: HttpRequest) -> list[AssemblyOut]:
     summary="One assembly by its edition number",
 )
 def get_assembly(request: HttpRequest, edition: EditionNumber) -> AssemblyOut:
-    return _assembly_out(_assembly(edition))
+    return _assembly_out(assembly_by_edition(edition))
 
 
 @router.get(
@@ -296,7 +282,7 @@ def get_assembly(request: HttpRequest, edition: EditionNumber) -> AssemblyOut:
 def get_programme(
     request: HttpRequest, edition: EditionNumber, tz: TimeZoneName = ""
 ) -> list[ItemOut]:
-    assembly = _assembly(edition)
+    assembly = assembly_by_edition(edition)
     if tz and tz not in time_zone_names():
         raise invalid(
             "query.tz",
@@ -313,7 +299,7 @@ def get_programme(
     summary="Attendance figures, computed from check-ins and online joins",
 )
 def get_attendance(request: HttpRequest, edition: EditionNumber) -> FiguresOut:
-    figures = queries.attendance_figures(_assembly(edition))
+    figures = queries.attendance_figures(assembly_by_edition(edition))
     return FiguresOut(
         registered=figures.registered,
         present=figures.present,
@@ -341,8 +327,8 @@ def list_registrations(
     role: ParticipantRole | None = None,
     q: SearchText = "",
 ) -> list[RegistrationOut]:
-    _require_secretariat(request, "assemblies.manage_registrations")
-    assembly = _assembly(edition)
+    require(can_manage_registrations, request.user)
+    assembly = assembly_by_edition(edition)
     registrations = queries.registrations_for_secretariat(
         assembly, status=status or "", mode=mode or "", role=role or "", q=q
     )
@@ -357,7 +343,7 @@ def list_registrations(
 def create_registration(
     request: HttpRequest, edition: EditionNumber, payload: RegistrationIn
 ) -> Status[RegistrationCreated]:
-    assembly = _assembly(edition)
+    assembly = assembly_by_edition(edition)
     member = None
     if payload.member:
         member = Member.objects.filter(
@@ -406,8 +392,8 @@ def create_registration(
 def check_in_by_code(
     request: HttpRequest, edition: EditionNumber, code: CheckInCode
 ) -> RegistrationOut:
-    _require_secretariat(request, "assemblies.run_desk")
-    registration = queries.registration_by_code(_assembly(edition), code)
+    require(can_run_desk, request.user)
+    registration = queries.registration_by_code(assembly_by_edition(edition), code)
     if registration is None:
         raise Http404("No registration has this check-in code.")
     registration = services.check_in(registration=registration, by=request.user)

@@ -9,18 +9,17 @@ from __future__ import annotations
 from typing import Annotated
 
 from django.http import Http404, HttpRequest
-from django.shortcuts import get_object_or_404
 from ninja import Field, Router, Schema
 from ninja.security import django_auth
 
 from moim.api.errors import errors
 from moim.api.params import EditionNumber, RecordId, Slug
 from moim.awards import judging
+from moim.awards.access import edition_by_number, entry_for_juror, entry_in, juror_seat
 from moim.awards.enums import EditionStatus, EntryStatus
-from moim.awards.models import Edition, Entry, Juror
+from moim.awards.models import Entry
 from moim.awards.queries import awards_for_edition, current_round, edition_facts
-from moim.awards.rules import can_view_entry_as_juror, juror_for
-from moim.members.queries import current_organization
+from moim.awards.rules import can_view_entry_as_juror
 
 router = Router(tags=["awards"])
 
@@ -89,17 +88,6 @@ class SheetOut(Schema):
     submitted: bool
 
 
-def _edition(number: int) -> Edition:
-    return get_object_or_404(Edition, programme__organization=current_organization(), number=number)
-
-
-def _juror(request: HttpRequest, edition: Edition) -> Juror:
-    juror = juror_for(request.user, edition)
-    if juror is None:
-        raise Http404("No jury seat in this edition.")
-    return juror
-
-
 def _entry_out(entry: Entry) -> EntryOut:
     return EntryOut(
         id=entry.pk,
@@ -121,7 +109,7 @@ def _entry_out(entry: Entry) -> EntryOut:
     summary="An edition and its figures",
 )
 def get_edition(request: HttpRequest, number: EditionNumber) -> EditionOut:
-    edition = _edition(number)
+    edition = edition_by_number(number)
     facts = edition_facts(edition)
     return EditionOut(
         number=edition.number,
@@ -145,7 +133,7 @@ def get_edition(request: HttpRequest, number: EditionNumber) -> EditionOut:
     summary="The announced winners",
 )
 def list_winners(request: HttpRequest, number: EditionNumber) -> list[WinnerOut]:
-    edition = _edition(number)
+    edition = edition_by_number(number)
     if edition.status not in (EditionStatus.ANNOUNCED, EditionStatus.CLOSED):
         raise Http404("Not announced yet.")
     return [
@@ -169,8 +157,8 @@ def list_winners(request: HttpRequest, number: EditionNumber) -> list[WinnerOut]
     summary="The entries assigned to me in the current round",
 )
 def list_my_entries(request: HttpRequest, number: EditionNumber) -> list[EntryOut]:
-    edition = _edition(number)
-    juror = _juror(request, edition)
+    edition = edition_by_number(number)
+    juror = juror_seat(request.user, edition)
     round_ = current_round(edition)
     if round_ is None:
         return []
@@ -189,16 +177,9 @@ def list_my_entries(request: HttpRequest, number: EditionNumber) -> list[EntryOu
     summary="One assigned entry (404 when conflicted or not assigned)",
 )
 def get_my_entry(request: HttpRequest, number: EditionNumber, entry_id: RecordId) -> EntryOut:
-    edition = _edition(number)
-    _juror(request, edition)
-    entry = get_object_or_404(
-        Entry.objects.select_related("category", "beneficiary", "applicant_member"),
-        edition=edition,
-        pk=entry_id,
-    )
-    if not can_view_entry_as_juror(request.user, entry):
-        raise Http404("No such entry.")
-    return _entry_out(entry)
+    edition = edition_by_number(number)
+    juror_seat(request.user, edition)
+    return _entry_out(entry_for_juror(request.user, edition, entry_id))
 
 
 @router.post(
@@ -210,9 +191,9 @@ def get_my_entry(request: HttpRequest, number: EditionNumber, entry_id: RecordId
 def post_scores(
     request: HttpRequest, number: EditionNumber, entry_id: RecordId, payload: ScoresIn
 ) -> SheetOut:
-    edition = _edition(number)
-    juror = _juror(request, edition)
-    entry = get_object_or_404(Entry, edition=edition, pk=entry_id)
+    edition = edition_by_number(number)
+    juror = juror_seat(request.user, edition)
+    entry = entry_in(edition, entry_id)
     round_ = current_round(edition)
     if round_ is None:
         raise Http404("No round.")

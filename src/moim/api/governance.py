@@ -5,9 +5,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
-from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema
 from ninja.responses import Status
@@ -15,13 +13,14 @@ from ninja.security import django_auth
 
 from moim.api.errors import errors, invalid
 from moim.api.params import MAX_ID, EditionNumber, RecordId, Slug
-from moim.assemblies.models import Assembly
+from moim.assemblies.access import assembly_by_edition
 from moim.governance import queries, services
-from moim.governance.enums import AnalogMethod, BallotShape, PollState
-from moim.governance.models import Decision, Poll
+from moim.governance.access import decision_by_id, poll_by_id
+from moim.governance.enums import AnalogMethod, BallotShape, DecisionStatus, PollState
+from moim.governance.models import Poll
 from moim.governance.rules import can_cast_ballot, can_run_polls
 from moim.members.models import Member, Person
-from moim.members.queries import current_organization
+from moim.permissions import PermissionRefused, require
 
 router = Router(tags=["governance"])
 
@@ -113,16 +112,11 @@ def _poll_out(poll: Poll) -> PollOut:
     )
 
 
-def _require(request: HttpRequest, predicate: Any) -> None:
-    if not predicate.test(request.user):
-        raise PermissionDenied(_("You may not do this."))
-
-
 @router.get(
     "/assemblies/{edition}/decisions", response={200: list[DecisionOut], **errors(404, 422)}
 )
 def agenda(request: HttpRequest, edition: EditionNumber) -> list[DecisionOut]:
-    assembly = get_object_or_404(Assembly, organization=current_organization(), edition=edition)
+    assembly = assembly_by_edition(edition)
     return [
         DecisionOut(
             id=d.pk,
@@ -139,7 +133,7 @@ def agenda(request: HttpRequest, edition: EditionNumber) -> list[DecisionOut]:
 
 @router.get("/polls/{poll_id}", response={200: PollOut, **errors(404, 422)})
 def poll_detail(request: HttpRequest, poll_id: RecordId) -> PollOut:
-    poll = get_object_or_404(Poll.objects.exclude(decision__status="draft"), pk=poll_id)
+    poll = poll_by_id(poll_id, Poll.objects.exclude(decision__status=DecisionStatus.DRAFT))
     return _poll_out(poll)
 
 
@@ -149,20 +143,20 @@ def poll_detail(request: HttpRequest, poll_id: RecordId) -> PollOut:
     auth=django_auth,
 )
 def cast(request: HttpRequest, poll_id: RecordId, payload: BallotIn) -> Status:
-    _require(request, can_cast_ballot)
+    require(can_cast_ballot, request.user)
     # The options come with the poll, read once for the checks and the cast.
-    poll = get_object_or_404(
+    poll = poll_by_id(
+        poll_id,
         Poll.objects.select_related("decision__assembly").prefetch_related(
             queries.options_in_order()
         ),
-        pk=poll_id,
     )
     person = Person.objects.filter(user_id=request.user.pk or 0).first()
     member = Member.objects.filter(
         slug=payload.member, organization_id=poll.decision.assembly.organization_id
     ).first()
     if person is None:
-        raise PermissionDenied(_("Your login is not linked to a delegate."))
+        raise PermissionRefused(_("Your login is not linked to a delegate."))
     if member is None:
         raise invalid("body.member", _("No member %(slug)r.") % {"slug": payload.member})
     receipt = services.cast_ballot(
@@ -183,8 +177,8 @@ def cast(request: HttpRequest, poll_id: RecordId, payload: BallotIn) -> Status:
     auth=django_auth,
 )
 def turnout(request: HttpRequest, poll_id: RecordId) -> TurnoutOut:
-    _require(request, can_run_polls)
-    poll = get_object_or_404(Poll, pk=poll_id)
+    require(can_run_polls, request.user)
+    poll = poll_by_id(poll_id)
     figures = services.turnout(poll)
     return TurnoutOut(
         state=poll.state,
@@ -198,7 +192,7 @@ def turnout(request: HttpRequest, poll_id: RecordId) -> TurnoutOut:
 
 @router.get("/polls/{poll_id}/ballots", response={200: list[PublishedBallot], **errors(404, 422)})
 def published(request: HttpRequest, poll_id: RecordId) -> list[PublishedBallot]:
-    poll = get_object_or_404(Poll, pk=poll_id)
+    poll = poll_by_id(poll_id)
     if poll.state != PollState.PUBLISHED:
         raise Http404("The ballot list is published with the result.")
     return [
@@ -238,8 +232,8 @@ class AnalogIn(Schema):
     auth=django_auth,
 )
 def new_poll(request: HttpRequest, decision_id: RecordId, payload: NewPollIn) -> Status:
-    _require(request, can_run_polls)
-    decision = get_object_or_404(Decision, pk=decision_id)
+    require(can_run_polls, request.user)
+    decision = decision_by_id(decision_id)
     poll = services.create_poll(
         decision=decision,
         by=request.user,
@@ -257,8 +251,8 @@ def new_poll(request: HttpRequest, decision_id: RecordId, payload: NewPollIn) ->
 )
 def analog(request: HttpRequest, poll_id: RecordId, payload: AnalogIn) -> PollOut:
     """Paper or show-of-hands weights per option position, or acclamation (no numbers)."""
-    _require(request, can_run_polls)
-    poll = get_object_or_404(Poll, pk=poll_id)
+    require(can_run_polls, request.user)
+    poll = poll_by_id(poll_id)
     services.enter_analog_result(
         poll=poll,
         by=request.user,
@@ -287,7 +281,7 @@ def act(
     poll_id: RecordId,
     action: Literal["open", "close", "count", "publish"],
 ) -> PollOut:
-    _require(request, can_run_polls)
-    poll = get_object_or_404(Poll, pk=poll_id)
+    require(can_run_polls, request.user)
+    poll = poll_by_id(poll_id)
     poll = ACTIONS[action](poll=poll, by=request.user)
     return _poll_out(poll)

@@ -25,9 +25,11 @@ from django.utils.translation import gettext as _
 
 from moim.assemblies.enums import REPRESENTING_ROLES, RegistrationStatus
 from moim.assemblies.models import Registration
-from moim.assemblies.services import Actor, _require, link_person, site_url
+from moim.assemblies.rules import can_manage_registrations
+from moim.assemblies.services import Actor, link_person, site_url
 from moim.members.enums import Role
 from moim.members.services import assign_role
+from moim.permissions import require
 
 
 @dataclass
@@ -76,7 +78,7 @@ def issue_accounts(
     registration is handled in its own transaction, so one refusal loses nothing done for the
     others; the e-mails leave after each commit.
     """
-    _require("assemblies.manage_registrations", by)
+    require(can_manage_registrations, by)
     url = base_url or site_url()
     report = IssueReport()
     for registration in registrations:

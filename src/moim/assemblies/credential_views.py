@@ -4,21 +4,22 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from moim.assemblies import credentials, queries
+from moim.assemblies.access import registration_in
 from moim.assemblies.enums import Credential
 from moim.assemblies.forms import ContactDecisionForm, CredentialActForm
-from moim.assemblies.models import Registration
+from moim.assemblies.rules import can_accredit
 from moim.assemblies.views import _staff_assembly
 
 
 def credential_list(request: HttpRequest, edition: int) -> HttpResponse:
     """Every member with a standing claim: the contested ones first, to resolve before the
     sitting; the uncontested ones, to accredit together; the accredited."""
-    assembly = _staff_assembly(request, edition, "assemblies.accredit")
+    assembly = _staff_assembly(request, edition, can_accredit)
     claims = queries.credential_claims(assembly)
     return render(
         request,
@@ -34,15 +35,13 @@ def credential_list(request: HttpRequest, edition: int) -> HttpResponse:
 
 @require_POST
 def credential_act(request: HttpRequest, edition: int) -> HttpResponse:
-    assembly = _staff_assembly(request, edition, "assemblies.accredit")
+    assembly = _staff_assembly(request, edition, can_accredit)
     form = CredentialActForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Choose what to do with the claim."))
         return redirect("assemblies:credentials", edition=edition)
     data = form.cleaned_data
-    registration = get_object_or_404(
-        Registration.objects.select_related("member"), assembly=assembly, pk=data["registration"]
-    )
+    registration = registration_in(assembly, data["registration"])
     act, reason, by = data["act"], data["reason"], request.user
     try:
         if act in (form.VOTING, form.REPLACE, form.ALTERNATE):
@@ -84,7 +83,7 @@ def _back(request: HttpRequest, edition: int) -> HttpResponse:
 @require_POST
 def credential_accredit_uncontested(request: HttpRequest, edition: int) -> HttpResponse:
     """Accredit every uncontested claimant as its member's voting delegate, in one step."""
-    assembly = _staff_assembly(request, edition, "assemblies.accredit")
+    assembly = _staff_assembly(request, edition, can_accredit)
     report = credentials.accredit_uncontested(assembly=assembly, by=request.user)
     for line in report.messages():
         messages.warning(request, line)

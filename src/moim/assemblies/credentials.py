@@ -33,10 +33,12 @@ from moim.assemblies.enums import (
 )
 from moim.assemblies.models import Assembly, Registration, new_credential_nonce
 from moim.assemblies.queries import uncontested_claims
-from moim.assemblies.services import Actor, AssemblyError, _log, _require, _user, link_person
+from moim.assemblies.rules import can_accredit
+from moim.assemblies.services import Actor, AssemblyError, _log, _user, link_person
 from moim.governance import audit
 from moim.governance.enums import AuditAction, PollState
 from moim.governance.models import Poll
+from moim.permissions import require
 
 REASON_MAX = 300
 
@@ -230,7 +232,7 @@ def accredit(
 
     A member has one voting delegate: naming another is refused unless `replace`, which keeps the
     replaced one as an alternate. Refused while a poll of the assembly is open."""
-    _require("assemblies.accredit", by)
+    require(can_accredit, by)
     if credential not in (Credential.VOTING, Credential.ALTERNATE):
         raise CredentialError(_("Accredit as the voting delegate or as an alternate."))
     return _accredit(
@@ -277,7 +279,7 @@ def withdraw_accreditation(
     *, registration: Registration, by: Actor, reason: str, now: dt.datetime | None = None
 ) -> Registration:
     """Withdraw an accreditation: the registrant stays an attendee, represents no one."""
-    _require("assemblies.accredit", by)
+    require(can_accredit, by)
     reason = _reason(reason)
     registration = _locked(registration)
     _check_can_change(registration)
@@ -291,7 +293,7 @@ def refuse_claim(
     *, registration: Registration, by: Actor, reason: str, now: dt.datetime | None = None
 ) -> Registration:
     """Refuse a claim to represent a member, with the reason (an accredited one is withdrawn)."""
-    _require("assemblies.accredit", by)
+    require(can_accredit, by)
     reason = _reason(reason)
     registration = _locked(registration)
     _check_can_change(registration)
@@ -310,7 +312,7 @@ def resolve_claims(
     other standing claimant (awaiting or accredited) is refused with `reason`.
 
     All or nothing: one refusal stops the whole settlement. Returns the refused registrations."""
-    _require("assemblies.accredit", by)
+    require(can_accredit, by)
     reason = _reason(reason)
     now = now or timezone.now()
     chosen = _locked(chosen)
@@ -356,7 +358,7 @@ def accredit_uncontested(*, assembly: Assembly, by: Actor) -> BulkReport:
     already lists among that member's people (the uncontested claims of the credentials page).
 
     Each in its own transaction: one refusal loses nothing done for the others."""
-    _require("assemblies.accredit", by)
+    require(can_accredit, by)
     report = BulkReport()
     for registration in uncontested_claims(assembly):
         try:

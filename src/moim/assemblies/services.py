@@ -11,11 +11,10 @@ import io
 import logging
 import time
 
-import rules
 import segno
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser, User
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
@@ -42,12 +41,15 @@ from moim.assemblies.models import (
     new_join_token,
 )
 from moim.assemblies.registrants import Registrant, clean_registrant, describe
+from moim.assemblies.rules import can_edit_programme, can_manage_registrations, can_run_desk
 from moim.members.models import Member, Person
+from moim.permissions import SystemActor, require
 
 logger = logging.getLogger(__name__)
 
-# Who acts: the logged-in user of a view, the API or the admin (anonymous is refused by rules).
-type Actor = User | AnonymousUser
+# Who acts: the logged-in user of a view, the API or the admin (anonymous is refused by rules),
+# or the system itself (a loader, a command).
+type Actor = User | AnonymousUser | SystemActor
 
 # Online attendees may open their join link this long before the assembly starts.
 JOIN_OPENS_BEFORE = dt.timedelta(hours=1)
@@ -104,11 +106,6 @@ def _log(
         by=_user(by),
         note=note,
     )
-
-
-def _require(rule: str, by: Actor) -> None:
-    if not rules.test_rule(rule, by):
-        raise PermissionDenied(_("You may not do this."))
 
 
 def site_url() -> str:
@@ -382,7 +379,7 @@ def register_walk_in(
     after the public deadline and whether or not the public form is open; the registration is
     confirmed at once (the secretariat is the approver) and the confirmation e-mail follows.
     """
-    _require("assemblies.run_desk", by)
+    require(can_run_desk, by)
     now = now or timezone.now()
     typed = _registrant(
         full_name=full_name,
@@ -429,7 +426,7 @@ def approve_registration(
     *, registration: Registration, by: Actor, base_url: str | None = None
 ) -> Registration:
     """Confirm a pending registration; the registrant then receives the check-in code."""
-    _require("assemblies.manage_registrations", by)
+    require(can_manage_registrations, by)
     Assembly.objects.select_for_update().get(pk=registration.assembly_id)
     registration = (
         Registration.objects.select_for_update().select_related("assembly").get(pk=registration.pk)
@@ -450,7 +447,7 @@ def approve_registration(
 
 @transaction.atomic
 def decline_registration(*, registration: Registration, by: Actor, note: str = "") -> Registration:
-    _require("assemblies.manage_registrations", by)
+    require(can_manage_registrations, by)
     registration = Registration.objects.select_for_update().get(pk=registration.pk)
     if registration.is_present:
         raise RegistrationError(
@@ -473,7 +470,7 @@ def check_in(
 ) -> Registration:
     """Mark a registrant present in the room. Someone registered online who comes to the desk
     is switched to in-person attendance, and the log says so."""
-    _require("assemblies.run_desk", by)
+    require(can_run_desk, by)
     registration = (
         Registration.objects.select_for_update().select_related("assembly").get(pk=registration.pk)
     )
@@ -510,7 +507,7 @@ def check_in(
 
 @transaction.atomic
 def undo_check_in(*, registration: Registration, by: Actor) -> Registration:
-    _require("assemblies.run_desk", by)
+    require(can_run_desk, by)
     registration = Registration.objects.select_for_update().get(pk=registration.pk)
     if registration.checked_in_at is None:
         raise CheckInError(_("%(name)s is not checked in.") % {"name": registration.full_name})
@@ -566,7 +563,7 @@ def move_item(*, item: ProgrammeItem, position: int, by: Actor) -> list[Programm
 
     Items run back to back from the programme's first start time, each keeping its duration;
     a Break item stands for a pause. Returns the items in their new order."""
-    _require("assemblies.edit_programme", by)
+    require(can_edit_programme, by)
     Assembly.objects.select_for_update().get(pk=item.assembly_id)
     items = list(
         ProgrammeItem.objects.filter(assembly_id=item.assembly_id).order_by(
@@ -654,7 +651,7 @@ def resend_registration_mail(
     *, registration: Registration, by: Actor, base_url: str | None = None
 ) -> Registration:
     """The secretariat sends a registration's mail again (after a failure, or on request)."""
-    _require("assemblies.manage_registrations", by)
+    require(can_manage_registrations, by)
     registration = Registration.objects.select_for_update().get(pk=registration.pk)
     if registration.status not in (RegistrationStatus.CONFIRMED, RegistrationStatus.PENDING):
         raise RegistrationError(

@@ -7,9 +7,7 @@ import zoneinfo
 from typing import Any
 from urllib.parse import urlencode
 
-import rules
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
@@ -20,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from moim.assemblies import accounts, calendar, queries, services
+from moim.assemblies.access import assembly_by_edition, registration_in
 from moim.assemblies.enums import AssemblyStatus, Credential, MailStatus, RegistrationStatus
 from moim.assemblies.forms import (
     DeskForm,
@@ -29,27 +28,20 @@ from moim.assemblies.forms import (
     WalkInForm,
 )
 from moim.assemblies.models import Assembly, Registration, time_zone_names
+from moim.assemblies.rules import can_edit_programme, can_manage_registrations, can_run_desk
 from moim.members.queries import current_organization
+from moim.permissions import guard
 from moim.spreadsheets import safe_row
 
 REGISTRATIONS_PER_PAGE = 100
 
 
-def _assembly(edition: int) -> Assembly:
-    return get_object_or_404(
-        Assembly.objects.select_related("host", "organization"),
-        organization=current_organization(),
-        edition=edition,
-    )
-
-
-def _staff_assembly(request: HttpRequest, edition: int, rule: str) -> Assembly:
+def _staff_assembly(request: HttpRequest, edition: int, predicate: Any) -> Assembly:
     """Outsiders (not logged in) get 404; a logged-in person without the right gets 403."""
     if not request.user.is_authenticated:
         raise Http404
-    assembly = _assembly(edition)
-    if not rules.test_rule(rule, request.user):
-        raise PermissionDenied
+    assembly = assembly_by_edition(edition)
+    guard(request, predicate)
     return assembly
 
 
@@ -76,7 +68,7 @@ def assembly_list(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def assembly_detail(request: HttpRequest, edition: int) -> HttpResponse:
-    assembly = _assembly(edition)
+    assembly = assembly_by_edition(edition)
     zone, zone_error = viewer_zone(request, assembly)
     items = list(queries.programme_for(assembly))
     context = {
@@ -92,7 +84,7 @@ def assembly_detail(request: HttpRequest, edition: int) -> HttpResponse:
         "figures": queries.attendance_figures(assembly),
         "registration_open": assembly.status == AssemblyStatus.REGISTRATION_OPEN,
         "live": assembly.status == AssemblyStatus.IN_SESSION,
-        "can_manage": rules.test_rule("assemblies.manage_registrations", request.user),
+        "can_manage": can_manage_registrations.test(request.user),
     }
     return render(request, "assemblies/detail.html", context)
 
@@ -100,7 +92,7 @@ def assembly_detail(request: HttpRequest, edition: int) -> HttpResponse:
 @require_GET
 def figures(request: HttpRequest, edition: int) -> HttpResponse:
     """The participation figures alone, which the assembly page polls while in session."""
-    assembly = _assembly(edition)
+    assembly = assembly_by_edition(edition)
     return render(
         request,
         "assemblies/detail.html#figures",
@@ -114,7 +106,7 @@ def figures(request: HttpRequest, edition: int) -> HttpResponse:
 
 @require_GET
 def programme_ics(request: HttpRequest, edition: int) -> HttpResponse:
-    assembly = _assembly(edition)
+    assembly = assembly_by_edition(edition)
     body = calendar.programme_calendar(
         assembly, queries.programme_for(assembly), base_url=request.build_absolute_uri("/")
     )
@@ -145,7 +137,7 @@ def _registrant(request: HttpRequest, data: dict[str, Any]) -> dict[str, Any]:
 
 
 def register(request: HttpRequest, edition: int) -> HttpResponse:
-    assembly = _assembly(edition)
+    assembly = assembly_by_edition(edition)
     form = RegistrationForm(request.POST or None, assembly=assembly)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -225,7 +217,7 @@ def join(request: HttpRequest, token: str) -> HttpResponse:
 
 
 def registration_list(request: HttpRequest, edition: int) -> HttpResponse:
-    assembly = _staff_assembly(request, edition, "assemblies.manage_registrations")
+    assembly = _staff_assembly(request, edition, can_manage_registrations)
     filters = RegistrationFilterForm(request.GET or None)
     criteria = filters.cleaned_data if filters.is_valid() else {}
     registrations = queries.registrations_for_secretariat(
@@ -306,8 +298,8 @@ def _registrations_csv(assembly: Assembly, registrations: QuerySet[Registration]
 
 @require_POST
 def registration_approve(request: HttpRequest, edition: int, pk: int) -> HttpResponse:
-    assembly = _staff_assembly(request, edition, "assemblies.manage_registrations")
-    registration = get_object_or_404(Registration, assembly=assembly, pk=pk)
+    assembly = _staff_assembly(request, edition, can_manage_registrations)
+    registration = registration_in(assembly, pk)
     try:
         services.approve_registration(
             registration=registration,
@@ -323,8 +315,8 @@ def registration_approve(request: HttpRequest, edition: int, pk: int) -> HttpRes
 
 @require_POST
 def registration_resend_mail(request: HttpRequest, edition: int, pk: int) -> HttpResponse:
-    assembly = _staff_assembly(request, edition, "assemblies.manage_registrations")
-    registration = get_object_or_404(Registration, assembly=assembly, pk=pk)
+    assembly = _staff_assembly(request, edition, can_manage_registrations)
+    registration = registration_in(assembly, pk)
     try:
         registration = services.resend_registration_mail(
             registration=registration,
@@ -350,8 +342,8 @@ def registration_resend_mail(request: HttpRequest, edition: int, pk: int) -> Htt
 
 @require_POST
 def registration_decline(request: HttpRequest, edition: int, pk: int) -> HttpResponse:
-    assembly = _staff_assembly(request, edition, "assemblies.manage_registrations")
-    registration = get_object_or_404(Registration, assembly=assembly, pk=pk)
+    assembly = _staff_assembly(request, edition, can_manage_registrations)
+    registration = registration_in(assembly, pk)
     try:
         services.decline_registration(registration=registration, by=request.user)
     except services.AssemblyError as error:
@@ -364,7 +356,7 @@ def registration_decline(request: HttpRequest, edition: int, pk: int) -> HttpRes
 @require_POST
 def registration_accounts(request: HttpRequest, edition: int) -> HttpResponse:
     """Issue logins to every confirmed registrant who represents a member and has none."""
-    assembly = _staff_assembly(request, edition, "assemblies.manage_registrations")
+    assembly = _staff_assembly(request, edition, can_manage_registrations)
     registrations = list(
         queries.registrations_needing_accounts(assembly).select_related("assembly", "member")
     )
@@ -385,7 +377,7 @@ def registration_accounts(request: HttpRequest, edition: int) -> HttpResponse:
 
 def desk_walk_in(request: HttpRequest, edition: int) -> HttpResponse:
     """Register and check in someone who turns up at the desk, whatever the public form says."""
-    assembly = _staff_assembly(request, edition, "assemblies.run_desk")
+    assembly = _staff_assembly(request, edition, can_run_desk)
     form = WalkInForm(request.POST or None, assembly=assembly)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -407,7 +399,7 @@ def desk_walk_in(request: HttpRequest, edition: int) -> HttpResponse:
 
 def desk(request: HttpRequest, edition: int) -> HttpResponse:
     """One input: a check-in code checks the registrant in at once; anything else searches."""
-    assembly = _staff_assembly(request, edition, "assemblies.run_desk")
+    assembly = _staff_assembly(request, edition, can_run_desk)
     desk_url = reverse("assemblies:desk", kwargs={"edition": edition})
     if request.method == "POST":
         form = DeskForm(request.POST)
@@ -456,18 +448,16 @@ def _check_in_with_message(request: HttpRequest, registration: Registration) -> 
 
 @require_POST
 def desk_check_in(request: HttpRequest, edition: int, pk: int) -> HttpResponse:
-    assembly = _staff_assembly(request, edition, "assemblies.run_desk")
-    registration = get_object_or_404(
-        Registration.objects.select_related("member"), assembly=assembly, pk=pk
-    )
+    assembly = _staff_assembly(request, edition, can_run_desk)
+    registration = registration_in(assembly, pk)
     _check_in_with_message(request, registration)
     return _back_to_desk(request, edition)
 
 
 @require_POST
 def desk_undo(request: HttpRequest, edition: int, pk: int) -> HttpResponse:
-    assembly = _staff_assembly(request, edition, "assemblies.run_desk")
-    registration = get_object_or_404(Registration, assembly=assembly, pk=pk)
+    assembly = _staff_assembly(request, edition, can_run_desk)
+    registration = registration_in(assembly, pk)
     try:
         services.undo_check_in(registration=registration, by=request.user)
     except services.CheckInError as error:
@@ -486,7 +476,7 @@ def _back_to_desk(request: HttpRequest, edition: int) -> HttpResponse:
 
 
 def programme_manage(request: HttpRequest, edition: int) -> HttpResponse:
-    assembly = _staff_assembly(request, edition, "assemblies.edit_programme")
+    assembly = _staff_assembly(request, edition, can_edit_programme)
     return render(
         request,
         "assemblies/programme_manage.html",
@@ -496,7 +486,7 @@ def programme_manage(request: HttpRequest, edition: int) -> HttpResponse:
 
 @require_POST
 def programme_move(request: HttpRequest, edition: int, pk: int) -> HttpResponse:
-    assembly = _staff_assembly(request, edition, "assemblies.edit_programme")
+    assembly = _staff_assembly(request, edition, can_edit_programme)
     item = get_object_or_404(assembly.items, pk=pk)
     form = MoveItemForm(request.POST)
     if form.is_valid():

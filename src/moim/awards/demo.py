@@ -48,6 +48,7 @@ from moim.awards.models import (
 )
 from moim.members.enums import MemberKind
 from moim.members.models import Member, Organization, Person
+from moim.permissions import SYSTEM
 
 Record = dict[str, Any]
 
@@ -255,7 +256,7 @@ def _load_fourth(organization: Organization, programme: AwardProgramme, data: Re
         leniency,
     )
     _decide(edition, jury, levels, ordered)
-    results.record_announcement(edition=edition)
+    results.announce(edition=edition, by=SYSTEM)
     _acceptances(edition, data)
 
 
@@ -295,7 +296,7 @@ def _load_jurors(
                 entry=entry,
                 defaults={"source": ConflictSource.DECLARED, "reason": declared["reason"]},
             )
-    judging.detect_conflicts(edition=edition)
+    judging.detect_conflicts(edition=edition, by=SYSTEM)
     return jurors
 
 

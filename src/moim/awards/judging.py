@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import QuerySet
 from django.http import Http404
@@ -34,14 +34,9 @@ from moim.awards.models import (
     Score,
     Sheet,
 )
-from moim.awards.rules import is_conflicted
+from moim.awards.rules import can_manage_awards, can_record_conflict, is_conflicted, is_the_juror
 from moim.awards.services import log
-from moim.members.rules import is_secretariat
-
-
-def require_secretariat(by: Any, what: str) -> None:
-    if not is_secretariat(by):
-        raise PermissionDenied(_("Only the secretariat %s.") % what)
+from moim.permissions import require, stored_user
 
 
 def round_entries(round_: Round) -> QuerySet[Entry]:
@@ -57,7 +52,7 @@ def conflicts_frozen(edition: Edition) -> bool:
 # Conflicts of interest
 
 
-def detect_conflicts(*, edition: Edition, by: Any = None) -> list[Conflict]:
+def detect_conflicts(*, edition: Edition, by: Any) -> list[Conflict]:
     """Record a conflict for every juror affiliated with an entry's applicant or city.
 
     A juror's member is compared with the applicant and the city; a juror from outside the
@@ -65,6 +60,7 @@ def detect_conflicts(*, edition: Edition, by: Any = None) -> list[Conflict]:
     With `edition.conflict_same_country`, a juror from a member in the city's country is
     conflicted too. Existing conflicts (declared, waived...) are left as they are.
     """
+    require(can_manage_awards, by)
     if conflicts_frozen(edition):
         raise ValidationError(_("Conflicts are frozen while scoring is open."))
     entries = edition.entries.filter(status__in=COUNTED_STATUSES)
@@ -119,9 +115,9 @@ def declare_conflict(*, juror: Juror, entry: Entry, reason: str, by: Any) -> Con
     """
     if not reason.strip():
         raise ValidationError(_("Give the reason for the conflict."))
-    own = juror.person.user_id is not None and juror.person.user_id == getattr(by, "pk", None)
-    if not own and not is_secretariat(by):
-        raise PermissionDenied(_("Only the juror or the secretariat records this conflict."))
+    message = _("Only the juror or the secretariat records this conflict.")
+    require(can_record_conflict, by, juror, message=message)
+    own = is_the_juror.test(by, juror)
     source = ConflictSource.DECLARED if own else ConflictSource.CHAIR
     with transaction.atomic():
         conflict, _created = Conflict.objects.update_or_create(
@@ -143,14 +139,14 @@ def declare_conflict(*, juror: Juror, entry: Entry, reason: str, by: Any) -> Con
 
 def review_conflict(*, conflict: Conflict, status: ConflictStatus, by: Any) -> Conflict:
     """The chair (secretariat) confirms or waives a conflict, before scoring opens."""
-    require_secretariat(by, _("reviews conflicts"))
+    require(can_manage_awards, by)
     if status == ConflictStatus.OPEN:
         raise ValidationError(_("A review confirms or waives the conflict."))
     if conflicts_frozen(conflict.entry.edition):
         raise ValidationError(_("Conflicts are frozen while scoring is open."))
     with transaction.atomic():
         conflict.status = status
-        conflict.reviewed_by = by
+        conflict.reviewed_by = stored_user(by)
         conflict.reviewed_at = timezone.now()
         conflict.save(update_fields=["status", "reviewed_by", "reviewed_at"])
         log(
@@ -175,7 +171,7 @@ def assign_jurors(*, round_: Round, by: Any, per_entry: int | None = None) -> in
     has none). With `per_entry` = k, each entry gets k jurors, spread evenly: the least loaded
     jurors first. A conflicted juror is never assigned.
     """
-    require_secretariat(by, _("assigns jurors"))
+    require(can_manage_awards, by)
     if round_.status != RoundStatus.PREPARING:
         raise ValidationError(_("Jurors are assigned before scoring opens."))
     jurors = list(round_.edition.jurors.prefetch_related("categories").order_by("pk"))
@@ -227,7 +223,7 @@ def assign_jurors(*, round_: Round, by: Any, per_entry: int | None = None) -> in
 
 def open_scoring(*, round_: Round, by: Any) -> Round:
     """Open the round for scoring; from now on the set of conflicts is frozen."""
-    require_secretariat(by, _("opens scoring"))
+    require(can_manage_awards, by)
     with transaction.atomic():
         round_ = Round.objects.select_for_update().get(pk=round_.pk)
         if round_.status != RoundStatus.PREPARING:
@@ -258,7 +254,7 @@ def open_scoring(*, round_: Round, by: Any) -> Round:
 
 
 def close_round(*, round_: Round, by: Any) -> Round:
-    require_secretariat(by, _("closes rounds"))
+    require(can_manage_awards, by)
     if round_.status != RoundStatus.SCORING:
         raise ValidationError(_("Only an open round can be closed."))
     with transaction.atomic():
@@ -275,7 +271,7 @@ def reopen_round(*, round_: Round, reason: str, by: Any) -> Round:
     Refused once the next step has begun: the jury round has opened after the first round, or
     the results are announced. The conflicts are frozen again while it is open.
     """
-    require_secretariat(by, _("reopens rounds"))
+    require(can_manage_awards, by)
     if not reason.strip():
         raise ValidationError(_("Say why the round is reopened."))
     with transaction.atomic():
@@ -335,7 +331,7 @@ def add_late_entries(
     goes to every juror of its category or, with `per_entry` = k, to the k least loaded
     jurors, never to a conflicted one. Each entry's arrival is logged.
     """
-    require_secretariat(by, _("adds entries to a round"))
+    require(can_manage_awards, by)
     if per_entry is not None and per_entry < 1:
         raise ValidationError(_("Each entry needs at least one juror."))
     with transaction.atomic():
@@ -439,7 +435,7 @@ def check_round_deletable(round_: Round) -> None:
 
 def delete_round(*, round_: Round, by: Any) -> None:
     """Delete a round that never held scores (one made by mistake, say), with its log entry."""
-    require_secretariat(by, _("deletes rounds"))
+    require(can_manage_awards, by)
     with transaction.atomic():
         round_ = Round.objects.select_for_update().select_related("edition").get(pk=round_.pk)
         check_round_deletable(round_)

@@ -6,7 +6,6 @@ import csv
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -15,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from moim.awards import judging, results, services
+from moim.awards.access import edition_by_number, entry_for_juror, entry_in, juror_seat
 from moim.awards.enums import EntryStatus, RoundKind, RoundStatus
 from moim.awards.forms import ConflictForm, ScoreSheetForm
 from moim.awards.models import (
@@ -22,7 +22,6 @@ from moim.awards.models import (
     Conflict,
     Edition,
     Entry,
-    Juror,
     JuryDecision,
     Round,
     Score,
@@ -30,27 +29,15 @@ from moim.awards.models import (
 )
 from moim.awards.queries import current_round
 from moim.awards.round_views import round_acts
-from moim.awards.rules import can_manage_awards, can_view_entry_as_juror, juror_for
-from moim.awards.views import error_text, get_edition
+from moim.awards.rules import can_manage_awards
+from moim.awards.views import error_text
+from moim.permissions import guard
 from moim.spreadsheets import safe_row
 
 
-def _juror_or_404(request: HttpRequest, edition: Edition) -> Juror:
-    juror = juror_for(request.user, edition)
-    if juror is None:
-        raise Http404("No jury seat in this edition.")
-    return juror
-
-
-def _secretariat_only(request: HttpRequest) -> None:
-    if not can_manage_awards(request.user):
-        raise PermissionDenied
-
-
-@login_required
 def jury_home(request: HttpRequest, number: int) -> HttpResponse:
-    edition = get_edition(number)
-    juror = _juror_or_404(request, edition)
+    edition = edition_by_number(number)
+    juror = juror_seat(request.user, edition)
     round_ = current_round(edition)
     assignments = []
     if round_ is not None:
@@ -79,18 +66,11 @@ def jury_home(request: HttpRequest, number: int) -> HttpResponse:
     )
 
 
-@login_required
 def jury_entry(request: HttpRequest, number: int, pk: int) -> HttpResponse:
     """An assigned entry and the juror's score sheet; a conflicted juror gets 404."""
-    edition = get_edition(number)
-    juror = _juror_or_404(request, edition)
-    entry = get_object_or_404(
-        Entry.objects.select_related("category", "beneficiary", "applicant_member"),
-        edition=edition,
-        pk=pk,
-    )
-    if not can_view_entry_as_juror(request.user, entry):
-        raise Http404("No such entry.")
+    edition = edition_by_number(number)
+    juror = juror_seat(request.user, edition)
+    entry = entry_for_juror(request.user, edition, pk)
     round_ = current_round(edition)
     if round_ is None:
         raise Http404("No round.")
@@ -136,14 +116,11 @@ def jury_entry(request: HttpRequest, number: int, pk: int) -> HttpResponse:
     )
 
 
-@login_required
 @require_POST
 def declare_conflict(request: HttpRequest, number: int, pk: int) -> HttpResponse:
-    edition = get_edition(number)
-    juror = _juror_or_404(request, edition)
-    entry = get_object_or_404(Entry, edition=edition, pk=pk)
-    if not can_view_entry_as_juror(request.user, entry):
-        raise Http404("No such entry.")
+    edition = edition_by_number(number)
+    juror = juror_seat(request.user, edition)
+    entry = entry_for_juror(request.user, edition, pk)
     form = ConflictForm(request.POST)
     if form.is_valid():
         judging.declare_conflict(
@@ -168,17 +145,16 @@ def _round(edition: Edition, kind: str | None) -> Round:
     return round_
 
 
-@login_required
 def screening(request: HttpRequest, number: int) -> HttpResponse:
     """The secretariat marks submitted entries eligible or not (a refusal needs a reason)."""
-    _secretariat_only(request)
-    edition = get_edition(number)
+    guard(request, can_manage_awards)
+    edition = edition_by_number(number)
     if request.method == "POST":
         entry_id = request.POST.get("entry", "")
         if not entry_id.isdigit():
             messages.error(request, _("Choose an entry to screen."))
             return redirect("awards:screening", number=number)
-        entry = get_object_or_404(Entry, edition=edition, pk=int(entry_id))
+        entry = entry_in(edition, int(entry_id))
         try:
             services.screen_entry(
                 entry=entry,
@@ -197,10 +173,9 @@ def screening(request: HttpRequest, number: int) -> HttpResponse:
     return render(request, "awards/screening.html", {"edition": edition, "entries": entries})
 
 
-@login_required
 def progress(request: HttpRequest, number: int) -> HttpResponse:
-    _secretariat_only(request)
-    edition = get_edition(number)
+    guard(request, can_manage_awards)
+    edition = edition_by_number(number)
     round_ = _round(edition, request.GET.get("round"))
     rows = results.progress(round_=round_)
     return render(
@@ -216,10 +191,9 @@ def progress(request: HttpRequest, number: int) -> HttpResponse:
     )
 
 
-@login_required
 def ranking(request: HttpRequest, number: int) -> HttpResponse:
-    _secretariat_only(request)
-    edition = get_edition(number)
+    guard(request, can_manage_awards)
+    edition = edition_by_number(number)
     round_ = _round(edition, request.GET.get("round"))
     decisions = {
         d.entry_id: d for d in JuryDecision.objects.filter(round=round_).select_related("level")
@@ -241,13 +215,12 @@ def ranking(request: HttpRequest, number: int) -> HttpResponse:
     )
 
 
-@login_required
 @require_POST
 def decide(request: HttpRequest, number: int, pk: int) -> HttpResponse:
     """Record the jury's decision for one entry from the ranking page."""
-    _secretariat_only(request)
-    edition = get_edition(number)
-    entry = get_object_or_404(Entry.objects.select_related("category"), edition=edition, pk=pk)
+    guard(request, can_manage_awards)
+    edition = edition_by_number(number)
+    entry = entry_in(edition, pk, Entry.objects.select_related("category"))
     round_ = get_object_or_404(edition.rounds, kind=RoundKind.JURY)
     level_id = request.POST.get("level", "")
     if not level_id.isdigit():
@@ -269,11 +242,10 @@ def decide(request: HttpRequest, number: int, pk: int) -> HttpResponse:
     return redirect(f"{reverse('awards:ranking', kwargs={'number': number})}?round=jury")
 
 
-@login_required
 @require_POST
 def announce(request: HttpRequest, number: int) -> HttpResponse:
-    _secretariat_only(request)
-    edition = get_edition(number)
+    guard(request, can_manage_awards)
+    edition = edition_by_number(number)
     try:
         results.announce(edition=edition, by=request.user)
     except ValidationError as error:
@@ -290,10 +262,9 @@ def _csv_response(filename: str) -> tuple[HttpResponse, Any]:
     return response, csv.writer(response)
 
 
-@login_required
 def export_entries(request: HttpRequest, number: int) -> HttpResponse:
-    _secretariat_only(request)
-    edition = get_edition(number)
+    guard(request, can_manage_awards)
+    edition = edition_by_number(number)
     response, writer = _csv_response(f"awards-{edition.number}-entries.csv")
     writer.writerow(
         ["id", "category", "title", "applicant", "beneficiary", "country", "status", "submitted"]
@@ -319,10 +290,9 @@ def export_entries(request: HttpRequest, number: int) -> HttpResponse:
     return response
 
 
-@login_required
 def export_scores(request: HttpRequest, number: int) -> HttpResponse:
-    _secretariat_only(request)
-    edition = get_edition(number)
+    guard(request, can_manage_awards)
+    edition = edition_by_number(number)
     response, writer = _csv_response(f"awards-{edition.number}-scores.csv")
     writer.writerow(
         [

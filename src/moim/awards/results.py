@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from moim.awards.enums import EditionStatus, EntryStatus, LogAction, RoundKind, RoundStatus
-from moim.awards.judging import require_secretariat, round_entries
+from moim.awards.judging import round_entries
 from moim.awards.models import (
     Award,
     AwardLevel,
@@ -32,7 +32,9 @@ from moim.awards.models import (
     ResultSnapshot,
     Round,
 )
+from moim.awards.rules import can_manage_awards
 from moim.awards.services import log
+from moim.permissions import require, stored_user
 from moim.tally.methods import scoring
 
 
@@ -152,7 +154,7 @@ def select_finalists(
     entry no longer chosen is eligible again) until the jury round opens. The jury round is
     created, in preparation, with the first round's ranking method, if it does not exist yet.
     """
-    require_secretariat(by, _("selects finalists"))
+    require(can_manage_awards, by)
     if round_.kind != RoundKind.FIRST:
         raise ValidationError(_("Finalists come from the first evaluation round."))
     if (per_category is None) == (entries is None):
@@ -221,7 +223,7 @@ def decide_award(
     *, round_: Round, entry: Entry, level: AwardLevel, by: Any, rationale: str = ""
 ) -> JuryDecision:
     """Record the jury's decision; departing from the ranking or breaking a tie needs a reason."""
-    require_secretariat(by, _("records the jury's decisions"))
+    require(can_manage_awards, by)
     entry.refresh_from_db(fields=["status", "category"])
     if round_.kind != RoundKind.JURY or entry.status != EntryStatus.FINALIST:
         raise ValidationError(_("Awards go to finalists, by decision of the jury round."))
@@ -259,7 +261,7 @@ def decide_award(
                 "ranking_position": position,
                 "follows_ranking": follows,
                 "rationale": rationale.strip(),
-                "decided_by": by,
+                "decided_by": stored_user(by),
                 "decided_at": timezone.now(),
             },
         )
@@ -310,12 +312,7 @@ def _snapshot(edition: Edition) -> dict[str, Any]:
 
 def announce(*, edition: Edition, by: Any) -> ResultSnapshot:
     """Publish the jury's decisions as awards and freeze what was announced."""
-    require_secretariat(by, _("announces results"))
-    return record_announcement(edition=edition, by=by)
-
-
-def record_announcement(*, edition: Edition, by: Any = None) -> ResultSnapshot:
-    """The work of `announce`, without the access check: for loaders and commands."""
+    require(can_manage_awards, by)
     with transaction.atomic():
         edition = Edition.objects.select_for_update().get(pk=edition.pk)
         if ResultSnapshot.objects.filter(edition=edition).exists():
@@ -334,7 +331,7 @@ def record_announcement(*, edition: Edition, by: Any = None) -> ResultSnapshot:
                 },
             )
         snapshot = ResultSnapshot.objects.create(
-            edition=edition, announced_by=by, data=_snapshot(edition)
+            edition=edition, announced_by=stored_user(by), data=_snapshot(edition)
         )
         edition.status = EditionStatus.ANNOUNCED
         if edition.winners_announced is None:

@@ -6,7 +6,6 @@ from typing import Any
 
 from django import forms
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -16,11 +15,13 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from moim.awards import judging, results
+from moim.awards.access import edition_by_number
 from moim.awards.enums import EntryStatus, RoundKind, RoundStatus
 from moim.awards.forms import FinalistsForm, LateEntriesForm, ReopenRoundForm
 from moim.awards.models import Edition, Entry, Round
 from moim.awards.rules import can_manage_awards
-from moim.awards.views import error_text, get_edition
+from moim.awards.views import error_text
+from moim.permissions import guard
 
 DEFAULT_FINALISTS = 3
 
@@ -29,11 +30,6 @@ class FinalistCountForm(forms.Form):
     top = forms.IntegerField(
         label=gettext_lazy("Propose the first"), min_value=1, max_value=100, required=False
     )
-
-
-def _secretariat_only(request: HttpRequest) -> None:
-    if not can_manage_awards(request.user):
-        raise PermissionDenied
 
 
 def _progress_url(edition: Edition, round_: Round) -> str:
@@ -51,11 +47,10 @@ def round_acts(round_: Round) -> dict[str, Any]:
     }
 
 
-@login_required
 def finalists(request: HttpRequest, number: int) -> HttpResponse:
     """The first round's ranking with a box per entry: the ticked ones become finalists."""
-    _secretariat_only(request)
-    edition = get_edition(number)
+    guard(request, can_manage_awards)
+    edition = edition_by_number(number)
     round_ = get_object_or_404(edition.rounds, kind=RoundKind.FIRST)
     ranking = results.compute_ranking(round_=round_)
     candidates = Entry.objects.filter(
@@ -106,8 +101,8 @@ def finalists(request: HttpRequest, number: int) -> HttpResponse:
 
 
 def _round_for_act(request: HttpRequest, number: int, kind: str) -> tuple[Edition, Round]:
-    _secretariat_only(request)
-    edition = get_edition(number)
+    guard(request, can_manage_awards)
+    edition = edition_by_number(number)
     return edition, get_object_or_404(edition.rounds, kind=kind)
 
 
@@ -120,7 +115,6 @@ def _report(request: HttpRequest, act: Any, done: str) -> None:
         messages.success(request, done)
 
 
-@login_required
 @require_POST
 def close_round(request: HttpRequest, number: int, kind: str) -> HttpResponse:
     edition, round_ = _round_for_act(request, number, kind)
@@ -134,7 +128,6 @@ def close_round(request: HttpRequest, number: int, kind: str) -> HttpResponse:
     return redirect(_progress_url(edition, round_))
 
 
-@login_required
 @require_POST
 def reopen_round(request: HttpRequest, number: int, kind: str) -> HttpResponse:
     edition, round_ = _round_for_act(request, number, kind)
@@ -152,7 +145,6 @@ def reopen_round(request: HttpRequest, number: int, kind: str) -> HttpResponse:
     return redirect(_progress_url(edition, round_))
 
 
-@login_required
 @require_POST
 def add_late_entries(request: HttpRequest, number: int, kind: str) -> HttpResponse:
     edition, round_ = _round_for_act(request, number, kind)

@@ -13,7 +13,7 @@ import rules
 from moim.awards.enums import RoundStatus
 from moim.awards.models import Conflict, Edition, Entry, Juror
 from moim.members.models import Person
-from moim.members.rules import is_secretariat
+from moim.members.rules import is_secretariat, is_signed_in
 
 
 def juror_for(user: Any, edition: Edition) -> Juror | None:
@@ -49,7 +49,7 @@ def can_score_entry(user: Any, entry: Entry) -> bool:
 @rules.predicate
 def is_entry_author(user: Any, entry: Entry) -> bool:
     """The person who created the entry, or a person of the applying member."""
-    if user is None or not user.is_authenticated:
+    if not is_signed_in(user):
         return False
     if entry.created_by_id == user.pk:
         return True
@@ -59,6 +59,19 @@ def is_entry_author(user: Any, entry: Entry) -> bool:
     )
 
 
+@rules.predicate
+def is_the_juror(user: Any, juror: Juror) -> bool:
+    """The person holding this jury seat."""
+    return is_signed_in(user) and juror.person.user_id == user.pk
+
+
+# Prepare editions, screen entries, assign jurors, run rounds, decide and announce.
 can_manage_awards = is_secretariat
+# Change an entry after the deadline, or enter one in an edition closed to entries (logged).
+can_change_entries_late = is_secretariat
+# Enter a project: any signed-in person (the entry then names its applicant).
+can_submit_entries = is_signed_in
 can_edit_entry = is_secretariat | is_entry_author
 can_view_entry = is_secretariat | is_entry_author | can_view_entry_as_juror
+# A juror declares its own conflict with an entry; the secretariat records anyone's.
+can_record_conflict = is_secretariat | is_the_juror

@@ -23,8 +23,9 @@ from django.utils.translation import gettext as _
 
 from moim.awards.enums import EditionStatus, EntryStatus, LogAction
 from moim.awards.models import COUNTED_STATUSES, Attachment, Edition, Entry, LogEntry
+from moim.awards.rules import can_change_entries_late, can_manage_awards
 from moim.members.models import Member
-from moim.members.rules import is_secretariat
+from moim.permissions import allows, require, stored_user
 from moim.uploads import kind_of
 
 # Accepted attachment types: the extension names the type, and the content must be that type by
@@ -54,7 +55,7 @@ def log(
         edition=edition,
         entry=entry,
         action=action,
-        actor=actor if actor is not None and actor.is_authenticated else None,
+        actor=stored_user(actor),
         detail=detail,
     )
 
@@ -74,7 +75,7 @@ def check_entry_unlocked(*, entry: Entry, by: Any) -> bool:
         EditionStatus.CALL_OPEN,
     ):
         return False
-    if is_secretariat(by):
+    if allows(can_change_entries_late, by):
         return True
     raise PermissionDenied(
         _("The entry deadline (%(deadline)s) has passed: only the secretariat can change it now.")
@@ -86,9 +87,9 @@ def save_entry(*, entry: Entry, by: Any, fields: list[str] | None = None) -> Ent
     """Save a draft or a revision (the form's autosave calls this too)."""
     late = entry.pk is not None and check_entry_unlocked(entry=entry, by=by)
     if entry.pk is None:
-        if not entry.edition.is_open_for_entries() and not is_secretariat(by):
+        if not entry.edition.is_open_for_entries() and not allows(can_change_entries_late, by):
             raise PermissionDenied(_("This edition is not open for entries."))
-        entry.created_by = by if by.is_authenticated else None
+        entry.created_by = stored_user(by)
     entry.full_clean(exclude=["approval_token"], validate_unique=True)
     with transaction.atomic():
         entry.save()
@@ -258,7 +259,7 @@ def add_attachment(*, entry: Entry, upload: UploadedFile, by: Any) -> Attachment
             original_name=original,
             content_type=content_type,
             size=upload.size or 0,
-            uploaded_by=by if by.is_authenticated else None,
+            uploaded_by=stored_user(by),
         )
         # The stored name is ours, never the uploader's: it only keeps the checked extension.
         attachment.file.save(f"entry-{entry.pk}{PurePath(original).suffix.lower()}", upload, False)
@@ -274,8 +275,7 @@ def add_attachment(*, entry: Entry, upload: UploadedFile, by: Any) -> Attachment
 
 
 def extend_deadline(*, edition: Edition, deadline: dt.datetime, by: Any) -> Edition:
-    if not is_secretariat(by):
-        raise PermissionDenied(_("Only the secretariat extends the deadline."))
+    require(can_manage_awards, by, message=_("Only the secretariat extends the deadline."))
     if edition.deadline is not None and deadline <= edition.deadline:
         raise ValidationError(
             {"deadline": _("An extended deadline must be later than the current one.")}
@@ -304,8 +304,7 @@ def extend_deadline(*, edition: Edition, deadline: dt.datetime, by: Any) -> Edit
 
 def screen_entry(*, entry: Entry, eligible: bool, reason: str, by: Any) -> Entry:
     """The secretariat marks a submitted entry eligible or not; refusing needs a reason."""
-    if not is_secretariat(by):
-        raise PermissionDenied(_("Only the secretariat screens entries."))
+    require(can_manage_awards, by, message=_("Only the secretariat screens entries."))
     if entry.status not in (EntryStatus.SUBMITTED, EntryStatus.ELIGIBLE, EntryStatus.INELIGIBLE):
         raise ValidationError(
             _("Only submitted entries are screened (this one is “%(status)s”).")

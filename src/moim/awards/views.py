@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -14,29 +13,26 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from moim.awards import services
+from moim.awards.access import (
+    attachment_for,
+    edition_by_number,
+    entry_for_editing,
+    served_editions,
+)
 from moim.awards.enums import EditionStatus, EntryStatus
 from moim.awards.forms import ApprovalForm, AttachmentForm, EntryForm
-from moim.awards.models import Attachment, Award, Edition, Entry
+from moim.awards.models import Award, Entry
 from moim.awards.queries import (
     awards_for_edition,
     edition_facts,
     editions_with_facts,
     entries_for_user,
 )
-from moim.awards.rules import can_edit_entry, can_manage_awards, can_view_entry, juror_for
+from moim.awards.rules import can_manage_awards, can_submit_entries, juror_for
 from moim.members.models import Member, Person
-from moim.members.queries import current_organization
+from moim.permissions import guard
 
 PUBLISHED = (EditionStatus.ANNOUNCED, EditionStatus.CLOSED)
-
-
-def get_edition(number: int) -> Edition:
-    organization = current_organization()
-    return get_object_or_404(
-        Edition.objects.select_related("programme", "assembly"),
-        programme__organization=organization,
-        number=number,
-    )
 
 
 def error_text(error: ValidationError | PermissionDenied) -> str:
@@ -46,14 +42,12 @@ def error_text(error: ValidationError | PermissionDenied) -> str:
 
 
 def editions(request: HttpRequest) -> HttpResponse:
-    items = Edition.objects.filter(programme__organization=current_organization()).select_related(
-        "programme"
-    )
+    items = served_editions().select_related("programme")
     return render(request, "awards/editions.html", {"editions": editions_with_facts(items)})
 
 
 def edition_detail(request: HttpRequest, number: int) -> HttpResponse:
-    edition = get_edition(number)
+    edition = edition_by_number(number)
     return render(
         request,
         "awards/edition.html",
@@ -71,7 +65,7 @@ def edition_detail(request: HttpRequest, number: int) -> HttpResponse:
 
 
 def winners(request: HttpRequest, number: int, category: str | None = None) -> HttpResponse:
-    edition = get_edition(number)
+    edition = edition_by_number(number)
     if edition.status not in PUBLISHED:
         raise Http404("The winners of this edition are not announced yet.")
     awards = awards_for_edition(edition)
@@ -96,6 +90,7 @@ def certificate(request: HttpRequest, code: str) -> HttpResponse:
         ),
         certificate_code=code,
         edition__status__in=PUBLISHED,
+        edition__in=served_editions(),
     )
     return render(request, "awards/certificate.html", {"award": award, "edition": award.edition})
 
@@ -109,9 +104,9 @@ def applicant_member(user: Any) -> Member | None:
     return person.member if person else None
 
 
-@login_required
 def entry_new(request: HttpRequest, number: int) -> HttpResponse:
-    edition = get_edition(number)
+    guard(request, can_submit_entries)
+    edition = edition_by_number(number)
     if not edition.is_open_for_entries():
         messages.error(request, _("This edition is not open for entries."))
         return redirect(edition)
@@ -132,16 +127,8 @@ def entry_new(request: HttpRequest, number: int) -> HttpResponse:
     return render(request, "awards/entry_form.html", {"edition": edition, "form": form})
 
 
-def _entry_for_editing(request: HttpRequest, pk: int) -> Entry:
-    entry = get_object_or_404(Entry.objects.select_related("edition__programme"), pk=pk)
-    if not can_edit_entry(request.user, entry):
-        raise Http404("No such entry.")
-    return entry
-
-
-@login_required
 def entry_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    entry = _entry_for_editing(request, pk)
+    entry = entry_for_editing(request.user, pk)
     edition = entry.edition
     form = EntryForm(
         request.POST or None,
@@ -180,10 +167,9 @@ def entry_edit(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@login_required
 @require_POST
 def entry_autosave(request: HttpRequest, pk: int) -> HttpResponse:
-    entry = _entry_for_editing(request, pk)
+    entry = entry_for_editing(request.user, pk)
     form = EntryForm(
         request.POST,
         edition=entry.edition,
@@ -205,10 +191,9 @@ def entry_autosave(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "awards/entry_form.html#autosave", {"autosave_status": status})
 
 
-@login_required
 @require_POST
 def attachment_add(request: HttpRequest, pk: int) -> HttpResponse:
-    entry = _entry_for_editing(request, pk)
+    entry = entry_for_editing(request.user, pk)
     form = AttachmentForm(request.POST, request.FILES)
     if not form.is_valid():
         messages.error(request, _("Choose a file to attach."))
@@ -222,11 +207,8 @@ def attachment_add(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("awards:entry", pk=entry.pk)
 
 
-@login_required
 def attachment_download(request: HttpRequest, pk: int) -> FileResponse:
-    attachment = get_object_or_404(Attachment.objects.select_related("entry__edition"), pk=pk)
-    if not can_view_entry(request.user, attachment.entry):
-        raise Http404("No such attachment.")
+    attachment = attachment_for(request.user, pk)
     # Always a download, never shown inline, under the type we checked at upload.
     response = FileResponse(
         attachment.file.open("rb"),

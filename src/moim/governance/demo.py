@@ -27,6 +27,7 @@ from moim.governance.models import Candidate, Decision, DecisionRules, Poll
 from moim.members.demo import read as read_registry_data
 from moim.members.enums import OfficeKind
 from moim.members.models import Member, Office, Organization
+from moim.permissions import SYSTEM
 
 ASSEMBLY_DAY = dt.date(2021, 10, 18)
 TERM_ENDS = None  # terms run until the next General Assembly
@@ -104,8 +105,8 @@ def _candidates(decision: Decision, members: Sequence[Member]) -> None:
 def _vote(decision: Decision, choose: Chooser, shape: BallotShape | None = None) -> Poll:
     """Open a poll with every entitled member present, enter the invented ballots, then close,
     count and publish it through the services (which write the audit log and the terms)."""
-    poll = services.create_poll(decision=decision, by=None, shape=shape)
-    poll = services.open_poll(poll=poll, by=None, on=ASSEMBLY_DAY, assume_present=True)
+    poll = services.create_poll(decision=decision, by=SYSTEM, shape=shape)
+    poll = services.open_poll(poll=poll, by=SYSTEM, on=ASSEMBLY_DAY, assume_present=True)
     register = list(poll.register.select_related("member").order_by("member__name_en"))
     ballots = []
     for index, entry in enumerate(register):
@@ -114,7 +115,7 @@ def _vote(decision: Decision, choose: Chooser, shape: BallotShape | None = None)
             ballots.append((entry.member, picks))
     services.load_illustrative_ballots(poll=poll, ballots=ballots)
     for step in (services.close_poll, services.count_poll, services.publish_poll):
-        poll = step(poll=poll, by=None)
+        poll = step(poll=poll, by=SYSTEM)
     return poll
 
 
@@ -208,7 +209,7 @@ def load(organization: Organization) -> None:
     )
     if new and vice_presidents:
         _candidates(decision, vice_presidents)
-        services.record_appointment(decision=decision, by=None)
+        services.record_appointment(decision=decision, by=SYSTEM)
 
     elected = [members[s] for s in _registry_terms(OfficeKind.EXECUTIVE_COMMITTEE) if s in members]
     runners = list(

@@ -10,11 +10,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 from django.utils.translation import gettext as _
 
+from moim.assemblies.access import assembly_by_edition, served_assemblies
 from moim.assemblies.models import Assembly, Registration
 from moim.assemblies.queries import current_item
 from moim.governance import queries, services
@@ -22,8 +22,9 @@ from moim.governance.enums import PollState
 from moim.governance.forms import PollChoiceForm
 from moim.governance.models import Poll
 from moim.governance.rules import can_cast_ballot
-from moim.governance.views import _guard, _person, answer_after_cast, cast_from_form
+from moim.governance.views import _person, answer_after_cast, cast_from_form
 from moim.members.models import Person
+from moim.permissions import PermissionRefused, guard
 
 # How often (seconds) an open page asks whether its ballot part changed.
 REFRESH_SECONDS = 5
@@ -63,23 +64,23 @@ def _sitting_context(request: HttpRequest, assembly: Assembly, **extra: Any) -> 
 
 def sitting(request: HttpRequest, edition: int) -> HttpResponse:
     """One page for the sitting: the item now, the links to follow it, the ballot when open."""
-    _guard(request, can_cast_ballot)
-    assembly = get_object_or_404(Assembly, edition=edition)
+    guard(request, can_cast_ballot)
+    assembly = assembly_by_edition(edition)
     return render(request, "governance/sitting.html", _sitting_context(request, assembly))
 
 
 def sitting_ballot(request: HttpRequest, edition: int) -> HttpResponse:
     """GET: the ballot part, or 204 when it is the version the page already shows.
     POST: cast one held ballot, then the ballot part with its receipt."""
-    _guard(request, can_cast_ballot)
-    assembly = get_object_or_404(Assembly, edition=edition)
+    guard(request, can_cast_ballot)
+    assembly = assembly_by_edition(edition)
     person = _person(request)
     if request.method == "POST":
         receipt = None
         error = ""
         picked = PollChoiceForm(request.POST, assembly_id=assembly.pk)
         if person is None:
-            raise PermissionDenied
+            raise PermissionRefused
         if not picked.is_valid():
             error = _("This poll is not open.")
         else:
@@ -104,7 +105,7 @@ def sitting_ballot(request: HttpRequest, edition: int) -> HttpResponse:
 def ballot_notice(request: HttpRequest) -> HttpResponse:
     """The notice 'voting is open' for the pages around the site; empty when nothing is open."""
     edition = request.GET.get("edition", "")
-    assembly = Assembly.objects.filter(edition=edition).first() if edition.isdigit() else None
+    assembly = served_assemblies().filter(edition=edition).first() if edition.isdigit() else None
     return render(
         request,
         "governance/_ballot_notice.html",

@@ -9,19 +9,24 @@ from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django.db.models import Model
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from moim.assemblies.models import Assembly
+from moim.assemblies.access import assembly_by_edition, assembly_by_id
 from moim.governance import queries, services
+from moim.governance.access import (
+    decision_by_id,
+    poll_by_id,
+    proxy_by_id,
+    public_decision_by_id,
+)
 from moim.governance.enums import AnalogMethod, BallotShape, DecisionKind, PollState
 from moim.governance.forms import (
     AnalogResultForm,
@@ -30,24 +35,18 @@ from moim.governance.forms import (
     NewPollForm,
     SlateForm,
 )
-from moim.governance.models import Decision, Poll, Proxy, RegisterEntry
+from moim.governance.models import Decision, Poll, RegisterEntry
 from moim.governance.rules import (
     can_cast_ballot,
+    can_give_proxy,
     can_manage_decisions,
     can_record_appointment,
     can_run_polls,
 )
 from moim.members.models import Member, Person
+from moim.permissions import PermissionRefused, guard
 
 logger = logging.getLogger(__name__)
-
-
-def _guard(request: HttpRequest, predicate: Any) -> None:
-    """Outsiders get 404 (nothing to see here); a logged-in person without the right, 403."""
-    if not request.user.is_authenticated:
-        raise Http404
-    if not predicate.test(request.user):
-        raise PermissionDenied
 
 
 _PERSON = "_moim_person"
@@ -85,15 +84,13 @@ def statute_diff(previous: str, text: str) -> SafeString:
 
 
 def agenda(request: HttpRequest, edition: int) -> HttpResponse:
-    assembly = get_object_or_404(Assembly, edition=edition)
+    assembly = assembly_by_edition(edition)
     decisions = queries.agenda_for_public(assembly.pk)
     return render(request, "governance/agenda.html", {"assembly": assembly, "decisions": decisions})
 
 
 def decision_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    decision = get_object_or_404(
-        Decision.objects.select_related("assembly", "office").exclude(status="draft"), pk=pk
-    )
+    decision = public_decision_by_id(pk)
     diff = None
     if decision.kind == DecisionKind.MOTION and decision.previous_text:
         diff = statute_diff(decision.previous_text, decision.text)
@@ -117,7 +114,7 @@ def decision_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def poll_ballots(request: HttpRequest, pk: int) -> HttpResponse:
-    poll = get_object_or_404(Poll.objects.select_related("decision"), pk=pk)
+    poll = poll_by_id(pk, Poll.objects.select_related("decision"))
     if poll.state != PollState.PUBLISHED:
         raise Http404
     labels = {o.position: o.label for o in poll.options.all()}
@@ -148,8 +145,8 @@ def poll_ballots(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def console(request: HttpRequest, edition: int) -> HttpResponse:
-    _guard(request, can_run_polls)
-    assembly = get_object_or_404(Assembly, edition=edition)
+    guard(request, can_run_polls)
+    assembly = assembly_by_edition(edition)
     decisions = (
         Decision.objects.filter(assembly=assembly)
         .prefetch_related("polls")
@@ -184,8 +181,8 @@ def _form_errors(form: SlateForm) -> str:
 @require_POST
 def add_slate(request: HttpRequest, pk: int) -> HttpResponse:
     """Add several candidates at once: picked from the list, or pasted one name per line."""
-    _guard(request, can_manage_decisions)
-    decision = get_object_or_404(Decision.objects.select_related("assembly"), pk=pk)
+    guard(request, can_manage_decisions)
+    decision = decision_by_id(pk, Decision.objects.select_related("assembly"))
     form = SlateForm(request.POST, organization=decision.assembly.organization)
     if not form.is_valid():
         messages.error(request, _form_errors(form))
@@ -208,8 +205,8 @@ def add_slate(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def record_appointment(request: HttpRequest, pk: int) -> HttpResponse:
     """Record an appointment (no vote): its appointees take office when it is published."""
-    _guard(request, can_record_appointment)
-    decision = get_object_or_404(Decision.objects.select_related("assembly"), pk=pk)
+    guard(request, can_record_appointment)
+    decision = decision_by_id(pk, Decision.objects.select_related("assembly"))
     form = AppointmentForm(request.POST, organization=decision.assembly.organization)
     if not form.is_valid():
         messages.error(request, _form_errors(form))
@@ -241,8 +238,8 @@ def _poll_console_context(poll: Poll, confirming: str = "") -> dict[str, Any]:
 
 
 def poll_console(request: HttpRequest, pk: int) -> HttpResponse:
-    _guard(request, can_run_polls)
-    poll = get_object_or_404(Poll.objects.select_related("decision__assembly"), pk=pk)
+    guard(request, can_run_polls)
+    poll = poll_by_id(pk, Poll.objects.select_related("decision__assembly"))
     context = _poll_console_context(poll)
     if request.htmx:  # type: ignore[attr-defined]
         return render(request, "governance/poll_console.html#turnout", context)
@@ -255,8 +252,8 @@ def _back_to_console(poll: Poll) -> HttpResponseRedirect:
 
 @require_POST
 def create_poll(request: HttpRequest, pk: int) -> HttpResponse:
-    _guard(request, can_run_polls)
-    decision = get_object_or_404(Decision, pk=pk)
+    guard(request, can_run_polls)
+    decision = decision_by_id(pk)
     form = NewPollForm(request.POST)
     if not form.is_valid():
         messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
@@ -289,8 +286,8 @@ CONFIRMED_ACTIONS = frozenset({"close", "publish"})
 
 @require_POST
 def poll_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
-    _guard(request, can_run_polls)
-    poll = get_object_or_404(Poll, pk=pk)
+    guard(request, can_run_polls)
+    poll = poll_by_id(pk)
     service = POLL_ACTIONS.get(action)
     if service is None:
         raise Http404
@@ -308,8 +305,8 @@ def poll_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
 @require_POST
 def enter_analog(request: HttpRequest, pk: int) -> HttpResponse:
     """Record paper or show-of-hands figures; a refusal shows the form again, figures kept."""
-    _guard(request, can_run_polls)
-    poll = get_object_or_404(Poll.objects.select_related("decision__assembly"), pk=pk)
+    guard(request, can_run_polls)
+    poll = poll_by_id(pk, Poll.objects.select_related("decision__assembly"))
     form = AnalogResultForm(request.POST, poll=poll)
     if form.is_valid():
         try:
@@ -334,21 +331,19 @@ def enter_analog(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def give_proxy(request: HttpRequest, assembly_pk: int) -> HttpResponse:
     """A delegate gives its member's vote at an assembly to another member's delegate."""
-    if not request.user.is_authenticated:
-        raise Http404
-    assembly = get_object_or_404(Assembly, pk=assembly_pk)
     person = _person(request)
-    if person is None or person.member is None:
-        raise PermissionDenied
+    member = person.member if person is not None else None
+    guard(request, can_give_proxy, member)
+    if member is None:  # the secretariat gives a member's proxy in the back office
+        raise PermissionRefused
+    assembly = assembly_by_id(assembly_pk)
     raw = request.POST.get("holder", "").strip()
     holder = Person.objects.filter(pk=int(raw)).first() if raw.isdigit() else None
     if holder is None:
         messages.error(request, _("Choose the delegate who holds your proxy."))
         return redirect("account")
     try:
-        services.give_proxy(
-            assembly=assembly, principal=person.member, holder=holder, by=request.user
-        )
+        services.give_proxy(assembly=assembly, principal=member, holder=holder, by=request.user)
     except services.GovernanceError as error:
         messages.error(request, error.message)
     else:
@@ -360,9 +355,8 @@ def give_proxy(request: HttpRequest, assembly_pk: int) -> HttpResponse:
 
 @require_POST
 def withdraw_proxy(request: HttpRequest, pk: int) -> HttpResponse:
-    if not request.user.is_authenticated:
-        raise Http404
-    proxy = get_object_or_404(Proxy.objects.select_related("assembly", "principal"), pk=pk)
+    proxy = proxy_by_id(pk)
+    guard(request, can_give_proxy, proxy.principal)
     try:
         services.withdraw_proxy(proxy=proxy, by=request.user)
     except services.GovernanceError as error:
@@ -375,8 +369,8 @@ def withdraw_proxy(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def poll_method(request: HttpRequest, pk: int) -> HttpResponse:
     """The secretariat sets the counting method of a poll not yet counted."""
-    _guard(request, can_run_polls)
-    poll = get_object_or_404(Poll, pk=pk)
+    guard(request, can_run_polls)
+    poll = poll_by_id(pk)
     try:
         services.change_poll_method(
             poll=poll, by=request.user, method=request.POST.get("method", "")
@@ -389,8 +383,8 @@ def poll_method(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def poll_tie(request: HttpRequest, pk: int) -> HttpResponse:
     """The chair settles the tie a count stopped on: a draw by lot, or a decision."""
-    _guard(request, can_run_polls)
-    poll = get_object_or_404(Poll, pk=pk)
+    guard(request, can_run_polls)
+    poll = poll_by_id(pk)
     how = request.POST.get("how", "")
     if how not in {s.value for s in services.TieSettlement}:
         messages.error(request, _("Draw by lot or choose a candidate."))
@@ -411,8 +405,8 @@ def poll_tie(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def my_polls(request: HttpRequest, edition: int) -> HttpResponse:
-    _guard(request, can_cast_ballot)
-    assembly = get_object_or_404(Assembly, edition=edition)
+    guard(request, can_cast_ballot)
+    assembly = assembly_by_edition(edition)
     polls = Poll.objects.filter(decision__assembly=assembly, state=PollState.OPEN).select_related(
         "decision"
     )
@@ -488,14 +482,14 @@ def answer_after_cast(
 
 
 def vote(request: HttpRequest, pk: int) -> HttpResponse:
-    _guard(request, can_cast_ballot)
+    guard(request, can_cast_ballot)
     # The page shows the poll's decision, never its assembly; the options serve form and cast.
-    poll = get_object_or_404(
-        Poll.objects.select_related("decision").prefetch_related(queries.options_in_order()), pk=pk
+    poll = poll_by_id(
+        pk, Poll.objects.select_related("decision").prefetch_related(queries.options_in_order())
     )
     person = _person(request)
     if person is None:
-        raise PermissionDenied
+        raise PermissionRefused
     held = services.ballots_held_by(poll, person)
     receipt = None
     error = ""

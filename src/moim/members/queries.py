@@ -5,16 +5,28 @@ from __future__ import annotations
 import datetime as dt
 
 from django.conf import settings
-from django.db.models import Q, QuerySet
+from django.db.models import Case, Q, QuerySet, Subquery, Value, When
 from django.utils import timezone
 
 from moim.members.models import Organization, Term
 
 
+def _served_first() -> QuerySet[Organization]:
+    """Organizations, the one this installation serves (MOIM_ORGANIZATION) first, else by age."""
+    named = Case(When(slug=settings.MOIM_ORGANIZATION_SLUG, then=Value(0)), default=Value(1))
+    return Organization.objects.order_by(named, "pk")
+
+
 def current_organization() -> Organization | None:
     """The organization this installation serves (MOIM_ORGANIZATION), or the first one."""
-    org = Organization.objects.filter(slug=settings.MOIM_ORGANIZATION_SLUG).first()
-    return org or Organization.objects.order_by("pk").first()
+    return _served_first().first()
+
+
+def served_organization() -> Subquery:
+    """The served organization's id, inside the query that filters on it (no query of its own):
+    `Assembly.objects.filter(organization=served_organization())`. Every lookup of a page or
+    the API is scoped by it, so another organization's records answer 404 like missing ones."""
+    return Subquery(_served_first().values("pk")[:1])
 
 
 def registry_today() -> dt.date:

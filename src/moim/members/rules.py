@@ -34,8 +34,14 @@ def forget_roles(user: Any) -> None:
 
 
 @rules.predicate
+def is_signed_in(user: Any) -> bool:
+    """A logged-in person whose account is active (what every role needs too)."""
+    return user is not None and bool(user.is_authenticated) and bool(user.is_active)
+
+
+@rules.predicate
 def is_secretariat(user: Any) -> bool:
-    if user is not None and user.is_authenticated and user.is_active and user.is_superuser:
+    if is_signed_in(user) and user.is_superuser:
         return True
     return Role.SECRETARIAT.value in role_names(user)
 
@@ -68,4 +74,4 @@ can_view_member_contacts = is_secretariat | is_delegate_of
 can_view_people_contacts = is_secretariat
 # Logins and the roles they hold.
 can_manage_accounts = is_secretariat
-can_view_own_account = rules.is_authenticated
+can_view_own_account = is_signed_in

@@ -6,10 +6,9 @@ a logged-in person without the right gets 403.
 
 from __future__ import annotations
 
-from typing import Any, NoReturn
+from typing import Any
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
@@ -25,6 +24,7 @@ from moim.members.rules import (
     role_names,
 )
 from moim.members.services import export_members
+from moim.permissions import guard
 
 CONTENT_TYPES = {
     "csv": "text/csv; charset=utf-8",
@@ -32,33 +32,22 @@ CONTENT_TYPES = {
 }
 
 
-def refuse(request: HttpRequest) -> NoReturn:
-    """Stop here: 404 for someone not logged in, 403 for someone logged in without the right."""
-    if not request.user.is_authenticated:
-        raise Http404
-    raise PermissionDenied
-
-
 @require_GET
 def member_contacts(request: HttpRequest, slug: str) -> HttpResponse:
-    if not request.user.is_authenticated:
-        refuse(request)
     organization = current_organization()
     if organization is None:
         raise Http404
     member = get_object_or_404(
         Member.objects.select_related("region", "category"), organization=organization, slug=slug
     )
-    if not can_view_member_contacts.test(request.user, member):
-        refuse(request)
+    guard(request, can_view_member_contacts, member)
     people = member.people.select_related("user").order_by("name_en")
     return render(request, "members/staff/contacts.html", {"member": member, "people": people})
 
 
 @require_GET
 def members_export(request: HttpRequest, file_format: str) -> HttpResponse:
-    if not can_export_members.test(request.user):
-        refuse(request)
+    guard(request, can_export_members)
     organization = current_organization()
     if file_format not in CONTENT_TYPES or organization is None:
         raise Http404

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-import rules
 from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from moim.permissions import allows
 from moim.site.models import PressRelease
 from moim.site.press import (
     PressError,
@@ -19,6 +19,7 @@ from moim.site.press import (
     render_press_release,
     withdraw_press_release,
 )
+from moim.site.rules import can_publish_press_release
 
 
 @admin.register(PressRelease)
@@ -42,7 +43,7 @@ class PressReleaseAdmin(admin.ModelAdmin):
         self.message_user(request, _("Drafted again from the records; not yet published."))
 
     def has_publish_permission(self, request: HttpRequest) -> bool:
-        return rules.test_rule("site.publish_press_release", request.user)
+        return allows(can_publish_press_release, request.user)
 
     @admin.action(description=_("Publish"), permissions=["publish"])
     def publish(self, request: HttpRequest, queryset: QuerySet[PressRelease]) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from moim.assemblies.models import Assembly
 from moim.members.models import Organization
+from moim.permissions import SYSTEM
 from moim.site.models import PressRelease, ReleaseLanguage
 from moim.site.press import draft_press_release, publish_press_release
 
@@ -21,5 +22,5 @@ def load(organization: Organization) -> None:
         ).exists():
             continue
         publish_press_release(
-            release=draft_press_release(assembly=assembly, language=language), by=None
+            release=draft_press_release(assembly=assembly, language=language), by=SYSTEM
         )

@@ -13,8 +13,6 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-import rules
-from django.core.exceptions import PermissionDenied
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext
@@ -31,7 +29,9 @@ from moim.governance.queries import agenda_for_public
 from moim.members.enums import OfficeKind, TermSource
 from moim.members.models import Member, Person, Term
 from moim.members.queries import terms_begun_on
+from moim.permissions import require
 from moim.site.models import PressRelease
+from moim.site.rules import can_publish_press_release
 
 LANGUAGES = ("en", "ko")
 YEAR = re.compile(r"\b(1[89]\d\d|2\d\d\d)\b")
@@ -350,13 +350,13 @@ def draft_press_release(*, assembly: Assembly, language: str) -> PressRelease:
 
 
 def _require_publisher(by: Any) -> None:
-    if by is not None and not rules.test_rule("site.publish_press_release", by):
-        raise PermissionDenied(gettext("Only the secretariat may publish a press release."))
+    message = gettext("Only the secretariat may publish a press release.")
+    require(can_publish_press_release, by, message=message)
 
 
 def publish_press_release(*, release: PressRelease, by: Any) -> PressRelease:
     """Publish the release as it now reads. `by` is the person publishing (the secretariat),
-    or None for the system itself (the demo loader)."""
+    or `SYSTEM` for the system itself (the demo loader)."""
     _require_publisher(by)
     if not release.body.strip():
         raise PressError(gettext("An empty press release cannot be published; draft it first."))

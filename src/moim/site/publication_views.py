@@ -16,6 +16,7 @@ from django.utils import translation
 from django.views.decorators.cache import never_cache
 
 from moim import live
+from moim.assemblies.access import assembly_by_edition
 from moim.assemblies.models import Assembly
 from moim.governance.enums import BallotShape, PollState
 from moim.governance.models import Decision, Poll
@@ -31,20 +32,11 @@ from moim.site import archive, report, results
 from moim.site.models import PressRelease
 from moim.site.projector import projector_state
 
-
-def _assembly(edition: int) -> Assembly:
-    return get_object_or_404(
-        Assembly.objects.select_related("organization", "host"),
-        organization=current_organization(),
-        edition=edition,
-    )
-
-
 # --- projector ------------------------------------------------------------------------------
 
 
 def projector(request: HttpRequest, edition: int) -> HttpResponse:
-    assembly = _assembly(edition)
+    assembly = assembly_by_edition(edition)
     return render(
         request,
         "site/publication/projector.html",
@@ -62,7 +54,7 @@ def projector(request: HttpRequest, edition: int) -> HttpResponse:
 def projector_snapshot(request: HttpRequest, edition: int) -> HttpResponse:
     """The projector's current state as an HTML fragment, fetched on every event and after
     a reconnect."""
-    assembly = _assembly(edition)
+    assembly = assembly_by_edition(edition)
     return render(
         request,
         "site/publication/_projector_state.html",
@@ -82,7 +74,7 @@ def render_projector_state(assembly_pk: int, language: str) -> str:
 
 
 def _streamed_assembly(edition: int) -> int:
-    assembly = _assembly(edition)
+    assembly = assembly_by_edition(edition)
     # A stream lasts minutes and reads no database: give its connection back now (an in-memory
     # test database is shared between threads and must stay open).
     if not (connection.vendor == "sqlite" and connection.is_in_memory_db()):  # type: ignore[attr-defined]
@@ -164,7 +156,7 @@ async def projector_events(request: HttpRequest, edition: int) -> HttpResponseBa
 
 
 def results_index(request: HttpRequest, edition: int) -> HttpResponse:
-    assembly = _assembly(edition)
+    assembly = assembly_by_edition(edition)
     decisions = [d for d in agenda_for_public(assembly.pk) if d.published_at is not None]
     return render(
         request,
@@ -183,7 +175,7 @@ def _decision(assembly: Assembly, pk: int) -> Decision:
 
 
 def decision_results(request: HttpRequest, edition: int, pk: int) -> HttpResponse:
-    assembly = _assembly(edition)
+    assembly = assembly_by_edition(edition)
     decision = _decision(assembly, pk)
     polls = results.published_polls(decision)
     anchors = publication_entries(view.poll for view in polls)
@@ -204,7 +196,7 @@ def decision_results(request: HttpRequest, edition: int, pk: int) -> HttpRespons
 
 
 def _poll(edition: int, pk: int, round_number: int) -> Poll:
-    decision = _decision(_assembly(edition), pk)
+    decision = _decision(assembly_by_edition(edition), pk)
     return get_object_or_404(
         Poll.objects.select_related("decision"),
         decision=decision,
@@ -252,7 +244,7 @@ def poll_blt(request: HttpRequest, edition: int, pk: int, round_number: int) -> 
 
 
 def assembly_report(request: HttpRequest, edition: int) -> HttpResponse:
-    assembly = _assembly(edition)
+    assembly = assembly_by_edition(edition)
     release = PressRelease.objects.filter(
         assembly=assembly, language=translation.get_language(), published_at__isnull=False
     ).first()
@@ -264,7 +256,7 @@ def assembly_report(request: HttpRequest, edition: int) -> HttpResponse:
 
 
 def assembly_report_pdf(request: HttpRequest, edition: int) -> HttpResponse:
-    assembly = _assembly(edition)
+    assembly = assembly_by_edition(edition)
     document = report.report_pdf(report.assembly_report(assembly))
     if document is None:
         return render(
@@ -289,7 +281,7 @@ def archive_index(request: HttpRequest) -> HttpResponse:
 
 
 def press_release(request: HttpRequest, edition: int) -> HttpResponse:
-    assembly = _assembly(edition)
+    assembly = assembly_by_edition(edition)
     language = translation.get_language() or "en"
     release = PressRelease.objects.filter(
         assembly=assembly, language=language, published_at__isnull=False

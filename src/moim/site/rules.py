@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import rules
-
 from moim.members.rules import is_secretariat
 
-rules.add_rule("site.publish_press_release", is_secretariat)
+can_publish_press_release = is_secretariat

@@ -27,8 +27,9 @@ from moim.governance.models import (
     max_choices_limit,
 )
 from moim.governance.rules import can_give_proxy, can_run_polls
-from moim.governance.services.base import GovernanceError, PollStateError, _require
+from moim.governance.services.base import GovernanceError, PollStateError
 from moim.members.models import Member, Person
+from moim.permissions import require
 from moim.tally import registry as tally_methods
 
 
@@ -128,7 +129,7 @@ def create_poll(
     Its secrecy is the rules' (`secret`, when given, must agree: `check_secrecy`) and
     `max_choices` is checked against the ballot (`check_max_choices`).
     """
-    _require(can_run_polls, by)
+    require(can_run_polls, by)
     if decision.kind == DecisionKind.APPOINTMENT:
         raise GovernanceError(_("An appointment is recorded, not voted."))
     if decision.published_at is not None:
@@ -306,7 +307,7 @@ def give_proxy(
     `replacing`: an existing proxy of the same assembly that this one takes the place of (the
     back office's change form); it is withdrawn in the same transaction.
     """
-    _require(can_give_proxy, by, principal)
+    require(can_give_proxy, by, principal)
     # Lock the assembly's proxies so two gifts to one holder cannot both pass the limit.
     list(Proxy.objects.select_for_update().filter(assembly=assembly).values_list("pk"))
     check_proxy(assembly=assembly, principal=principal, holder=holder, replacing=replacing)
@@ -347,6 +348,6 @@ def _withdraw(*, proxy: Proxy, by: Any) -> None:
 @transaction.atomic
 def withdraw_proxy(*, proxy: Proxy, by: Any) -> None:
     """The principal takes its vote back; refused while a poll of the assembly is open."""
-    _require(can_give_proxy, by, proxy.principal)
+    require(can_give_proxy, by, proxy.principal)
     _refuse_while_open(proxy.assembly)
     _withdraw(proxy=proxy, by=by)

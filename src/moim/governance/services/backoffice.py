@@ -19,7 +19,8 @@ from moim.governance import audit
 from moim.governance.enums import AuditAction, PollState
 from moim.governance.models import Decision, DecisionRules, Poll
 from moim.governance.rules import can_manage_decisions
-from moim.governance.services.base import GovernanceError, _require
+from moim.governance.services.base import GovernanceError
+from moim.permissions import require
 
 # Fields only a service changes: the admin shows them read-only and these refuse them.
 DECISION_SERVICE_FIELDS = ("status", "verdict", "outcome", "published_at")
@@ -64,7 +65,7 @@ def save_rules(
 
     Returns the polls open under these rules, which keep their snapshot.
     """
-    _require(can_manage_decisions, by)
+    require(can_manage_decisions, by)
     before = None
     old_codes: list[str] = []
     if rules.pk is not None:
@@ -118,7 +119,7 @@ def save_decision(*, decision: Decision, by: Any) -> list[Poll]:
 
     Returns the polls that are open and keep the rules they opened with when the rules change.
     """
-    _require(can_manage_decisions, by)
+    require(can_manage_decisions, by)
     before = None
     if decision.pk is not None:
         before = Decision.objects.select_for_update().get(pk=decision.pk)

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.utils.translation import gettext as _
 
 from moim import live
 from moim.governance.models import (
@@ -36,13 +34,6 @@ class BallotError(GovernanceError):
 
 class SealError(PollStateError):
     """Sealed ballots that do not open with the vault key in use; nothing was changed."""
-
-
-def _require(predicate: Any, user: Any, obj: Any = None) -> None:
-    if user is not None and not (
-        predicate.test(user, obj) if obj is not None else predicate.test(user)
-    ):
-        raise PermissionDenied(_("You may not do this."))
 
 
 def _announce(poll: Poll, *, assembly_id: int | None = None, **data: Any) -> None:

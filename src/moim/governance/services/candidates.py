@@ -13,8 +13,9 @@ from moim.governance import audit
 from moim.governance.enums import AuditAction, DecisionKind, OptionValue, PollState
 from moim.governance.models import Candidate, Decision, PollOption
 from moim.governance.rules import can_manage_decisions
-from moim.governance.services.base import GovernanceError, _require
+from moim.governance.services.base import GovernanceError
 from moim.members.models import Member
+from moim.permissions import require
 
 
 def check_candidates(*, decision: Decision, members: Sequence[Member]) -> list[Member]:
@@ -50,7 +51,7 @@ def add_candidates(*, decision: Decision, members: Sequence[Member], by: Any) ->
     Refused, with nothing added, once a poll of the decision has opened, for a member already on
     the list or outside the organization. A draft poll gets the new candidates as options too.
     """
-    _require(can_manage_decisions, by)
+    require(can_manage_decisions, by)
     return add_named_candidates(decision=decision, members=members, by=by)
 
 

@@ -46,11 +46,11 @@ from moim.governance.services.base import (
     PollStateError,
     SealError,
     _announce,
-    _require,
 )
 from moim.governance.services.registry import publish_decision
 from moim.members.models import Member, MemberCategory, Person, good_standing_q
 from moim.members.queries import registry_today
+from moim.permissions import require
 from moim.tally.methods.yna import quorum_met
 
 logger = logging.getLogger(__name__)
@@ -87,7 +87,7 @@ def open_poll(
     Standing is judged on `on` (default: the registry's today). `assume_present` counts every
     entitled member as present; only an illustrative (demonstration) decision accepts it.
     """
-    _require(can_run_polls, by)
+    require(can_run_polls, by)
     poll = _locked(poll)
     if poll.state != PollState.DRAFT:
         raise PollStateError(
@@ -314,7 +314,7 @@ def close_poll(*, poll: Poll, by: Any) -> Poll:
     held is reclaimed after the commit (`reclaim_sealed_space`). If a seal does not open, the
     poll stays open with every ballot kept (SealError).
     """
-    _require(can_run_polls, by)
+    require(can_run_polls, by)
     poll = _locked(poll)
     if poll.state != PollState.OPEN:
         raise PollStateError(_("Only an open poll can close."))
@@ -439,7 +439,7 @@ def enter_analog_result(
     The figures are checked against the frozen register (`check_analog_counts`); the audit
     entry names who entered them and what they were, before and after a correction.
     """
-    _require(can_run_polls, by)
+    require(can_run_polls, by)
     poll = _locked(poll)
     if poll.state not in (PollState.OPEN, PollState.CLOSED) or poll.counted_at is not None:
         raise PollStateError(_("Analog results are entered while the poll is open or closed."))
@@ -478,7 +478,7 @@ def enter_analog_result(
 @transaction.atomic
 def publish_poll(*, poll: Poll, by: Any) -> Poll:
     """Publish a counted poll; a decisive result publishes its decision (terms follow)."""
-    _require(can_run_polls, by)
+    require(can_run_polls, by)
     poll = _locked(poll)
     if poll.state != PollState.CLOSED or poll.counted_at is None:
         raise PollStateError(_("A poll is published after it is closed and counted."))

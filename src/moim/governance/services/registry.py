@@ -21,10 +21,11 @@ from moim.governance.models import (
     Decision,
 )
 from moim.governance.rules import can_record_appointment
-from moim.governance.services.base import GovernanceError, _require
+from moim.governance.services.base import GovernanceError
 from moim.governance.services.candidates import add_named_candidates
 from moim.members.enums import TermSource
 from moim.members.models import Member, Office, Term
+from moim.permissions import require
 
 
 def _reconcile_term(
@@ -162,7 +163,7 @@ def record_appointment(
     `appointees` not yet named on the decision are added first (as `add_candidates` does, with
     its audit entry); `appointed_by` records who appointed them (e.g. the President city).
     """
-    _require(can_record_appointment, by)
+    require(can_record_appointment, by)
     if decision.kind != DecisionKind.APPOINTMENT:
         raise GovernanceError(_("Only an appointment is recorded without a vote."))
     if decision.published_at is not None:

@@ -21,8 +21,9 @@ from moim.governance import audit, counting, digests
 from moim.governance.enums import AnalogMethod, AuditAction, PollState, TiePolicy, Verdict
 from moim.governance.models import AnalogResult, Ballot, Poll
 from moim.governance.rules import can_run_polls
-from moim.governance.services.base import GovernanceError, PollStateError, _announce, _require
+from moim.governance.services.base import GovernanceError, PollStateError, _announce
 from moim.governance.services.polls import check_analog_counts
+from moim.permissions import require
 from moim.tally import registry
 from moim.tally.ties import LOT_PREFIX
 
@@ -88,7 +89,7 @@ def _count_into(poll: Poll) -> str:
 
 @transaction.atomic
 def _count(*, poll: Poll, by: Any) -> tuple[Poll, str]:
-    _require(can_run_polls, by)
+    require(can_run_polls, by)
     poll = _locked(poll)
     if poll.state != PollState.CLOSED:
         raise PollStateError(_("A poll is counted after it closes."))
@@ -139,7 +140,7 @@ def count_poll(*, poll: Poll, by: Any) -> Poll:
 @transaction.atomic
 def change_poll_method(*, poll: Poll, by: Any, method: str) -> Poll:
     """Set the counting method of a poll not yet counted, among those its ballots allow."""
-    _require(can_run_polls, by)
+    require(can_run_polls, by)
     poll = _locked(poll)
     if poll.state not in (PollState.DRAFT, PollState.CLOSED) or poll.counted_at is not None:
         raise PollStateError(
@@ -172,7 +173,7 @@ def settle_tie(
     The settlement joins the poll's earlier ones, so the recount goes through every tie the
     same way; the new count may stop on a later tie, for the chair again.
     """
-    _require(can_run_polls, by)
+    require(can_run_polls, by)
     poll = _locked(poll)
     tied = list((poll.result or {}).get("tie", []))
     if poll.state != PollState.CLOSED or poll.verdict != Verdict.TIE or not tied:
