@@ -29,6 +29,7 @@ from moim.assemblies.forms import (
     WalkInForm,
 )
 from moim.assemblies.models import Assembly, Registration, time_zone_names
+from moim.errors import Refused
 from moim.members.queries import current_organization
 from moim.spreadsheets import safe_row
 
@@ -155,7 +156,7 @@ def register(request: HttpRequest, edition: int) -> HttpResponse:
                 attendance_mode=data["attendance_mode"],
                 **_registrant(request, data),
             )
-        except services.RegistrationError as error:
+        except Refused as error:
             form.add_error(None, error.message)
         else:
             if registration.status == RegistrationStatus.CONFIRMED:
@@ -202,7 +203,7 @@ def join(request: HttpRequest, token: str) -> HttpResponse:
         )
     try:
         registration = services.join_online(token=token)
-    except services.JoinError as error:
+    except Refused as error:
         return render(
             request,
             "assemblies/join.html",
@@ -314,7 +315,7 @@ def registration_approve(request: HttpRequest, edition: int, pk: int) -> HttpRes
             by=request.user,
             base_url=request.build_absolute_uri("/").rstrip("/"),
         )
-    except services.AssemblyError as error:
+    except Refused as error:
         messages.error(request, error.message)
     else:
         messages.success(request, _("%(name)s is confirmed.") % {"name": registration.full_name})
@@ -331,7 +332,7 @@ def registration_resend_mail(request: HttpRequest, edition: int, pk: int) -> Htt
             by=request.user,
             base_url=request.build_absolute_uri("/").rstrip("/"),
         )
-    except services.AssemblyError as error:
+    except Refused as error:
         messages.error(request, error.message)
     else:
         registration.refresh_from_db()
@@ -354,7 +355,7 @@ def registration_decline(request: HttpRequest, edition: int, pk: int) -> HttpRes
     registration = get_object_or_404(Registration, assembly=assembly, pk=pk)
     try:
         services.decline_registration(registration=registration, by=request.user)
-    except services.AssemblyError as error:
+    except Refused as error:
         messages.error(request, error.message)
     else:
         messages.success(request, _("%(name)s is declined.") % {"name": registration.full_name})
@@ -393,7 +394,7 @@ def desk_walk_in(request: HttpRequest, edition: int) -> HttpResponse:
             registration = services.register_walk_in(
                 assembly=assembly, by=request.user, **_registrant(request, data)
             )
-        except services.RegistrationError as error:
+        except Refused as error:
             form.add_error(None, error.message)
         else:
             messages.success(
@@ -444,7 +445,7 @@ def desk(request: HttpRequest, edition: int) -> HttpResponse:
 def _check_in_with_message(request: HttpRequest, registration: Registration) -> None:
     try:
         services.check_in(registration=registration, by=request.user)
-    except services.CheckInError as error:
+    except Refused as error:
         messages.warning(request, error.message)
     else:
         messages.success(
@@ -470,7 +471,7 @@ def desk_undo(request: HttpRequest, edition: int, pk: int) -> HttpResponse:
     registration = get_object_or_404(Registration, assembly=assembly, pk=pk)
     try:
         services.undo_check_in(registration=registration, by=request.user)
-    except services.CheckInError as error:
+    except Refused as error:
         messages.warning(request, error.message)
     else:
         messages.success(

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from moim.assemblies.models import Assembly
+from moim.errors import Refused
 from moim.governance import queries, services
 from moim.governance.enums import AnalogMethod, BallotShape, DecisionKind, PollState
 from moim.governance.forms import (
@@ -194,7 +195,7 @@ def add_slate(request: HttpRequest, pk: int) -> HttpResponse:
             added = services.add_candidates(
                 decision=decision, members=form.cleaned_data["chosen"], by=request.user
             )
-        except services.GovernanceError as error:
+        except Refused as error:
             messages.error(request, error.message)
         else:
             messages.success(
@@ -221,7 +222,7 @@ def record_appointment(request: HttpRequest, pk: int) -> HttpResponse:
                 appointees=form.cleaned_data["chosen"],
                 appointed_by=form.cleaned_data.get("appointed_by"),
             )
-        except services.GovernanceError as error:
+        except Refused as error:
             messages.error(request, error.message)
         else:
             messages.success(request, _("Appointment recorded and published."))
@@ -269,7 +270,7 @@ def create_poll(request: HttpRequest, pk: int) -> HttpResponse:
             shape=BallotShape(shape) if shape else None,
             max_choices=form.cleaned_data["max_choices"],
         )
-    except services.GovernanceError as error:
+    except Refused as error:
         messages.error(request, error.message)
         return redirect("governance:console", edition=decision.assembly.edition)
     return _back_to_console(poll)
@@ -300,7 +301,7 @@ def poll_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         return render(request, "governance/poll_console.html", _poll_console_context(poll, action))
     try:
         service(poll=poll, by=request.user)
-    except services.GovernanceError as error:
+    except Refused as error:
         messages.error(request, error.message)
     return _back_to_console(poll)
 
@@ -320,7 +321,7 @@ def enter_analog(request: HttpRequest, pk: int) -> HttpResponse:
                 counts=form.counts(),
                 note=form.cleaned_data["note"],
             )
-        except services.GovernanceError as error:
+        except Refused as error:
             form.add_error(None, error.message)
         else:
             messages.success(request, _("The analog result is recorded."))
@@ -349,7 +350,7 @@ def give_proxy(request: HttpRequest, assembly_pk: int) -> HttpResponse:
         services.give_proxy(
             assembly=assembly, principal=person.member, holder=holder, by=request.user
         )
-    except services.GovernanceError as error:
+    except Refused as error:
         messages.error(request, error.message)
     else:
         messages.success(
@@ -365,7 +366,7 @@ def withdraw_proxy(request: HttpRequest, pk: int) -> HttpResponse:
     proxy = get_object_or_404(Proxy.objects.select_related("assembly", "principal"), pk=pk)
     try:
         services.withdraw_proxy(proxy=proxy, by=request.user)
-    except services.GovernanceError as error:
+    except Refused as error:
         messages.error(request, error.message)
     else:
         messages.success(request, _("The proxy is withdrawn: your member votes itself."))
@@ -381,7 +382,7 @@ def poll_method(request: HttpRequest, pk: int) -> HttpResponse:
         services.change_poll_method(
             poll=poll, by=request.user, method=request.POST.get("method", "")
         )
-    except services.GovernanceError as error:
+    except Refused as error:
         messages.error(request, error.message)
     return _back_to_console(poll)
 
@@ -402,7 +403,7 @@ def poll_tie(request: HttpRequest, pk: int) -> HttpResponse:
             how=services.TieSettlement(how),
             chosen=request.POST.get("chosen", ""),
         )
-    except services.GovernanceError as error:
+    except Refused as error:
         messages.error(request, error.message)
     return _back_to_console(poll)
 
@@ -458,7 +459,7 @@ def cast_from_form(
             choices=form.cleaned_data["choices"],
             submission=form.cleaned_data["submission"],
         )
-    except services.GovernanceError as failure:
+    except Refused as failure:
         return None, failure.message
     return receipt, ""
 

@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from moim import live
+from moim.errors import Conflict, Invalid
 from moim.governance.models import (
     Decision,
     Poll,
@@ -18,20 +19,12 @@ RECEIPT_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 ILLUSTRATIVE = "illustrative"
 
 
-class GovernanceError(Exception):
-    """A request the rules refuse; the message says what is wrong, nothing was stored."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
+class PollStateError(Conflict):
+    """The poll's state forbids this now (not open, already counted, not yet closed)."""
 
 
-class PollStateError(GovernanceError):
-    pass
-
-
-class BallotError(GovernanceError):
-    pass
+class BallotError(Invalid):
+    """A ballot that cannot be counted as sent: nothing was cast."""
 
 
 class SealError(PollStateError):
