@@ -12,11 +12,13 @@ import datetime as dt
 import json
 from dataclasses import dataclass
 from importlib import resources
+from importlib.resources.abc import Traversable
 from typing import Any
 
 from django.db import transaction
 from django_countries import countries
 
+from moim.errors import DemoDataError
 from moim.members.enums import (
     HolderType,
     MemberKind,
@@ -41,10 +43,6 @@ ASSEMBLY_DAY = dt.date(2021, 10, 18)
 Record = dict[str, Any]
 
 
-class DemoDataError(ValueError):
-    """A demo data file says something the registry cannot hold; the message says where."""
-
-
 @dataclass(frozen=True)
 class Partner:
     """A sponsor or media partner of the 2021 Assembly, member or not."""
@@ -57,10 +55,11 @@ class Partner:
     website: str
 
 
-def read(name: str) -> Record:
-    """One data file of this package, parsed."""
+def read(name: str, *, folder: Traversable | None = None) -> Record:
+    """One data file of a demonstration, parsed: this package's, or one in `folder` (the
+    assemblies and awards keep theirs in their own `demo_data`)."""
     try:
-        text = resources.files(__package__).joinpath(name).read_text(encoding="utf-8")
+        text = (folder or resources.files(__package__)).joinpath(name).read_text(encoding="utf-8")
     except FileNotFoundError:
         raise DemoDataError(f"demo data file {name} is missing") from None
     try:
