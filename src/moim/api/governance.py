@@ -13,7 +13,7 @@ from ninja import Field, Router, Schema
 from ninja.responses import Status
 from ninja.security import django_auth
 
-from moim.api.errors import errors, invalid
+from moim.api.errors import REFUSALS, errors, invalid
 from moim.api.params import MAX_ID, EditionNumber, RecordId, Slug
 from moim.assemblies.models import Assembly
 from moim.governance import queries, services
@@ -145,7 +145,7 @@ def poll_detail(request: HttpRequest, poll_id: RecordId) -> PollOut:
 
 @router.post(
     "/polls/{poll_id}/ballots",
-    response={201: ReceiptOut, **errors(400, 401, 403, 404, 409, 422)},
+    response={201: ReceiptOut, **errors(401, 403, 404, 422, *REFUSALS)},
     auth=django_auth,
 )
 def cast(request: HttpRequest, poll_id: RecordId, payload: BallotIn) -> Status:
@@ -234,7 +234,7 @@ class AnalogIn(Schema):
 
 @router.post(
     "/decisions/{decision_id}/polls",
-    response={201: PollOut, **errors(401, 403, 404, 409, 422)},
+    response={201: PollOut, **errors(401, 403, 404, 422, *REFUSALS)},
     auth=django_auth,
 )
 def new_poll(request: HttpRequest, decision_id: RecordId, payload: NewPollIn) -> Status:
@@ -252,7 +252,7 @@ def new_poll(request: HttpRequest, decision_id: RecordId, payload: NewPollIn) ->
 
 @router.post(
     "/polls/{poll_id}/analog",
-    response={200: PollOut, **errors(400, 401, 403, 404, 409, 422)},
+    response={200: PollOut, **errors(401, 403, 404, 422, *REFUSALS)},
     auth=django_auth,
 )
 def analog(request: HttpRequest, poll_id: RecordId, payload: AnalogIn) -> PollOut:
@@ -279,7 +279,7 @@ ACTIONS = {
 
 @router.post(
     "/polls/{poll_id}/{action}",
-    response={200: PollOut, **errors(401, 403, 404, 409, 422)},
+    response={200: PollOut, **errors(401, 403, 404, 422, *REFUSALS)},
     auth=django_auth,
 )
 def act(
