@@ -32,11 +32,6 @@ class DomainError(Exception):
         self.message = str(message)
         self.field = field
 
-    @property
-    def messages(self) -> list[str]:
-        """The message as a list, like Django's ValidationError, for forms and admin messages."""
-        return [self.message]
-
 
 class Refused(DomainError):
     """A refusal to tell the person on the page: what was sent, or the record's state."""
