@@ -18,6 +18,7 @@ from moim.assemblies import rules as assembly_rules
 from moim.awards import rules as award_rules
 from moim.awards.enums import EditionStatus, EntryStatus
 from moim.awards.models import AwardProgramme, Category, Edition, Entry, Juror
+from moim.errors import NotAllowed
 from moim.governance import audit, services
 from moim.governance import rules as governance_rules
 from moim.governance.enums import AuditAction, PollState
@@ -25,7 +26,7 @@ from moim.governance.models import AuditEntry, Poll
 from moim.members import rules as member_rules
 from moim.members.enums import Role
 from moim.members.models import Member
-from moim.permissions import SYSTEM, PermissionRefused, allows, require, stored_user
+from moim.permissions import SYSTEM, allows, require, stored_user
 from moim.site import rules as site_rules
 from moim.site.models import PressRelease
 from moim.site.press import publish_press_release
@@ -137,7 +138,7 @@ def test_every_role_predicate_refuses_an_inactive_account(everything: dict[str, 
 def test_require_refuses_no_actor(name: str) -> None:
     predicate = action_predicates()[name]
 
-    with pytest.raises(PermissionRefused):
+    with pytest.raises(NotAllowed):
         require(predicate, None)
 
 
@@ -146,7 +147,7 @@ def test_a_service_refuses_to_act_for_no_one(organization: Any, plenary: Plenary
         decision=make_motion(plenary.assembly, make_rules(organization)), by=SYSTEM
     )
 
-    with pytest.raises(PermissionRefused):
+    with pytest.raises(NotAllowed):
         services.open_poll(poll=poll, by=None)
 
     assert Poll.objects.get(pk=poll.pk).state == PollState.DRAFT
@@ -159,7 +160,7 @@ def test_publishing_a_press_release_refuses_no_one(organization: Any) -> None:
         assembly=AssemblyFactory(organization=organization), language="en", body="News."
     )
 
-    with pytest.raises(PermissionRefused):
+    with pytest.raises(NotAllowed):
         publish_press_release(release=release, by=None)
 
     release.refresh_from_db()

@@ -13,17 +13,10 @@ from __future__ import annotations
 
 from typing import Any, Final
 
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
 
-
-class PermissionRefused(PermissionDenied):
-    """The actor may not do this; nothing was changed. Pages answer 403, the API its error."""
-
-    def __init__(self, message: str = "") -> None:
-        self.message = message or _("You may not do this.")
-        super().__init__(self.message)
+from moim.errors import NotAllowed
 
 
 class SystemActor:
@@ -62,9 +55,9 @@ def allows(predicate: Any, actor: Any, obj: Any = None) -> bool:
 
 
 def require(predicate: Any, actor: Any, obj: Any = None, message: str = "") -> None:
-    """Refuse (`PermissionRefused`) unless `actor` may do the act `predicate` names."""
+    """Refuse (`moim.errors.NotAllowed`) unless `actor` may do the act `predicate` names."""
     if not allows(predicate, actor, obj):
-        raise PermissionRefused(message)
+        raise NotAllowed(message or _("You may not do this."))
 
 
 def guard(request: HttpRequest, predicate: Any, obj: Any = None) -> None:

@@ -302,7 +302,7 @@ def test_state_changes_walked_through_the_api_answer_as_declared(
     poll.refresh_from_db()
     assert cast.status_code == 201
     assert len(cast.json()["receipt"]) > 0
-    assert (again.status_code, again.json()["code"]) == (400, "refused")
+    assert (again.status_code, again.json()["code"]) == (409, "conflict")
     assert "has already voted" in again.json()["detail"]
     assert (stranger.status_code, stranger.json()["code"]) == (403, "forbidden")
     assert poll.vote_records.count() == 1

@@ -29,6 +29,7 @@ from moim.assemblies.enums import (
 )
 from moim.assemblies.models import Assembly, Registration
 from moim.assemblies.queries import credential_claims, members_present
+from moim.errors import Conflict, Invalid
 from moim.governance import services
 from moim.governance.enums import AuditAction
 from moim.governance.models import AuditEntry, RegisterEntry, VoteRecord
@@ -258,9 +259,9 @@ def test_the_contact_declines_with_a_reason_and_cannot_displace_a_voting_delegat
     other = _claim(assembly, abuja, "bola@abuja.example.org", "Bola")
     intruder = _claim(assembly, abuja, "mallory@example.org", "Mallory")
 
-    with pytest.raises(credentials.CredentialError, match="already has a voting delegate, Amina"):
+    with pytest.raises(Conflict, match="already has a voting delegate, Amina"):
         credentials.confirm_by_contact(token=contact_token(other))
-    with pytest.raises(credentials.CredentialError, match="Give the reason"):
+    with pytest.raises(Invalid, match="Give the reason"):
         credentials.decline_by_contact(token=contact_token(intruder), reason=" ")
     credentials.confirm_by_contact(token=contact_token(other), credential=Credential.ALTERNATE)
     credentials.decline_by_contact(token=contact_token(intruder), reason="Not one of ours")
@@ -399,7 +400,7 @@ def test_a_member_has_one_voting_delegate_and_a_replacement_keeps_the_other_as_a
     second = _claim(assembly, abuja, "bola@abuja.example.org", "Bola")
     credentials.accredit(registration=first, by=secretariat)
 
-    with pytest.raises(credentials.CredentialError, match="replace them, or accredit Bola"):
+    with pytest.raises(Conflict, match="replace them, or accredit Bola"):
         credentials.accredit(registration=second, by=secretariat)
     credentials.accredit(registration=second, by=secretariat, replace=True)
 
@@ -427,9 +428,9 @@ def test_credentials_hold_still_while_a_poll_is_open_and_the_next_poll_follows_a
     )
     first.refresh_from_db()
 
-    with pytest.raises(credentials.CredentialError, match="A poll is open"):
+    with pytest.raises(Conflict, match="A poll is open"):
         credentials.withdraw_accreditation(registration=first, by=secretariat, reason="Left")
-    with pytest.raises(credentials.CredentialError, match="A poll is open"):
+    with pytest.raises(Conflict, match="A poll is open"):
         credentials.accredit(registration=second, by=secretariat, replace=True)
     services.close_poll(poll=opened, by=chair)
     credentials.withdraw_accreditation(registration=first, by=secretariat, reason="Left early")
@@ -470,7 +471,7 @@ def test_an_accredited_registration_is_not_declined_before_its_accreditation_is_
     registration = _claim(assembly, abuja, "amina@abuja.example.org", "Amina")
     credentials.accredit(registration=registration, by=secretariat)
 
-    with pytest.raises(desk.RegistrationError, match="withdraw the accreditation first"):
+    with pytest.raises(Conflict, match="withdraw the accreditation first"):
         desk.decline_registration(registration=registration, by=secretariat)
 
     registration.refresh_from_db()

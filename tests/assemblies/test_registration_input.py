@@ -10,6 +10,7 @@ from django.test import Client
 
 from moim.assemblies import services
 from moim.assemblies.models import Assembly, Registration
+from moim.errors import Invalid
 from moim.members.models import Member
 from tests.assemblies.test_views import form_data
 
@@ -45,7 +46,7 @@ GOOD: dict[str, Any] = {
 def test_register_refuses_bad_input_before_the_database(
     assembly: Assembly, field: str, value: str, reason: str
 ) -> None:
-    with pytest.raises(services.RegistrationError) as refused:
+    with pytest.raises(Invalid) as refused:
         services.register(assembly=assembly, **{**GOOD, field: value})
 
     assert reason in refused.value.message
@@ -53,7 +54,7 @@ def test_register_refuses_bad_input_before_the_database(
 
 
 def test_register_names_every_bad_field_at_once(assembly: Assembly) -> None:
-    with pytest.raises(services.RegistrationError) as refused:
+    with pytest.raises(Invalid) as refused:
         services.register(assembly=assembly, **{**GOOD, "full_name": "A" * 201, "country": "ZZ"})
 
     assert refused.value.message == (
@@ -84,7 +85,7 @@ def test_registered_names_are_nfc_without_bidi_or_zero_width_tricks(assembly: As
 
 
 def test_the_desk_refuses_a_nul_in_a_name(assembly: Assembly, secretariat: Any) -> None:
-    with pytest.raises(services.RegistrationError, match="Full name: It contains the control"):
+    with pytest.raises(Invalid, match="Full name: It contains the control"):
         services.register_walk_in(
             assembly=assembly,
             by=secretariat,

@@ -22,6 +22,7 @@ from moim.assemblies.enums import (
 from moim.assemblies.forms import RegistrationForm
 from moim.assemblies.models import Assembly, Registration
 from moim.assemblies.queries import members_present
+from moim.errors import Conflict, Invalid
 from moim.members.models import Member
 from tests.conftest import Persona
 from tests.factories import MemberFactory
@@ -110,7 +111,7 @@ def test_a_walk_in_already_registered_is_told_so_and_nothing_changes(
         member=city_b,
     )
 
-    with pytest.raises(services.DuplicateRegistration, match="already registered"):
+    with pytest.raises(Conflict, match="already registered"):
         services.register_walk_in(
             assembly=in_session,
             by=secretariat,
@@ -155,7 +156,7 @@ def test_walk_in_is_refused_once_the_assembly_is_closed(
     in_session.status = AssemblyStatus.CLOSED
     in_session.save()
 
-    with pytest.raises(services.RegistrationError, match="is closed"):
+    with pytest.raises(Conflict, match="is closed"):
         services.register_walk_in(
             assembly=in_session,
             by=secretariat,
@@ -220,7 +221,7 @@ def test_public_form_has_no_default_role_and_requires_one(
 
 
 def test_register_service_without_a_role_says_so(assembly: Assembly, city_b: Member) -> None:
-    with pytest.raises(services.RegistrationError, match=r"^Role: choose"):
+    with pytest.raises(Invalid, match=r"^Role: choose"):
         services.register(
             assembly=assembly,
             full_name="Nora",

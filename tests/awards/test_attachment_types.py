@@ -8,11 +8,11 @@ import zipfile
 from typing import Any
 
 import pytest
-from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from moim.awards import services
 from moim.awards.models import Edition
+from moim.errors import Invalid
 from moim.members.models import Member
 from tests.awards.conftest import make_entry
 from tests.test_uploads import PNG
@@ -45,7 +45,7 @@ def test_an_attachment_whose_content_is_another_type_is_refused(
 ) -> None:
     entry = make_entry(edition, city_a, created_by=delegate_a)
 
-    with pytest.raises(ValidationError, match=re.escape(found)) as refused:
+    with pytest.raises(Invalid, match=re.escape(found)) as refused:
         services.add_attachment(entry=entry, upload=SimpleUploadedFile(name, data), by=delegate_a)
 
     assert f"“{name}” does not contain what its name says" in str(refused.value)

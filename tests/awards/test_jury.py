@@ -6,12 +6,11 @@ import datetime as dt
 from typing import Any
 
 import pytest
-from django.core.exceptions import ValidationError
-from django.http import Http404
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from moim import errors
 from moim.awards import judging, results
 from moim.awards.enums import ConflictSource, ConflictStatus, EntryStatus, RoundKind
 from moim.awards.models import Assignment, Conflict, Edition, Entry, Juror, Round, Sheet
@@ -47,7 +46,7 @@ def test_a_conflicted_juror_cannot_post_scores(
     )
     assert response.status_code == 404
     assert Sheet.objects.filter(entry=scoring_round["seoul"]).count() == 0
-    with pytest.raises(Http404):
+    with pytest.raises(errors.NotFound):
         judging.score_entry(
             round_=scoring_round["round"],
             juror=scoring_round["judge"],
@@ -87,7 +86,7 @@ def test_submitting_a_sheet_needs_every_criterion(
 
 
 def test_a_score_outside_the_scale_is_refused(scoring_round: dict[str, Any]) -> None:
-    with pytest.raises(ValidationError, match="outside the scale 1–10"):
+    with pytest.raises(errors.Invalid, match="outside the scale 1–10"):
         judging.score_entry(
             round_=scoring_round["round"],
             juror=scoring_round["other"],
@@ -287,7 +286,7 @@ def test_exports_are_refused_to_jurors(
 
 def test_jurors_must_exist_before_assignment(edition: Edition, secretariat: Any) -> None:
     round_ = Round.objects.create(edition=edition, kind=RoundKind.FIRST)
-    with pytest.raises(ValidationError, match="no jurors yet"):
+    with pytest.raises(errors.Conflict, match="no jurors yet"):
         judging.assign_jurors(round_=round_, by=secretariat)
     assert Juror.objects.count() == 0
 

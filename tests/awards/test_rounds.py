@@ -9,11 +9,12 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db.models import ProtectedError
 from django.test import Client
 from django.urls import reverse
 
+from moim import errors
 from moim.awards import judging, results, services
 from moim.awards.enums import EntryStatus, LogAction, RoundKind, RoundStatus
 from moim.awards.models import Assignment, Conflict, Edition, Entry, LogEntry, Round
@@ -55,7 +56,7 @@ def test_finalists_are_selected_once_the_first_round_is_closed(
     scored: dict[str, Any], secretariat: Any
 ) -> None:
     round_ = scored["round"]
-    with pytest.raises(ValidationError, match="Close the first round"):
+    with pytest.raises(errors.Conflict, match="Close the first round"):
         results.select_finalists(round_=round_, per_category=2, by=secretariat)
     judging.close_round(round_=round_, by=secretariat)
     chosen = results.select_finalists(round_=round_, per_category=2, by=secretariat)
@@ -89,7 +90,7 @@ def test_finalists_no_longer_change_once_the_jury_round_opens(
     jury = Round.objects.get(kind=RoundKind.JURY)
     judging.assign_jurors(round_=jury, by=secretariat)
     judging.open_scoring(round_=jury, by=secretariat)
-    with pytest.raises(ValidationError, match="jury round has opened"):
+    with pytest.raises(errors.Conflict, match="jury round has opened"):
         results.select_finalists(round_=round_, per_category=2, by=secretariat)
     assert list(Entry.objects.filter(status=EntryStatus.FINALIST)) == [scored["busan"]]
 
@@ -211,9 +212,9 @@ def test_late_entries_need_an_open_round(
     round_ = scoring_round["round"]
     judging.close_round(round_=round_, by=secretariat)
     late = late_entry(edition, city(organization, "Daegu"), secretariat, "Daegu drones")
-    with pytest.raises(ValidationError, match="reopen it before adding entries"):
+    with pytest.raises(errors.Conflict, match="reopen it before adding entries"):
         judging.add_late_entries(round_=round_, by=secretariat)
-    with pytest.raises(ValidationError, match="Say why"):
+    with pytest.raises(errors.Invalid, match="Say why"):
         judging.reopen_round(round_=round_, reason=" ", by=secretariat)
     judging.reopen_round(round_=round_, reason="Daegu screened late", by=secretariat)
     round_.refresh_from_db()
@@ -222,14 +223,14 @@ def test_late_entries_need_an_open_round(
     assert reopened.detail == {"round": "first", "reason": "Daegu screened late"}
     assert judging.add_late_entries(round_=round_, by=secretariat) == 2
     assert Assignment.objects.filter(round=round_, entry=late).count() == 2
-    with pytest.raises(ValidationError, match="No entry is waiting"):
+    with pytest.raises(errors.Conflict, match="No entry is waiting"):
         judging.add_late_entries(round_=round_, by=secretariat)
 
 
 def test_an_entry_already_in_the_round_is_not_added_twice(
     scoring_round: dict[str, Any], secretariat: Any, juror: Any
 ) -> None:
-    with pytest.raises(ValidationError, match=r"Not waiting for this round.*Busan bus"):
+    with pytest.raises(errors.Invalid, match=r"Not waiting for this round.*Busan bus"):
         judging.add_late_entries(
             round_=scoring_round["round"], entries=[scoring_round["busan"]], by=secretariat
         )
@@ -246,7 +247,7 @@ def test_the_first_round_is_not_reopened_once_the_jury_round_opens(
     jury = Round.objects.get(kind=RoundKind.JURY)
     judging.assign_jurors(round_=jury, by=secretariat)
     judging.open_scoring(round_=jury, by=secretariat)
-    with pytest.raises(ValidationError, match="can no longer be reopened"):
+    with pytest.raises(errors.Conflict, match="can no longer be reopened"):
         judging.reopen_round(round_=round_, reason="One more look", by=secretariat)
     round_.refresh_from_db()
     assert round_.status == RoundStatus.CLOSED
@@ -337,10 +338,10 @@ def test_round_acts_are_the_secretariats(
 
 def test_an_open_or_scored_round_is_never_deleted(scored: dict[str, Any], secretariat: Any) -> None:
     round_ = scored["round"]
-    with pytest.raises(ValidationError, match="open for scoring: an open round is never deleted"):
+    with pytest.raises(errors.Conflict, match="open for scoring: an open round is never deleted"):
         judging.delete_round(round_=round_, by=secretariat)
     judging.close_round(round_=round_, by=secretariat)
-    with pytest.raises(ValidationError, match="has scores"):
+    with pytest.raises(errors.Conflict, match="has scores"):
         judging.delete_round(round_=round_, by=secretariat)
     with pytest.raises(ProtectedError):
         Round.objects.filter(pk=round_.pk).delete()

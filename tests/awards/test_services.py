@@ -8,13 +8,14 @@ from typing import Any
 
 import pytest
 from django.core import mail
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from moim.awards import services
 from moim.awards.enums import EntryStatus, LogAction
 from moim.awards.models import Edition, LogEntry
+from moim.errors import Conflict, Invalid
 from moim.members.models import Member
 from tests.awards.conftest import city, make_entry
 
@@ -63,7 +64,7 @@ def test_city_declines_an_entry_and_it_no_longer_counts(edition: Edition, city_b
     services.decline_on_behalf(entry=entry, name="Ana Díaz", reason="Not our project")
     entry.refresh_from_db()
     assert (entry.status, entry.decline_reason) == (EntryStatus.DECLINED, "Not our project")
-    with pytest.raises(ValidationError, match="not waiting"):
+    with pytest.raises(Conflict, match="not waiting"):
         services.approve_on_behalf(entry=entry, name="Ana Díaz")
 
 
@@ -73,7 +74,7 @@ def test_a_city_cannot_exceed_its_entries(
     make_entry(edition, city_a, title="One", status=EntryStatus.SUBMITTED)
     make_entry(edition, city_a, title="Two", status=EntryStatus.SUBMITTED)
     third = make_entry(edition, city_a, title="Three", created_by=delegate_a)
-    with pytest.raises(ValidationError, match="Seoul already has 2 entries"):
+    with pytest.raises(Conflict, match="Seoul already has 2 entries"):
         services.submit_entry(entry=third, by=delegate_a)
     third.refresh_from_db()
     assert third.status == EntryStatus.DRAFT
@@ -83,7 +84,7 @@ def test_submit_names_the_missing_fields(edition: Edition, city_a: Member, deleg
     entry = make_entry(edition, city_a, created_by=delegate_a)
     entry.results = ""
     entry.save()
-    with pytest.raises(ValidationError, match="Fill in before submitting: results"):
+    with pytest.raises(Invalid, match="Fill in before submitting: results"):
         services.submit_entry(entry=entry, by=delegate_a)
 
 
@@ -123,7 +124,7 @@ def test_extend_deadline_keeps_the_original(edition: Edition, secretariat: Any) 
     edition.refresh_from_db()
     assert edition.original_deadline == first
     assert edition.deadline == first + dt.timedelta(days=7)
-    with pytest.raises(ValidationError, match="later than the current"):
+    with pytest.raises(Invalid, match="later than the current"):
         services.extend_deadline(edition=edition, deadline=first, by=secretariat)
 
 
@@ -132,7 +133,7 @@ def test_a_forbidden_attachment_type_is_refused(
 ) -> None:
     entry = make_entry(edition, city_a, created_by=delegate_a)
     upload = SimpleUploadedFile("tool.exe", b"MZ\x90\x00", content_type="application/pdf")
-    with pytest.raises(ValidationError, match=re.escape("“tool.exe” is not an accepted file type")):
+    with pytest.raises(Invalid, match=re.escape("“tool.exe” is not an accepted file type")):
         services.add_attachment(entry=entry, upload=upload, by=delegate_a)
     assert entry.attachments.count() == 0
 
@@ -144,7 +145,7 @@ def test_an_attachment_over_the_limit_is_refused(
     upload = SimpleUploadedFile(
         "big.pdf", PDF + b"0" * (1024 * 1024), content_type="application/pdf"
     )
-    with pytest.raises(ValidationError, match=re.escape("“big.pdf” is 1.0 MB; the limit is 1 MB")):
+    with pytest.raises(Invalid, match=re.escape("“big.pdf” is 1.0 MB; the limit is 1 MB")):
         services.add_attachment(entry=entry, upload=upload, by=delegate_a)
     assert entry.attachments.count() == 0
 
@@ -154,7 +155,7 @@ def test_a_disguised_attachment_is_refused(
 ) -> None:
     entry = make_entry(edition, city_a, created_by=delegate_a)
     upload = SimpleUploadedFile("report.pdf", b"MZ\x90\x00 not a pdf")
-    with pytest.raises(ValidationError, match="does not contain what its name says"):
+    with pytest.raises(Invalid, match="does not contain what its name says"):
         services.add_attachment(entry=entry, upload=upload, by=delegate_a)
 
 
@@ -177,7 +178,7 @@ def test_screening_refusal_needs_a_reason(
     edition: Edition, secretariat: Any, organization: Any
 ) -> None:
     entry = make_entry(edition, city(organization, "Busan"), status=EntryStatus.SUBMITTED)
-    with pytest.raises(ValidationError, match="Say why"):
+    with pytest.raises(Invalid, match="Say why"):
         services.screen_entry(entry=entry, eligible=False, reason=" ", by=secretariat)
     services.screen_entry(entry=entry, eligible=False, reason="Not an ICT project", by=secretariat)
     entry.refresh_from_db()

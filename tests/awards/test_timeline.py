@@ -6,7 +6,6 @@ import datetime as dt
 from typing import Any
 
 import pytest
-from django.core.exceptions import ValidationError
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -14,6 +13,7 @@ from django.utils import timezone
 from moim.awards import services
 from moim.awards.enums import LogAction
 from moim.awards.models import Edition, LogEntry
+from moim.errors import Invalid
 
 
 def edition_form_data(client: Client, edition: Edition) -> dict[str, Any]:
@@ -116,7 +116,7 @@ def test_the_extension_service_refuses_a_deadline_past_screening(
     assert edition.deadline is not None
     edition.screening_starts = edition.deadline + dt.timedelta(days=2)
     edition.save()
-    with pytest.raises(ValidationError, match="Screening must not start before the entry deadline"):
+    with pytest.raises(Invalid, match="Screening must not start before the entry deadline"):
         services.extend_deadline(
             edition=edition, deadline=edition.deadline + dt.timedelta(days=5), by=secretariat
         )

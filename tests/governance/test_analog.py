@@ -10,6 +10,7 @@ from django.test import Client
 from django.urls import reverse
 from tests.governance.conftest import Plenary, make_election, make_motion, make_rules
 
+from moim.errors import Conflict, Invalid
 from moim.governance import services
 from moim.governance.enums import AnalogMethod, AuditAction, BallotShape, Verdict
 from moim.governance.models import AnalogResult, AuditEntry, Poll
@@ -26,12 +27,12 @@ def test_five_hundred_hands_among_twelve_entitled_are_refused(
 ) -> None:
     poll = open_motion(organization, plenary, chair)
 
-    with pytest.raises(services.GovernanceError, match="500 is more than the 12 votes"):
+    with pytest.raises(Invalid, match="500 is more than the 12 votes"):
         services.enter_analog_result(
             poll=poll, by=chair, method=AnalogMethod.SHOW_OF_HANDS, counts={1: 500, 2: 3}
         )
     services.close_poll(poll=poll, by=chair)
-    with pytest.raises(services.GovernanceError):
+    with pytest.raises(Invalid):
         services.enter_analog_result(
             poll=poll, by=chair, method=AnalogMethod.SHOW_OF_HANDS, counts={1: 500}
         )
@@ -47,7 +48,7 @@ def test_figures_adding_up_past_those_present_are_refused(
 ) -> None:
     poll = open_motion(organization, plenary, chair)
 
-    with pytest.raises(services.GovernanceError, match="add up to 13, more than the 12"):
+    with pytest.raises(Invalid, match="add up to 13, more than the 12"):
         services.enter_analog_result(
             poll=poll, by=chair, method=AnalogMethod.PAPER, counts={1: 7, 2: 4, 3: 2}
         )
@@ -64,7 +65,7 @@ def test_electronic_votes_leave_less_room_for_paper(
             poll=poll, voter=plenary.delegate_of(member), member=member, choices=[yes]
         )
 
-    with pytest.raises(services.GovernanceError, match="5 voted electronically"):
+    with pytest.raises(Invalid, match="5 voted electronically"):
         services.enter_analog_result(
             poll=poll, by=chair, method=AnalogMethod.PAPER, counts={1: 6, 2: 2}
         )
@@ -80,7 +81,7 @@ def test_negative_or_fractional_counts_are_refused(
     organization: Organization, plenary: Plenary, chair: Any, raw: Any, message: str
 ) -> None:
     poll = open_motion(organization, plenary, chair)
-    with pytest.raises(services.GovernanceError, match=message):
+    with pytest.raises(Invalid, match=message):
         services.enter_analog_result(
             poll=poll, by=chair, method=AnalogMethod.PAPER, counts={1: raw}
         )
@@ -102,9 +103,9 @@ def test_an_election_on_paper_allows_as_many_marks_as_a_ballot_holds(
     services.enter_analog_result(
         poll=poll, by=chair, method=AnalogMethod.PAPER, counts={1: 12, 2: 10, 3: 2}
     )
-    with pytest.raises(services.GovernanceError, match="13 is more than the 12"):
+    with pytest.raises(Invalid, match="13 is more than the 12"):
         services.enter_analog_result(poll=poll, by=chair, method=AnalogMethod.PAPER, counts={1: 13})
-    with pytest.raises(services.GovernanceError, match="add up to 25"):
+    with pytest.raises(Invalid, match="add up to 25"):
         services.enter_analog_result(
             poll=poll, by=chair, method=AnalogMethod.PAPER, counts={1: 12, 2: 12, 3: 1}
         )
@@ -172,7 +173,7 @@ def test_electronic_votes_cast_after_the_paper_figures_cannot_push_the_count_pas
         )
     services.close_poll(poll=poll, by=chair)
 
-    with pytest.raises(services.GovernanceError, match="No: 10 is more than the 7 votes"):
+    with pytest.raises(Conflict, match="No: 10 is more than the 7 votes"):
         services.count_poll(poll=poll, by=chair)
 
     poll.refresh_from_db()

@@ -19,6 +19,7 @@ from django.test.utils import CaptureQueriesContext, override_settings
 from tests.governance.conftest import Plenary, build_plenary, make_election, make_motion, make_rules
 
 from moim import keys, live
+from moim.errors import Invalid
 from moim.governance import queries, seal, services
 from moim.governance.enums import BallotShape, DecisionKind
 from moim.governance.models import AuditEntry, Ballot, Poll, SealedBallot, VoteRecord
@@ -236,7 +237,7 @@ def test_the_demo_loader_and_analog_figures_work_with_sealed_ballots(
     services.load_illustrative_ballots(
         poll=poll, ballots=[(m, [1 if i < 4 else 2]) for i, m in enumerate(plenary.members[:6])]
     )
-    with pytest.raises(services.GovernanceError) as too_many:
+    with pytest.raises(Invalid) as too_many:
         services.enter_analog_result(poll=poll, by=chair, method="paper", counts={1: 5})
     services.enter_analog_result(poll=poll, by=chair, method="paper", counts={1: 4})
     services.close_poll(poll=poll, by=chair)

@@ -18,6 +18,7 @@ import pytest
 from django.db import connection, connections
 from tests.governance.conftest import Plenary, build_plenary, make_motion, make_rules
 
+from moim.errors import Conflict
 from moim.governance import services
 from moim.governance.enums import AuditAction, PollState
 from moim.governance.models import AuditEntry, Ballot, Poll, VoteRecord
@@ -271,7 +272,7 @@ def test_a_submission_racing_its_twin_gets_the_same_receipt_and_another_is_refus
         assert isinstance(twin_outcome[0], casting.Receipt), twin_outcome
         assert (twin_outcome[0].code, twin_outcome[0].hash) == (receipt.code, receipt.hash)
     else:
-        assert isinstance(twin_outcome[0], services.BallotError), twin_outcome
+        assert isinstance(twin_outcome[0], Conflict), twin_outcome
         assert "has already voted" in twin_outcome[0].message
     assert VoteRecord.objects.filter(poll=poll).count() == 1
     assert Ballot.objects.filter(poll=poll).count() == 1

@@ -16,6 +16,7 @@ import pytest
 from django.db import connection, connections
 from tests.governance.conftest import build_plenary, make_motion, make_rules
 
+from moim.errors import Refused
 from moim.governance import services
 from moim.governance.models import Ballot, Poll, VoteRecord
 from moim.members.models import Member, Organization, Person
@@ -36,7 +37,7 @@ def in_thread(work: Callable[[], str]) -> Callable[[], str]:
 def attempt(poll: Poll, voter: Person, member: Member, option: int) -> str:
     try:
         services.cast_ballot(poll=poll, voter=voter, member=member, choices=[option])
-    except services.GovernanceError as error:
+    except Refused as error:
         return "refused: " + error.message
     except Exception as error:
         return f"crashed: {type(error).__name__}: {error}"

@@ -10,6 +10,7 @@ from django.test import Client
 from django.urls import reverse
 from tests.governance.conftest import Plenary, build_plenary, make_election, make_rules
 
+from moim.errors import Invalid
 from moim.governance import services
 from moim.governance.enums import AuditAction, BallotShape, DecisionKind, TiePolicy, Verdict
 from moim.governance.models import AuditEntry, Ballot, Decision, Poll
@@ -91,7 +92,7 @@ def test_creating_a_poll_for_a_decision_counted_by_stv_is_refused(
     Decision.objects.filter(pk=decision.pk).update(method="stv")  # as stored before the choices
     decision.refresh_from_db()
 
-    with pytest.raises(services.GovernanceError, match="'stv' is not a counting method"):
+    with pytest.raises(Invalid, match="'stv' is not a counting method"):
         services.create_poll(decision=decision, by=chair, shape=BallotShape.RANKED)
     assert not decision.polls.exists()
 
@@ -213,7 +214,7 @@ def test_the_chair_cannot_decide_for_someone_not_tied(
     poll = services.count_poll(poll=poll, by=chair)
     cy = plenary.members[2].name_en
 
-    with pytest.raises(services.GovernanceError, match="Choose one of the tied candidates"):
+    with pytest.raises(Invalid, match="Choose one of the tied candidates"):
         services.settle_tie(
             poll=poll,
             by=chair,

@@ -12,6 +12,7 @@ from django.test import Client
 from django.urls import reverse
 from tests.governance.conftest import Plenary, build_plenary, make_motion, make_rules
 
+from moim.errors import Conflict, Invalid
 from moim.governance import services
 from moim.governance.enums import AuditAction
 from moim.governance.models import AuditEntry, Proxy, RegisterEntry
@@ -51,9 +52,9 @@ def test_four_proxies_to_one_delegate_one_his_own_are_refused(
     give(plenary, secretariat, 1, 0)
     give(plenary, secretariat, 2, 0)
 
-    with pytest.raises(services.GovernanceError, match="allow at most 2 per delegate"):
+    with pytest.raises(Conflict, match="allow at most 2 per delegate"):
         give(plenary, secretariat, 3, 0)
-    with pytest.raises(services.GovernanceError, match="is a delegate of City m000 itself"):
+    with pytest.raises(Invalid, match="is a delegate of City m000 itself"):
         give(plenary, secretariat, 0, 0)
     assert Proxy.objects.filter(holder=plenary.delegates[0]).count() == 2
 
@@ -64,7 +65,7 @@ def test_the_strictest_rules_of_the_agenda_set_the_limit(
     make_rules(organization, name="Generous", max_proxies=5)
     make_motion(plenary.assembly, make_rules(organization, name="Strict", max_proxies=1))
     give(plenary, secretariat, 1, 0)
-    with pytest.raises(services.GovernanceError, match="at most 1 per delegate"):
+    with pytest.raises(Conflict, match="at most 1 per delegate"):
         give(plenary, secretariat, 2, 0)
 
 
@@ -73,11 +74,11 @@ def test_a_proxy_is_not_passed_on(
 ) -> None:
     make_rules(organization)
     give(plenary, secretariat, 0, 1)
-    with pytest.raises(services.GovernanceError, match="not passed on"):
+    with pytest.raises(Conflict, match="not passed on"):
         give(plenary, secretariat, 2, 0)  # m000 gave its vote away: its delegate holds none
-    with pytest.raises(services.GovernanceError, match="cannot give its own away"):
+    with pytest.raises(Conflict, match="cannot give its own away"):
         give(plenary, secretariat, 1, 2)  # m001's delegate holds a proxy: m001 keeps its vote
-    with pytest.raises(services.GovernanceError, match="withdraw it first"):
+    with pytest.raises(Conflict, match="withdraw it first"):
         give(plenary, secretariat, 0, 3)
     assert Proxy.objects.count() == 1
 

@@ -15,6 +15,7 @@ from django.urls import reverse
 from tests.governance.conftest import Plenary, build_plenary, make_motion, make_rules
 
 from moim import live
+from moim.errors import Conflict
 from moim.governance import services
 from moim.governance.models import Ballot, Poll, SealedBallot, VoteRecord
 from moim.members.models import Organization
@@ -140,7 +141,7 @@ def test_another_submission_for_a_member_that_voted_is_refused(
         submission=TOKEN,
     )
 
-    with pytest.raises(services.BallotError) as refused:
+    with pytest.raises(Conflict) as refused:
         services.cast_ballot(
             poll=poll,
             voter=voter,
@@ -273,6 +274,6 @@ def test_the_api_answers_the_receipt_when_the_answer_fails_after_commit(
     assert first.status_code == 201, first.content
     assert retry.status_code == 201, retry.content
     assert retry.json() == first.json()
-    assert other.status_code == 400
+    assert other.status_code == 409
     assert other.json()["detail"] == "City m002 has already voted in this poll."
     assert VoteRecord.objects.filter(poll=poll).count() == 1

@@ -14,6 +14,7 @@ from django.test import Client
 from django.urls import reverse
 from tests.governance.conftest import Plenary, make_election, make_motion, make_rules
 
+from moim.errors import Invalid
 from moim.governance import queries, services
 from moim.governance.enums import AuditAction, BallotShape, DecisionKind, PollState
 from moim.governance.models import AuditEntry, Decision, Poll, VoteRecord
@@ -61,7 +62,7 @@ def vote_all(poll: Poll, plenary: Plenary) -> None:
 def test_the_service_refuses_a_named_poll_where_the_rules_say_secret(
     secret_election: Decision, chair: Any
 ) -> None:
-    with pytest.raises(services.GovernanceError) as refused:
+    with pytest.raises(Invalid) as refused:
         services.create_poll(decision=secret_election, by=chair, secret=False)
 
     assert refused.value.message == (f"The rules of this decision (Elections) {SECRET_REFUSED}.")
@@ -72,7 +73,7 @@ def test_the_service_refuses_a_named_poll_where_the_rules_say_secret(
 def test_the_service_refuses_a_secret_poll_where_the_rules_say_named(
     named_election: Decision, chair: Any
 ) -> None:
-    with pytest.raises(services.GovernanceError, match="say the vote is named"):
+    with pytest.raises(Invalid, match="say the vote is named"):
         services.create_poll(decision=named_election, by=chair, secret=True)
     assert not Poll.objects.exists()
 
@@ -93,7 +94,7 @@ def test_the_api_refuses_a_named_poll_of_a_secret_decision(
         content_type="application/json",
     )
 
-    assert response.status_code == 409
+    assert response.status_code == 400
     assert SECRET_REFUSED in response.json()["detail"]
     assert not Poll.objects.exists()
 
@@ -160,14 +161,14 @@ def test_a_second_round_keeps_the_rules_secrecy(
     services.count_poll(poll=first, by=chair)
     services.publish_poll(poll=first, by=chair)
 
-    with pytest.raises(services.GovernanceError, match=SECRET_REFUSED):
+    with pytest.raises(Invalid, match=SECRET_REFUSED):
         services.create_poll(decision=decision, by=chair, secret=False)
     response = logged_in(chair).post(
         f"/api/governance/decisions/{decision.pk}/polls",
         {"secret": False},
         content_type="application/json",
     )
-    assert response.status_code == 409
+    assert response.status_code == 400
     assert SECRET_REFUSED in response.json()["detail"]
     second = services.create_poll(decision=decision, by=chair)
     assert (second.round, second.secret) == (2, True)
@@ -213,7 +214,7 @@ def test_a_draft_opens_secret_when_the_rules_became_secret_before_opening(
 def test_the_service_bounds_max_choices(
     named_election: Decision, chair: Any, shape: BallotShape, value: int, allowed: int
 ) -> None:
-    with pytest.raises(services.GovernanceError) as refused:
+    with pytest.raises(Invalid) as refused:
         services.create_poll(decision=named_election, by=chair, shape=shape, max_choices=value)
 
     assert refused.value.message == (
@@ -228,9 +229,9 @@ def test_the_service_takes_max_choices_within_the_bounds(
 ) -> None:
     rules = make_rules(organization, DecisionKind.ELECTION, name="Committee")
     committee = make_election(plenary.assembly, rules, plenary.members[:5], seats=3)
-    with pytest.raises(services.GovernanceError, match="allows from 1 to 3"):
+    with pytest.raises(Invalid, match="allows from 1 to 3"):
         services.create_poll(decision=committee, by=chair, max_choices=4)
-    with pytest.raises(services.GovernanceError, match="is not a whole number"):
+    with pytest.raises(Invalid, match="is not a whole number"):
         services.create_poll(decision=committee, by=chair, max_choices=True)
     assert services.create_poll(decision=committee, by=chair, max_choices=2).max_choices == 2
 
@@ -239,7 +240,7 @@ def test_a_motion_marks_exactly_one_answer(
     organization: Organization, plenary: Plenary, chair: Any
 ) -> None:
     decision = make_motion(plenary.assembly, make_rules(organization))
-    with pytest.raises(services.GovernanceError, match="allows from 1 to 1"):
+    with pytest.raises(Invalid, match="allows from 1 to 1"):
         services.create_poll(decision=decision, by=chair, max_choices=3)
     assert services.create_poll(decision=decision, by=chair).max_choices == 1
 
@@ -270,7 +271,7 @@ def test_the_api_refuses_more_choices_than_options(named_election: Decision, cha
         content_type="application/json",
     )
 
-    assert response.status_code == 409
+    assert response.status_code == 400
     assert response.json()["detail"] == (
         "At most how many choices: 50 is not allowed; this ballot (3 option(s), 1 seat(s)) "
         "allows from 1 to 3."
@@ -338,7 +339,7 @@ def test_a_draft_with_max_choices_out_of_bounds_does_not_open(
     poll = services.create_poll(decision=named_election, by=chair)
     Poll.objects.filter(pk=poll.pk).update(max_choices=50)
 
-    with pytest.raises(services.GovernanceError, match="50 is not allowed"):
+    with pytest.raises(Invalid, match="50 is not allowed"):
         services.open_poll(poll=poll, by=chair)
 
     poll.refresh_from_db()

@@ -6,6 +6,7 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from tests.governance.conftest import Plenary, make_election, make_motion, make_rules
 
+from moim.errors import Conflict, Invalid
 from moim.governance import services
 from moim.governance.enums import AnalogMethod, BallotShape, PollState, Verdict
 from moim.governance.models import AuditEntry, Ballot, Poll, RegisterEntry, VoteRecord
@@ -154,7 +155,7 @@ def test_second_ballot_for_a_member_is_refused(
     services.cast_ballot(
         poll=poll, voter=plenary.delegate_of(member), member=member, choices=[ids["Yes"]]
     )
-    with pytest.raises(services.BallotError, match="already voted"):
+    with pytest.raises(Conflict, match="already voted"):
         services.cast_ballot(
             poll=poll, voter=plenary.delegate_of(member), member=member, choices=[ids["No"]]
         )
@@ -209,7 +210,7 @@ def test_proxies_beyond_the_maximum_are_refused(
     services.give_proxy(
         assembly=plenary.assembly, principal=plenary.members[0], holder=holder, by=secretariat
     )
-    with pytest.raises(services.GovernanceError, match="already holds 1 proxies"):
+    with pytest.raises(Conflict, match="already holds 1 proxies"):
         services.give_proxy(
             assembly=plenary.assembly, principal=plenary.members[1], holder=holder, by=secretariat
         )
@@ -293,7 +294,7 @@ def test_analog_counts_for_unknown_options_are_refused(
 ) -> None:
     decision = make_motion(plenary.assembly, make_rules(organization))
     poll = services.open_poll(poll=services.create_poll(decision=decision, by=chair), by=chair)
-    with pytest.raises(services.GovernanceError, match="Option 9 is not an option"):
+    with pytest.raises(Invalid, match="Option 9 is not an option"):
         services.enter_analog_result(poll=poll, by=chair, method=AnalogMethod.PAPER, counts={9: 3})
     assert not hasattr(Poll.objects.get(pk=poll.pk), "analog")
 

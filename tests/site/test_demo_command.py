@@ -12,6 +12,7 @@ from django.core.management.base import CommandError
 from django.test import Client, RequestFactory
 from django.test.utils import override_settings
 
+from moim.assemblies import demo as assemblies_demo
 from moim.members import demo as members_demo
 from moim.members.enums import Role
 from moim.members.models import Member, Organization
@@ -79,3 +80,15 @@ def test_demo_reports_broken_data_clearly(monkeypatch: pytest.MonkeyPatch) -> No
     with pytest.raises(CommandError, match=r"cannot be loaded: organization\.json: not valid JSON"):
         run_demo()
     assert not Organization.objects.exists()
+
+
+def test_demo_reports_broken_data_of_a_later_app_as_clearly(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    def broken(name: str) -> dict[str, object]:
+        raise assemblies_demo.DemoDataError(f"{name}: expected an object at the top level")
+
+    monkeypatch.setattr(assemblies_demo, "read", broken)
+
+    with pytest.raises(CommandError, match=r"cannot be loaded: assemblies\.json: expected an"):
+        run_demo()

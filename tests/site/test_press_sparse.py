@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from moim.errors import Invalid
 from moim.members.models import Organization
-from moim.site.press import PressError, render_press_release
+from moim.site.press import render_press_release
 from tests.assemblies.factories import AssemblyFactory
 
 
@@ -31,5 +32,5 @@ def test_release_of_an_assembly_without_awards_decisions_or_offices(
 def test_release_in_an_unknown_language_is_refused(organization: Organization) -> None:
     assembly = AssemblyFactory(organization=organization, edition=7)
 
-    with pytest.raises(PressError, match="--lang must be one of en, ko, not 'fr'"):
+    with pytest.raises(Invalid, match="--lang must be one of en, ko, not 'fr'"):
         render_press_release(assembly, "fr")

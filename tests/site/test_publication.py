@@ -7,10 +7,11 @@ from typing import Any
 import pytest
 from django.test import Client
 
+from moim.errors import Conflict
 from moim.members.models import Organization
 from moim.permissions import SYSTEM
 from moim.site.models import PressRelease
-from moim.site.press import PressError, draft_press_release, publish_press_release
+from moim.site.press import draft_press_release, publish_press_release
 from tests.site import publication_demo
 from tests.site.publication_demo import fifth
 
@@ -90,7 +91,7 @@ def test_an_empty_release_cannot_be_published(wego: Organization) -> None:
     PressRelease.objects.filter(assembly=fifth(wego)).delete()  # the demo publishes its own
     release = PressRelease.objects.create(assembly=fifth(wego), language="en", body="  ")
 
-    with pytest.raises(PressError, match="empty press release cannot be published"):
+    with pytest.raises(Conflict, match="empty press release cannot be published"):
         publish_press_release(release=release, by=SYSTEM)
     release.refresh_from_db()
     assert release.published_at is None

@@ -14,7 +14,7 @@ from ninja.params import functions as param
 from ninja.responses import Status
 from ninja.security import django_auth
 
-from moim.api.errors import errors, invalid
+from moim.api.errors import REFUSALS, errors, invalid
 from moim.api.params import EditionNumber, Slug
 from moim.assemblies import queries, services
 from moim.assemblies.access import assembly_by_edition
@@ -337,7 +337,7 @@ def list_registrations(
 
 @router.post(
     "/{edition}/registrations",
-    response={201: RegistrationCreated, **errors(400, 404, 409, 422)},
+    response={201: RegistrationCreated, **errors(404, 422, *REFUSALS)},
     summary="Register for an assembly (public)",
 )
 def create_registration(
@@ -385,7 +385,7 @@ def create_registration(
 
 @router.post(
     "/{edition}/registrations/{code}/check-in",
-    response={200: RegistrationOut, **errors(401, 403, 404, 409, 422)},
+    response={200: RegistrationOut, **errors(401, 403, 404, 422, *REFUSALS)},
     auth=django_auth,
     summary="Check a registrant in by code (secretariat; the desk's action)",
 )

@@ -12,7 +12,7 @@ from django.http import Http404, HttpRequest
 from ninja import Field, Router, Schema
 from ninja.security import django_auth
 
-from moim.api.errors import errors
+from moim.api.errors import REFUSALS, errors
 from moim.api.params import EditionNumber, RecordId, Slug
 from moim.awards import judging
 from moim.awards.access import edition_by_number, entry_for_juror, entry_in, juror_seat
@@ -184,7 +184,7 @@ def get_my_entry(request: HttpRequest, number: EditionNumber, entry_id: RecordId
 
 @router.post(
     "/{number}/jury/entries/{entry_id}/scores",
-    response={200: SheetOut, **errors(400, 401, 403, 404, 422)},
+    response={200: SheetOut, **errors(401, 403, 404, 422, *REFUSALS)},
     auth=django_auth,
     summary="Save or submit my scores for an entry",
 )

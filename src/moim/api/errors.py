@@ -10,6 +10,9 @@ that does not match the schema, one entry per field in `errors`. The statuses me
 - 404 `not_found`: nothing here for this reader (also what an outsider gets for a hidden record);
 - 409 `conflict`: the request is fine but the record's state forbids it now;
 - 422 `invalid`: the request does not match the schema; nothing ran.
+
+The services refuse with the kinds of `moim.errors`, and each kind has one status here
+(`KIND_STATUS`), whichever router called the service: no operation translates a refusal itself.
 """
 
 from __future__ import annotations
@@ -18,14 +21,12 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import Field, NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError, Throttled, ValidationError
 
-from moim.assemblies import services as assembly_services
-from moim.governance import services as governance_services
+from moim.errors import Conflict, DomainError, Invalid, NotAllowed, NotFound
 
 
 class FieldError(Schema):
@@ -40,7 +41,8 @@ class ErrorOut(Schema):
     )
     detail: str = Field(description="What is wrong, in the reader's language.")
     errors: list[FieldError] = Field(
-        default_factory=list, description="For `invalid`: one entry per field at fault."
+        default_factory=list,
+        description="One entry per field at fault: for `invalid`, and for a refusal naming one.",
     )
 
 
@@ -54,17 +56,22 @@ CODES = {
     429: "throttled",
 }
 
-# Domain errors and the status they answer with; the most specific class wins.
-DOMAIN_STATUS: list[tuple[type[Exception], int]] = [
-    (assembly_services.DuplicateRegistration, 409),
-    (assembly_services.RegistrationError, 400),
-    (assembly_services.AssemblyError, 409),
-    (governance_services.BallotError, 400),
-    (governance_services.GovernanceError, 409),
-    # The awards services refuse with Django's ValidationError (a score out of scale, a round
-    # not open): the message says which.
-    (DjangoValidationError, 400),
-]
+# Each kind of refusal the services raise, and the one status it answers with.
+KIND_STATUS: dict[type[DomainError], int] = {
+    Invalid: 400,
+    NotAllowed: 403,
+    NotFound: 404,
+    Conflict: 409,
+}
+
+# What an operation that calls a service declares it may answer, besides its own statuses.
+REFUSALS = (400, 409)
+
+
+def kind_status(error: DomainError) -> int:
+    """The status of `error`'s kind (the nearest in its class's ancestry)."""
+    kinds = (KIND_STATUS[kind] for kind in type(error).__mro__ if kind in KIND_STATUS)
+    return next(kinds, 400)
 
 
 def errors(*statuses: int) -> dict[int, type[ErrorOut]]:
@@ -184,19 +191,15 @@ def install(api: NinjaAPI) -> None:
     def on_forbidden(request: HttpRequest, exc: Any) -> HttpResponse:
         return respond(request, 403, str(exc) or _("You may not do this."))
 
-    def on_domain(status: int) -> Any:
-        def handler(request: HttpRequest, exc: Exception) -> HttpResponse:
-            if isinstance(exc, DjangoValidationError):
-                detail = " ".join(exc.messages)
-            else:
-                detail = str(getattr(exc, "message", "") or exc)
-            return respond(request, status, detail)
-
-        return handler
+    def on_domain(request: HttpRequest, exc: Any) -> HttpResponse:
+        status = kind_status(exc)
+        if status == 404:
+            return on_not_found(request, exc)
+        field = [FieldError(field=exc.field, detail=exc.message)] if exc.field else []
+        return respond(request, status, exc.message, problems=field)
 
     api.add_exception_handler(ValidationError, on_validation)
     api.add_exception_handler(HttpError, on_http_error)
     api.add_exception_handler(Http404, on_not_found)
     api.add_exception_handler(PermissionDenied, on_forbidden)
-    for exception, status in DOMAIN_STATUS:
-        api.add_exception_handler(exception, on_domain(status))
+    api.add_exception_handler(DomainError, on_domain)

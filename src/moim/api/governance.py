@@ -11,16 +11,17 @@ from ninja import Field, Router, Schema
 from ninja.responses import Status
 from ninja.security import django_auth
 
-from moim.api.errors import errors, invalid
+from moim.api.errors import REFUSALS, errors, invalid
 from moim.api.params import MAX_ID, EditionNumber, RecordId, Slug
 from moim.assemblies.access import assembly_by_edition
+from moim.errors import NotAllowed
 from moim.governance import queries, services
 from moim.governance.access import decision_by_id, poll_by_id
 from moim.governance.enums import AnalogMethod, BallotShape, DecisionStatus, PollState
 from moim.governance.models import Poll
 from moim.governance.rules import can_cast_ballot, can_run_polls
 from moim.members.models import Member, Person
-from moim.permissions import PermissionRefused, require
+from moim.permissions import require
 
 router = Router(tags=["governance"])
 
@@ -139,7 +140,7 @@ def poll_detail(request: HttpRequest, poll_id: RecordId) -> PollOut:
 
 @router.post(
     "/polls/{poll_id}/ballots",
-    response={201: ReceiptOut, **errors(400, 401, 403, 404, 409, 422)},
+    response={201: ReceiptOut, **errors(401, 403, 404, 422, *REFUSALS)},
     auth=django_auth,
 )
 def cast(request: HttpRequest, poll_id: RecordId, payload: BallotIn) -> Status:
@@ -156,7 +157,7 @@ def cast(request: HttpRequest, poll_id: RecordId, payload: BallotIn) -> Status:
         slug=payload.member, organization_id=poll.decision.assembly.organization_id
     ).first()
     if person is None:
-        raise PermissionRefused(_("Your login is not linked to a delegate."))
+        raise NotAllowed(_("Your login is not linked to a delegate."))
     if member is None:
         raise invalid("body.member", _("No member %(slug)r.") % {"slug": payload.member})
     receipt = services.cast_ballot(
@@ -228,7 +229,7 @@ class AnalogIn(Schema):
 
 @router.post(
     "/decisions/{decision_id}/polls",
-    response={201: PollOut, **errors(401, 403, 404, 409, 422)},
+    response={201: PollOut, **errors(401, 403, 404, 422, *REFUSALS)},
     auth=django_auth,
 )
 def new_poll(request: HttpRequest, decision_id: RecordId, payload: NewPollIn) -> Status:
@@ -246,7 +247,7 @@ def new_poll(request: HttpRequest, decision_id: RecordId, payload: NewPollIn) ->
 
 @router.post(
     "/polls/{poll_id}/analog",
-    response={200: PollOut, **errors(400, 401, 403, 404, 409, 422)},
+    response={200: PollOut, **errors(401, 403, 404, 422, *REFUSALS)},
     auth=django_auth,
 )
 def analog(request: HttpRequest, poll_id: RecordId, payload: AnalogIn) -> PollOut:
@@ -273,7 +274,7 @@ ACTIONS = {
 
 @router.post(
     "/polls/{poll_id}/{action}",
-    response={200: PollOut, **errors(401, 403, 404, 409, 422)},
+    response={200: PollOut, **errors(401, 403, 404, 422, *REFUSALS)},
     auth=django_auth,
 )
 def act(

@@ -33,6 +33,7 @@ from moim.assemblies.models import (
     Sponsor,
     time_zone_names,
 )
+from moim.errors import Refused
 
 _ZONE_ATTRIBUTE = "_moim_assembly_zone"
 
@@ -419,7 +420,7 @@ class RegistrationAdmin(AssemblyZoneMixin, admin.ModelAdmin):
         for registration in queryset:
             try:
                 action(registration)
-            except services.AssemblyError as error:
+            except Refused as error:
                 self.message_user(request, error.message, messages.WARNING)
             else:
                 done += 1

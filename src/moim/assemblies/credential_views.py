@@ -14,6 +14,7 @@ from moim.assemblies.enums import Credential
 from moim.assemblies.forms import ContactDecisionForm, CredentialActForm
 from moim.assemblies.rules import can_accredit
 from moim.assemblies.views import _staff_assembly
+from moim.errors import Refused
 
 
 def credential_list(request: HttpRequest, edition: int) -> HttpResponse:
@@ -57,7 +58,7 @@ def credential_act(request: HttpRequest, edition: int) -> HttpResponse:
             credentials.refuse_claim(registration=registration, by=by, reason=reason)
         else:
             credentials.withdraw_accreditation(registration=registration, by=by, reason=reason)
-    except credentials.CredentialError as error:
+    except Refused as error:
         messages.error(request, error.message)
     else:
         registration.refresh_from_db()
@@ -117,7 +118,7 @@ def credential_contact(request: HttpRequest, token: str) -> HttpResponse:
                     if "alternate" in request.POST
                     else Credential.VOTING,
                 )
-        except credentials.CredentialError as error:
+        except (Refused, credentials.InvalidContactLink) as error:
             form.add_error(None, error.message)
         else:
             registration.refresh_from_db()

@@ -34,7 +34,8 @@ from moim.assemblies.enums import (
 from moim.assemblies.models import Assembly, Registration, new_credential_nonce
 from moim.assemblies.queries import uncontested_claims
 from moim.assemblies.rules import can_accredit
-from moim.assemblies.services import Actor, AssemblyError, _log, _user, link_person
+from moim.assemblies.services import Actor, _log, _user, link_person
+from moim.errors import Conflict, Invalid, NotFound, Refused
 from moim.governance import audit
 from moim.governance.enums import AuditAction, PollState
 from moim.governance.models import Poll
@@ -43,32 +44,28 @@ from moim.permissions import require
 REASON_MAX = 300
 
 
-class CredentialError(AssemblyError):
-    pass
-
-
-class InvalidContactLink(CredentialError):
+class InvalidContactLink(NotFound):
     """A contact's link that is forged, expired, used, or no longer matches its claim."""
 
 
 def _check_can_change(registration: Registration) -> None:
     assembly = registration.assembly
     if assembly.status == AssemblyStatus.CLOSED:
-        raise CredentialError(_("The assembly is closed; its credentials no longer change."))
+        raise Conflict(_("The assembly is closed; its credentials no longer change."))
     if Poll.objects.filter(decision__assembly=assembly, state=PollState.OPEN).exists():
-        raise CredentialError(
+        raise Conflict(
             _(
                 "A poll is open: its voting register is frozen, so credentials change only "
                 "once it is closed."
             )
         )
     if registration.member_id is None or registration.role not in REPRESENTING_ROLES:
-        raise CredentialError(
+        raise Invalid(
             _("%(name)s does not register for a member in a role that represents it.")
             % {"name": registration.full_name}
         )
     if registration.status not in (RegistrationStatus.PENDING, RegistrationStatus.CONFIRMED):
-        raise CredentialError(
+        raise Conflict(
             _("%(name)s's registration is %(status)s.")
             % {"name": registration.full_name, "status": registration.get_status_display().lower()}
         )
@@ -116,7 +113,7 @@ def _set(
             )
     except IntegrityError as error:
         # Two voting delegates for one member meet the unique constraint (a race).
-        raise CredentialError(
+        raise Conflict(
             _("%(member)s already has a voting delegate.") % {"member": _member_name(registration)}
         ) from error
     if credential in (Credential.VOTING, Credential.ALTERNATE):
@@ -179,7 +176,7 @@ def _accredit(
 ) -> Registration:
     _check_can_change(registration)
     if registration.credential == credential:
-        raise CredentialError(
+        raise Conflict(
             _("%(name)s is already accredited as %(credential)s of %(member)s.")
             % {
                 "name": registration.full_name,
@@ -191,7 +188,7 @@ def _accredit(
         current = _voting_delegate(registration)
         if current is not None:
             if not replace:
-                raise CredentialError(
+                raise Conflict(
                     _(
                         "%(member)s already has a voting delegate, %(current)s: replace them, "
                         "or accredit %(name)s as an alternate."
@@ -234,7 +231,7 @@ def accredit(
     replaced one as an alternate. Refused while a poll of the assembly is open."""
     require(can_accredit, by)
     if credential not in (Credential.VOTING, Credential.ALTERNATE):
-        raise CredentialError(_("Accredit as the voting delegate or as an alternate."))
+        raise Invalid(_("Accredit as the voting delegate or as an alternate."))
     return _accredit(
         _locked(registration),
         credential,
@@ -249,9 +246,9 @@ def accredit(
 def _reason(reason: str) -> str:
     reason = reason.strip()
     if not reason:
-        raise CredentialError(_("Give the reason: the registrant and the audit log keep it."))
+        raise Invalid(_("Give the reason: the registrant and the audit log keep it."))
     if len(reason) > REASON_MAX:
-        raise CredentialError(
+        raise Invalid(
             _("The reason is too long (%(n)d characters, at most %(max)d).")
             % {"n": len(reason), "max": REASON_MAX}
         )
@@ -284,7 +281,7 @@ def withdraw_accreditation(
     registration = _locked(registration)
     _check_can_change(registration)
     if not registration.is_accredited:
-        raise CredentialError(_("%(name)s is not accredited.") % {"name": registration.full_name})
+        raise Conflict(_("%(name)s is not accredited.") % {"name": registration.full_name})
     return _refuse(registration, by=by, reason=reason, now=now)
 
 
@@ -298,9 +295,7 @@ def refuse_claim(
     registration = _locked(registration)
     _check_can_change(registration)
     if registration.credential == Credential.REFUSED:
-        raise CredentialError(
-            _("%(name)s's claim is already refused.") % {"name": registration.full_name}
-        )
+        raise Conflict(_("%(name)s's claim is already refused.") % {"name": registration.full_name})
     return _refuse(registration, by=by, reason=reason, now=now)
 
 
@@ -363,7 +358,7 @@ def accredit_uncontested(*, assembly: Assembly, by: Actor) -> BulkReport:
     for registration in uncontested_claims(assembly):
         try:
             accredit(registration=registration, by=by)
-        except CredentialError as error:
+        except Refused as error:
             report.skipped.append((registration, error.message))
         else:
             report.accredited.append(registration)
@@ -378,7 +373,7 @@ def accredit_many(
     for registration in registrations:
         try:
             accredit(registration=registration, by=by, credential=credential)
-        except CredentialError as error:
+        except Refused as error:
             report.skipped.append((registration, error.message))
         else:
             report.accredited.append(registration)
@@ -425,7 +420,7 @@ def confirm_by_contact(
     The contact may not displace a voting delegate already accredited: that is the
     secretariat's call (the credentials page shows the conflict)."""
     if credential not in (Credential.VOTING, Credential.ALTERNATE):
-        raise CredentialError(_("Confirm as the voting delegate or as an alternate."))
+        raise Invalid(_("Confirm as the voting delegate or as an alternate."))
     found = registration_for_contact(token)
     registration = _locked(found)
     if registration.credential_nonce != found.credential_nonce:

@@ -10,7 +10,6 @@ on their e-mail address, so loading twice leaves the database as loading once.
 from __future__ import annotations
 
 import datetime as dt
-import json
 import unicodedata
 import zoneinfo
 from importlib import resources
@@ -37,6 +36,8 @@ from moim.assemblies.models import (
     Sponsor,
     new_join_token,
 )
+from moim.errors import DemoDataError
+from moim.members import demo as members_demo
 from moim.members.models import Member, Organization, Person
 
 Record = dict[str, Any]
@@ -44,22 +45,8 @@ DEMO_EMAIL_DOMAIN = "demo.moim.example"
 DEMO_NOTE = "Demonstration data"
 
 
-class DemoDataError(ValueError):
-    """A demo data file says something the assemblies cannot hold; the message says where."""
-
-
 def read(name: str) -> Record:
-    try:
-        text = resources.files("moim.assemblies").joinpath("demo_data", name).read_text("utf-8")
-    except FileNotFoundError:
-        raise DemoDataError(f"assemblies demo data file {name} is missing") from None
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise DemoDataError(f"{name}: not valid JSON ({exc})") from None
-    if not isinstance(data, dict):
-        raise DemoDataError(f"{name}: expected an object at the top level")
-    return data
+    return members_demo.read(name, folder=resources.files("moim.assemblies") / "demo_data")
 
 
 @transaction.atomic

@@ -42,6 +42,7 @@ from moim.assemblies.models import (
 )
 from moim.assemblies.registrants import Registrant, clean_registrant, describe
 from moim.assemblies.rules import can_edit_programme, can_manage_registrations, can_run_desk
+from moim.errors import Conflict, Invalid
 from moim.members.models import Member, Person
 from moim.permissions import SystemActor, require
 
@@ -55,36 +56,12 @@ type Actor = User | AnonymousUser | SystemActor
 JOIN_OPENS_BEFORE = dt.timedelta(hours=1)
 
 
-class AssemblyError(Exception):
-    """A request the assembly rules refuse; the message is meant for the person who asked."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
-
-
-class RegistrationError(AssemblyError):
-    pass
-
-
-class DuplicateRegistration(RegistrationError):
-    pass
-
-
-class CheckInError(AssemblyError):
-    pass
-
-
-class JoinError(AssemblyError):
-    pass
-
-
 def _registrant(**typed: str) -> Registrant:
-    """The typed fields cleaned (`clean_registrant`), or a RegistrationError naming each bad one."""
+    """The typed fields cleaned (`clean_registrant`), or `Invalid` naming each bad one."""
     try:
         return clean_registrant(**typed)
     except ValidationError as error:
-        raise RegistrationError(describe(error)) from None
+        raise Invalid(describe(error)) from None
 
 
 def _user(by: Actor | None) -> User | None:
@@ -130,7 +107,7 @@ def _check_capacity(assembly: Assembly, attendance_mode: str) -> None:
         return
     taken = assembly.registrations.counted().filter(attendance_mode=attendance_mode).count()
     if taken >= capacity:
-        raise RegistrationError(
+        raise Conflict(
             _("All %(capacity)d places to attend %(mode)s are taken.")
             % {"capacity": capacity, "mode": AttendanceMode(attendance_mode).label.lower()}
         )
@@ -221,27 +198,25 @@ def _create_registration(
     )
     country = typed.country
     if not full_name or not email:
-        raise RegistrationError(_("A name and an e-mail address are required."))
+        raise Invalid(_("A name and an e-mail address are required."))
     existing = Registration.objects.filter(assembly=assembly, email__iexact=email).first()
     if existing is not None:
-        raise DuplicateRegistration(duplicate_message(existing))
+        raise Conflict(duplicate_message(existing))
     if attendance_mode not in assembly.modes_offered():
-        raise RegistrationError(
+        raise Invalid(
             _("The %(assembly)s cannot be attended %(mode)s.")
             % {"assembly": assembly.title, "mode": AttendanceMode(attendance_mode).label.lower()}
         )
     if not role:
-        raise RegistrationError(_("Role: choose the role in which the person attends."))
+        raise Invalid(_("Role: choose the role in which the person attends."))
     if role not in ParticipantRole.values:
-        raise RegistrationError(_("%(role)s is not a participant role.") % {"role": role})
+        raise Invalid(_("%(role)s is not a participant role.") % {"role": role})
     if member is not None and member.organization_id != assembly.organization_id:
-        raise RegistrationError(_("The delegation must be a member of the organization."))
+        raise Invalid(_("The delegation must be a member of the organization."))
     if role == ParticipantRole.AMBASSADOR and not country:
-        raise RegistrationError(_("An ambassador must name the country represented."))
+        raise Invalid(_("An ambassador must name the country represented."))
     if member is None and not country:
-        raise RegistrationError(
-            _("Guests who represent no member must name the country they come from.")
-        )
+        raise Invalid(_("Guests who represent no member must name the country they come from."))
     registration = Registration(
         assembly=assembly,
         full_name=full_name,
@@ -267,7 +242,7 @@ def _create_registration(
         existing = Registration.objects.filter(assembly=assembly, email__iexact=email).first()
         if existing is None:
             raise
-        raise DuplicateRegistration(duplicate_message(existing)) from None
+        raise Conflict(duplicate_message(existing)) from None
     link_person(registration)
     _log(registration, AttendanceAction.REGISTERED, by, note, at=now)
     return registration
@@ -296,7 +271,8 @@ def register(
     Locks the assembly row so that two registrations cannot both take the last place.
     The registration is linked to the registry's person with its e-mail address (created for
     a member's registrant when there is none), so that checking in makes the member present.
-    Raises RegistrationError (DuplicateRegistration for a second registration of one e-mail).
+    Raises `Invalid` for what was typed, `Conflict` for a second registration of one e-mail,
+    a full assembly or closed registration.
     """
     now = now or timezone.now()
     typed = _registrant(
@@ -313,23 +289,23 @@ def register(
     full_name, email, attendance_mode = typed.full_name, typed.email, typed.attendance_mode
     assembly = Assembly.objects.select_for_update().get(pk=assembly.pk)
     if not full_name or not email:
-        raise RegistrationError(_("A name and an e-mail address are required."))
+        raise Invalid(_("A name and an e-mail address are required."))
     existing = Registration.objects.filter(assembly=assembly, email__iexact=email).first()
     if existing is not None:
-        raise DuplicateRegistration(duplicate_message(existing))
+        raise Conflict(duplicate_message(existing))
     if assembly.status != AssemblyStatus.REGISTRATION_OPEN:
-        raise RegistrationError(
+        raise Conflict(
             _("Registration for the %(assembly)s is not open (it is %(status)s).")
             % {"assembly": assembly.title, "status": assembly.get_status_display().lower()}
         )
     if attendance_mode not in assembly.modes_offered():
-        raise RegistrationError(
+        raise Invalid(
             _("The %(assembly)s cannot be attended %(mode)s.")
             % {"assembly": assembly.title, "mode": AttendanceMode(attendance_mode).label.lower()}
         )
     deadline = assembly.deadline_for(attendance_mode)
     if deadline is not None and now > deadline:
-        raise RegistrationError(
+        raise Conflict(
             _("Registration to attend %(mode)s closed on %(date)s.")
             % {
                 "mode": AttendanceMode(attendance_mode).label.lower(),
@@ -394,12 +370,12 @@ def register_walk_in(
     )
     assembly = Assembly.objects.select_for_update().get(pk=assembly.pk)
     if assembly.status not in (AssemblyStatus.REGISTRATION_OPEN, AssemblyStatus.IN_SESSION):
-        raise RegistrationError(
+        raise Conflict(
             _("Nobody can be registered at the desk: the %(assembly)s is %(status)s.")
             % {"assembly": assembly.title, "status": assembly.get_status_display().lower()}
         )
     if AttendanceMode.IN_PERSON not in assembly.modes_offered():
-        raise RegistrationError(
+        raise Conflict(
             _("The %(assembly)s is held online only: there is no desk to check in at.")
             % {"assembly": assembly.title}
         )
@@ -432,9 +408,7 @@ def approve_registration(
         Registration.objects.select_for_update().select_related("assembly").get(pk=registration.pk)
     )
     if registration.status == RegistrationStatus.CONFIRMED:
-        raise RegistrationError(
-            _("%(name)s is already confirmed.") % {"name": registration.full_name}
-        )
+        raise Conflict(_("%(name)s is already confirmed.") % {"name": registration.full_name})
     if registration.status != RegistrationStatus.PENDING:
         # A declined or cancelled registration gave up its place: it needs one again.
         _check_capacity(registration.assembly, registration.attendance_mode)
@@ -450,11 +424,11 @@ def decline_registration(*, registration: Registration, by: Actor, note: str = "
     require(can_manage_registrations, by)
     registration = Registration.objects.select_for_update().get(pk=registration.pk)
     if registration.is_present:
-        raise RegistrationError(
+        raise Conflict(
             _("%(name)s is present; undo the check-in first.") % {"name": registration.full_name}
         )
     if registration.is_accredited:
-        raise RegistrationError(
+        raise Conflict(
             _("%(name)s is accredited; withdraw the accreditation first.")
             % {"name": registration.full_name}
         )
@@ -475,9 +449,9 @@ def check_in(
         Registration.objects.select_for_update().select_related("assembly").get(pk=registration.pk)
     )
     if registration.assembly.status == AssemblyStatus.CLOSED:
-        raise CheckInError(_("The assembly is closed."))
+        raise Conflict(_("The assembly is closed."))
     if registration.status != RegistrationStatus.CONFIRMED:
-        raise CheckInError(
+        raise Conflict(
             _("%(name)s cannot be checked in: the registration is %(status)s.")
             % {"name": registration.full_name, "status": registration.get_status_display().lower()}
         )
@@ -485,7 +459,7 @@ def check_in(
         registration.checked_in_at is not None
         and registration.attendance_mode == AttendanceMode.IN_PERSON
     ):
-        raise CheckInError(
+        raise Conflict(
             _("%(name)s was already checked in at %(time)s.")
             % {
                 "name": registration.full_name,
@@ -510,7 +484,7 @@ def undo_check_in(*, registration: Registration, by: Actor) -> Registration:
     require(can_run_desk, by)
     registration = Registration.objects.select_for_update().get(pk=registration.pk)
     if registration.checked_in_at is None:
-        raise CheckInError(_("%(name)s is not checked in.") % {"name": registration.full_name})
+        raise Conflict(_("%(name)s is not checked in.") % {"name": registration.full_name})
     registration.checked_in_at = None
     if registration.join_token:
         # Registered online and switched to in person at the desk: back to online.
@@ -524,7 +498,7 @@ def undo_check_in(*, registration: Registration, by: Actor) -> Registration:
 def join_online(*, token: str, now: dt.datetime | None = None) -> Registration:
     """An online attendee opens the personal join link: from then on they count as present.
 
-    Raises Registration.DoesNotExist for an unknown token, JoinError when joining is not
+    Raises Registration.DoesNotExist for an unknown token, `Conflict` when joining is not
     possible (yet)."""
     now = now or timezone.now()
     registration = (
@@ -532,15 +506,15 @@ def join_online(*, token: str, now: dt.datetime | None = None) -> Registration:
     )
     assembly = registration.assembly
     if registration.status != RegistrationStatus.CONFIRMED:
-        raise JoinError(
+        raise Conflict(
             _("Your registration is %(status)s; the join link works once it is confirmed.")
             % {"status": registration.get_status_display().lower()}
         )
     if assembly.status == AssemblyStatus.CLOSED or now > assembly.ends_at:
-        raise JoinError(_("The assembly has ended."))
+        raise Conflict(_("The assembly has ended."))
     opens = assembly.starts_at - JOIN_OPENS_BEFORE
     if assembly.status != AssemblyStatus.IN_SESSION and now < opens:
-        raise JoinError(
+        raise Conflict(
             _("The session opens at %(time)s (%(zone)s).")
             % {
                 "time": formats.date_format(
@@ -654,7 +628,7 @@ def resend_registration_mail(
     require(can_manage_registrations, by)
     registration = Registration.objects.select_for_update().get(pk=registration.pk)
     if registration.status not in (RegistrationStatus.CONFIRMED, RegistrationStatus.PENDING):
-        raise RegistrationError(
+        raise Conflict(
             _("%(name)s's registration is %(status)s: there is no mail to send.")
             % {"name": registration.full_name, "status": registration.get_status_display().lower()}
         )

@@ -29,6 +29,7 @@ from moim.assemblies.forms import (
 )
 from moim.assemblies.models import Assembly, Registration, time_zone_names
 from moim.assemblies.rules import can_edit_programme, can_manage_registrations, can_run_desk
+from moim.errors import Refused
 from moim.members.queries import current_organization
 from moim.permissions import guard
 from moim.spreadsheets import safe_row
@@ -147,7 +148,7 @@ def register(request: HttpRequest, edition: int) -> HttpResponse:
                 attendance_mode=data["attendance_mode"],
                 **_registrant(request, data),
             )
-        except services.RegistrationError as error:
+        except Refused as error:
             form.add_error(None, error.message)
         else:
             if registration.status == RegistrationStatus.CONFIRMED:
@@ -194,7 +195,7 @@ def join(request: HttpRequest, token: str) -> HttpResponse:
         )
     try:
         registration = services.join_online(token=token)
-    except services.JoinError as error:
+    except Refused as error:
         return render(
             request,
             "assemblies/join.html",
@@ -306,7 +307,7 @@ def registration_approve(request: HttpRequest, edition: int, pk: int) -> HttpRes
             by=request.user,
             base_url=request.build_absolute_uri("/").rstrip("/"),
         )
-    except services.AssemblyError as error:
+    except Refused as error:
         messages.error(request, error.message)
     else:
         messages.success(request, _("%(name)s is confirmed.") % {"name": registration.full_name})
@@ -323,7 +324,7 @@ def registration_resend_mail(request: HttpRequest, edition: int, pk: int) -> Htt
             by=request.user,
             base_url=request.build_absolute_uri("/").rstrip("/"),
         )
-    except services.AssemblyError as error:
+    except Refused as error:
         messages.error(request, error.message)
     else:
         registration.refresh_from_db()
@@ -346,7 +347,7 @@ def registration_decline(request: HttpRequest, edition: int, pk: int) -> HttpRes
     registration = registration_in(assembly, pk)
     try:
         services.decline_registration(registration=registration, by=request.user)
-    except services.AssemblyError as error:
+    except Refused as error:
         messages.error(request, error.message)
     else:
         messages.success(request, _("%(name)s is declined.") % {"name": registration.full_name})
@@ -385,7 +386,7 @@ def desk_walk_in(request: HttpRequest, edition: int) -> HttpResponse:
             registration = services.register_walk_in(
                 assembly=assembly, by=request.user, **_registrant(request, data)
             )
-        except services.RegistrationError as error:
+        except Refused as error:
             form.add_error(None, error.message)
         else:
             messages.success(
@@ -436,7 +437,7 @@ def desk(request: HttpRequest, edition: int) -> HttpResponse:
 def _check_in_with_message(request: HttpRequest, registration: Registration) -> None:
     try:
         services.check_in(registration=registration, by=request.user)
-    except services.CheckInError as error:
+    except Refused as error:
         messages.warning(request, error.message)
     else:
         messages.success(
@@ -460,7 +461,7 @@ def desk_undo(request: HttpRequest, edition: int, pk: int) -> HttpResponse:
     registration = registration_in(assembly, pk)
     try:
         services.undo_check_in(registration=registration, by=request.user)
-    except services.CheckInError as error:
+    except Refused as error:
         messages.warning(request, error.message)
     else:
         messages.success(

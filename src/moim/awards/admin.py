@@ -6,7 +6,7 @@ from typing import Any
 
 from django.contrib import admin, messages
 from django.contrib.admin.options import ActionLocation
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
@@ -32,6 +32,7 @@ from moim.awards.models import (
     Round,
     Sheet,
 )
+from moim.errors import Refused
 
 
 def run_each(request: HttpRequest, objects: QuerySet[Any], act: Any, done: str) -> None:
@@ -40,9 +41,8 @@ def run_each(request: HttpRequest, objects: QuerySet[Any], act: Any, done: str) 
     for obj in objects:
         try:
             act(obj)
-        except (ValidationError, PermissionDenied) as error:
-            text = " ".join(error.messages) if isinstance(error, ValidationError) else str(error)
-            messages.error(request, f"{obj}: {text}")
+        except (Refused, PermissionDenied) as error:
+            messages.error(request, f"{obj}: {error}")
         else:
             count += 1
     if count:
@@ -169,8 +169,8 @@ class RoundAdmin(admin.ModelAdmin):
         if round_ is not None:
             try:
                 judging.check_round_deletable(round_)
-            except ValidationError as error:
-                messages.error(request, " ".join(error.messages))
+            except Refused as error:
+                messages.error(request, str(error))
                 return redirect("admin:awards_round_change", round_.pk)
         return super().delete_view(request, object_id, extra_context)
 

@@ -9,7 +9,6 @@ leaves them as they are.
 from __future__ import annotations
 
 import datetime as dt
-import json
 import random
 from decimal import Decimal
 from importlib import resources
@@ -46,6 +45,8 @@ from moim.awards.models import (
     Score,
     Sheet,
 )
+from moim.errors import DemoDataError
+from moim.members import demo as members_demo
 from moim.members.enums import MemberKind
 from moim.members.models import Member, Organization, Person
 from moim.permissions import SYSTEM
@@ -53,14 +54,8 @@ from moim.permissions import SYSTEM
 Record = dict[str, Any]
 
 
-class DemoDataError(ValueError):
-    """The demonstration data does not produce what it claims; the message says what."""
-
-
 def read() -> Record:
-    text = resources.files("moim.awards").joinpath("demo_data", "awards.json").read_text("utf-8")
-    data: Record = json.loads(text)
-    return data
+    return members_demo.read("awards.json", folder=resources.files("moim.awards") / "demo_data")
 
 
 def when(value: str) -> dt.datetime:

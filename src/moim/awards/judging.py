@@ -7,13 +7,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import QuerySet
-from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from moim import errors
 from moim.awards.enums import (
     ConflictSource,
     ConflictStatus,
@@ -62,7 +61,7 @@ def detect_conflicts(*, edition: Edition, by: Any) -> list[Conflict]:
     """
     require(can_manage_awards, by)
     if conflicts_frozen(edition):
-        raise ValidationError(_("Conflicts are frozen while scoring is open."))
+        raise errors.Conflict(_("Conflicts are frozen while scoring is open."))
     entries = edition.entries.filter(status__in=COUNTED_STATUSES)
     with transaction.atomic():
         created = _record_conflicts(edition=edition, entries=entries)
@@ -114,7 +113,7 @@ def declare_conflict(*, juror: Juror, entry: Entry, reason: str, by: Any) -> Con
     entry, and any sheet it had started stops counting. What the freeze forbids is waiving.
     """
     if not reason.strip():
-        raise ValidationError(_("Give the reason for the conflict."))
+        raise errors.Invalid(_("Give the reason for the conflict."))
     message = _("Only the juror or the secretariat records this conflict.")
     require(can_record_conflict, by, juror, message=message)
     own = is_the_juror.test(by, juror)
@@ -141,9 +140,9 @@ def review_conflict(*, conflict: Conflict, status: ConflictStatus, by: Any) -> C
     """The chair (secretariat) confirms or waives a conflict, before scoring opens."""
     require(can_manage_awards, by)
     if status == ConflictStatus.OPEN:
-        raise ValidationError(_("A review confirms or waives the conflict."))
+        raise errors.Invalid(_("A review confirms or waives the conflict."))
     if conflicts_frozen(conflict.entry.edition):
-        raise ValidationError(_("Conflicts are frozen while scoring is open."))
+        raise errors.Conflict(_("Conflicts are frozen while scoring is open."))
     with transaction.atomic():
         conflict.status = status
         conflict.reviewed_by = stored_user(by)
@@ -173,10 +172,10 @@ def assign_jurors(*, round_: Round, by: Any, per_entry: int | None = None) -> in
     """
     require(can_manage_awards, by)
     if round_.status != RoundStatus.PREPARING:
-        raise ValidationError(_("Jurors are assigned before scoring opens."))
+        raise errors.Conflict(_("Jurors are assigned before scoring opens."))
     jurors = list(round_.edition.jurors.prefetch_related("categories").order_by("pk"))
     if not jurors:
-        raise ValidationError(_("This edition has no jurors yet."))
+        raise errors.Conflict(_("This edition has no jurors yet."))
     conflicted = set(
         Conflict.objects.applying()
         .filter(juror__edition=round_.edition)
@@ -195,7 +194,7 @@ def assign_jurors(*, round_: Round, by: Any, per_entry: int | None = None) -> in
                     pairs.append((juror, entry))
     else:
         if per_entry < 1:
-            raise ValidationError(_("Each entry needs at least one juror."))
+            raise errors.Invalid(_("Each entry needs at least one juror."))
         load: dict[int, int] = dict.fromkeys((j.pk for j in jurors), 0)
         free_jurors = {
             entry.pk: [j for j in jurors if (j.pk, entry.pk) not in conflicted] for entry in entries
@@ -204,7 +203,7 @@ def assign_jurors(*, round_: Round, by: Any, per_entry: int | None = None) -> in
         for entry in sorted(entries, key=lambda e: len(free_jurors[e.pk])):
             free = free_jurors[entry.pk]
             if len(free) < per_entry:
-                raise ValidationError(
+                raise errors.Conflict(
                     _("“%(entry)s” has only %(free)d jurors without a conflict; %(k)d are needed.")
                     % {"entry": entry.title, "free": len(free), "k": per_entry}
                 )
@@ -227,9 +226,9 @@ def open_scoring(*, round_: Round, by: Any) -> Round:
     with transaction.atomic():
         round_ = Round.objects.select_for_update().get(pk=round_.pk)
         if round_.status != RoundStatus.PREPARING:
-            raise ValidationError(_("This round has already been opened."))
+            raise errors.Conflict(_("This round has already been opened."))
         if not round_.assignments.exists():
-            raise ValidationError(_("Assign jurors before opening the round."))
+            raise errors.Conflict(_("Assign jurors before opening the round."))
         # A conflict recorded after assignment still removes the juror from that entry.
         applying = Conflict.objects.applying().filter(juror__edition=round_.edition)
         for juror_id, entry_id in applying.values_list("juror_id", "entry_id"):
@@ -256,7 +255,7 @@ def open_scoring(*, round_: Round, by: Any) -> Round:
 def close_round(*, round_: Round, by: Any) -> Round:
     require(can_manage_awards, by)
     if round_.status != RoundStatus.SCORING:
-        raise ValidationError(_("Only an open round can be closed."))
+        raise errors.Conflict(_("Only an open round can be closed."))
     with transaction.atomic():
         round_.status = RoundStatus.CLOSED
         round_.closed_at = timezone.now()
@@ -273,14 +272,14 @@ def reopen_round(*, round_: Round, reason: str, by: Any) -> Round:
     """
     require(can_manage_awards, by)
     if not reason.strip():
-        raise ValidationError(_("Say why the round is reopened."))
+        raise errors.Invalid(_("Say why the round is reopened."))
     with transaction.atomic():
         round_ = Round.objects.select_for_update().select_related("edition").get(pk=round_.pk)
         edition = round_.edition
         if round_.status != RoundStatus.CLOSED:
-            raise ValidationError(_("Only a closed round can be reopened."))
+            raise errors.Conflict(_("Only a closed round can be reopened."))
         if ResultSnapshot.objects.filter(edition=edition).exists():
-            raise ValidationError(
+            raise errors.Conflict(
                 _("The results of this edition are announced: its rounds stay closed.")
             )
         if (
@@ -289,7 +288,7 @@ def reopen_round(*, round_: Round, reason: str, by: Any) -> Round:
             .exclude(status=RoundStatus.PREPARING)
             .exists()
         ):
-            raise ValidationError(
+            raise errors.Conflict(
                 _("The jury round has opened: the first round can no longer be reopened.")
             )
         round_.status = RoundStatus.SCORING
@@ -333,14 +332,14 @@ def add_late_entries(
     """
     require(can_manage_awards, by)
     if per_entry is not None and per_entry < 1:
-        raise ValidationError(_("Each entry needs at least one juror."))
+        raise errors.Invalid(_("Each entry needs at least one juror."))
     with transaction.atomic():
         round_ = Round.objects.select_for_update().select_related("edition").get(pk=round_.pk)
         edition = round_.edition
         if round_.status == RoundStatus.CLOSED:
-            raise ValidationError(_("This round is closed: reopen it before adding entries."))
+            raise errors.Conflict(_("This round is closed: reopen it before adding entries."))
         if round_.status != RoundStatus.SCORING:
-            raise ValidationError(
+            raise errors.Conflict(
                 _("This round is not open yet: assign the jurors again to include every entry.")
             )
         waiting = {e.pk: e for e in entries_waiting(round_)}
@@ -349,7 +348,7 @@ def add_late_entries(
         else:
             strays = [e.title for e in entries if e.pk not in waiting]
             if strays:
-                raise ValidationError(
+                raise errors.Invalid(
                     _(
                         "Not waiting for this round (already in it, or not screened for it): "
                         "%(entries)s."
@@ -358,7 +357,7 @@ def add_late_entries(
                 )
             chosen = [waiting[e.pk] for e in entries]
         if not chosen:
-            raise ValidationError(_("No entry is waiting to join this round."))
+            raise errors.Conflict(_("No entry is waiting to join this round."))
         new_conflicts = _record_conflicts(
             edition=edition, entries=Entry.objects.filter(pk__in=[e.pk for e in chosen])
         )
@@ -383,7 +382,7 @@ def add_late_entries(
                 ]
             else:
                 if len(free) < per_entry:
-                    raise ValidationError(
+                    raise errors.Conflict(
                         _(
                             "“%(entry)s” has only %(free)d jurors without a conflict; "
                             "%(k)d are needed."
@@ -392,7 +391,7 @@ def add_late_entries(
                     )
                 picked = sorted(free, key=lambda j: (load[j.pk], j.pk))[:per_entry]
             if not picked:
-                raise ValidationError(
+                raise errors.Conflict(
                     _("“%(entry)s” has no juror without a conflict in its category.")
                     % {"entry": entry.title}
                 )
@@ -423,12 +422,12 @@ def add_late_entries(
 def check_round_deletable(round_: Round) -> None:
     """An open round, or one with score sheets or decisions, is never deleted."""
     if round_.status == RoundStatus.SCORING:
-        raise ValidationError(
+        raise errors.Conflict(
             _("“%(round)s” is open for scoring: an open round is never deleted.")
             % {"round": round_}
         )
     if round_.sheets.exists() or round_.decisions.exists():
-        raise ValidationError(
+        raise errors.Conflict(
             _("“%(round)s” has scores: a round with scores is kept.") % {"round": round_}
         )
 
@@ -456,26 +455,26 @@ def score_entry(
 ) -> Sheet:
     """Save a juror's scores for an entry in an open round; `submit` requires every criterion.
 
-    A juror conflicted with the entry, or not assigned to it, gets Http404: for that juror the
+    A juror conflicted with the entry, or not assigned to it, gets `NotFound`: for that juror the
     entry does not exist.
     """
     if (
         is_conflicted(juror, entry)
         or not Assignment.objects.filter(round=round_, juror=juror, entry=entry).exists()
     ):
-        raise Http404("No such entry.")
+        raise errors.NotFound("No such entry.")
     # The round's state is read from the database, never trusted from a caller's copy.
     round_.refresh_from_db(fields=["status"])
     if round_.status != RoundStatus.SCORING:
-        raise ValidationError(_("Scoring is not open in this round."))
+        raise errors.Conflict(_("Scoring is not open in this round."))
     criteria = {c.key: c for c in round_.edition.criteria.all()}
     unknown = sorted(set(values) - set(criteria))
     if unknown:
-        raise ValidationError(_("Unknown criteria: %s.") % ", ".join(unknown))
+        raise errors.Invalid(_("Unknown criteria: %s.") % ", ".join(unknown))
     for key, value in values.items():
         criterion = criteria[key]
         if value is not None and not criterion.scale_min <= value <= criterion.scale_max:
-            raise ValidationError(
+            raise errors.Invalid(
                 _("%(criterion)s: %(value)s is outside the scale %(low)d–%(high)d.")
                 % {
                     "criterion": criterion.name,
@@ -487,7 +486,7 @@ def score_entry(
     if submit:
         missing = [c.name for key, c in criteria.items() if values.get(key) is None]
         if missing:
-            raise ValidationError(
+            raise errors.Invalid(
                 _("Score every criterion before submitting: %s.") % ", ".join(missing)
             )
     comments = comments or {}

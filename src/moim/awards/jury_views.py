@@ -6,7 +6,7 @@ import csv
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -30,7 +30,7 @@ from moim.awards.models import (
 from moim.awards.queries import current_round
 from moim.awards.round_views import round_acts
 from moim.awards.rules import can_manage_awards
-from moim.awards.views import error_text
+from moim.errors import Refused
 from moim.permissions import guard
 from moim.spreadsheets import safe_row
 
@@ -94,8 +94,8 @@ def jury_entry(request: HttpRequest, number: int, pk: int) -> HttpResponse:
                 comment=form.cleaned_data["comment"],
                 submit="submit" in request.POST,
             )
-        except ValidationError as error:
-            form.add_error(None, error_text(error))
+        except Refused as error:
+            form.add_error(None, str(error))
         else:
             messages.success(
                 request, _("Scores submitted.") if "submit" in request.POST else _("Saved.")
@@ -162,8 +162,8 @@ def screening(request: HttpRequest, number: int) -> HttpResponse:
                 reason=request.POST.get("reason", ""),
                 by=request.user,
             )
-        except (ValidationError, PermissionDenied) as error:
-            messages.error(request, f"{entry.title}: {error_text(error)}")
+        except (Refused, PermissionDenied) as error:
+            messages.error(request, f"{entry.title}: {error!s}")
         else:
             messages.success(request, f"{entry.title}: {entry.get_status_display()}.")
         return redirect("awards:screening", number=number)
@@ -235,8 +235,8 @@ def decide(request: HttpRequest, number: int, pk: int) -> HttpResponse:
             by=request.user,
             rationale=request.POST.get("rationale", ""),
         )
-    except (ValidationError, PermissionDenied) as error:
-        messages.error(request, f"{entry.title}: {error_text(error)}")
+    except (Refused, PermissionDenied) as error:
+        messages.error(request, f"{entry.title}: {error!s}")
     else:
         messages.success(request, f"{entry.title}: {level.name}.")
     return redirect(f"{reverse('awards:ranking', kwargs={'number': number})}?round=jury")
@@ -248,8 +248,8 @@ def announce(request: HttpRequest, number: int) -> HttpResponse:
     edition = edition_by_number(number)
     try:
         results.announce(edition=edition, by=request.user)
-    except ValidationError as error:
-        messages.error(request, error_text(error))
+    except Refused as error:
+        messages.error(request, str(error))
         return redirect(f"{reverse('awards:ranking', kwargs={'number': number})}?round=jury")
     messages.success(request, _("The winners are announced."))
     return redirect("awards:winners", number=number)

@@ -12,12 +12,12 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from moim import errors
 from moim.awards.enums import EditionStatus, EntryStatus, LogAction, RoundKind, RoundStatus
 from moim.awards.judging import round_entries
 from moim.awards.models import (
@@ -156,19 +156,19 @@ def select_finalists(
     """
     require(can_manage_awards, by)
     if round_.kind != RoundKind.FIRST:
-        raise ValidationError(_("Finalists come from the first evaluation round."))
+        raise errors.Invalid(_("Finalists come from the first evaluation round."))
     if (per_category is None) == (entries is None):
-        raise ValidationError(_("Choose the finalists, or how many per category."))
+        raise errors.Invalid(_("Choose the finalists, or how many per category."))
     if per_category is not None and per_category < 1:
-        raise ValidationError(_("Choose at least one finalist per category."))
+        raise errors.Invalid(_("Choose at least one finalist per category."))
     with transaction.atomic():
         round_ = Round.objects.select_for_update().select_related("edition").get(pk=round_.pk)
         edition = round_.edition
         if round_.status != RoundStatus.CLOSED:
-            raise ValidationError(_("Close the first round before selecting the finalists."))
+            raise errors.Conflict(_("Close the first round before selecting the finalists."))
         jury = edition.rounds.filter(kind=RoundKind.JURY).first()
         if jury is not None and jury.status != RoundStatus.PREPARING:
-            raise ValidationError(
+            raise errors.Conflict(
                 _("The jury round has opened: the finalists can no longer change.")
             )
         ranked = {
@@ -180,13 +180,13 @@ def select_finalists(
             assert entries is not None
             strays = [e.title for e in entries if e.pk not in ranked]
             if strays:
-                raise ValidationError(
+                raise errors.Invalid(
                     _("Not in the first round's ranking: %(entries)s.")
                     % {"entries": ", ".join(strays)}
                 )
             chosen = [ranked[e.pk].entry for e in entries]
         if not chosen:
-            raise ValidationError(_("Choose at least one finalist."))
+            raise errors.Invalid(_("Choose at least one finalist."))
         chosen_ids = [e.pk for e in chosen]
         dropped = list(
             Entry.objects.filter(edition=edition, status=EntryStatus.FINALIST)
@@ -226,12 +226,12 @@ def decide_award(
     require(can_manage_awards, by)
     entry.refresh_from_db(fields=["status", "category"])
     if round_.kind != RoundKind.JURY or entry.status != EntryStatus.FINALIST:
-        raise ValidationError(_("Awards go to finalists, by decision of the jury round."))
+        raise errors.Invalid(_("Awards go to finalists, by decision of the jury round."))
     if level.edition_id != round_.edition_id:
-        raise ValidationError(_("That level belongs to another edition."))
+        raise errors.Invalid(_("That level belongs to another edition."))
     taken = JuryDecision.objects.filter(round=round_, category=entry.category, level=level)
     if taken.exclude(entry=entry).count() >= level.per_category:
-        raise ValidationError(
+        raise errors.Conflict(
             _("%(category)s already has its %(count)d %(level)s award(s).")
             % {"category": entry.category.name, "count": level.per_category, "level": level.name}
         )
@@ -244,7 +244,7 @@ def decide_award(
         and row.tie != scoring.TieState.UNRESOLVED
     )
     if not follows and not rationale.strip():
-        raise ValidationError(
+        raise errors.Invalid(
             _(
                 "This decision departs from the ranking (position %(position)s) or breaks a tie: "
                 "record the jury's rationale."
@@ -316,10 +316,10 @@ def announce(*, edition: Edition, by: Any) -> ResultSnapshot:
     with transaction.atomic():
         edition = Edition.objects.select_for_update().get(pk=edition.pk)
         if ResultSnapshot.objects.filter(edition=edition).exists():
-            raise ValidationError(_("The results of this edition have already been announced."))
+            raise errors.Conflict(_("The results of this edition have already been announced."))
         decisions = JuryDecision.objects.filter(round__edition=edition).select_related("entry")
         if not decisions.exists():
-            raise ValidationError(_("The jury has decided no award yet."))
+            raise errors.Conflict(_("The jury has decided no award yet."))
         for decision in decisions:
             Award.objects.update_or_create(
                 entry=decision.entry,

@@ -6,7 +6,7 @@ from typing import Any
 
 from django import forms
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -20,7 +20,7 @@ from moim.awards.enums import EntryStatus, RoundKind, RoundStatus
 from moim.awards.forms import FinalistsForm, LateEntriesForm, ReopenRoundForm
 from moim.awards.models import Edition, Entry, Round
 from moim.awards.rules import can_manage_awards
-from moim.awards.views import error_text
+from moim.errors import Refused
 from moim.permissions import guard
 
 DEFAULT_FINALISTS = 3
@@ -67,8 +67,8 @@ def finalists(request: HttpRequest, number: int) -> HttpResponse:
             chosen = results.select_finalists(
                 round_=round_, entries=list(form.cleaned_data["entries"]), by=request.user
             )
-        except ValidationError as error:
-            form.add_error(None, error_text(error))
+        except Refused as error:
+            form.add_error(None, str(error))
         else:
             messages.success(
                 request,
@@ -109,8 +109,8 @@ def _round_for_act(request: HttpRequest, number: int, kind: str) -> tuple[Editio
 def _report(request: HttpRequest, act: Any, done: str) -> None:
     try:
         act()
-    except (ValidationError, PermissionDenied) as error:
-        messages.error(request, error_text(error))
+    except (Refused, PermissionDenied) as error:
+        messages.error(request, str(error))
     else:
         messages.success(request, done)
 

@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from moim.awards.enums import EditionStatus, EntryStatus, LogAction
 from moim.awards.models import COUNTED_STATUSES, Attachment, Edition, Entry, LogEntry
 from moim.awards.rules import can_change_entries_late, can_manage_awards
+from moim.errors import Conflict, Invalid, invalid_from
 from moim.members.models import Member
 from moim.permissions import allows, require, stored_user
 from moim.uploads import kind_of
@@ -88,9 +89,12 @@ def save_entry(*, entry: Entry, by: Any, fields: list[str] | None = None) -> Ent
     late = entry.pk is not None and check_entry_unlocked(entry=entry, by=by)
     if entry.pk is None:
         if not entry.edition.is_open_for_entries() and not allows(can_change_entries_late, by):
-            raise PermissionDenied(_("This edition is not open for entries."))
+            raise Conflict(_("This edition is not open for entries."))
         entry.created_by = stored_user(by)
-    entry.full_clean(exclude=["approval_token"], validate_unique=True)
+    try:
+        entry.full_clean(exclude=["approval_token"], validate_unique=True)
+    except ValidationError as error:
+        raise invalid_from(error) from None
     with transaction.atomic():
         entry.save()
         if late:
@@ -114,7 +118,7 @@ def _check_city_limit(entry: Entry) -> None:
         .count()
     )
     if taken >= edition.max_entries_per_city:
-        raise ValidationError(
+        raise Conflict(
             _("%(city)s already has %(count)d entries in this edition, the most allowed.")
             % {"city": entry.beneficiary.name, "count": taken}
         )
@@ -128,17 +132,15 @@ def submit_entry(*, entry: Entry, by: Any) -> Entry:
     """
     check_entry_unlocked(entry=entry, by=by)
     if entry.status not in (EntryStatus.DRAFT, EntryStatus.DECLINED):
-        raise ValidationError(_("This entry has already been submitted."))
+        raise Conflict(_("This entry has already been submitted."))
     missing = [name for name in REQUIRED_FOR_SUBMISSION if not str(getattr(entry, name)).strip()]
     if missing:
         labels = [
             str(getattr(Entry._meta.get_field(name), "verbose_name", name)) for name in missing
         ]
-        raise ValidationError(_("Fill in before submitting: %s.") % ", ".join(labels))
+        raise Invalid(_("Fill in before submitting: %s.") % ", ".join(labels))
     if entry.on_behalf and not entry.approval_contact:
-        raise ValidationError(
-            _("An entry made on a city's behalf needs the e-mail of the city's contact.")
-        )
+        raise Invalid(_("An entry made on a city's behalf needs the e-mail of the city's contact."))
     with transaction.atomic():
         # Lock the city's row so two entries submitted at once cannot both take the last place.
         Member.objects.select_for_update().get(pk=entry.beneficiary_id)
@@ -179,9 +181,9 @@ def send_approval_request(*, entry_id: int) -> None:
 
 def _decide_approval(*, entry: Entry, name: str) -> None:
     if entry.status != EntryStatus.AWAITING_APPROVAL:
-        raise ValidationError(_("This entry is not waiting for the city's approval."))
+        raise Conflict(_("This entry is not waiting for the city's approval."))
     if not name.strip():
-        raise ValidationError(_("Give the name of the person deciding for the city."))
+        raise Invalid(_("Give the name of the person deciding for the city."))
 
 
 def approve_on_behalf(*, entry: Entry, name: str) -> Entry:
@@ -222,14 +224,14 @@ def check_attachment(*, edition: Edition, upload: UploadedFile) -> str:
     name = upload.name or ""
     suffix = PurePath(name).suffix.lower()
     if suffix not in ATTACHMENT_TYPES:
-        raise ValidationError(
+        raise Invalid(
             _("“%(name)s” is not an accepted file type. Accepted: %(types)s.")
             % {"name": name, "types": ACCEPTED_TYPES_LABEL}
         )
     limit = edition.max_attachment_mb * 1024 * 1024
     size = upload.size or 0
     if size > limit:
-        raise ValidationError(
+        raise Invalid(
             _("“%(name)s” is %(size).1f MB; the limit is %(limit)d MB.")
             % {"name": name, "size": size / 1024 / 1024, "limit": edition.max_attachment_mb}
         )
@@ -239,7 +241,7 @@ def check_attachment(*, edition: Edition, upload: UploadedFile) -> str:
     upload.seek(0)
     if kind is None or kind.mime != content_type:
         found = f"{kind.mime} (.{kind.extension})" if kind is not None else _("unknown")
-        raise ValidationError(
+        raise Invalid(
             _(
                 "“%(name)s” does not contain what its name says (%(suffix)s): its content is "
                 "%(found)s. It was refused."
@@ -277,15 +279,15 @@ def add_attachment(*, entry: Entry, upload: UploadedFile, by: Any) -> Attachment
 def extend_deadline(*, edition: Edition, deadline: dt.datetime, by: Any) -> Edition:
     require(can_manage_awards, by, message=_("Only the secretariat extends the deadline."))
     if edition.deadline is not None and deadline <= edition.deadline:
-        raise ValidationError(
-            {"deadline": _("An extended deadline must be later than the current one.")}
+        raise Invalid(
+            _("An extended deadline must be later than the current one."), field="deadline"
         )
     # The rest of the timeline as the caller has it: a deadline past screening is refused.
     moved = copy.copy(edition)
     moved.deadline = deadline
     problems = moved.timeline_errors()
     if problems:
-        raise ValidationError(problems)
+        raise invalid_from(ValidationError(problems))
     with transaction.atomic():
         previous = edition.deadline
         if edition.original_deadline is None:
@@ -306,12 +308,12 @@ def screen_entry(*, entry: Entry, eligible: bool, reason: str, by: Any) -> Entry
     """The secretariat marks a submitted entry eligible or not; refusing needs a reason."""
     require(can_manage_awards, by, message=_("Only the secretariat screens entries."))
     if entry.status not in (EntryStatus.SUBMITTED, EntryStatus.ELIGIBLE, EntryStatus.INELIGIBLE):
-        raise ValidationError(
+        raise Conflict(
             _("Only submitted entries are screened (this one is “%(status)s”).")
             % {"status": entry.get_status_display()}
         )
     if not eligible and not reason.strip():
-        raise ValidationError(_("Say why the entry is not eligible."))
+        raise Invalid(_("Say why the entry is not eligible."))
     with transaction.atomic():
         entry.status = EntryStatus.ELIGIBLE if eligible else EntryStatus.INELIGIBLE
         entry.screening_reason = reason.strip()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -29,16 +29,11 @@ from moim.awards.queries import (
     entries_for_user,
 )
 from moim.awards.rules import can_manage_awards, can_submit_entries, juror_for
+from moim.errors import Refused
 from moim.members.models import Member, Person
 from moim.permissions import guard
 
 PUBLISHED = (EditionStatus.ANNOUNCED, EditionStatus.CLOSED)
-
-
-def error_text(error: ValidationError | PermissionDenied) -> str:
-    if isinstance(error, ValidationError):
-        return " ".join(error.messages)
-    return str(error)
 
 
 def editions(request: HttpRequest) -> HttpResponse:
@@ -119,8 +114,8 @@ def entry_new(request: HttpRequest, number: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             entry = services.save_entry(entry=form.instance, by=request.user)
-        except (ValidationError, PermissionDenied) as error:
-            form.add_error(None, error_text(error))
+        except (Refused, PermissionDenied) as error:
+            form.add_error(None, str(error))
         else:
             messages.success(request, _("Draft saved. It is saved as you type from now on."))
             return redirect("awards:entry", pk=entry.pk)
@@ -149,8 +144,8 @@ def entry_edit(request: HttpRequest, pk: int) -> HttpResponse:
                     messages.success(request, _("Your entry has been submitted."))
             else:
                 messages.success(request, _("Saved."))
-        except (ValidationError, PermissionDenied) as error:
-            form.add_error(None, error_text(error))
+        except (Refused, PermissionDenied) as error:
+            form.add_error(None, str(error))
         else:
             return redirect("awards:entry", pk=entry.pk)
     entry.refresh_from_db()
@@ -181,8 +176,8 @@ def entry_autosave(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.save_entry(entry=form.instance, by=request.user, fields=form.changed_data)
             status = _("Saved at %s") % timezone.localtime().strftime("%H:%M:%S")
-        except (ValidationError, PermissionDenied) as error:
-            status = _("Not saved: %s") % error_text(error)
+        except (Refused, PermissionDenied) as error:
+            status = _("Not saved: %s") % str(error)
     else:
         problems = "; ".join(
             " ".join(str(message) for message in errors) for errors in form.errors.values()
@@ -200,8 +195,8 @@ def attachment_add(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         try:
             services.add_attachment(entry=entry, upload=form.cleaned_data["file"], by=request.user)
-        except (ValidationError, PermissionDenied) as error:
-            messages.error(request, error_text(error))
+        except (Refused, PermissionDenied) as error:
+            messages.error(request, str(error))
         else:
             messages.success(request, _("Attachment added."))
     return redirect("awards:entry", pk=entry.pk)
@@ -237,8 +232,8 @@ def approval(request: HttpRequest, token: str) -> HttpResponse:
             else:
                 services.approve_on_behalf(entry=entry, name=form.cleaned_data["name"])
                 messages.success(request, _("You have approved the entry. Thank you."))
-        except ValidationError as error:
-            form.add_error(None, error_text(error))
+        except Refused as error:
+            form.add_error(None, str(error))
         else:
             return redirect("awards:approval", token=token)
     return render(request, "awards/approval.html", {"entry": entry, "form": form})

@@ -20,6 +20,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 
+from moim.errors import Refused
 from moim.governance import services
 from moim.governance.enums import PollState
 from moim.governance.models import (
@@ -125,7 +126,7 @@ class DecisionAdminForm(forms.ModelForm):
             changes = {name: cleaned.get(name) for name in self.changed_data}
             try:
                 services.check_decision_change(decision=self.instance, changes=changes)
-            except services.GovernanceError as error:
+            except Refused as error:
                 raise ValidationError(error.message) from error
         return cleaned
 
@@ -163,7 +164,7 @@ class ProxyAdminForm(forms.ModelForm):
                     holder=holder,
                     replacing=self.instance if self.instance.pk is not None else None,
                 )
-            except services.GovernanceError as error:
+            except Refused as error:
                 raise ValidationError(error.message) from error
         return cleaned
 
@@ -201,7 +202,7 @@ class ProxyAdmin(WithoutBulkDelete):
         if request.method == "POST" and proxy is not None:
             try:
                 services.withdraw_proxy(proxy=proxy, by=request.user)
-            except services.GovernanceError as error:
+            except Refused as error:
                 messages.error(request, error.message)
                 return redirect("admin:governance_proxy_change", proxy.pk)
             messages.success(

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from moim.assemblies.access import assembly_by_edition, served_assemblies
 from moim.assemblies.models import Assembly, Registration
 from moim.assemblies.queries import current_item
+from moim.errors import NotAllowed
 from moim.governance import queries, services
 from moim.governance.enums import PollState
 from moim.governance.forms import PollChoiceForm
@@ -24,7 +25,7 @@ from moim.governance.models import Poll
 from moim.governance.rules import can_cast_ballot
 from moim.governance.views import _person, answer_after_cast, cast_from_form
 from moim.members.models import Person
-from moim.permissions import PermissionRefused, guard
+from moim.permissions import guard
 
 # How often (seconds) an open page asks whether its ballot part changed.
 REFRESH_SECONDS = 5
@@ -80,7 +81,7 @@ def sitting_ballot(request: HttpRequest, edition: int) -> HttpResponse:
         error = ""
         picked = PollChoiceForm(request.POST, assembly_id=assembly.pk)
         if person is None:
-            raise PermissionRefused
+            raise NotAllowed(_("You may not do this."))
         if not picked.is_valid():
             error = _("This poll is not open.")
         else:

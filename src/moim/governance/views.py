@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from moim.assemblies.access import assembly_by_edition, assembly_by_id
+from moim.errors import NotAllowed, Refused
 from moim.governance import queries, services
 from moim.governance.access import (
     decision_by_id,
@@ -44,7 +45,7 @@ from moim.governance.rules import (
     can_run_polls,
 )
 from moim.members.models import Member, Person
-from moim.permissions import PermissionRefused, guard
+from moim.permissions import guard
 
 logger = logging.getLogger(__name__)
 
@@ -191,7 +192,7 @@ def add_slate(request: HttpRequest, pk: int) -> HttpResponse:
             added = services.add_candidates(
                 decision=decision, members=form.cleaned_data["chosen"], by=request.user
             )
-        except services.GovernanceError as error:
+        except Refused as error:
             messages.error(request, error.message)
         else:
             messages.success(
@@ -218,7 +219,7 @@ def record_appointment(request: HttpRequest, pk: int) -> HttpResponse:
                 appointees=form.cleaned_data["chosen"],
                 appointed_by=form.cleaned_data.get("appointed_by"),
             )
-        except services.GovernanceError as error:
+        except Refused as error:
             messages.error(request, error.message)
         else:
             messages.success(request, _("Appointment recorded and published."))
@@ -266,7 +267,7 @@ def create_poll(request: HttpRequest, pk: int) -> HttpResponse:
             shape=BallotShape(shape) if shape else None,
             max_choices=form.cleaned_data["max_choices"],
         )
-    except services.GovernanceError as error:
+    except Refused as error:
         messages.error(request, error.message)
         return redirect("governance:console", edition=decision.assembly.edition)
     return _back_to_console(poll)
@@ -297,7 +298,7 @@ def poll_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         return render(request, "governance/poll_console.html", _poll_console_context(poll, action))
     try:
         service(poll=poll, by=request.user)
-    except services.GovernanceError as error:
+    except Refused as error:
         messages.error(request, error.message)
     return _back_to_console(poll)
 
@@ -317,7 +318,7 @@ def enter_analog(request: HttpRequest, pk: int) -> HttpResponse:
                 counts=form.counts(),
                 note=form.cleaned_data["note"],
             )
-        except services.GovernanceError as error:
+        except Refused as error:
             form.add_error(None, error.message)
         else:
             messages.success(request, _("The analog result is recorded."))
@@ -335,7 +336,7 @@ def give_proxy(request: HttpRequest, assembly_pk: int) -> HttpResponse:
     member = person.member if person is not None else None
     guard(request, can_give_proxy, member)
     if member is None:  # the secretariat gives a member's proxy in the back office
-        raise PermissionRefused
+        raise NotAllowed(_("You may not do this."))
     assembly = assembly_by_id(assembly_pk)
     raw = request.POST.get("holder", "").strip()
     holder = Person.objects.filter(pk=int(raw)).first() if raw.isdigit() else None
@@ -344,7 +345,7 @@ def give_proxy(request: HttpRequest, assembly_pk: int) -> HttpResponse:
         return redirect("account")
     try:
         services.give_proxy(assembly=assembly, principal=member, holder=holder, by=request.user)
-    except services.GovernanceError as error:
+    except Refused as error:
         messages.error(request, error.message)
     else:
         messages.success(
@@ -359,7 +360,7 @@ def withdraw_proxy(request: HttpRequest, pk: int) -> HttpResponse:
     guard(request, can_give_proxy, proxy.principal)
     try:
         services.withdraw_proxy(proxy=proxy, by=request.user)
-    except services.GovernanceError as error:
+    except Refused as error:
         messages.error(request, error.message)
     else:
         messages.success(request, _("The proxy is withdrawn: your member votes itself."))
@@ -375,7 +376,7 @@ def poll_method(request: HttpRequest, pk: int) -> HttpResponse:
         services.change_poll_method(
             poll=poll, by=request.user, method=request.POST.get("method", "")
         )
-    except services.GovernanceError as error:
+    except Refused as error:
         messages.error(request, error.message)
     return _back_to_console(poll)
 
@@ -396,7 +397,7 @@ def poll_tie(request: HttpRequest, pk: int) -> HttpResponse:
             how=services.TieSettlement(how),
             chosen=request.POST.get("chosen", ""),
         )
-    except services.GovernanceError as error:
+    except Refused as error:
         messages.error(request, error.message)
     return _back_to_console(poll)
 
@@ -452,7 +453,7 @@ def cast_from_form(
             choices=form.cleaned_data["choices"],
             submission=form.cleaned_data["submission"],
         )
-    except services.GovernanceError as failure:
+    except Refused as failure:
         return None, failure.message
     return receipt, ""
 
@@ -489,7 +490,7 @@ def vote(request: HttpRequest, pk: int) -> HttpResponse:
     )
     person = _person(request)
     if person is None:
-        raise PermissionRefused
+        raise NotAllowed(_("You may not do this."))
     held = services.ballots_held_by(poll, person)
     receipt = None
     error = ""

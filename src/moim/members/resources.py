@@ -17,6 +17,7 @@ from import_export import fields, resources, widgets
 from import_export.formats.base_formats import CSV, XLSX
 from import_export.results import Result
 
+from moim.errors import Invalid
 from moim.members.enums import MemberKind, MemberStatus
 from moim.members.models import Member, MemberCategory, Organization, Region
 from moim.members.queries import current_organization
@@ -35,7 +36,7 @@ def _text(value: Any) -> str:
     return str(value).strip()
 
 
-class ImportFileError(ValueError):
+class ImportFileError(Invalid):
     """The file cannot be read at all (wrong format, not a table, bad encoding)."""
 
 

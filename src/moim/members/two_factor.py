@@ -36,6 +36,7 @@ from django_otp.models import Device
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from moim.errors import Invalid
 from moim.keys import derive
 from moim.members.rules import is_chair, is_secretariat
 
@@ -45,7 +46,7 @@ RECOVERY_NAME = "Recovery codes"
 _TOTP_TOKEN = re.compile(r"^\d{6}$")
 
 
-class SecondFactorError(Exception):
+class SecondFactorError(Invalid):
     """A second-factor step refused, with the reason shown to the person."""
 
 

@@ -159,7 +159,7 @@ def remove(request: HttpRequest) -> HttpResponse:
     form = CodeForm(request.POST)
     try:
         if not form.is_valid():
-            raise SecondFactorError(form.errors["code"][0])
+            raise SecondFactorError(str(form.errors["code"][0]))
         remove_second_factor(user=request.user, token=form.cleaned_data["code"])
         remember_second_factor_state(request)
     except SecondFactorError as error:

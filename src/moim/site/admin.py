@@ -10,10 +10,10 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from moim.errors import Refused
 from moim.permissions import allows
 from moim.site.models import PressRelease
 from moim.site.press import (
-    PressError,
     draft_press_release,
     publish_press_release,
     render_press_release,
@@ -50,7 +50,7 @@ class PressReleaseAdmin(admin.ModelAdmin):
         for release in queryset:
             try:
                 publish_press_release(release=release, by=request.user)
-            except PressError as error:
+            except Refused as error:
                 self.message_user(request, f"{release}: {error}", messages.ERROR)
                 return
         self.message_user(request, _("Published."))

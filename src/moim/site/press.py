@@ -24,6 +24,7 @@ from moim.assemblies.queries import attendance_figures, programme_for
 from moim.awards.enums import AcceptanceMode
 from moim.awards.models import Edition
 from moim.awards.queries import awards_for_edition, edition_facts
+from moim.errors import Conflict, Invalid
 from moim.governance.enums import DecisionKind, Verdict
 from moim.governance.queries import agenda_for_public
 from moim.members.enums import OfficeKind, TermSource
@@ -35,10 +36,6 @@ from moim.site.rules import can_publish_press_release
 
 LANGUAGES = ("en", "ko")
 YEAR = re.compile(r"\b(1[89]\d\d|2\d\d\d)\b")
-
-
-class PressError(ValueError):
-    """The release cannot be written; the message says why."""
 
 
 @dataclass(frozen=True)
@@ -258,7 +255,7 @@ def _next_year(assembly: Assembly, host_terms: list[Term]) -> int | None:
 
 def press_facts(assembly: Assembly, language: str) -> PressFacts:
     if language not in LANGUAGES:
-        raise PressError(f"--lang must be one of {', '.join(LANGUAGES)}, not {language!r}")
+        raise Invalid(f"--lang must be one of {', '.join(LANGUAGES)}, not {language!r}")
     with translation.override(language):
         organization = assembly.organization
         starts = assembly.starts_at.astimezone(assembly.zone)
@@ -359,7 +356,7 @@ def publish_press_release(*, release: PressRelease, by: Any) -> PressRelease:
     or `SYSTEM` for the system itself (the demo loader)."""
     _require_publisher(by)
     if not release.body.strip():
-        raise PressError(gettext("An empty press release cannot be published; draft it first."))
+        raise Conflict(gettext("An empty press release cannot be published; draft it first."))
     release.published_at = timezone.now()
     release.save(update_fields=["published_at", "updated_at"])
     return release

@@ -27,7 +27,6 @@ from moim.governance.services.base import (
     ILLUSTRATIVE,
     RECEIPT_ALPHABET,
     BallotError,
-    GovernanceError,
     PollStateError,
     SealError,
 )
@@ -77,7 +76,6 @@ __all__ = [
     "SUBMISSION_TOKEN",
     "BallotError",
     "CountError",
-    "GovernanceError",
     "NotVoted",
     "PollStateError",
     "Receipt",

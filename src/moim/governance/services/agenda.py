@@ -8,6 +8,7 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
+from moim.errors import Conflict, Invalid
 from moim.governance import audit, counting
 from moim.governance.enums import (
     AuditAction,
@@ -27,7 +28,7 @@ from moim.governance.models import (
     max_choices_limit,
 )
 from moim.governance.rules import can_give_proxy, can_run_polls
-from moim.governance.services.base import GovernanceError, PollStateError
+from moim.governance.services.base import PollStateError
 from moim.members.models import Member, Person
 from moim.permissions import require
 from moim.tally import registry as tally_methods
@@ -76,14 +77,14 @@ def check_secrecy(*, rules: DecisionRules, secret: bool | None) -> None:
     if secret is None or bool(secret) == rules.secret:
         return
     if rules.secret:
-        raise GovernanceError(
+        raise Invalid(
             _(
                 "The rules of this decision (%(rules)s) say the ballot is secret: a poll of it "
                 "cannot be named."
             )
             % {"rules": rules.name}
         )
-    raise GovernanceError(
+    raise Invalid(
         _(
             "The rules of this decision (%(rules)s) say the vote is named, with a published "
             "roll call: a poll of it cannot be secret unless the rules are changed first."
@@ -94,16 +95,16 @@ def check_secrecy(*, rules: DecisionRules, secret: bool | None) -> None:
 
 def check_max_choices(*, shape: str, seats: int, options: int, max_choices: Any) -> int:
     """`max_choices` checked against the ballot (the default when None): a whole number from 1
-    to `max_choices_limit`; a `GovernanceError` saying what is allowed otherwise."""
+    to `max_choices_limit`; an `Invalid` saying what is allowed otherwise."""
     limit = max_choices_limit(shape=shape, seats=seats, options=options)
     if max_choices is None:
         return limit
     if isinstance(max_choices, bool) or not isinstance(max_choices, int):
-        raise GovernanceError(
+        raise Invalid(
             _("At most how many choices: %(value)r is not a whole number.") % {"value": max_choices}
         )
     if max_choices < 1 or max_choices > limit:
-        raise GovernanceError(
+        raise Invalid(
             _(
                 "At most how many choices: %(value)d is not allowed; this ballot (%(n)d "
                 "option(s), %(seats)d seat(s)) allows from 1 to %(limit)d."
@@ -131,9 +132,9 @@ def create_poll(
     """
     require(can_run_polls, by)
     if decision.kind == DecisionKind.APPOINTMENT:
-        raise GovernanceError(_("An appointment is recorded, not voted."))
+        raise Invalid(_("An appointment is recorded, not voted."))
     if decision.published_at is not None:
-        raise GovernanceError(_("This decision is already published."))
+        raise Conflict(_("This decision is already published."))
     rules = rules_for(decision)
     previous = decision.polls.order_by("-round").first()
     if previous is not None and previous.state != PollState.PUBLISHED:
@@ -152,13 +153,13 @@ def create_poll(
         else list(decision.candidates.filter(withdrawn=False))
     )
     if decision.kind != DecisionKind.MOTION and not standing:
-        raise GovernanceError(_("This decision has no candidates to vote on."))
+        raise Conflict(_("This decision has no candidates to vote on."))
     seats = decision.seats
     chosen = chosen or counting.default_method(shape, seats)
     try:
         tally_methods.check(chosen, shape, seats)
     except tally_methods.MethodError as error:
-        raise GovernanceError(str(error)) from None
+        raise Invalid(str(error)) from None
     check_secrecy(rules=rules, secret=secret)
     options = 3 if shape == BallotShape.YES_NO_ABSTAIN else len(standing)
     max_choices = check_max_choices(
@@ -250,16 +251,16 @@ def check_proxy(
     """
     _refuse_while_open(assembly)
     if principal.organization_id != assembly.organization_id:
-        raise GovernanceError(
+        raise Invalid(
             _("%(member)s is not a member of this organization.") % {"member": principal.name_en}
         )
     if holder.member_id is None:
-        raise GovernanceError(
+        raise Invalid(
             _("%(holder)s represents no member: a proxy goes to another member's delegate.")
             % {"holder": holder.name_en}
         )
     if holder.member_id == principal.pk:
-        raise GovernanceError(
+        raise Invalid(
             _("%(holder)s is a delegate of %(member)s itself: a proxy goes to another member.")
             % {"holder": holder.name_en, "member": principal.name_en}
         )
@@ -267,24 +268,24 @@ def check_proxy(
     if replacing is not None:
         others = others.exclude(pk=replacing.pk)
     if others.filter(principal=principal).exists():
-        raise GovernanceError(
+        raise Conflict(
             _("%(member)s has already given its proxy; withdraw it first.")
             % {"member": principal.name_en}
         )
     if others.filter(principal_id=holder.member_id).exists():
-        raise GovernanceError(
+        raise Conflict(
             _("%(holder)s's own member has given its proxy away: a proxy is not passed on.")
             % {"holder": holder.name_en}
         )
     if others.filter(holder__member=principal).exists():
-        raise GovernanceError(
+        raise Conflict(
             _("A delegate of %(member)s holds proxies: %(member)s cannot give its own away.")
             % {"member": principal.name_en}
         )
     limit = proxy_limit(assembly)
     held = others.filter(holder=holder).count()
     if held >= limit:
-        raise GovernanceError(
+        raise Conflict(
             _(
                 "%(holder)s already holds %(n)d proxies; the rules of this assembly allow "
                 "at most %(limit)d per delegate."
@@ -317,7 +318,7 @@ def give_proxy(
         with transaction.atomic():
             proxy = Proxy.objects.create(assembly=assembly, principal=principal, holder=holder)
     except IntegrityError as error:
-        raise GovernanceError(
+        raise Conflict(
             _("%(member)s has already given its proxy.") % {"member": principal.name_en}
         ) from error
     audit.record(

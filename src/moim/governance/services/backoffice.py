@@ -15,11 +15,11 @@ from typing import Any
 from django.db import models, transaction
 from django.utils.translation import gettext as _
 
+from moim.errors import Conflict, Invalid
 from moim.governance import audit
 from moim.governance.enums import AuditAction, PollState
 from moim.governance.models import Decision, DecisionRules, Poll
 from moim.governance.rules import can_manage_decisions
-from moim.governance.services.base import GovernanceError
 from moim.permissions import require
 
 # Fields only a service changes: the admin shows them read-only and these refuse them.
@@ -99,18 +99,18 @@ def check_decision_change(*, decision: Decision, changes: Mapping[str, Any]) -> 
     """Refuse, with the reason, a change the record does not allow; stores nothing."""
     refused = sorted(set(changes) & set(DECISION_SERVICE_FIELDS))
     if refused:
-        raise GovernanceError(
+        raise Invalid(
             _("%(fields)s change only through the plenary (opening, counting, publishing).")
             % {"fields": ", ".join(refused)}
         )
     if decision.pk is None:
         return
     if decision.published_at is not None:
-        raise GovernanceError(
+        raise Conflict(
             _("This decision is published: it is part of the record and no longer changes.")
         )
     if "kind" in changes and decision.polls.exists():
-        raise GovernanceError(_("This decision has polls: its kind no longer changes."))
+        raise Conflict(_("This decision has polls: its kind no longer changes."))
 
 
 @transaction.atomic

@@ -7,6 +7,7 @@ from typing import Any
 from django.db import transaction
 
 from moim import live
+from moim.errors import Conflict, Invalid
 from moim.governance.models import (
     Decision,
     Poll,
@@ -16,20 +17,12 @@ RECEIPT_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 ILLUSTRATIVE = "illustrative"
 
 
-class GovernanceError(Exception):
-    """A request the rules refuse; the message says what is wrong, nothing was stored."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
+class PollStateError(Conflict):
+    """The poll's state forbids this now (not open, already counted, not yet closed)."""
 
 
-class PollStateError(GovernanceError):
-    pass
-
-
-class BallotError(GovernanceError):
-    pass
+class BallotError(Invalid):
+    """A ballot that cannot be counted as sent: nothing was cast."""
 
 
 class SealError(PollStateError):

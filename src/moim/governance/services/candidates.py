@@ -9,11 +9,11 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils.translation import gettext as _
 
+from moim.errors import Conflict, Invalid
 from moim.governance import audit
 from moim.governance.enums import AuditAction, DecisionKind, OptionValue, PollState
 from moim.governance.models import Candidate, Decision, PollOption
 from moim.governance.rules import can_manage_decisions
-from moim.governance.services.base import GovernanceError
 from moim.members.models import Member
 from moim.permissions import require
 
@@ -21,24 +21,24 @@ from moim.permissions import require
 def check_candidates(*, decision: Decision, members: Sequence[Member]) -> list[Member]:
     """The members to add, in order and without repeats; raises when the rules refuse them."""
     if decision.kind == DecisionKind.MOTION:
-        raise GovernanceError(_("A motion has no candidates."))
+        raise Invalid(_("A motion has no candidates."))
     if decision.published_at is not None:
-        raise GovernanceError(_("This decision is already published."))
+        raise Conflict(_("This decision is already published."))
     if decision.polls.exclude(state=PollState.DRAFT).exists():
-        raise GovernanceError(_("A poll of this decision has opened: its candidates are fixed."))
+        raise Conflict(_("A poll of this decision has opened: its candidates are fixed."))
     unique = list(dict.fromkeys(members))
     if not unique:
-        raise GovernanceError(_("Choose at least one member."))
+        raise Invalid(_("Choose at least one member."))
     organization_id = decision.assembly.organization_id
     foreign = [m.name_en for m in unique if m.organization_id != organization_id]
     if foreign:
-        raise GovernanceError(
+        raise Invalid(
             _("Not members of this organization: %(names)s.") % {"names": ", ".join(foreign)}
         )
     standing = set(decision.candidates.values_list("member_id", flat=True))
     already = [m.name_en for m in unique if m.pk in standing]
     if already:
-        raise GovernanceError(
+        raise Conflict(
             _("Already on the list: %(names)s. Nothing was added.") % {"names": ", ".join(already)}
         )
     return unique

@@ -14,6 +14,7 @@ from typing import Any
 from django.db import IntegrityError, OperationalError, connection, transaction
 from django.utils.translation import gettext as _
 
+from moim.errors import Conflict, Invalid
 from moim.governance import seal
 from moim.governance.enums import (
     BallotShape,
@@ -31,7 +32,6 @@ from moim.governance.models import (
 from moim.governance.services.base import (
     RECEIPT_ALPHABET,
     BallotError,
-    GovernanceError,
     PollStateError,
     _announce,
 )
@@ -165,7 +165,7 @@ def cast_ballot(
             return _cast(poll=poll, voter=voter, member=member, choices=choices, token=token)
         except _Raced as error:
             if raced:
-                raise BallotError(
+                raise Conflict(
                     _("%(m)s has already voted in this poll.") % {"m": member.name}
                 ) from error
             raced = True
@@ -322,7 +322,7 @@ def _cast_locked(
         raise BallotError(_("You do not hold %(m)s's vote.") % {"m": member.name})
     positions = validate_choices(poll, choices, options=options)
     if record is not None:
-        raise BallotError(_("%(m)s has already voted in this poll.") % {"m": member.name})
+        raise Conflict(_("%(m)s has already voted in this poll.") % {"m": member.name})
     # Without a token from the client, a random one: the receipt is still derived, but a
     # retry cannot be recognised.
     token = token or new_submission_token()
@@ -384,7 +384,7 @@ def load_illustrative_ballots(*, poll: Poll, ballots: Sequence[tuple[Member, lis
     with transaction.atomic():
         locked = Poll.objects.select_for_update().select_related("decision").get(pk=poll.pk)
         if not locked.decision.illustrative:
-            raise GovernanceError(_("Invented ballots go only into an illustrative decision."))
+            raise Invalid(_("Invented ballots go only into an illustrative decision."))
         if locked.state != PollState.OPEN:
             raise PollStateError(_("This poll is not open."))
         by_position = {o.position: o.pk for o in locked.options.all()}

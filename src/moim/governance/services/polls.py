@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from moim.assemblies.services import link_people
+from moim.errors import Invalid
 from moim.governance import audit, digests, seal
 from moim.governance.digests import ballot_digest
 from moim.governance.enums import (
@@ -42,7 +43,6 @@ from moim.governance.rules import can_run_polls
 from moim.governance.services.agenda import check_max_choices, rules_for, rules_snapshot
 from moim.governance.services.base import (
     ILLUSTRATIVE,
-    GovernanceError,
     PollStateError,
     SealError,
     _announce,
@@ -105,7 +105,7 @@ def open_poll(
         max_choices=poll.max_choices,
     )
     if assume_present and not decision.illustrative:
-        raise GovernanceError(_("Only an illustrative decision may assume everyone present."))
+        raise Invalid(_("Only an illustrative decision may assume everyone present."))
     today = on or registry_today()
     # Registrants checked in before their person record existed are linked now, so that every
     # present representative can stand in the register, with a login or without.
@@ -349,17 +349,15 @@ def close_poll(*, poll: Poll, by: Any) -> Poll:
 def _whole_number(raw: Any, label: str) -> int:
     """A count as typed or sent: a whole number of votes, never negative, never a fraction."""
     if isinstance(raw, bool):
-        raise GovernanceError(_("%(o)s: a count is a whole number of votes.") % {"o": label})
+        raise Invalid(_("%(o)s: a count is a whole number of votes.") % {"o": label})
     if isinstance(raw, int):
         value = raw
     elif isinstance(raw, str) and raw.strip().lstrip("-").isdigit():
         value = int(raw.strip())
     else:
-        raise GovernanceError(
-            _("%(o)s: %(v)s is not a whole number of votes.") % {"o": label, "v": raw}
-        )
+        raise Invalid(_("%(o)s: %(v)s is not a whole number of votes.") % {"o": label, "v": raw})
     if value < 0:
-        raise GovernanceError(_("%(o)s: a count cannot be negative.") % {"o": label})
+        raise Invalid(_("%(o)s: a count cannot be negative.") % {"o": label})
     return value
 
 
@@ -379,9 +377,7 @@ def check_analog_counts(poll: Poll, counts: Mapping[Any, Any]) -> dict[str, int]
         except (TypeError, ValueError):
             key = -1
         if key not in labels:
-            raise GovernanceError(
-                _("Option %(p)s is not an option of this poll.") % {"p": position}
-            )
+            raise Invalid(_("Option %(p)s is not an option of this poll.") % {"p": position})
         clean[str(key)] = _whole_number(raw, labels[key])
     # The weight of the members who voted (a secret poll's ballots are sealed while open).
     electronic = sum(
@@ -394,7 +390,7 @@ def check_analog_counts(poll: Poll, counts: Mapping[Any, Any]) -> dict[str, int]
     total = sum(clean.values())
     for stored, value in clean.items():
         if value > room:
-            raise GovernanceError(
+            raise Invalid(
                 _(
                     "%(o)s: %(n)d is more than the %(room)d votes that can still be cast "
                     "(%(e)d entitled, %(p)d present or represented, %(v)d voted electronically)."
@@ -409,7 +405,7 @@ def check_analog_counts(poll: Poll, counts: Mapping[Any, Any]) -> dict[str, int]
                 }
             )
     if total > room * per_ballot:
-        raise GovernanceError(
+        raise Invalid(
             _(
                 "The figures add up to %(n)d, more than the %(room)d votes that can still be "
                 "cast (%(e)d entitled, %(p)d present or represented, %(v)d voted electronically)."
@@ -446,10 +442,10 @@ def enter_analog_result(
     clean: dict[str, int] = {}
     if method == AnalogMethod.ACCLAMATION:
         if poll.shape != BallotShape.YES_NO_ABSTAIN:
-            raise GovernanceError(_("Only a motion can be carried by acclamation."))
+            raise Invalid(_("Only a motion can be carried by acclamation."))
     else:
         if poll.shape == BallotShape.RANKED:
-            raise GovernanceError(_("Ranked ballots on paper are entered as ballots, not counts."))
+            raise Invalid(_("Ranked ballots on paper are entered as ballots, not counts."))
         clean = check_analog_counts(poll, counts or {})
     previous = AnalogResult.objects.filter(poll=poll).first()
     before = None if previous is None else {"method": previous.method, "counts": previous.counts}

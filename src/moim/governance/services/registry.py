@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from moim.errors import Conflict, Invalid
 from moim.governance import audit
 from moim.governance.enums import (
     AuditAction,
@@ -21,7 +22,6 @@ from moim.governance.models import (
     Decision,
 )
 from moim.governance.rules import can_record_appointment
-from moim.governance.services.base import GovernanceError
 from moim.governance.services.candidates import add_named_candidates
 from moim.members.enums import TermSource
 from moim.members.models import Member, Office, Term
@@ -165,15 +165,15 @@ def record_appointment(
     """
     require(can_record_appointment, by)
     if decision.kind != DecisionKind.APPOINTMENT:
-        raise GovernanceError(_("Only an appointment is recorded without a vote."))
+        raise Invalid(_("Only an appointment is recorded without a vote."))
     if decision.published_at is not None:
-        raise GovernanceError(_("This decision is already published."))
+        raise Conflict(_("This decision is already published."))
     named = set(decision.candidates.values_list("member_id", flat=True))
     new = [m for m in appointees if m.pk not in named]
     if new:
         add_named_candidates(decision=decision, members=new, by=by)
     if not decision.candidates.exists():
-        raise GovernanceError(_("Name at least one appointee."))
+        raise Invalid(_("Name at least one appointee."))
     if appointed_by is not None and appointed_by.pk != decision.appointed_by_id:
         decision.appointed_by = appointed_by
         decision.save(update_fields=["appointed_by"])

@@ -17,18 +17,19 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from moim.errors import Conflict, Invalid
 from moim.governance import audit, counting, digests
 from moim.governance.enums import AnalogMethod, AuditAction, PollState, TiePolicy, Verdict
 from moim.governance.models import AnalogResult, Ballot, Poll
 from moim.governance.rules import can_run_polls
-from moim.governance.services.base import GovernanceError, PollStateError, _announce
+from moim.governance.services.base import PollStateError, _announce
 from moim.governance.services.polls import check_analog_counts
 from moim.permissions import require
 from moim.tally import registry
 from moim.tally.ties import LOT_PREFIX
 
 
-class CountError(GovernanceError):
+class CountError(Conflict):
     """The engine could not count the poll; nothing was stored but the audit entry."""
 
 
@@ -49,8 +50,8 @@ def _check_analog_still_fits(poll: Poll) -> None:
         return
     try:
         check_analog_counts(poll, analog.counts)
-    except GovernanceError as error:
-        raise GovernanceError(
+    except Invalid as error:
+        raise Conflict(
             _(
                 "The analog figures no longer fit with the ballots cast since they were "
                 "entered: %(error)s Correct them, then count again."
@@ -150,7 +151,7 @@ def change_poll_method(*, poll: Poll, by: Any, method: str) -> Poll:
     try:
         registry.check(method, poll.shape, poll.seats)
     except registry.MethodError as error:
-        raise GovernanceError(str(error)) from None
+        raise Invalid(str(error)) from None
     before = poll.method
     poll.method = method
     poll.save(update_fields=["method"])
@@ -179,13 +180,13 @@ def settle_tie(
     if poll.state != PollState.CLOSED or poll.verdict != Verdict.TIE or not tied:
         raise PollStateError(_("There is no tie waiting for the chair in this poll."))
     if counting.tie_policy(poll) != TiePolicy.CHAIR:
-        raise GovernanceError(_("This poll's rules settle ties themselves."))
+        raise Invalid(_("This poll's rules settle ties themselves."))
     if how == TieSettlement.LOT:
         seed = seed or secrets.token_hex(8)
         decision = f"{LOT_PREFIX}{seed}"
     else:
         if chosen not in tied:
-            raise GovernanceError(
+            raise Invalid(
                 _("Choose one of the tied candidates: %(tied)s.") % {"tied": ", ".join(tied)}
             )
         decision = chosen

@@ -11,11 +11,13 @@ from __future__ import annotations
 import datetime as dt
 import json
 from importlib import resources
+from importlib.resources.abc import Traversable
 from typing import Any
 
 from django.db import transaction
 from django_countries import countries
 
+from moim.errors import DemoDataError
 from moim.members.enums import (
     HolderType,
     MemberKind,
@@ -40,14 +42,11 @@ ASSEMBLY_DAY = dt.date(2021, 10, 18)
 Record = dict[str, Any]
 
 
-class DemoDataError(ValueError):
-    """A demo data file says something the registry cannot hold; the message says where."""
-
-
-def read(name: str) -> Record:
-    """One data file of this package, parsed."""
+def read(name: str, *, folder: Traversable | None = None) -> Record:
+    """One data file of a demonstration, parsed: this package's, or one in `folder` (the
+    assemblies and awards keep theirs in their own `demo_data`)."""
     try:
-        text = resources.files(__package__).joinpath(name).read_text(encoding="utf-8")
+        text = (folder or resources.files(__package__)).joinpath(name).read_text(encoding="utf-8")
     except FileNotFoundError:
         raise DemoDataError(f"demo data file {name} is missing") from None
     try:

@@ -10,6 +10,7 @@ from django.apps import apps
 from django.core.management import call_command, get_commands
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from moim.errors import DemoDataError
 from moim.members import demo as members_demo
 
 # Apps that may add their part of the demo as `moim.<app>.demo.load(organization)`.
@@ -38,19 +39,9 @@ class Command(BaseCommand):
         self.stdout.write("Setting up the database…")
         call_command("migrate", interactive=False, verbosity=0)
         try:
-            organization = members_demo.load()
-        except members_demo.DemoDataError as error:
+            self._load()
+        except DemoDataError as error:
             raise CommandError(f"The demo data cannot be loaded: {error}") from error
-        self.stdout.write(
-            f"Loaded {organization.acronym or organization.name}: "
-            f"{organization.members.count()} members, {organization.people.count()} people."
-        )
-        for app in DEMO_APPS:
-            module = f"moim.{app}.demo"
-            if not apps.is_installed(f"moim.{app}") or importlib.util.find_spec(module) is None:
-                continue
-            importlib.import_module(module).load(organization)
-            self.stdout.write(f"Loaded the {app} demonstration.")
         if "create-secretariat" not in get_commands():
             raise CommandError("The create-secretariat command is missing: no demo login made.")
         call_command(
@@ -72,3 +63,17 @@ class Command(BaseCommand):
             + "\n  (The demo shows WeGO on 18 October 2021; `make demo` serves it with"
             + "\n  MOIM_TODAY=2021-10-18 so that standing and offices read as on that day.)\n"
         )
+
+    def _load(self) -> None:
+        """The registry, then each app's demonstration on top of it."""
+        organization = members_demo.load()
+        self.stdout.write(
+            f"Loaded {organization.acronym or organization.name}: "
+            f"{organization.members.count()} members, {organization.people.count()} people."
+        )
+        for app in DEMO_APPS:
+            module = f"moim.{app}.demo"
+            if not apps.is_installed(f"moim.{app}") or importlib.util.find_spec(module) is None:
+                continue
+            importlib.import_module(module).load(organization)
+            self.stdout.write(f"Loaded the {app} demonstration.")

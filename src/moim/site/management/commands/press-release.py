@@ -7,8 +7,9 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from moim.assemblies.models import Assembly
+from moim.errors import Refused
 from moim.members.queries import current_organization
-from moim.site.press import LANGUAGES, PressError, render_press_release
+from moim.site.press import LANGUAGES, render_press_release
 
 
 class Command(BaseCommand):
@@ -41,5 +42,5 @@ class Command(BaseCommand):
             )
         try:
             self.stdout.write(render_press_release(assembly, options["lang"]), ending="")
-        except PressError as error:
+        except Refused as error:
             raise CommandError(str(error)) from error
