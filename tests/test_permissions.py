@@ -83,7 +83,7 @@ ROLE_PREDICATES = [
     member_rules.is_delegate,
 ]
 # True only for an assigned juror in an open round, which the test's account is not.
-JUROR_ONLY = {"moim.awards.rules.can_view_entry_as_juror", "moim.awards.rules.can_score_entry"}
+JUROR_ONLY = {"moim.awards.rules.can_view_entry_as_juror"}
 
 
 def _target(name: str, member: Member, entry: Entry, juror: Juror) -> Any:

@@ -1,6 +1,6 @@
 """Who may act: one check for pages, the API, the admin, the services and the commands.
 
-Each app's `rules.py` names one predicate per act (`can_cast_ballot`, `can_score_entry`).
+Each app's `rules.py` names one predicate per act (`can_cast_ballot`, `can_record_conflict`).
 Everything that acts asks it through `require(predicate, actor, obj)`, which never skips: an
 actor of `None` is refused like an anonymous visitor. Code acting on its own account (the demo
 loaders, management commands) passes `SYSTEM`, which every check lets through and which is

@@ -10,7 +10,6 @@ from typing import Any
 
 import rules
 
-from moim.awards.enums import RoundStatus
 from moim.awards.models import Conflict, Edition, Entry, Juror
 from moim.members.models import Person
 from moim.members.rules import is_secretariat, is_signed_in
@@ -33,17 +32,6 @@ def can_view_entry_as_juror(user: Any, entry: Entry) -> bool:
     if juror is None or is_conflicted(juror, entry):
         return False
     return juror.assignments.filter(entry=entry).exists()
-
-
-@rules.predicate
-def can_score_entry(user: Any, entry: Entry) -> bool:
-    if not can_view_entry_as_juror(user, entry):
-        return False
-    juror = juror_for(user, entry.edition)
-    return (
-        juror is not None
-        and juror.assignments.filter(entry=entry, round__status=RoundStatus.SCORING).exists()
-    )
 
 
 @rules.predicate
