@@ -65,3 +65,27 @@ def test_terms_of_another_assemblys_decision_are_not_listed(
     services.record_appointment(decision=decision, by=secretariat, appointees=other.members[:1])
 
     assert assembly_report(plenary.assembly).offices == []
+
+
+def test_terms_without_a_set_date_begin_on_the_registrys_today(
+    organization: Organization, secretariat: Any, settings: Any
+) -> None:
+    # The demo and the tests fix the registry's today (MOIM_TODAY): a term published without a
+    # date of its own begins that day, as the pages counting current offices see it.
+    settings.MOIM_TODAY = dt.date(2021, 10, 19)
+    plenary = build_plenary(organization, 4, prefix="t")
+    office = Office.objects.create(
+        organization=organization, kind=OfficeKind.VICE_PRESIDENT, name_en="Vice-President"
+    )
+    decision = Decision.objects.create(
+        assembly=plenary.assembly,
+        kind=DecisionKind.APPOINTMENT,
+        title_en="Appointment",
+        office=office,
+    )
+
+    services.record_appointment(decision=decision, by=secretariat, appointees=plenary.members[:1])
+
+    assert list(Term.objects.filter(office=office).values_list("starts", flat=True)) == [
+        dt.date(2021, 10, 19)
+    ]

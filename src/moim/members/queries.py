@@ -29,9 +29,10 @@ def served_organization() -> Subquery:
     return Subquery(_served_first().values("pk")[:1])
 
 
-def registry_today() -> dt.date:
-    """The day public pages compute standing and current offices on (settings.MOIM_TODAY)."""
-    return settings.MOIM_TODAY or timezone.localdate()
+def registry_today(zone: dt.tzinfo | None = None) -> dt.date:
+    """The day public pages compute standing and current offices on (settings.MOIM_TODAY), or
+    today where `zone` says (the site's time zone by default)."""
+    return settings.MOIM_TODAY or timezone.localdate(timezone=zone)
 
 
 def terms_begun_on(

@@ -25,6 +25,7 @@ from moim.governance.rules import can_record_appointment
 from moim.governance.services.candidates import add_named_candidates
 from moim.members.enums import TermSource
 from moim.members.models import Member, Office, Term
+from moim.members.queries import registry_today
 from moim.permissions import require
 
 
@@ -93,7 +94,7 @@ def publish_decision(
     decision.status = DecisionStatus.DECIDED
     decision.published_at = timezone.now()
     # Without a set date, terms begin on the day of publication at the assembly's venue.
-    starts = decision.term_starts or timezone.localdate(timezone=decision.assembly.zone)
+    starts = decision.term_starts or registry_today(decision.assembly.zone)
     created: list[int] = []
     ended: list[int] = []
     if decision.kind == DecisionKind.APPOINTMENT:
