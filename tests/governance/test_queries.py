@@ -21,7 +21,7 @@ from tests.governance.conftest import (
 from moim.assemblies.enums import Credential, CredentialSource, RegistrationStatus
 from moim.assemblies.models import Registration
 from moim.governance import services
-from moim.governance.models import Poll
+from moim.governance.models import AuditEntry, Poll
 from moim.members.models import Organization
 
 
@@ -196,3 +196,80 @@ def test_the_proxy_panel_of_the_account_page(
         page = logged_in(client, plenary.users[0]).get(reverse("account")).content.decode()
 
     assert page.count("Give the proxy") == count
+
+
+def back_office_world(organization: Organization, chair: Any, count: int) -> None:
+    """`count` of each row the plenary's back office lists: decisions, polls, proxies, vote
+    records, register entries (and more audit entries)."""
+    plenary = build_plenary(organization, 2 * count + 1)
+    for n in range(1, count + 1):
+        services.give_proxy(
+            assembly=plenary.assembly,
+            principal=plenary.members[n],
+            holder=plenary.delegates[count + n],
+            by=plenary.users[n],
+        )
+    for poll in open_motions(plenary, organization, chair, count):
+        member = plenary.members[0]
+        services.cast_ballot(
+            poll=poll,
+            voter=plenary.delegate_of(member),
+            member=member,
+            choices=[poll.options.get(position=1).pk],
+        )
+
+
+@pytest.mark.parametrize("count", [1, 3])
+@pytest.mark.parametrize(
+    ("model", "queries", "rows"),
+    [
+        ("decision", 9, lambda n: n),
+        ("poll", 8, lambda n: n),
+        ("proxy", 9, lambda n: n),
+        ("registerentry", 9, lambda n: n * (2 * n + 1)),
+        ("voterecord", 9, lambda n: n),
+        # Ballots are listed once published; the filter still names every poll.
+        ("ballot", 9, lambda n: 0),
+        ("decisionrules", 9, lambda n: 1),
+    ],
+)
+def test_the_back_office_lists(
+    client: Client,
+    organization: Organization,
+    chair: Any,
+    secretariat: Any,
+    django_assert_num_queries: Any,
+    model: str,
+    queries: int,
+    rows: Any,
+    count: int,
+) -> None:
+    back_office_world(organization, chair, count)
+    logged_in(client, secretariat)
+
+    with django_assert_num_queries(queries):
+        page = client.get(reverse(f"admin:governance_{model}_changelist")).content.decode()
+
+    assert page.count('<th class="field-') == rows(count)
+    if model in ("registerentry", "voterecord", "ballot") and count > 1:
+        # The filter by poll (shown once there are several) names each by its decision.
+        assert sum(f">Motion {n}</a>" in page for n in range(count)) == count
+
+
+@pytest.mark.parametrize("count", [1, 3])
+def test_the_audit_log_in_the_back_office(
+    client: Client,
+    organization: Organization,
+    chair: Any,
+    secretariat: Any,
+    django_assert_num_queries: Any,
+    count: int,
+) -> None:
+    back_office_world(organization, chair, count)
+    logged_in(client, secretariat)
+
+    with django_assert_num_queries(8):
+        page = client.get(reverse("admin:governance_auditentry_changelist")).content.decode()
+
+    # Each poll's opening and each proxy given, after the rules, are on the page.
+    assert page.count('<th class="field-sequence">') == AuditEntry.objects.count() >= 2 * count

@@ -226,11 +226,19 @@ class OptionInline(admin.TabularInline):
         return False
 
 
+class PollFilter(admin.RelatedFieldListFilter):
+    """Filter by poll; each is named by its decision, read with it rather than one by one."""
+
+    def field_choices(self, field: Any, request: HttpRequest, model_admin: Any) -> list[Any]:
+        return [(poll.pk, str(poll)) for poll in Poll.objects.select_related("decision")]
+
+
 @admin.register(Poll)
 class PollAdmin(ReadOnlyAdmin):
     """Read-only: a poll's settings, state and result change through the chair's console."""
 
     list_display = ["__str__", "state", "shape", "secret", "verdict"]
+    list_select_related = ["decision"]
     list_filter = ["state", "shape"]
     inlines = [OptionInline]
 
@@ -238,13 +246,15 @@ class PollAdmin(ReadOnlyAdmin):
 @admin.register(RegisterEntry)
 class RegisterEntryAdmin(ReadOnlyAdmin):
     list_display = ["member", "poll", "weight", "delegate", "proxy_holder", "attendance"]
-    list_filter = ["poll"]
+    list_select_related = ["member", "poll__decision", "delegate", "proxy_holder"]
+    list_filter = [("poll", PollFilter)]
 
 
 @admin.register(VoteRecord)
 class VoteRecordAdmin(ReadOnlyAdmin):
     list_display = ["member", "poll"]
-    list_filter = ["poll"]
+    list_select_related = ["member", "poll__decision"]
+    list_filter = [("poll", PollFilter)]
     # A named poll's choices are part of its published result, not of the back office.
     exclude = ["choices"]
 
@@ -252,7 +262,8 @@ class VoteRecordAdmin(ReadOnlyAdmin):
 @admin.register(Ballot)
 class BallotAdmin(ReadOnlyAdmin):
     list_display = ["receipt_hash", "poll", "weight"]
-    list_filter = ["poll"]
+    list_select_related = ["poll__decision"]
+    list_filter = [("poll", PollFilter)]
 
     def get_queryset(self, request: HttpRequest) -> Any:
         # Ballots become readable with the published list, never while they could be counted.
