@@ -11,6 +11,7 @@ from django.test import AsyncClient, Client
 from django.urls import reverse
 from tests.governance.conftest import build_plenary, make_motion, make_rules
 from tests.live.asgi_server import parse
+from tests.site.publication_plenary import finish
 from tests.site.test_projector import run_apart
 
 from moim.governance import services
@@ -193,8 +194,7 @@ def test_the_projector_stream_greets_with_no_count_while_open_and_the_result_onc
     edition = poll.decision.assembly.edition
 
     during = first_streamed_state(edition)
-    for step in (services.close_poll, services.count_poll, services.publish_poll):
-        poll = step(poll=poll, by=chair)
+    poll = finish(poll, chair)
     after = first_streamed_state(edition)
 
     assert "10 of 12 members have voted" in during
@@ -208,8 +208,7 @@ def test_after_publication_the_site_shows_the_count(
     open_poll: tuple[Any, Poll], chair: Any
 ) -> None:
     _plenary, poll = open_poll
-    for step in (services.close_poll, services.count_poll, services.publish_poll):
-        poll = step(poll=poll, by=chair)
+    poll = finish(poll, chair)
     client = Client()
     projector, state, _index, results, as_json, as_csv = site_urls(poll)[:6]
 
@@ -232,8 +231,7 @@ def test_after_publication_anyone_recounts_the_same_result(
     open_poll: tuple[Any, Poll], chair: Any
 ) -> None:
     _plenary, poll = open_poll
-    for step in (services.close_poll, services.count_poll, services.publish_poll):
-        poll = step(poll=poll, by=chair)
+    poll = finish(poll, chair)
     client = Client()
     published = client.get(f"/api/governance/polls/{poll.pk}/ballots").json()
     detail = client.get(f"/api/governance/polls/{poll.pk}").json()
