@@ -17,6 +17,7 @@ from tests.governance.conftest import (
     make_motion,
     make_rules,
 )
+from tests.governance.test_pages import published_motion
 
 from moim.assemblies.enums import Credential, CredentialSource, RegistrationStatus
 from moim.assemblies.models import Registration
@@ -43,6 +44,44 @@ def open_motions(
         )
         for n in range(count)
     ]
+
+
+@pytest.mark.parametrize("count", [1, 3])
+def test_the_agenda(
+    client: Client,
+    organization: Organization,
+    plenary: Plenary,
+    chair: Any,
+    django_assert_num_queries: Any,
+    count: int,
+) -> None:
+    rules = make_rules(organization, quorum="0")
+    for _ in range(count):
+        published_motion(plenary, rules, chair, 1)
+    url = reverse("governance:agenda", args=[plenary.assembly.edition])
+
+    with django_assert_num_queries(3):
+        page = client.get(url).content.decode()
+
+    assert page.count("Adopted") == count
+
+
+@pytest.mark.parametrize("count", [1, 3])
+def test_the_published_ballot_list(
+    client: Client,
+    organization: Organization,
+    plenary: Plenary,
+    chair: Any,
+    django_assert_num_queries: Any,
+    count: int,
+) -> None:
+    poll = published_motion(plenary, make_rules(organization, quorum="0"), chair, count)
+    url = reverse("governance:ballots", args=[poll.pk])
+
+    with django_assert_num_queries(4):
+        page = client.get(url).content.decode()
+
+    assert page.count("<code>") == count
 
 
 @pytest.mark.parametrize("count", [1, 3])
