@@ -101,7 +101,7 @@ def test_the_console(
     url = reverse("governance:console", args=[plenary.assembly.edition])
 
     logged_in(client, secretariat)
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(9):
         page = client.get(url).content.decode()
 
     assert page.count('<li class="card">') == count
