@@ -294,9 +294,13 @@ def test_the_back_office_lists(
         page = client.get(reverse(f"admin:governance_{model}_changelist")).content.decode()
 
     assert page.count('<th class="field-') == rows(count)
-    if model in ("registerentry", "voterecord", "ballot") and count > 1:
-        # The filter by poll (shown once there are several) names each by its decision.
+    if model in ("registerentry", "voterecord", "ballot"):
+        # The filter by poll names each by its decision, and keeps that poll's rows.
         assert sum(f">Motion {n}</a>" in page for n in range(count)) == count
+        first = Poll.objects.order_by("pk").first()
+        url = reverse(f"admin:governance_{model}_changelist")
+        filtered = client.get(url, {"poll__id__exact": first.pk if first else 0}).text
+        assert filtered.count('<th class="field-') == rows(count) // count
 
 
 @pytest.mark.parametrize("count", [1, 3])

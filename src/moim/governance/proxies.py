@@ -64,12 +64,10 @@ def proxy_choices_for(user: Any) -> list[ProxyChoice]:
             "decision__assembly_id", flat=True
         )
     )
-    return [
-        ProxyChoice(
-            assembly,
-            given.get(assembly.pk),
-            [p for p in people if p.pk in holder_ids.get(assembly.pk, ())],
-            assembly.pk in voting,
+    choices = []
+    for assembly in assemblies:
+        holders = [p for p in people if p.pk in holder_ids.get(assembly.pk, ())]
+        choices.append(
+            ProxyChoice(assembly, given.get(assembly.pk), holders, assembly.pk in voting)
         )
-        for assembly in assemblies
-    ]
+    return choices
