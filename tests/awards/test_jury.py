@@ -109,13 +109,19 @@ def test_a_juror_declares_a_conflict_and_the_entry_disappears(
 ) -> None:
     client.force_login(juror)
     busan = scoring_round["busan"]
+    jury_home = reverse("awards:jury", kwargs={"number": edition.number})
+    assert "Busan bus" in client.get(jury_home).content.decode()
     client.post(
         reverse("awards:declare_conflict", kwargs={"number": edition.number, "pk": busan.pk}),
         {"reason": "I advised the project"},
     )
     conflict = Conflict.objects.get(juror=scoring_round["judge"], entry=busan)
     assert (conflict.source, conflict.reason) == (ConflictSource.DECLARED, "I advised the project")
-    assert client.get(entry_url(edition, busan)).status_code == 404
+    page = client.get(entry_url(edition, busan))
+    home = client.get(jury_home).content.decode()
+    assert page.status_code == 404
+    assert "Busan bus" not in page.content.decode()
+    assert "Busan bus" not in home
 
 
 def test_detection_with_the_same_country_rule(

@@ -232,6 +232,7 @@ def test_winners_are_hidden_until_announced(
     assert "Winner 0" not in response.content.decode()
     certificate = client.get(awards[0].get_absolute_url())
     assert certificate.status_code == 404
+    assert "Winner 0" not in certificate.content.decode()
 
 
 def test_the_certificate_is_a_print_ready_page(

@@ -213,7 +213,10 @@ def test_slate_and_appointment_are_refused_to_others(
         reverse("governance:record_appointment", args=[decision.pk]), {"members": [members[0].pk]}
     )
     assert appoint.status_code == 403
+    decision.refresh_from_db()
     assert decision.published_at is None
+    assert not decision.candidates.exists()
+    assert not decision.terms.exists()
 
 
 @pytest.mark.parametrize("persona", ["secretariat", "chair"])

@@ -2,22 +2,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db import connection
 from django.test import Client
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from tests.governance.conftest import Plenary, make_motion, make_rules
 
 from moim.governance import services
 from moim.governance.models import Decision, Poll
 from moim.members.models import Organization
-
-
-def queries_for(client: Client, url: str) -> int:
-    with CaptureQueriesContext(connection) as captured:
-        response = client.get(url)
-    assert response.status_code == 200
-    return len(captured)
 
 
 def published_motion(plenary: Plenary, rules: Any, chair: Any, voters: int) -> Poll:
@@ -31,35 +22,6 @@ def published_motion(plenary: Plenary, rules: Any, chair: Any, voters: int) -> P
     for step in (services.close_poll, services.count_poll, services.publish_poll):
         poll = step(poll=poll, by=chair)
     return poll
-
-
-def test_agenda_queries_do_not_grow_with_decisions(
-    organization: Organization, plenary: Plenary, chair: Any
-) -> None:
-    rules = make_rules(organization, quorum="0")
-    client = Client()
-    url = reverse("governance:agenda", args=[plenary.assembly.edition])
-    published_motion(plenary, rules, chair, 1)
-    one = queries_for(client, url)
-    published_motion(plenary, rules, chair, 1)
-    published_motion(plenary, rules, chair, 1)
-    three = queries_for(client, url)
-
-    assert one == three
-    assert client.get(url).content.decode().count("Adopted") == 3
-
-
-def test_ballot_list_queries_do_not_grow_with_ballots(
-    organization: Organization, plenary: Plenary, chair: Any
-) -> None:
-    rules = make_rules(organization, quorum="0")
-    client = Client()
-    one = queries_for(
-        client, reverse("governance:ballots", args=[published_motion(plenary, rules, chair, 1).pk])
-    )
-    three_poll = published_motion(plenary, rules, chair, 3)
-    three = queries_for(client, reverse("governance:ballots", args=[three_poll.pk]))
-    assert one == three
 
 
 def test_receipt_code_finds_the_ballot(

@@ -207,10 +207,18 @@ def test_the_sitting_page_is_for_delegates(
     plenary = build_plenary(organization, 2)
     url = reverse("governance:sitting", args=[plenary.assembly.edition])
 
-    assert Client().get(url).status_code == 404
-    assert logged_in(outsider).get(url).status_code == 403
-    assert logged_in(juror).get(url).status_code == 403
-    assert logged_in(plenary.users[0]).get(url).status_code == 200
+    anonymous = Client().get(url)
+    refused = [logged_in(user).get(url) for user in (outsider, juror)]
+    delegate = logged_in(plenary.users[0]).get(url)
+
+    assert anonymous.status_code == 404
+    assert [response.status_code for response in refused] == [403, 403]
+    for response in (anonymous, *refused):
+        assert "Your ballot" not in response.text
+        assert plenary.assembly.title not in response.text
+    assert "<h1>The sitting</h1>" in delegate.text
+    assert "Your ballot" in delegate.text
+    assert plenary.assembly.title in delegate.text
 
 
 def test_the_confirmation_mail_links_to_the_sitting_page(

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import time
-
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
@@ -12,7 +10,7 @@ from moim.members.models import Member, Organization
 from moim.members.services import import_members
 from tests.conftest import Persona
 from tests.factories import MemberFactory
-from tests.test_uploads import PNG, zip_bomb
+from tests.test_uploads import PNG, hollowed, zip_bomb
 
 IMPORT = "/en/admin/members/member/import/"
 
@@ -27,13 +25,12 @@ def test_png_renamed_csv_is_refused_by_content(organization: Organization) -> No
 
 
 def test_xlsx_zip_bomb_is_refused_before_openpyxl_opens_it(organization: Organization) -> None:
-    bomb = zip_bomb(64)
-    started = time.monotonic()
+    # Its sheet cannot be inflated (openpyxl would fail on it): the refusal is the directory's.
+    bomb = hollowed(zip_bomb(64))
 
     report = import_members(organization=organization, data=bomb, file_format="xlsx")
 
     assert report.file_problems == ["The workbook would unpack to 64.0 MB; the limit is 50 MB."]
-    assert time.monotonic() - started < 2
     assert Member.objects.count() == 0
 
 

@@ -51,12 +51,16 @@ def test_secretariat_withdraws_a_published_release(
     release: PressRelease, secretariat: Persona
 ) -> None:
     publish_press_release(release=release, by=secretariat)
+    published = Client().get("/en/press/7/").content.decode()
 
     _logged_in(secretariat).post(ADMIN, {"action": "unpublish", "_selected_action": [release.pk]})
 
     release.refresh_from_db()
+    withdrawn = Client().get("/en/press/7/")
     assert release.published_at is None
-    assert Client().get("/en/press/7/").status_code == 404
+    assert "holds its 7th" in published
+    assert withdrawn.status_code == 404
+    assert "holds its 7th" not in withdrawn.content.decode()
 
 
 def test_chair_cannot_publish_through_the_back_office(

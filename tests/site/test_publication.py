@@ -68,6 +68,7 @@ def test_secretariat_edits_then_publishes_and_the_public_reads_the_edited_text(
 
     report = Client().get("/en/report/5/").content.decode()
     assert before.status_code == 404
+    assert "joined the Assembly" not in before.content.decode()
     assert 'href="/en/press/5/">Press release</a>' in report
     assert "230 members, partners and stakeholders joined the Assembly" in after
     assert "<h1>World Smart Sustainable Cities Organization (WeGO) holds its 5th" in after

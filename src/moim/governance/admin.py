@@ -226,11 +226,25 @@ class OptionInline(admin.TabularInline):
         return False
 
 
+class PollFilter(admin.SimpleListFilter):
+    """Filter by poll; each is named by its decision, read with it rather than one by one."""
+
+    title = Poll._meta.verbose_name
+    parameter_name = "poll__id__exact"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
+        return [(str(poll.pk), str(poll)) for poll in Poll.objects.select_related("decision")]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        return queryset.filter(poll_id=self.value()) if self.value() else queryset
+
+
 @admin.register(Poll)
 class PollAdmin(ReadOnlyAdmin):
     """Read-only: a poll's settings, state and result change through the chair's console."""
 
     list_display = ["__str__", "state", "shape", "secret", "verdict"]
+    list_select_related = ["decision"]
     list_filter = ["state", "shape"]
     inlines = [OptionInline]
 
@@ -238,13 +252,15 @@ class PollAdmin(ReadOnlyAdmin):
 @admin.register(RegisterEntry)
 class RegisterEntryAdmin(ReadOnlyAdmin):
     list_display = ["member", "poll", "weight", "delegate", "proxy_holder", "attendance"]
-    list_filter = ["poll"]
+    list_select_related = ["member", "poll__decision", "delegate", "proxy_holder"]
+    list_filter = [PollFilter]
 
 
 @admin.register(VoteRecord)
 class VoteRecordAdmin(ReadOnlyAdmin):
     list_display = ["member", "poll"]
-    list_filter = ["poll"]
+    list_select_related = ["member", "poll__decision"]
+    list_filter = [PollFilter]
     # A named poll's choices are part of its published result, not of the back office.
     exclude = ["choices"]
 
@@ -252,7 +268,8 @@ class VoteRecordAdmin(ReadOnlyAdmin):
 @admin.register(Ballot)
 class BallotAdmin(ReadOnlyAdmin):
     list_display = ["receipt_hash", "poll", "weight"]
-    list_filter = ["poll"]
+    list_select_related = ["poll__decision"]
+    list_filter = [PollFilter]
 
     def get_queryset(self, request: HttpRequest) -> Any:
         # Ballots become readable with the published list, never while they could be counted.

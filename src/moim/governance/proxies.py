@@ -29,29 +29,45 @@ def proxy_choices_for(user: Any) -> list[ProxyChoice]:
     if person is None or person.member is None or not can_give_proxy.test(user, person.member):
         return []
     member = person.member
+    assemblies = list(
+        Assembly.objects.filter(
+            organization_id=member.organization_id, ends_at__gte=timezone.now()
+        ).order_by("starts_at")
+    )
+    # One query each for all the assemblies (a member gives one proxy per assembly at most).
+    given = {
+        proxy.assembly_id: proxy
+        for proxy in Proxy.objects.filter(assembly__in=assemblies, principal=member).select_related(
+            "holder__member"
+        )
+    }
+    # Only accredited representatives of other members may hold it (see presence.py).
+    registered = (
+        Registration.objects.filter(
+            accredited_q(), assembly__in=assemblies, person__member__isnull=False
+        )
+        .exclude(person__member=member)
+        .values_list("assembly_id", "person_id")
+    )
+    holder_ids: dict[int, set[int]] = {}
+    for assembly_id, person_id in registered:
+        holder_ids.setdefault(assembly_id, set()).add(person_id)
+    people = list(
+        Person.objects.filter(
+            pk__in={pk for ids in holder_ids.values() for pk in ids}, user__isnull=False
+        )
+        .select_related("member")
+        .order_by("member__name_en", "name_en")
+    )
+    voting = set(
+        Poll.objects.filter(decision__assembly__in=assemblies, state=PollState.OPEN).values_list(
+            "decision__assembly_id", flat=True
+        )
+    )
     choices = []
-    assemblies = Assembly.objects.filter(
-        organization_id=member.organization_id, ends_at__gte=timezone.now()
-    ).order_by("starts_at")
     for assembly in assemblies:
-        given = (
-            Proxy.objects.filter(assembly=assembly, principal=member)
-            .select_related("holder__member")
-            .first()
+        holders = [p for p in people if p.pk in holder_ids.get(assembly.pk, ())]
+        choices.append(
+            ProxyChoice(assembly, given.get(assembly.pk), holders, assembly.pk in voting)
         )
-        # Only accredited representatives of other members may hold it (see presence.py).
-        holder_ids = (
-            Registration.objects.filter(
-                accredited_q(), assembly=assembly, person__member__isnull=False
-            )
-            .exclude(person__member=member)
-            .values("person_id")
-        )
-        holders = list(
-            Person.objects.filter(pk__in=holder_ids, user__isnull=False)
-            .select_related("member")
-            .order_by("member__name_en", "name_en")
-        )
-        open_now = Poll.objects.filter(decision__assembly=assembly, state=PollState.OPEN).exists()
-        choices.append(ProxyChoice(assembly, given, holders, open_now))
     return choices

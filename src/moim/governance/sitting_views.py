@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db.models import prefetch_related_objects
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
@@ -33,6 +34,8 @@ REFRESH_SECONDS = 5
 
 def _ballot_context(assembly: Assembly, person: Person | None, **extra: Any) -> dict[str, Any]:
     open_polls = queries.open_polls_for_person(person, assembly.pk)
+    # Each ballot shows its poll's options: read for all the polls at once.
+    prefetch_related_objects([p.poll for p in open_polls], queries.options_in_order())
     return {
         "assembly": assembly,
         "open_polls": open_polls,
