@@ -28,7 +28,7 @@ from moim.governance.access import (
     proxy_by_id,
     public_decision_by_id,
 )
-from moim.governance.enums import AnalogMethod, BallotShape, DecisionKind, PollState
+from moim.governance.enums import AnalogMethod, BallotShape, DecisionKind, PollAction, PollState
 from moim.governance.forms import (
     AnalogResultForm,
     AppointmentForm,
@@ -227,8 +227,12 @@ def record_appointment(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _poll_console_context(poll: Poll, confirming: str = "") -> dict[str, Any]:
+    allowed = services.allowed_actions(poll)
     return {
         "poll": poll,
+        # What the life cycle allows now: a button or form for each, and nothing else.
+        "steps": [t for t in allowed if t.step],
+        "allowed": {str(t.action) for t in allowed},
         "turnout": services.turnout(poll),
         "not_voted": services.not_yet_voted_by_presence(poll),
         "confirming": confirming,
@@ -273,31 +277,20 @@ def create_poll(request: HttpRequest, pk: int) -> HttpResponse:
     return _back_to_console(poll)
 
 
-POLL_ACTIONS = {
-    "open": services.open_poll,
-    "close": services.close_poll,
-    "count": services.count_poll,
-    "publish": services.publish_poll,
-}
-
-
-# Actions that cannot be undone: their form carries confirm=<action>, else the console asks.
-CONFIRMED_ACTIONS = frozenset({"close", "publish"})
-
-
 @require_POST
 def poll_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    """A one-click step of the poll's life cycle (`services.TRANSITIONS`)."""
     guard(request, can_run_polls)
     poll = poll_by_id(pk)
-    service = POLL_ACTIONS.get(action)
-    if service is None:
+    if action not in services.POLL_STEPS:
         raise Http404
-    if action in CONFIRMED_ACTIONS and request.POST.get("confirm") != action:
-        # Closing and publishing cannot be undone: without the confirmation, ask; change nothing.
+    step = PollAction(action)
+    if services.TRANSITIONS[step].confirm and request.POST.get("confirm") != action:
+        # An act that cannot be undone: without the confirmation, ask; change nothing.
         poll = Poll.objects.select_related("decision__assembly").get(pk=poll.pk)
         return render(request, "governance/poll_console.html", _poll_console_context(poll, action))
     try:
-        service(poll=poll, by=request.user)
+        services.POLL_STEPS[step](poll=poll, by=request.user)
     except Refused as error:
         messages.error(request, error.message)
     return _back_to_console(poll)
