@@ -21,7 +21,7 @@ from django.views.decorators.http import require_POST
 
 from moim.assemblies.access import assembly_by_edition, assembly_by_id
 from moim.errors import NotAllowed, Refused
-from moim.governance import queries, services
+from moim.governance import queries, results, services
 from moim.governance.access import (
     decision_by_id,
     poll_by_id,
@@ -95,11 +95,6 @@ def decision_detail(request: HttpRequest, pk: int) -> HttpResponse:
     diff = None
     if decision.kind == DecisionKind.MOTION and decision.previous_text:
         diff = statute_diff(decision.previous_text, decision.text)
-    polls = list(decision.polls.order_by("round"))
-    anchors = queries.publication_entries(polls)
-    for poll in polls:
-        poll.roll_call = queries.roll_call(poll)  # type: ignore[attr-defined]
-        poll.anchor = anchors.get(poll.pk)  # type: ignore[attr-defined]
     return render(
         request,
         "governance/decision.html",
@@ -107,7 +102,7 @@ def decision_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "decision": decision,
             "anchor": queries.decision_publication_entry(decision),
             "diff": diff,
-            "polls": polls,
+            "polls": results.poll_views(decision.polls.order_by("round")),
             "candidates": decision.candidates.select_related("member"),
             "terms": decision.terms.select_related("office", "member"),
         },
@@ -238,7 +233,8 @@ def _poll_console_context(poll: Poll, confirming: str = "") -> dict[str, Any]:
         "confirming": confirming,
         "analog_methods": AnalogMethod.choices,
         "options": poll.options.all(),
-        "show_result": poll.counted_at is not None,
+        # The chair sees the count before publishing it, drawn as every results page draws it.
+        "result": results.poll_view(poll) if poll.counted_at is not None else None,
     }
 
 
