@@ -144,6 +144,10 @@ process_streams
 wait_for_streams_closed
 forget_streamed_assemblies
 
+# --- The poll life cycle's table: the stages each transition may end in, which the tests check
+# every service against (tests/governance/test_lifecycle.py); no service reads it back.
+_.to_stages
+
 # --- The counting engine as a library (docs/tally.md, "Library in ten lines"): functions for
 # callers outside Moim, which Moim itself reaches through the registry and the file readers.
 _.from_rankings  # build an election from ranked lists, as the tests and examples do

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any, Self, overload
 
 from django.utils import translation
@@ -10,6 +11,14 @@ from django.utils import translation
 def in_language(en: str, ko: str) -> str:
     """The Korean text while Korean is active and it is filled in, else the English."""
     return ko if translation.get_language() == "ko" and ko else en
+
+
+def sentence_list(items: Iterable[object]) -> str:
+    """'a, b and c' in English; 'a, b, c' in Korean, which lists with commas."""
+    values = [str(i) for i in items]
+    if translation.get_language() == "ko" or len(values) < 2:
+        return ", ".join(values)
+    return ", ".join(values[:-1]) + " and " + values[-1]
 
 
 class InLanguage:

@@ -100,8 +100,8 @@ def test_named_poll_shows_a_roll_call_after_publication_secret_poll_does_not(
     secret_page = Client().get(reverse("governance:decision", args=[secret.decision_id]))
 
     first = plenary.members[0].name_en
-    assert f"<li>{first}: Yes</li>" in named_page.content.decode()
-    assert "Roll call" not in secret_page.content.decode()
+    assert f'<tr><th scope="row">{first}</th><td>Yes</td></tr>' in named_page.text
+    assert "How each member voted" not in secret_page.text
 
 
 def test_chair_runs_a_poll_with_acclamation_over_the_api(

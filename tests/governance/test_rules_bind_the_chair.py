@@ -15,7 +15,7 @@ from django.urls import reverse
 from tests.governance.conftest import Plenary, make_election, make_motion, make_rules
 
 from moim.errors import Invalid
-from moim.governance import queries, services
+from moim.governance import results, services
 from moim.governance.enums import AuditAction, BallotShape, DecisionKind, PollState
 from moim.governance.models import AuditEntry, Decision, Poll, VoteRecord
 from moim.members.models import Organization
@@ -192,7 +192,7 @@ def test_a_draft_opens_secret_when_the_rules_became_secret_before_opening(
 
     assert poll.secret is True
     assert set(VoteRecord.objects.filter(poll=poll).values_list("choices", flat=True)) == {None}
-    assert queries.roll_call(poll) == []
+    assert results.roll_call(poll) == []
     opened = AuditEntry.objects.get(action=AuditAction.POLL_OPENED, subject=f"poll:{poll.pk}")
     assert (opened.data["secret"], opened.data["secret_changed_by_rules"]) == (True, True)
 

@@ -5,16 +5,20 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from pathlib import Path
 from typing import Any
 
 import pytest
 from django.test import Client
+from django.utils import translation
 
-from moim.governance.enums import Verdict
-from moim.members.models import Organization
+from moim.governance import services
+from moim.governance.enums import BallotShape, DecisionKind, Verdict
+from moim.members.models import Member, Organization
 from moim.tally.cli import main as tally_main
-from tests.site.publication_plenary import Published, publish_plenary
+from tests.governance.conftest import build_plenary, make_election, make_rules
+from tests.site.publication_plenary import Published, finish, publish_plenary
 
 
 @pytest.fixture
@@ -135,3 +139,58 @@ def test_results_index_query_count_does_not_grow_with_decisions(
         page = client.get("/en/results/5/").content.decode()
 
     assert page.count("Adopted") == motions
+
+
+def _poll_section(page: str, poll_pk: int) -> str:
+    """A poll's part of a page, without the downloads only the public results page offers."""
+    start = page.index(f'<section class="card" id="poll-{poll_pk}">')
+    section = page[start : page.index("</section>", start)]
+    return re.sub(r'<p class="downloads">.*?</p>', "", section, flags=re.DOTALL)
+
+
+@pytest.mark.parametrize("language", ["en", "ko"])
+def test_the_plenary_and_the_results_page_show_each_poll_alike(
+    client: Client, published: Published, language: str
+) -> None:
+    edition = published.plenary.assembly.edition
+    polls = [(published.motion, published.motion_poll)]
+    polls.append((published.election, published.election_poll))
+
+    for decision, poll in polls:
+        results = client.get(f"/{language}/results/{edition}/{decision.pk}/").text
+        plenary = client.get(f"/{language}/governance/decision/{decision.pk}/").text
+
+        assert _poll_section(results, poll.pk) == _poll_section(plenary, poll.pk)
+        with translation.override(language):
+            verdict = str(poll.get_verdict_display())
+        assert f"data-verdict>{verdict}</p>" in _poll_section(plenary, poll.pk)
+
+
+def test_both_pages_name_a_candidate_in_korean_in_the_table_and_the_roll_call(
+    client: Client, organization: Organization, chair: Any
+) -> None:
+    plenary = build_plenary(organization, 3)
+    rules = make_rules(organization, DecisionKind.ELECTION, name="Named election", quorum="0")
+    election = make_election(plenary.assembly, rules, plenary.members[:2], title="Auditor")
+    poll = services.create_poll(decision=election, by=chair, shape=BallotShape.CHOOSE)
+    # The member's Korean name is entered after the ballot was drawn up.
+    Member.objects.filter(pk=plenary.members[0].pk).update(name_ko="서울특별시")
+    poll = services.open_poll(poll=poll, by=chair)
+    first = poll.options.get(position=1).pk
+    for member in plenary.members:
+        services.cast_ballot(
+            poll=poll, voter=plenary.delegate_of(member), member=member, choices=[first]
+        )
+    finish(poll, chair)
+    edition = plenary.assembly.edition
+
+    for address in (
+        f"/ko/results/{edition}/{election.pk}/",
+        f"/ko/governance/decision/{election.pk}/",
+    ):
+        section = _poll_section(client.get(address).text, poll.pk)
+        voted = re.findall(r'<tr><th scope="row">[^<]+</th><td>([^<]+)</td></tr>', section)
+
+        assert '<th scope="row">서울특별시</th>' in section, address
+        assert voted == ["서울특별시"] * 3, address
+        assert plenary.members[0].name_en not in section, address

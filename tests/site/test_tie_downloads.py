@@ -14,8 +14,8 @@ from django.test import Client
 from moim.governance import services
 from moim.governance.enums import BallotShape, TiePolicy
 from moim.governance.models import Poll
+from moim.governance.results import reproduce_command
 from moim.members.models import Organization
-from moim.site.results import reproduce_command
 from moim.tally.cli import main as tally_main
 from moim.tally.formats.blt import loads_blt
 from tests.governance.test_counting_methods import IRV_TIE, STV_TIE, closed_ranked_poll

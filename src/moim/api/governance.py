@@ -3,13 +3,15 @@ ballot, the chair's poll actions and turnout, and the published ballot list."""
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
 from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema
+from ninja.params import functions as param
 from ninja.responses import Status
 from ninja.security import django_auth
+from pydantic import AfterValidator, WithJsonSchema
 
 from moim.api.errors import REFUSALS, errors, invalid
 from moim.api.params import MAX_ID, EditionNumber, RecordId, Slug
@@ -17,7 +19,7 @@ from moim.assemblies.access import assembly_by_edition
 from moim.errors import NotAllowed
 from moim.governance import queries, services
 from moim.governance.access import decision_by_id, poll_by_id
-from moim.governance.enums import AnalogMethod, BallotShape, DecisionStatus, PollState
+from moim.governance.enums import AnalogMethod, BallotShape, DecisionStatus, PollAction, PollState
 from moim.governance.models import Poll
 from moim.governance.rules import can_cast_ballot, can_run_polls
 from moim.members.models import Member, Person
@@ -264,12 +266,23 @@ def analog(request: HttpRequest, poll_id: RecordId, payload: AnalogIn) -> PollOu
     return _poll_out(poll)
 
 
-ACTIONS = {
-    "open": services.open_poll,
-    "close": services.close_poll,
-    "count": services.count_poll,
-    "publish": services.publish_poll,
-}
+def _step(name: str) -> PollAction:
+    if name not in services.POLL_STEPS:
+        raise ValueError(
+            _("Must be one of: %(choices)s.") % {"choices": ", ".join(services.POLL_STEPS)}
+        )
+    return PollAction(name)
+
+
+# The life cycle's one-click steps (`services.TRANSITIONS`), as the console's buttons.
+PollStep = Annotated[
+    str,
+    AfterValidator(_step),
+    WithJsonSchema({"type": "string", "enum": [str(action) for action in services.POLL_STEPS]}),
+    param.Path(
+        description="A step of the poll's life cycle; the poll's stage must allow it (else 409).",
+    ),
+]
 
 
 @router.post(
@@ -277,12 +290,8 @@ ACTIONS = {
     response={200: PollOut, **errors(401, 403, 404, 422, *REFUSALS)},
     auth=django_auth,
 )
-def act(
-    request: HttpRequest,
-    poll_id: RecordId,
-    action: Literal["open", "close", "count", "publish"],
-) -> PollOut:
+def act(request: HttpRequest, poll_id: RecordId, action: PollStep) -> PollOut:
     require(can_run_polls, request.user)
     poll = poll_by_id(poll_id)
-    poll = ACTIONS[action](poll=poll, by=request.user)
+    poll = services.POLL_STEPS[PollAction(action)](poll=poll, by=request.user)
     return _poll_out(poll)

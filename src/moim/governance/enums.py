@@ -34,6 +34,30 @@ class PollState(models.TextChoices):
     PUBLISHED = "published", _("Published")
 
 
+class PollStage(models.TextChoices):
+    """Where a poll stands in its life cycle: its state, with a closed poll told apart by
+    whether it is counted and whether its count stopped on a tie for the chair."""
+
+    DRAFT = "draft", _("Draft")
+    OPEN = "open", _("Open")
+    CLOSED = "closed", _("Closed, not counted")
+    COUNTED = "counted", _("Counted")
+    TIED = "tied", _("Tie for the chair")
+    PUBLISHED = "published", _("Published")
+
+
+class PollAction(models.TextChoices):
+    """What the chair or the secretariat does to a poll (the life cycle's transitions)."""
+
+    OPEN = "open", _("Open the poll")
+    CLOSE = "close", _("Close the poll")
+    COUNT = "count", _("Count")
+    PUBLISH = "publish", _("Publish")
+    ANALOG = "analog", _("Record an analog result")
+    METHOD = "method", _("Change the method")
+    TIE = "tie", _("Settle the tie")
+
+
 class BallotShape(models.TextChoices):
     YES_NO_ABSTAIN = "yes_no_abstain", _("Yes / no / abstain")
     CHOOSE = "choose", _("Choose up to N")

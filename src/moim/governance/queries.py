@@ -73,17 +73,6 @@ def agenda_for_public(assembly_id: int) -> QuerySet[Decision]:
     )
 
 
-def roll_call(poll: Poll) -> list[tuple[str, list[str]]]:
-    """How each member voted in a named poll, once it is published; nothing for a secret one."""
-    if poll.secret or poll.state != PollState.PUBLISHED:
-        return []
-    labels = {o.position: o.label for o in poll.options.all()}
-    records = (
-        VoteRecord.objects.filter(poll=poll).select_related("member").order_by("member__name_en")
-    )
-    return [(r.member.name, [labels[p] for p in (r.choices or [])]) for r in records]
-
-
 @dataclass(frozen=True)
 class HeldBallot:
     """One vote a person may cast in an open poll: its own member's or a proxy's."""

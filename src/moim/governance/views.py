@@ -21,14 +21,14 @@ from django.views.decorators.http import require_POST
 
 from moim.assemblies.access import assembly_by_edition, assembly_by_id
 from moim.errors import NotAllowed, Refused
-from moim.governance import queries, services
+from moim.governance import queries, results, services
 from moim.governance.access import (
     decision_by_id,
     poll_by_id,
     proxy_by_id,
     public_decision_by_id,
 )
-from moim.governance.enums import AnalogMethod, BallotShape, DecisionKind, PollState
+from moim.governance.enums import AnalogMethod, BallotShape, DecisionKind, PollAction, PollState
 from moim.governance.forms import (
     AnalogResultForm,
     AppointmentForm,
@@ -95,11 +95,6 @@ def decision_detail(request: HttpRequest, pk: int) -> HttpResponse:
     diff = None
     if decision.kind == DecisionKind.MOTION and decision.previous_text:
         diff = statute_diff(decision.previous_text, decision.text)
-    polls = list(decision.polls.order_by("round"))
-    anchors = queries.publication_entries(polls)
-    for poll in polls:
-        poll.roll_call = queries.roll_call(poll)  # type: ignore[attr-defined]
-        poll.anchor = anchors.get(poll.pk)  # type: ignore[attr-defined]
     return render(
         request,
         "governance/decision.html",
@@ -107,7 +102,7 @@ def decision_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "decision": decision,
             "anchor": queries.decision_publication_entry(decision),
             "diff": diff,
-            "polls": polls,
+            "polls": results.poll_views(decision.polls.order_by("round")),
             "candidates": decision.candidates.select_related("member"),
             "terms": decision.terms.select_related("office", "member"),
         },
@@ -227,14 +222,19 @@ def record_appointment(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _poll_console_context(poll: Poll, confirming: str = "") -> dict[str, Any]:
+    allowed = services.allowed_actions(poll)
     return {
         "poll": poll,
+        # What the life cycle allows now: a button or form for each, and nothing else.
+        "steps": [t for t in allowed if t.step],
+        "allowed": {str(t.action) for t in allowed},
         "turnout": services.turnout(poll),
         "not_voted": services.not_yet_voted_by_presence(poll),
         "confirming": confirming,
         "analog_methods": AnalogMethod.choices,
         "options": poll.options.all(),
-        "show_result": poll.counted_at is not None,
+        # The chair sees the count before publishing it, drawn as every results page draws it.
+        "result": results.poll_view(poll) if poll.counted_at is not None else None,
     }
 
 
@@ -273,31 +273,20 @@ def create_poll(request: HttpRequest, pk: int) -> HttpResponse:
     return _back_to_console(poll)
 
 
-POLL_ACTIONS = {
-    "open": services.open_poll,
-    "close": services.close_poll,
-    "count": services.count_poll,
-    "publish": services.publish_poll,
-}
-
-
-# Actions that cannot be undone: their form carries confirm=<action>, else the console asks.
-CONFIRMED_ACTIONS = frozenset({"close", "publish"})
-
-
 @require_POST
 def poll_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    """A one-click step of the poll's life cycle (`services.TRANSITIONS`)."""
     guard(request, can_run_polls)
     poll = poll_by_id(pk)
-    service = POLL_ACTIONS.get(action)
-    if service is None:
+    if action not in services.POLL_STEPS:
         raise Http404
-    if action in CONFIRMED_ACTIONS and request.POST.get("confirm") != action:
-        # Closing and publishing cannot be undone: without the confirmation, ask; change nothing.
+    step = PollAction(action)
+    if services.TRANSITIONS[step].confirm and request.POST.get("confirm") != action:
+        # An act that cannot be undone: without the confirmation, ask; change nothing.
         poll = Poll.objects.select_related("decision__assembly").get(pk=poll.pk)
         return render(request, "governance/poll_console.html", _poll_console_context(poll, action))
     try:
-        service(poll=poll, by=request.user)
+        services.POLL_STEPS[step](poll=poll, by=request.user)
     except Refused as error:
         messages.error(request, error.message)
     return _back_to_console(poll)

@@ -10,8 +10,8 @@ from moim.assemblies import queries
 from moim.assemblies.models import Assembly, ProgrammeItem
 from moim.governance.enums import PollState
 from moim.governance.models import Poll
+from moim.governance.results import PollView, poll_view
 from moim.governance.services import Turnout, turnout
-from moim.site.results import PollView, poll_view
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,7 @@ from django.db import connection
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import translation
 from django.views.decorators.cache import never_cache
 
@@ -20,12 +21,8 @@ from moim.assemblies.access import assembly_by_edition
 from moim.assemblies.models import Assembly
 from moim.governance.enums import BallotShape, PollState
 from moim.governance.models import Decision, Poll
-from moim.governance.queries import (
-    agenda_for_public,
-    decision_publication_entry,
-    publication_entries,
-    published_ballots,
-)
+from moim.governance.queries import agenda_for_public, decision_publication_entry
+from moim.governance.results import poll_views
 from moim.live.sse import async_sse_response, sse_response
 from moim.members.queries import current_organization
 from moim.site import archive, report, results
@@ -177,12 +174,13 @@ def _decision(assembly: Assembly, pk: int) -> Decision:
 def decision_results(request: HttpRequest, edition: int, pk: int) -> HttpResponse:
     assembly = assembly_by_edition(edition)
     decision = _decision(assembly, pk)
-    polls = results.published_polls(decision)
-    anchors = publication_entries(view.poll for view in polls)
+    polls = poll_views(decision.polls.filter(state=PollState.PUBLISHED).order_by("round"))
     for view in polls:
-        view.ballots = list(published_ballots(view.poll)) if view.poll.secret else []
-        view.roll_call = results.roll_call(view.poll)
-        view.anchor = anchors.get(view.poll.pk)
+        args = (edition, pk, view.poll.round)
+        view.downloads = [("JSON", reverse("site:poll_json", args=args))]
+        view.downloads.append(("CSV", reverse("site:poll_csv", args=args)))
+        if view.ranked:
+            view.downloads.append(("BLT", reverse("site:poll_blt", args=args)))
     return render(
         request,
         "site/publication/decision.html",

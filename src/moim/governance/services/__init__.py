@@ -7,6 +7,10 @@ through this package; its modules hold one part each.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
+from moim.governance.enums import PollAction
+from moim.governance.models import Poll
 from moim.governance.services.agenda import (
     check_proxy,
     create_poll,
@@ -42,6 +46,12 @@ from moim.governance.services.casting import (
     receipt_hash,
     validate_choices,
 )
+from moim.governance.services.lifecycle import (
+    TRANSITIONS,
+    Transition,
+    allowed_actions,
+    stage_of,
+)
 from moim.governance.services.polls import (
     ballot_digest,
     close_poll,
@@ -69,11 +79,23 @@ from moim.governance.services.turnout import (
     votes_held_by,
 )
 
+# The service behind each one-click step of the life cycle (`Transition.step`): the console's
+# buttons and the API's poll actions run them through this map.
+POLL_STEPS: dict[PollAction, Callable[..., Poll]] = {
+    PollAction.OPEN: open_poll,
+    PollAction.CLOSE: close_poll,
+    PollAction.COUNT: count_poll,
+    PollAction.PUBLISH: publish_poll,
+}
+
+
 __all__ = [
     "DECISION_SERVICE_FIELDS",
     "ILLUSTRATIVE",
+    "POLL_STEPS",
     "RECEIPT_ALPHABET",
     "SUBMISSION_TOKEN",
+    "TRANSITIONS",
     "BallotError",
     "CountError",
     "NotVoted",
@@ -81,8 +103,10 @@ __all__ = [
     "Receipt",
     "SealError",
     "TieSettlement",
+    "Transition",
     "Turnout",
     "add_candidates",
+    "allowed_actions",
     "ballot_digest",
     "ballots_held_by",
     "cast_ballot",
@@ -115,6 +139,7 @@ __all__ = [
     "save_decision",
     "save_rules",
     "settle_tie",
+    "stage_of",
     "turnout",
     "validate_choices",
     "votes_held_by",

@@ -22,6 +22,7 @@ from moim.governance.enums import (
     AnalogMethod,
     AuditAction,
     BallotShape,
+    PollAction,
     PollState,
     QuorumFailure,
     Verdict,
@@ -39,7 +40,6 @@ from moim.governance.models import (
     new_ballot_id,
 )
 from moim.governance.presence import present_people, voting_delegates
-from moim.governance.rules import can_run_polls
 from moim.governance.services.agenda import check_max_choices, rules_for, rules_snapshot
 from moim.governance.services.base import (
     ILLUSTRATIVE,
@@ -47,17 +47,13 @@ from moim.governance.services.base import (
     SealError,
     _announce,
 )
+from moim.governance.services.lifecycle import begin
 from moim.governance.services.registry import publish_decision
 from moim.members.models import Member, MemberCategory, Person, good_standing_q
 from moim.members.queries import registry_today
-from moim.permissions import require
 from moim.tally.methods.yna import quorum_met
 
 logger = logging.getLogger(__name__)
-
-
-def _locked(poll: Poll) -> Poll:
-    return Poll.objects.select_for_update().select_related("decision__assembly").get(pk=poll.pk)
 
 
 def entitled_members(rules: DecisionRules, organization: Any, on: dt.date) -> Any:
@@ -87,13 +83,7 @@ def open_poll(
     Standing is judged on `on` (default: the registry's today). `assume_present` counts every
     entitled member as present; only an illustrative (demonstration) decision accepts it.
     """
-    require(can_run_polls, by)
-    poll = _locked(poll)
-    if poll.state != PollState.DRAFT:
-        raise PollStateError(
-            _("Only a draft poll can open; this one is %(state)s.")
-            % {"state": poll.get_state_display()}
-        )
+    poll = begin(PollAction.OPEN, poll=poll, by=by)
     decision = poll.decision
     assembly = decision.assembly
     rules = rules_for(decision)
@@ -314,10 +304,7 @@ def close_poll(*, poll: Poll, by: Any) -> Poll:
     held is reclaimed after the commit (`reclaim_sealed_space`). If a seal does not open, the
     poll stays open with every ballot kept (SealError).
     """
-    require(can_run_polls, by)
-    poll = _locked(poll)
-    if poll.state != PollState.OPEN:
-        raise PollStateError(_("Only an open poll can close."))
+    poll = begin(PollAction.CLOSE, poll=poll, by=by)
     voters = VoteRecord.objects.filter(poll=poll).count()
     ballots = (
         Ballot.objects.filter(poll=poll).count() + SealedBallot.objects.filter(poll=poll).count()
@@ -435,10 +422,7 @@ def enter_analog_result(
     The figures are checked against the frozen register (`check_analog_counts`); the audit
     entry names who entered them and what they were, before and after a correction.
     """
-    require(can_run_polls, by)
-    poll = _locked(poll)
-    if poll.state not in (PollState.OPEN, PollState.CLOSED) or poll.counted_at is not None:
-        raise PollStateError(_("Analog results are entered while the poll is open or closed."))
+    poll = begin(PollAction.ANALOG, poll=poll, by=by)
     clean: dict[str, int] = {}
     if method == AnalogMethod.ACCLAMATION:
         if poll.shape != BallotShape.YES_NO_ABSTAIN:
@@ -474,10 +458,7 @@ def enter_analog_result(
 @transaction.atomic
 def publish_poll(*, poll: Poll, by: Any) -> Poll:
     """Publish a counted poll; a decisive result publishes its decision (terms follow)."""
-    require(can_run_polls, by)
-    poll = _locked(poll)
-    if poll.state != PollState.CLOSED or poll.counted_at is None:
-        raise PollStateError(_("A poll is published after it is closed and counted."))
+    poll = begin(PollAction.PUBLISH, poll=poll, by=by)
     poll.state = PollState.PUBLISHED
     poll.published_at = timezone.now()
     poll.save(update_fields=["state", "published_at"])

@@ -19,12 +19,11 @@ from django.utils.translation import gettext as _
 
 from moim.errors import Conflict, Invalid
 from moim.governance import audit, counting, digests
-from moim.governance.enums import AnalogMethod, AuditAction, PollState, TiePolicy, Verdict
+from moim.governance.enums import AnalogMethod, AuditAction, PollAction, TiePolicy
 from moim.governance.models import AnalogResult, Ballot, Poll
-from moim.governance.rules import can_run_polls
-from moim.governance.services.base import PollStateError, _announce
+from moim.governance.services.base import _announce
+from moim.governance.services.lifecycle import begin
 from moim.governance.services.polls import check_analog_counts
-from moim.permissions import require
 from moim.tally import registry
 from moim.tally.ties import LOT_PREFIX
 
@@ -36,10 +35,6 @@ class CountError(Conflict):
 class TieSettlement(enum.StrEnum):
     LOT = "lot"
     DECIDE = "decide"
-
-
-def _locked(poll: Poll) -> Poll:
-    return Poll.objects.select_for_update().select_related("decision__assembly").get(pk=poll.pk)
 
 
 def _check_analog_still_fits(poll: Poll) -> None:
@@ -90,12 +85,7 @@ def _count_into(poll: Poll) -> str:
 
 @transaction.atomic
 def _count(*, poll: Poll, by: Any) -> tuple[Poll, str]:
-    require(can_run_polls, by)
-    poll = _locked(poll)
-    if poll.state != PollState.CLOSED:
-        raise PollStateError(_("A poll is counted after it closes."))
-    if poll.counted_at is not None:
-        raise PollStateError(_("This poll is already counted."))
+    poll = begin(PollAction.COUNT, poll=poll, by=by)
     _check_analog_still_fits(poll)
     if counting.tie_policy(poll) == TiePolicy.LOT and not (poll.tie_breaks or {}).get("seed"):
         # Made at the count, not at opening, so that nobody knows the draw while voting.
@@ -141,13 +131,7 @@ def count_poll(*, poll: Poll, by: Any) -> Poll:
 @transaction.atomic
 def change_poll_method(*, poll: Poll, by: Any, method: str) -> Poll:
     """Set the counting method of a poll not yet counted, among those its ballots allow."""
-    require(can_run_polls, by)
-    poll = _locked(poll)
-    if poll.state not in (PollState.DRAFT, PollState.CLOSED) or poll.counted_at is not None:
-        raise PollStateError(
-            _("The counting method changes before the poll opens, or after it closes and before "
-              "it is counted.")
-        )  # fmt: skip
+    poll = begin(PollAction.METHOD, poll=poll, by=by)
     try:
         registry.check(method, poll.shape, poll.seats)
     except registry.MethodError as error:
@@ -174,13 +158,8 @@ def settle_tie(
     The settlement joins the poll's earlier ones, so the recount goes through every tie the
     same way; the new count may stop on a later tie, for the chair again.
     """
-    require(can_run_polls, by)
-    poll = _locked(poll)
-    tied = list((poll.result or {}).get("tie", []))
-    if poll.state != PollState.CLOSED or poll.verdict != Verdict.TIE or not tied:
-        raise PollStateError(_("There is no tie waiting for the chair in this poll."))
-    if counting.tie_policy(poll) != TiePolicy.CHAIR:
-        raise Invalid(_("This poll's rules settle ties themselves."))
+    poll = begin(PollAction.TIE, poll=poll, by=by)
+    tied = list(poll.result["tie"])
     if how == TieSettlement.LOT:
         seed = seed or secrets.token_hex(8)
         decision = f"{LOT_PREFIX}{seed}"

@@ -1,4 +1,4 @@
-"""Template helpers of the plenary pages: the base of a result's percentages, lapsed proxies."""
+"""Template helpers of the plenary pages: lapsed proxies, the account's proxy, option names."""
 
 from __future__ import annotations
 
@@ -6,21 +6,12 @@ from typing import Any
 
 from django import template
 
-from moim.governance import bases, services, shown
+from moim.bilingual import sentence_list
+from moim.governance import services, shown
 from moim.governance.models import Poll
 from moim.governance.proxies import proxy_choices_for
 
 register = template.Library()
-
-
-@register.filter
-def motion_base_text(poll: Poll) -> str:
-    return bases.motion_base_text(poll)
-
-
-@register.filter
-def table_base_text(poll: Poll) -> str:
-    return bases.table_base_text(poll)
 
 
 @register.inclusion_tag("governance/_lapsed_proxies.html")
@@ -40,12 +31,9 @@ def account_proxies(context: dict[str, Any]) -> dict[str, Any]:
 
 
 @register.filter
-def shown_result(poll: Poll) -> dict[str, Any]:
-    """The poll's stored result with option names and round steps in the active language."""
-    return shown.shown_result(poll)
-
-
-@register.filter
 def shown_name(name: str, poll: Poll) -> str:
     """An option as the count named it (its English label), in the active language."""
     return shown.option_names(poll).get(name, name)
+
+
+register.filter("sentence_list", sentence_list)

@@ -2,23 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-
 from django import template
-from django.utils import translation
 
+from moim.bilingual import sentence_list
 from moim.korean import with_particle
 
 register = template.Library()
 
 
-@register.filter
-def sentence_list(items: Iterable[object]) -> str:
-    """'a, b and c' in English; 'a, b, c' in Korean, which lists with commas."""
-    values = [str(i) for i in items]
-    if translation.get_language() == "ko" or len(values) < 2:
-        return ", ".join(values)
-    return ", ".join(values[:-1]) + " and " + values[-1]
+register.filter("sentence_list", sentence_list)
 
 
 @register.filter
