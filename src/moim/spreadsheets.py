@@ -19,10 +19,8 @@ from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
 
-# Characters that make a spreadsheet read a cell as a formula (OWASP's list).
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
 # Text a spreadsheet would run, with any apostrophes already in front of it: "=1", "'=1", "''-x".
+# The characters that start a formula are OWASP's list: = + - @, tab and carriage return.
 _NEEDS_PREFIX = re.compile(r"'*[=+\-@\t\r]")
 
 type Cell = str | int | float | Decimal | bool | dt.date | None

@@ -11,7 +11,7 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-from django.utils.translation import gettext, gettext_lazy, pgettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from moim.bilingual import in_language
 from moim.governance.models import Poll
@@ -25,11 +25,6 @@ ACTIONS = {
     "elect-remaining": gettext_lazy("remaining candidates elected"),
     "count": pgettext_lazy("step of a count", "count"),
 }
-
-
-def round_name(number: int) -> str:
-    """ "Round 2" in English, "2차" in Korean."""
-    return gettext("Round %(n)s") % {"n": number}
 
 
 def action_name(action: object) -> str:
