@@ -86,27 +86,17 @@ def record(
         try:
             with transaction.atomic():
                 last = AuditEntry.objects.order_by("-sequence").first()
-                sequence = 1 if last is None else last.sequence + 1
-                previous = GENESIS if last is None else last.hash
-                at = timezone.now()
-                entry = AuditEntry(
-                    sequence=sequence,
-                    at=at,
-                    actor=actor,
-                    action=action,
-                    subject=subject,
-                    data=payload,
-                    previous_hash=previous,
-                )
-                entry.hash = entry_hash(
-                    sequence=sequence,
-                    at=at,
-                    actor=actor,
-                    action=action,
-                    subject=subject,
-                    data=payload,
-                    previous_hash=previous,
-                )
+                # What the entry stores is exactly what its hash covers.
+                fields: dict[str, Any] = {
+                    "sequence": 1 if last is None else last.sequence + 1,
+                    "at": timezone.now(),
+                    "actor": actor,
+                    "action": action,
+                    "subject": subject,
+                    "data": payload,
+                    "previous_hash": GENESIS if last is None else last.hash,
+                }
+                entry = AuditEntry(**fields, hash=entry_hash(**fields))
                 entry.save()
                 return entry
         except IntegrityError:

@@ -34,8 +34,11 @@ REFRESH_SECONDS = 5
 
 def _ballot_context(assembly: Assembly, person: Person | None, **extra: Any) -> dict[str, Any]:
     open_polls = queries.open_polls_for_person(person, assembly.pk)
-    # Each ballot shows its poll's options: read for all the polls at once.
-    prefetch_related_objects([p.poll for p in open_polls], queries.options_in_order())
+    # Each ballot still to cast shows its poll's options: read for all those polls at once.
+    prefetch_related_objects(
+        [p.poll for p in open_polls if not all(h.voted for h in p.held)],
+        queries.options_in_order(),
+    )
     return {
         "assembly": assembly,
         "open_polls": open_polls,

@@ -126,6 +126,19 @@ class Receipt:
     hash: str
 
 
+def _receipt(poll: Poll, member: Member, voter: Person, token: str) -> Receipt:
+    """The receipt of one submission: its code derived from the vault key and the token (never
+    stored), and the code's hash (stored with the ballot)."""
+    code = seal.receipt_code(
+        poll_id=poll.pk,
+        member_id=member.pk,
+        voter_id=voter.pk,
+        token=token,
+        alphabet=RECEIPT_ALPHABET,
+    )
+    return Receipt(member, code, receipt_hash(poll.pk, code))
+
+
 def cast_ballot(
     *,
     poll: Poll,
@@ -204,14 +217,7 @@ def _replayed(
     )
     if not hmac.compare_digest(digest, record.submission):
         return None
-    code = seal.receipt_code(
-        poll_id=poll.pk,
-        member_id=member.pk,
-        voter_id=voter.pk,
-        token=token,
-        alphabet=RECEIPT_ALPHABET,
-    )
-    return Receipt(member, code, receipt_hash(poll.pk, code))
+    return _receipt(poll, member, voter, token)
 
 
 @dataclass(frozen=True)
@@ -326,14 +332,7 @@ def _cast_locked(
     # Without a token from the client, a random one: the receipt is still derived, but a
     # retry cannot be recognised.
     token = token or new_submission_token()
-    code = seal.receipt_code(
-        poll_id=poll.pk,
-        member_id=member.pk,
-        voter_id=voter.pk,
-        token=token,
-        alphabet=RECEIPT_ALPHABET,
-    )
-    digest = receipt_hash(poll.pk, code)
+    receipt = _receipt(poll, member, voter, token)
     VoteRecord.objects.create(
         poll=poll,
         member=member,
@@ -351,11 +350,11 @@ def _cast_locked(
         poll=poll,
         positions=positions,
         weight=entry.weight,
-        digest=digest,
+        digest=receipt.hash,
         option_count=len(options),
     )
     _announce(poll, assembly_id=locked.assembly_id, turnout=True)
-    return Receipt(member, code, digest)
+    return receipt
 
 
 def store_ballot(
