@@ -146,3 +146,5 @@ def test_member_page_of_a_withdrawn_member_is_not_found(client: Client, mexico: 
     response = client.get("/en/members/mexico-city/")
 
     assert response.status_code == 404
+    # The not-found page says nothing of the member it hides.
+    assert mexico.name_en not in response.content.decode()
