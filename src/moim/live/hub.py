@@ -61,7 +61,10 @@ KEPT_UPDATES = 8
 RENDER_THREADS = 2
 READY_WAIT_SECONDS = 5.0
 BACKOFF_FIRST, BACKOFF_MOST = 0.1, 10.0
+# The hub's own connection names itself, to Redis (CLIENT LIST) and to PostgreSQL
+# (pg_stat_activity.application_name), so that whoever runs the server can tell it apart.
 REDIS_CLIENT_NAME = "moim-live-hub"
+PG_APPLICATION_NAME = "moim-live-hub"
 IDLE_CHECK_SECONDS = 30.0
 # How long a rendering may greet new streams when no event has come since: a state that
 # changes with the clock alone (the programme's current item) is never older than this.
@@ -310,6 +313,7 @@ class Hub:
         import psycopg
 
         params = await sync_to_async(brokers.postgres_params, thread_sensitive=False)()
+        params["application_name"] = PG_APPLICATION_NAME
         async with await psycopg.AsyncConnection.connect(autocommit=True, **params) as conn:
             await conn.execute(f"LISTEN {brokers.PG_CHANNEL}")
             self._on_subscribed()
