@@ -9,8 +9,10 @@ from typing import Any
 import pytest
 from asgiref.sync import sync_to_async
 from django.core.cache import cache
+from django.db import connections
 from django.test import Client
 
+from moim.live.hub import stop_render_threads
 from moim.live.sse import open_streams, process_streams
 from moim.members.models import Organization
 from tests.governance.conftest import build_plenary
@@ -196,9 +198,15 @@ def test_under_asgi_the_process_cap_answers_503_and_a_closed_stream_frees_its_pl
         again = await client.get(EVENTS, REMOTE_ADDR="198.51.100.8")
         await aiter(again.streaming_content).aclose()  # type: ignore[attr-defined]
         await sync_to_async(again.close)()
+        # The views' database work ran in a thread of this loop: let its connection go, so
+        # that the test database can be dropped at the end.
+        await sync_to_async(connections.close_all)()
         return refused, held, again
 
-    refused, held, again = run_apart(open_two)
+    try:
+        refused, held, again = run_apart(open_two)
+    finally:
+        stop_render_threads()  # the greeting's render thread holds a connection too
 
     assert refused.status_code == 503
     assert held == 1
