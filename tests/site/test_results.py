@@ -194,3 +194,36 @@ def test_both_pages_name_a_candidate_in_korean_in_the_table_and_the_roll_call(
         assert '<th scope="row">서울특별시</th>' in section, address
         assert voted == ["서울특별시"] * 3, address
         assert plenary.members[0].name_en not in section, address
+
+
+def _terms_section(page: str) -> str:
+    start = page.index("<h2>Terms of office resting on this decision</h2>")
+    return page[start : page.index("</section>", start)]
+
+
+def test_the_plenary_and_the_results_page_list_the_terms_of_a_decision_alike(
+    client: Client, organization: Organization, secretariat: Any
+) -> None:
+    from moim.governance.models import Decision
+    from moim.members.enums import OfficeKind
+    from moim.members.models import Office
+
+    plenary = build_plenary(organization, 4, prefix="vp")
+    office = Office.objects.create(
+        organization=organization, kind=OfficeKind.VICE_PRESIDENT, name_en="Vice-President"
+    )
+    decision = Decision.objects.create(
+        assembly=plenary.assembly,
+        kind=DecisionKind.APPOINTMENT,
+        title_en="Appointment of the Vice-Presidents",
+        office=office,
+    )
+    appointees = plenary.members[:2]
+    services.record_appointment(decision=decision, by=secretariat, appointees=appointees)
+    edition = plenary.assembly.edition
+
+    results = _terms_section(client.get(f"/en/results/{edition}/{decision.pk}/").text)
+    plenary_page = _terms_section(client.get(f"/en/governance/decision/{decision.pk}/").text)
+
+    assert results == plenary_page
+    assert all(f"Vice-President: {m.name_en}" in results for m in appointees)

@@ -19,7 +19,7 @@ from moim.governance.models import (
     RegisterEntry,
     VoteRecord,
 )
-from moim.members.models import Person
+from moim.members.models import Person, Term
 
 
 def options_in_order() -> Prefetch[Any]:
@@ -122,3 +122,9 @@ def ballot_version(open_polls: list[OpenPoll]) -> str:
     form."""
     state = sorted((p.poll.pk, h.entry.member_id, h.voted) for p in open_polls for h in p.held)
     return hashlib.sha256(repr(state).encode()).hexdigest()[:16]
+
+
+def decision_terms(decision: Decision) -> list[Term]:
+    """The terms of office resting on a decision, with their office and holder, as the
+    plenary's decision page and the public results page list them."""
+    return list(decision.terms.select_related("office", "member", "person"))

@@ -104,7 +104,7 @@ def decision_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "diff": diff,
             "polls": results.poll_views(decision.polls.order_by("round")),
             "candidates": decision.candidates.select_related("member"),
-            "terms": decision.terms.select_related("office", "member"),
+            "terms": queries.decision_terms(decision),
         },
     )
 

@@ -21,7 +21,11 @@ from moim.assemblies.access import assembly_by_edition
 from moim.assemblies.models import Assembly
 from moim.governance.enums import BallotShape, PollState
 from moim.governance.models import Decision, Poll
-from moim.governance.queries import agenda_for_public, decision_publication_entry
+from moim.governance.queries import (
+    agenda_for_public,
+    decision_publication_entry,
+    decision_terms,
+)
 from moim.governance.results import poll_views
 from moim.live.sse import async_sse_response, sse_response
 from moim.members.queries import current_organization
@@ -188,6 +192,7 @@ def decision_results(request: HttpRequest, edition: int, pk: int) -> HttpRespons
             "assembly": assembly,
             "decision": decision,
             "polls": polls,
+            "terms": decision_terms(decision),
             "anchor": decision_publication_entry(decision),
         },
     )
