@@ -227,3 +227,20 @@ def test_the_plenary_and_the_results_page_list_the_terms_of_a_decision_alike(
 
     assert results == plenary_page
     assert all(f"Vice-President: {m.name_en}" in results for m in appointees)
+
+
+def test_the_results_page_says_when_its_counts_are_invented_as_the_plenary_page_does(
+    client: Client, published: Published
+) -> None:
+    from moim.governance.models import Decision
+
+    decision = published.motion
+    Decision.objects.filter(pk=decision.pk).update(illustrative=True)
+    edition = published.plenary.assembly.edition
+    notice = "Illustrative: the vote counts are invented for the demonstration."
+
+    results = client.get(f"/en/results/{edition}/{decision.pk}/").text
+    plenary = client.get(f"/en/governance/decision/{decision.pk}/").text
+
+    assert notice in results
+    assert notice in plenary
