@@ -19,21 +19,13 @@ from moim.live.hub import PG_APPLICATION_NAME, REDIS_CLIENT_NAME
 from moim.members.models import Organization
 from tests.governance.conftest import build_plenary
 from tests.live.asgi_server import greeted, next_event, open_stream, run_in_thread, serving
+from tests.reachable import redis_reachable
 from tests.site.publication_plenary import open_motion
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 REDIS_URL = os.environ.get("MOIM_TEST_LIVE_REDIS_URL", "redis://127.0.0.1:6379/11")
 EN = "/en/projector/5/events/"
-
-
-def redis_reachable() -> bool:
-    import redis
-
-    try:
-        return bool(redis.Redis.from_url(REDIS_URL, socket_connect_timeout=0.5).ping())
-    except redis.RedisError:
-        return False
 
 
 @pytest.fixture(autouse=True)
@@ -62,7 +54,7 @@ def hub_connections() -> list[dict[str, Any]]:
     ]
 
 
-@pytest.mark.skipif(not redis_reachable(), reason=f"no Redis server at {REDIS_URL}")
+@pytest.mark.skipif(not redis_reachable(REDIS_URL), reason=f"no Redis server at {REDIS_URL}")
 def test_redis_three_hundred_streams_share_one_pubsub_connection_and_survive_its_loss(
     organization: Organization, chair: Any, settings: Any
 ) -> None:

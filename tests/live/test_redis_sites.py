@@ -13,9 +13,12 @@ from typing import Any
 import pytest
 
 from moim.live import brokers
-from tests.live.test_hub_brokers import REDIS_URL, redis_reachable
+from tests.live.test_hub_brokers import REDIS_URL
+from tests.reachable import redis_reachable
 
-pytestmark = pytest.mark.skipif(not redis_reachable(), reason=f"no Redis server at {REDIS_URL}")
+pytestmark = pytest.mark.skipif(
+    not redis_reachable(REDIS_URL), reason=f"no Redis server at {REDIS_URL}"
+)
 
 
 @pytest.fixture

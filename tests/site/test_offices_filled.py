@@ -17,12 +17,10 @@ from tests.assemblies.factories import AssemblyFactory
 from tests.governance.conftest import build_plenary
 
 
-def test_appointment_published_on_the_second_day_is_in_the_report_and_press_release(
-    organization: Organization, secretariat: Any
-) -> None:
-    plenary = build_plenary(organization, 8, prefix="vp")
-    assembly = plenary.assembly
-    second_day = assembly.starts_at.astimezone(assembly.zone).date() + dt.timedelta(days=1)
+def appoint_vice_presidents(
+    organization: Organization, assembly: Any, appointees: Any, by: Any, **fields: Any
+) -> Decision:
+    """An appointment of Vice-Presidents in `assembly`, recorded and published by `by`."""
     office = Office.objects.create(
         organization=organization, kind=OfficeKind.VICE_PRESIDENT, name_en="Vice-President"
     )
@@ -31,10 +29,22 @@ def test_appointment_published_on_the_second_day_is_in_the_report_and_press_rele
         kind=DecisionKind.APPOINTMENT,
         title_en="Appointment of the Vice-Presidents",
         office=office,
-        term_starts=second_day,
+        **fields,
     )
+    services.record_appointment(decision=decision, by=by, appointees=appointees)
+    return decision
 
-    services.record_appointment(decision=decision, by=secretariat, appointees=plenary.members[:2])
+
+def test_appointment_published_on_the_second_day_is_in_the_report_and_press_release(
+    organization: Organization, secretariat: Any
+) -> None:
+    plenary = build_plenary(organization, 8, prefix="vp")
+    assembly = plenary.assembly
+    second_day = assembly.starts_at.astimezone(assembly.zone).date() + dt.timedelta(days=1)
+
+    appoint_vice_presidents(
+        organization, assembly, plenary.members[:2], secretariat, term_starts=second_day
+    )
 
     appointed = {m.name_en for m in plenary.members[:2]}
     assert (
@@ -49,20 +59,16 @@ def test_terms_of_another_assemblys_decision_are_not_listed(
     organization: Organization, secretariat: Any
 ) -> None:
     plenary = build_plenary(organization, 4, prefix="x")
-    office = Office.objects.create(
-        organization=organization, kind=OfficeKind.VICE_PRESIDENT, name_en="Vice-President"
-    )
     other = build_plenary(
         organization, 2, prefix="y", assembly=AssemblyFactory(organization=organization, edition=6)
     )
-    decision = Decision.objects.create(
-        assembly=other.assembly,
-        kind=DecisionKind.APPOINTMENT,
-        title_en="Appointment",
-        office=office,
+    appoint_vice_presidents(
+        organization,
+        other.assembly,
+        other.members[:1],
+        secretariat,
         term_starts=dt.date(2030, 1, 1),
     )
-    services.record_appointment(decision=decision, by=secretariat, appointees=other.members[:1])
 
     assert assembly_report(plenary.assembly).offices == []
 
@@ -74,18 +80,11 @@ def test_terms_without_a_set_date_begin_on_the_registrys_today(
     # date of its own begins that day, as the pages counting current offices see it.
     settings.MOIM_TODAY = dt.date(2021, 10, 19)
     plenary = build_plenary(organization, 4, prefix="t")
-    office = Office.objects.create(
-        organization=organization, kind=OfficeKind.VICE_PRESIDENT, name_en="Vice-President"
-    )
-    decision = Decision.objects.create(
-        assembly=plenary.assembly,
-        kind=DecisionKind.APPOINTMENT,
-        title_en="Appointment",
-        office=office,
+
+    decision = appoint_vice_presidents(
+        organization, plenary.assembly, plenary.members[:1], secretariat
     )
 
-    services.record_appointment(decision=decision, by=secretariat, appointees=plenary.members[:1])
-
-    assert list(Term.objects.filter(office=office).values_list("starts", flat=True)) == [
+    assert list(Term.objects.filter(office=decision.office).values_list("starts", flat=True)) == [
         dt.date(2021, 10, 19)
     ]

@@ -16,18 +16,10 @@ from moim.governance.models import Poll
 from moim.live import brokers
 from moim.members.models import Organization
 from tests.governance.conftest import build_plenary
+from tests.reachable import redis_reachable
 from tests.site.publication_plenary import open_motion
 
 REDIS_URL = "redis://127.0.0.1:6379/15"
-
-
-def redis_reachable() -> bool:
-    import redis
-
-    try:
-        return bool(redis.Redis.from_url(REDIS_URL, socket_connect_timeout=0.5).ping())
-    except redis.RedisError:
-        return False
 
 
 @pytest.fixture(autouse=True)
@@ -64,7 +56,7 @@ def test_a_broken_broker_never_breaks_the_chair_s_action(
     assert f"live update on assembly:{plenary.assembly.pk} not sent" in caplog.text
 
 
-@pytest.mark.skipif(not redis_reachable(), reason="no Redis server at 127.0.0.1:6379")
+@pytest.mark.skipif(not redis_reachable(REDIS_URL), reason="no Redis server at 127.0.0.1:6379")
 def test_redis_carries_an_event_from_one_process_s_publish_to_another_s_stream() -> None:
     with override_settings(MOIM_LIVE_BACKEND="redis", REDIS_URL=REDIS_URL):
         subscription = live.subscribe("assembly:41")

@@ -19,6 +19,7 @@ from moim.members.models import Member, Organization
 from moim.tally.cli import main as tally_main
 from tests.governance.conftest import build_plenary, make_election, make_rules
 from tests.site.publication_plenary import Published, finish, publish_plenary
+from tests.site.test_offices_filled import appoint_vice_presidents
 
 
 @pytest.fixture
@@ -204,22 +205,9 @@ def _terms_section(page: str) -> str:
 def test_the_plenary_and_the_results_page_list_the_terms_of_a_decision_alike(
     client: Client, organization: Organization, secretariat: Any
 ) -> None:
-    from moim.governance.models import Decision
-    from moim.members.enums import OfficeKind
-    from moim.members.models import Office
-
     plenary = build_plenary(organization, 4, prefix="vp")
-    office = Office.objects.create(
-        organization=organization, kind=OfficeKind.VICE_PRESIDENT, name_en="Vice-President"
-    )
-    decision = Decision.objects.create(
-        assembly=plenary.assembly,
-        kind=DecisionKind.APPOINTMENT,
-        title_en="Appointment of the Vice-Presidents",
-        office=office,
-    )
     appointees = plenary.members[:2]
-    services.record_appointment(decision=decision, by=secretariat, appointees=appointees)
+    decision = appoint_vice_presidents(organization, plenary.assembly, appointees, secretariat)
     edition = plenary.assembly.edition
 
     results = _terms_section(client.get(f"/en/results/{edition}/{decision.pk}/").text)
