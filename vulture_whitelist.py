@@ -79,6 +79,9 @@ ALWAYS
 ENGLISH
 KOREAN
 DECIDE  # TieSettlement, compared with the counting form's value
+TOPIC
+SPEECH
+CEREMONY
 
 # --- Read only by templates: properties and the fields of what a view hands its template.
 _.href

@@ -60,7 +60,8 @@ def test_the_agenda(
         published_motion(plenary, rules, chair, 1)
     url = reverse("governance:agenda", args=[plenary.assembly.edition])
 
-    with django_assert_num_queries(3):
+    # The assembly, the agenda's tree, the decisions not placed on it, the organization.
+    with django_assert_num_queries(4):
         page = client.get(url).content.decode()
 
     assert page.count("Adopted") == count

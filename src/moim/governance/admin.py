@@ -24,6 +24,7 @@ from moim.errors import Refused
 from moim.governance import services
 from moim.governance.enums import PollState
 from moim.governance.models import (
+    AgendaItem,
     AuditEntry,
     Ballot,
     Candidate,
@@ -142,6 +143,17 @@ class DecisionAdmin(WithoutBulkDelete):
 
     def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
         _say_snapshot_stands(request, services.save_decision(decision=obj, by=request.user))
+
+
+@admin.register(AgendaItem)
+class AgendaItemAdmin(admin.ModelAdmin):
+    """The agenda's tree: topics, decision items and the items the hall sits through."""
+
+    list_display = ["__str__", "assembly", "parent", "position", "kind", "programme_item"]
+    list_filter = ["assembly", "kind"]
+    search_fields = ["title_en", "title_ko", "decision__title_en"]
+    list_select_related = ["assembly", "parent__decision", "decision", "programme_item"]
+    raw_id_fields = ["parent", "decision", "programme_item"]
 
 
 class ProxyAdminForm(forms.ModelForm):

@@ -12,6 +12,18 @@ class DecisionKind(models.TextChoices):
     HOST_SELECTION = "host_selection", _("Host-city selection")
 
 
+class AgendaKind(models.TextChoices):
+    """What an item of the plenary's agenda is: a heading that groups items, a decision, or an
+    item the hall sits through without deciding (a speech, the awards ceremony, a break)."""
+
+    TOPIC = "topic", _("Topic")
+    DECISION = "decision", _("Decision")
+    SPEECH = "speech", _("Speech or report")
+    CEREMONY = "ceremony", _("Ceremony")
+    BREAK = "break", _("Break")
+    OTHER = "other", _("Other")
+
+
 class DecisionStatus(models.TextChoices):
     DRAFT = "draft", _("Draft")
     ON_AGENDA = "on_agenda", _("On the agenda")

@@ -23,8 +23,9 @@ from django.utils import translation
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from moim.bilingual import InLanguage
+from moim.bilingual import InLanguage, in_language
 from moim.governance.enums import (
+    AgendaKind,
     AnalogMethod,
     AuditAction,
     BallotShape,
@@ -236,6 +237,97 @@ class Decision(models.Model):
     text = InLanguage()
 
     previous_text = InLanguage()
+
+
+class AgendaItem(models.Model):
+    """One item of the plenary's agenda, as a tree: a topic holds sub-items; a decision item
+    carries one decision; speeches, the ceremony and breaks are items the hall sits through.
+    An item may point at the programme slot it runs in. Items are numbered by their place in
+    the tree ("7", "7.1"), never by a stored number."""
+
+    assembly = models.ForeignKey(
+        "assemblies.Assembly",
+        verbose_name=_("assembly"),
+        on_delete=models.CASCADE,
+        related_name="agenda_items",
+    )
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("under"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="children",
+    )
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    kind = models.CharField(_("kind"), max_length=20, choices=AgendaKind.choices)
+    title_en = models.CharField(
+        _("title (English)"),
+        max_length=200,
+        blank=True,
+        help_text=_("Empty for a decision item: the decision's title is shown."),
+    )
+    title_ko = models.CharField(_("title (Korean)"), max_length=200, blank=True)
+    decision = models.OneToOneField(
+        Decision,
+        verbose_name=_("decision"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="agenda_item",
+    )
+    programme_item = models.ForeignKey(
+        "assemblies.ProgrammeItem",
+        verbose_name=_("programme slot"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="agenda_items",
+    )
+
+    class Meta:
+        verbose_name = _("agenda item")
+        verbose_name_plural = _("agenda items")
+        ordering = ["assembly", "position", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind=AgendaKind.DECISION, decision__isnull=False)
+                | (~Q(kind=AgendaKind.DECISION) & Q(decision__isnull=True)),
+                name="agenda_item_decision_iff_decision_kind",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title_en or (self.decision.title_en if self.decision else "")
+
+    def clean(self) -> None:
+        super().clean()
+        if self.kind == AgendaKind.DECISION and self.decision is None:
+            raise ValidationError({"decision": _("A decision item needs its decision.")})
+        if self.kind != AgendaKind.DECISION and self.decision is not None:
+            raise ValidationError({"decision": _("Only a decision item carries a decision.")})
+        if self.kind != AgendaKind.DECISION and not self.title_en:
+            raise ValidationError({"title_en": _("This item needs a title.")})
+        if self.decision is not None and self.decision.assembly_id != self.assembly_id:
+            raise ValidationError({"decision": _("The decision belongs to another assembly.")})
+        if self.parent is not None:
+            if self.parent.assembly_id != self.assembly_id:
+                raise ValidationError({"parent": _("That item is on another assembly's agenda.")})
+            ancestor: AgendaItem | None = self.parent
+            while ancestor is not None:
+                if self.pk is not None and ancestor.pk == self.pk:
+                    raise ValidationError({"parent": _("An item cannot sit under itself.")})
+                ancestor = ancestor.parent
+        if self.programme_item is not None and self.programme_item.assembly_id != self.assembly_id:
+            raise ValidationError(
+                {"programme_item": _("That programme slot belongs to another assembly.")}
+            )
+
+    @property
+    def title(self) -> str:
+        if self.title_en or self.decision is None:
+            return in_language(self.title_en, self.title_ko)
+        return self.decision.title
 
 
 class Candidate(models.Model):

@@ -28,6 +28,7 @@ from moim.governance.access import (
     proxy_by_id,
     public_decision_by_id,
 )
+from moim.governance.agenda_tree import agenda_tree
 from moim.governance.enums import AnalogMethod, BallotShape, DecisionKind, PollAction, PollState
 from moim.governance.forms import (
     AnalogResultForm,
@@ -86,8 +87,8 @@ def statute_diff(previous: str, text: str) -> SafeString:
 
 def agenda(request: HttpRequest, edition: int) -> HttpResponse:
     assembly = assembly_by_edition(edition)
-    decisions = queries.agenda_for_public(assembly.pk)
-    return render(request, "governance/agenda.html", {"assembly": assembly, "decisions": decisions})
+    nodes = [node for root in agenda_tree(assembly.pk, public=True) for node in root.walk()]
+    return render(request, "governance/agenda.html", {"assembly": assembly, "nodes": nodes})
 
 
 def decision_detail(request: HttpRequest, pk: int) -> HttpResponse:
