@@ -78,8 +78,10 @@ def is_undecided(amendment: Decision) -> bool:
 
 
 def _distance(amendment: Decision, tabled: list[str]) -> float:
-    """How far the amendment takes its paragraph from the text: 1 for a deletion or a new
-    paragraph, else one minus the words' similarity."""
+    """How far the amendment takes its paragraph from the text: a deletion furthest (2), a
+    replacement one minus the words' similarity (0 to 1), a new paragraph 1."""
+    if amendment.amendment_action == AmendmentAction.DELETE:
+        return 2.0
     index = (amendment.amends_paragraph or 0) - 1
     if amendment.amendment_action != AmendmentAction.REPLACE or not 0 <= index < len(tabled):
         return 1.0
@@ -103,22 +105,31 @@ def amendments_in_voting_order(decision: Decision) -> list[Decision]:
     return sorted(amendments, key=lambda a: (a.amends_paragraph or 0, -_distance(a, tabled), a.pk))
 
 
-def check_amendments_decided(decision: Decision) -> None:
-    """Refuse (`Conflict`) to put `decision` to the vote while something must be voted first:
-    an amendment to it that is undecided, or, for an amendment, one voted before it."""
-    if any(is_undecided(a) for a in decision.amendments.all()):
-        raise Conflict(
-            _("Every amendment to this text must be decided before it is put to the vote.")
-        )
+def undecided_before(decision: Decision) -> list[Decision]:
+    """The undecided amendments to be voted before `decision`: its own, or for an amendment
+    those ahead of it in voting order."""
     if decision.amends_id is not None and decision.amends is not None:
+        ahead = []
         for earlier in amendments_in_voting_order(decision.amends):
             if earlier.pk == decision.pk:
                 break
-            if is_undecided(earlier):
-                raise Conflict(
-                    _("An amendment voted before this one is still undecided: %(title)s.")
-                    % {"title": earlier.title}
-                )
+            ahead.append(earlier)
+        return [a for a in ahead if is_undecided(a)]
+    return [a for a in amendments_in_voting_order(decision) if is_undecided(a)]
+
+
+def check_amendments_decided(decision: Decision) -> None:
+    """Refuse (`Conflict`) to put `decision` to the vote while something must be voted first:
+    an amendment to it that is undecided, or, for an amendment, one voted before it."""
+    waiting = undecided_before(decision)
+    if not waiting:
+        return
+    if decision.amends_id is not None:
+        raise Conflict(
+            _("An amendment voted before this one is still undecided: %(title)s.")
+            % {"title": waiting[0].title}
+        )
+    raise Conflict(_("Every amendment to this text must be decided before it is put to the vote."))
 
 
 def may_open(decision: Decision) -> bool:

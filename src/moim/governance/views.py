@@ -211,6 +211,10 @@ def _poll_console_context(poll: Poll, confirming: str = "") -> dict[str, Any]:
         "poll": poll,
         # What the life cycle allows now: a button or form for each, and nothing else.
         "steps": [t for t in allowed if t.step],
+        # Why "Open" is missing: amendments to be decided first, in voting order.
+        "amendments_first": amendments.undecided_before(poll.decision)
+        if poll.state == PollState.DRAFT
+        else [],
         "allowed": {str(t.action) for t in allowed},
         "turnout": services.turnout(poll),
         "not_voted": services.not_yet_voted_by_presence(poll),
