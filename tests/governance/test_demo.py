@@ -72,8 +72,8 @@ def test_moim_demo_command_leaves_one_president_17_committee_members_6_vice_pres
     assert len(current(OfficeKind.EXECUTIVE_COMMITTEE)) == 17
     vice = current(OfficeKind.VICE_PRESIDENT) + current(OfficeKind.EXECUTIVE_VICE_PRESIDENT)
     assert len(vice) == 6
-    # Six items on the agenda, and the two amendments to Article 12 voted before it.
-    assert Decision.objects.filter(assembly__edition=5, amends__isnull=True).count() == 6
+    # Six items decided, Seoul's admitted motion, and the two amendments to Article 12.
+    assert Decision.objects.filter(assembly__edition=5, amends__isnull=True).count() == 7
     assert Decision.objects.filter(assembly__edition=5, amends__isnull=False).count() == 2
 
 

@@ -118,15 +118,17 @@ def submit_motion(
     title_ko: str = "",
     text_en: str = "",
     text_ko: str = "",
+    on: dt.date | None = None,
 ) -> Motion:
-    """A member's delegate submits a motion before the deadline (`deadline_for`)."""
+    """A member's delegate submits a motion before the deadline (`deadline_for`), judged on
+    `on` (default: the registry's today)."""
     require(can_submit_motion, by, member, _("Only a delegate of that member may move its motion."))
     _check_member(member, assembly)
     _check_words(
         title_en=title_en, title_ko=title_ko, text_en=text_en, text_ko=text_ko, reason=reason
     )
     deadline = deadline_for(assembly)
-    if registry_today(assembly.zone) > deadline:
+    if (on or registry_today(assembly.zone)) > deadline:
         raise Conflict(
             _("Motions for this Assembly were due by %(date)s.") % {"date": deadline.isoformat()}
         )

@@ -126,7 +126,7 @@ def motion_detail(request: HttpRequest, edition: int, pk: int) -> HttpResponse:
             "projected": projected_motion(decision, request.LANGUAGE_CODE)
             if decision is not None
             else None,
-            "amendable": decision is not None and _amendable(decision),
+            "amendable": decision is not None and _may_amend(request, decision),
             "can_support": submitted
             and member is not None
             and member.pk != motion.mover_id
@@ -147,6 +147,17 @@ _SPECIAL = (StateMeaning.ADMITTED, StateMeaning.REFUSED, StateMeaning.WITHDRAWN)
 def tabled_paragraphs_of(motion: Motion) -> list[str]:
     """The motion's text as submitted, a paragraph per line."""
     return [line for line in motion.text.splitlines() if line.strip()]
+
+
+def _may_amend(request: HttpRequest, decision: Decision) -> bool:
+    """Whether to offer "Amend this paragraph": to the secretariat and members' delegates,
+    while the text can still be amended."""
+    user = request.user
+    member = queries.member_of(user)
+    may = allows(can_manage_decisions, user) or (
+        member is not None and allows(can_submit_motion, user, member)
+    )
+    return may and _amendable(decision)
 
 
 def _amendable(decision: Decision) -> bool:
@@ -171,7 +182,7 @@ def decision_text(request: HttpRequest, edition: int, decision_pk: int) -> HttpR
             "assembly": assembly,
             "decision": decision,
             "projected": projected_motion(decision, request.LANGUAGE_CODE),
-            "amendable": _amendable(decision),
+            "amendable": _may_amend(request, decision),
         },
     )
 
