@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, cast
 
 import pytest
 from django.utils import timezone
@@ -19,11 +19,12 @@ TEXT = "The Assembly asks for a data network.\nThe secretariat reports next year
 
 @pytest.fixture
 def assembly(organization: Organization) -> Assembly:
-    return AssemblyFactory(
+    made = AssemblyFactory(
         organization=organization,
         edition=5,
         starts_at=(timezone.now() + dt.timedelta(days=60)).replace(microsecond=0),
     )
+    return cast(Assembly, made)
 
 
 def submit(assembly: Assembly, member: Member, by: Any, **fields: Any) -> Motion:

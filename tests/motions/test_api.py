@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django.test import Client
 from tests.assemblies.factories import AssemblyFactory
@@ -58,9 +58,11 @@ def test_the_list_and_detail_are_public_and_scoped_to_the_organization(
     client: Client, assembly: Assembly, city_a: Member, delegate_a: Any
 ) -> None:
     motion = submit(assembly, city_a, delegate_a)
-    other = AssemblyFactory(organization=OrganizationFactory(slug="other"), edition=6)
+    other = cast(
+        Assembly, AssemblyFactory(organization=OrganizationFactory(slug="other"), edition=6)
+    )
     stranger = Motion.objects.create(
-        assembly=other, mover=city_a, title_en="Elsewhere", reason="x", state=motion.state
+        assembly_id=other.pk, mover=city_a, title_en="Elsewhere", reason="x", state=motion.state
     )
 
     listed = client.get("/api/motions/assemblies/5").json()

@@ -43,7 +43,8 @@ def test_a_motion_from_submission_to_the_agenda_through_the_pages(
     motion.refresh_from_db()
     assert motion.state.meaning == StateMeaning.ADMITTED
     page = client.get(reverse("motions:detail", args=[5, motion.pk])).content.decode()
-    assert "Mexico City" in page and "Admitted" in page
+    assert "Mexico City" in page
+    assert "Admitted" in page
     assert "The secretariat reports next year." in page
 
 

@@ -11,7 +11,6 @@ from tests.motions.conftest import TEXT, submit
 from moim.assemblies.models import Assembly
 from moim.errors import Conflict, Invalid, NotAllowed
 from moim.governance.enums import DecisionStatus
-from moim.governance.models import Decision
 from moim.members.models import Member
 from moim.motions import services
 from moim.motions.enums import StateMeaning
@@ -106,7 +105,8 @@ def test_admitting_needs_the_supporters_the_rules_require(
 
     motion.refresh_from_db()
     assert motion.state.meaning == StateMeaning.ADMITTED
-    decision = Decision.objects.get(pk=motion.decision_id)
+    decision = motion.decision
+    assert decision is not None
     assert (decision.status, decision.title_en, decision.text_en) == (
         DecisionStatus.ON_AGENDA,
         "Data network",
@@ -166,4 +166,6 @@ def test_only_the_mover_withdraws_and_its_decision_leaves_the_agenda(
 
     motion.refresh_from_db()
     assert motion.state.meaning == StateMeaning.WITHDRAWN
-    assert Decision.objects.get(pk=motion.decision_id).status == DecisionStatus.WITHDRAWN
+    assert motion.decision is not None
+    motion.decision.refresh_from_db()
+    assert motion.decision.status == DecisionStatus.WITHDRAWN

@@ -24,6 +24,5 @@ can_submit_motion = is_delegate_of
 can_support_motion = is_delegate_of
 # Withdraw a motion (obj): its mover's delegate, or the secretariat.
 can_withdraw_motion = is_secretariat | is_delegate_of_mover
-# Admit or refuse a motion, move it between states, set the rules and workflows.
+# Admit or refuse a motion, move it between states.
 can_decide_motion = is_secretariat
-can_manage_motion_rules = is_secretariat
