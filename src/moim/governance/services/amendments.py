@@ -62,7 +62,9 @@ def table_amendment(
     decision of its own voted under the same rules before the text. The decision row is
     locked so that no poll opens on the text while the amendment is added."""
     require(can_manage_decisions, by)
-    decision = Decision.objects.select_for_update().select_related("rules").get(pk=decision.pk)
+    decision = (
+        Decision.objects.select_for_update(of=("self",)).select_related("rules").get(pk=decision.pk)
+    )
     check_amendable(decision)
     check_amendment(
         decision=decision, paragraph=paragraph, action=action, text_en=text_en, text_ko=text_ko
