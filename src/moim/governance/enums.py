@@ -28,7 +28,7 @@ class DecisionStatus(models.TextChoices):
     DRAFT = "draft", _("Draft")
     ON_AGENDA = "on_agenda", _("On the agenda")
     DECIDED = "decided", _("Decided")
-    WITHDRAWN = "withdrawn", _("Withdrawn")
+    WITHDRAWN = "withdrawn", pgettext_lazy("decision", "Withdrawn")
 
 
 class AmendmentAction(models.TextChoices):

@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class MotionKind(models.TextChoices):
@@ -20,6 +21,6 @@ class StateMeaning(models.TextChoices):
     AMENDED = "amended", _("Amended")
     ADOPTED = "adopted", _("Adopted")
     REJECTED = "rejected", _("Rejected")
-    WITHDRAWN = "withdrawn", _("Withdrawn")
+    WITHDRAWN = "withdrawn", pgettext_lazy("decision", "Withdrawn")
     REFUSED = "refused", _("Refused")
     OTHER = "other", _("Other")

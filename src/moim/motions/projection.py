@@ -9,6 +9,7 @@ from typing import Any
 from django.utils import translation
 from django.utils.html import escape
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from moim.governance.amendments import (
     Change,
@@ -25,7 +26,7 @@ def amendment_state(amendment: Decision) -> tuple[str, str]:
     """The amendment's state as a key and a label: its verdict once decided, withdrawn, or
     waiting to be voted."""
     if amendment.status == DecisionStatus.WITHDRAWN:
-        return "withdrawn", _("Withdrawn")
+        return "withdrawn", pgettext("decision", "Withdrawn")
     if not is_undecided(amendment) and amendment.verdict:
         return amendment.verdict, str(Verdict(amendment.verdict).label)
     return "undecided", _("To be voted")
