@@ -7,12 +7,12 @@ from typing import Any, cast
 
 import pytest
 from django.utils import timezone
-from tests.assemblies.factories import AssemblyFactory
 
 from moim.assemblies.models import Assembly
 from moim.members.models import Member, Organization
 from moim.motions import services
 from moim.motions.models import Motion
+from tests.assemblies.factories import AssemblyFactory
 
 TEXT = "The Assembly asks for a data network.\nThe secretariat reports next year."
 

@@ -5,13 +5,13 @@ from __future__ import annotations
 from typing import Any, cast
 
 from django.test import Client
-from tests.assemblies.factories import AssemblyFactory
-from tests.factories import OrganizationFactory
-from tests.motions.conftest import TEXT, submit
 
 from moim.assemblies.models import Assembly
 from moim.members.models import Member
 from moim.motions.models import Motion, Support
+from tests.assemblies.factories import AssemblyFactory
+from tests.factories import OrganizationFactory
+from tests.motions.conftest import TEXT, submit
 
 BODY = {"title_en": "Data network", "text_en": TEXT, "reason": "Share."}
 

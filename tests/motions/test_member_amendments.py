@@ -6,7 +6,6 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from tests.governance.conftest import make_motion, make_rules
 
 from moim.assemblies.models import Assembly
 from moim.errors import Conflict, Invalid, NotAllowed
@@ -17,6 +16,7 @@ from moim.members.models import Member
 from moim.motions import services
 from moim.motions.enums import MotionKind
 from moim.motions.projection import projected_motion
+from tests.governance.conftest import make_motion, make_rules
 
 
 @pytest.fixture

@@ -9,13 +9,13 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from tests.motions.conftest import TEXT, submit
 
 from moim.assemblies.models import Assembly
 from moim.members.models import Member
 from moim.motions import services
 from moim.motions.enums import StateMeaning
 from moim.motions.models import Motion
+from tests.motions.conftest import TEXT, submit
 
 
 def test_a_motion_from_submission_to_the_agenda_through_the_pages(

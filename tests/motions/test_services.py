@@ -6,7 +6,6 @@ import datetime as dt
 from typing import Any
 
 import pytest
-from tests.motions.conftest import TEXT, submit
 
 from moim.assemblies.models import Assembly
 from moim.errors import Conflict, Invalid, NotAllowed
@@ -15,6 +14,7 @@ from moim.members.models import Member
 from moim.motions import services
 from moim.motions.enums import StateMeaning
 from moim.motions.models import Motion, StateChange, Support
+from tests.motions.conftest import TEXT, submit
 
 
 def test_a_delegate_submits_its_member_s_motion(

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from tests.motions.conftest import submit
 
 from moim.assemblies.models import Assembly
 from moim.errors import Conflict, Invalid, NotAllowed
@@ -14,6 +13,7 @@ from moim.motions import services
 from moim.motions.enums import MotionKind, StateMeaning
 from moim.motions.models import WorkflowState, WorkflowTransition
 from moim.motions.workflow import workflow_for
+from tests.motions.conftest import submit
 
 
 def test_a_state_the_secretariat_adds_is_reached_by_an_allowed_move_with_a_reason(
