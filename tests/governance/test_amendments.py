@@ -263,3 +263,15 @@ def test_word_diff_escapes_what_people_typed() -> None:
     diff = word_diff("a <b> c", "a <script> c")
 
     assert diff == "a <del>&lt;b&gt;</del> <ins>&lt;script&gt;</ins> c"
+
+
+def test_an_amendment_s_page_names_the_text_and_paragraph_it_amends(
+    client: Client, plenary: Plenary, organization: Organization
+) -> None:
+    motion = _motion(plenary, organization)
+    amendment = _table(motion, 2, AmendmentAction.DELETE)
+
+    page = client.get(reverse("governance:decision", args=[amendment.pk])).content.decode()
+
+    assert "Delete paragraph 2" in page
+    assert reverse("governance:decision", args=[motion.pk]) in page

@@ -143,3 +143,27 @@ def test_the_list_reads_as_many_queries_for_one_motion_as_for_three(
 
     assert _queries(client, url) == one
     assert client.get(url).content.decode().count("Data network") == 3
+
+
+def test_the_back_office_admits_through_the_service(
+    client: Client,
+    assembly: Assembly,
+    city_a: Member,
+    city_b: Member,
+    delegate_a: Any,
+    delegate_b: Any,
+    secretariat: Any,
+) -> None:
+    waiting = submit(assembly, city_a, delegate_a, title_en="Unsupported")
+    supported = submit(assembly, city_a, delegate_a)
+    services.support_motion(motion=supported, member=city_b, by=delegate_b)
+    client.force_login(secretariat)
+
+    client.post(
+        reverse("admin:motions_motion_changelist"),
+        {"action": "admit", "_selected_action": [waiting.pk, supported.pk]},
+    )
+
+    states = dict(Motion.objects.values_list("title_en", "state__meaning"))
+    assert states == {"Unsupported": StateMeaning.SUBMITTED, "Data network": StateMeaning.ADMITTED}
+    assert Motion.objects.get(pk=supported.pk).decision is not None
