@@ -159,3 +159,8 @@ _.only_precinct  # one precinct's ballots, for precinct-level reports
 
 # --- The system actor answers what Django and the templates ask of any user.
 _.is_anonymous
+
+# --- motions: a field of the API's motion body (read by clients), and who tabled a motion
+# (shown in the back office).
+_.state_meaning
+_.tabled_by

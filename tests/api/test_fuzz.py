@@ -60,6 +60,9 @@ MAY_SUCCEED = {
     "POST /api/governance/decisions/{decision_id}/polls": {"chair", "secretariat"},
     "POST /api/governance/polls/{poll_id}/analog": {"chair", "secretariat"},
     "POST /api/governance/polls/{poll_id}/{action}": {"chair", "secretariat"},
+    "POST /api/motions/assemblies/{edition}": {"delegate"},
+    "POST /api/motions/{motion_id}/supports": {"delegate"},
+    "POST /api/motions/decisions/{decision_id}/amendments": {"delegate"},
 }
 # The CSRF secret the fuzzing client sends both as cookie and header, as a browser's page would.
 CSRF_TOKEN = "fuzzfuzzfuzzfuzzfuzzfuzzfuzzfuzz"

@@ -35,6 +35,7 @@ def rules_form(rules: DecisionRules, **changes: Any) -> dict[str, Any]:
         "base": rules.base,
         "max_proxies_per_delegate": rules.max_proxies_per_delegate,
         "tie_policy": rules.tie_policy,
+        "amendment_order": rules.amendment_order,
         "assumed": "on",
     }
     data.update(changes)

@@ -72,7 +72,9 @@ def test_moim_demo_command_leaves_one_president_17_committee_members_6_vice_pres
     assert len(current(OfficeKind.EXECUTIVE_COMMITTEE)) == 17
     vice = current(OfficeKind.VICE_PRESIDENT) + current(OfficeKind.EXECUTIVE_VICE_PRESIDENT)
     assert len(vice) == 6
-    assert Decision.objects.filter(assembly__edition=5).count() == 6
+    # Six items decided, Seoul's admitted motion, and the two amendments to Article 12.
+    assert Decision.objects.filter(assembly__edition=5, amends__isnull=True).count() == 7
+    assert Decision.objects.filter(assembly__edition=5, amends__isnull=False).count() == 2
 
 
 def test_the_demo_verifies_intact_with_moim_audit_verify() -> None:
@@ -90,7 +92,7 @@ def test_the_demo_verifies_intact_with_moim_audit_verify() -> None:
     assert head is not None
     assert out.getvalue().splitlines() == [
         f"audit log intact: {head.sequence} entries verified",
-        "records match the log: 5 closed or published polls (ballots, result, roll call, "
-        "analog figures) and 6 published decisions recomputed",
+        "records match the log: 7 closed or published polls (ballots, result, roll call, "
+        "analog figures) and 8 published decisions recomputed",
         f"head: {head.hash}",
     ]

@@ -66,9 +66,12 @@ def agenda_tree(assembly_id: int, *, public: bool = False) -> list[AgendaNode]:
 
     roots = build(None, "", 0)
     placed = {item.decision_id for item in items if item.decision_id is not None}
-    unplaced = Decision.objects.filter(assembly_id=assembly_id).exclude(pk__in=placed)
+    # Amendments are listed with the text they amend, not as items of their own.
+    unplaced = Decision.objects.filter(assembly_id=assembly_id, amends__isnull=True).exclude(
+        pk__in=placed
+    )
     if public:
-        unplaced = unplaced.exclude(status=DecisionStatus.DRAFT)
+        unplaced = unplaced.exclude(status__in=[DecisionStatus.DRAFT, DecisionStatus.WITHDRAWN])
     for decision in unplaced.order_by("position", "pk"):
         roots.append(
             AgendaNode(

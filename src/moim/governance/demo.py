@@ -4,7 +4,8 @@ Facts: the Charter and Statute amendments and the 2030 Master Plan were adopted,
 elected President, six Vice-Presidents were appointed (Mexico City, host of the 2023 Assembly,
 ex officio as Executive Vice-President), seventeen Executive Committee members were elected and
 Mexico City was chosen to host in 2023. Illustrative (every decision is marked so): the vote
-counts and ballots, the amendment's wording, and the rules (WeGO's are not public).
+counts and ballots, the wording of Article 12 and of its two amendments (voted before it), and
+the rules (WeGO's are not public).
 
 The offices come from the member registry's demonstration terms (members/demo/terms.json); the
 decisions take those terms over instead of adding new ones, so the registry holds one current
@@ -22,7 +23,13 @@ from django.db import transaction
 
 from moim.assemblies.models import Assembly
 from moim.governance import services
-from moim.governance.enums import BallotShape, DecisionKind, DecisionStatus, MajorityRule
+from moim.governance.enums import (
+    AmendmentAction,
+    BallotShape,
+    DecisionKind,
+    DecisionStatus,
+    MajorityRule,
+)
 from moim.governance.models import Candidate, Decision, DecisionRules, Poll
 from moim.members.demo import read as read_registry_data
 from moim.members.enums import OfficeKind
@@ -32,16 +39,46 @@ from moim.permissions import SYSTEM
 ASSEMBLY_DAY = dt.date(2021, 10, 18)
 TERM_ENDS = None  # terms run until the next General Assembly
 
+# Article 12 as it stood, the wording the secretariat tabled, and the two amendments the
+# Assembly adopted before adopting the article (one paragraph per line).
 PREVIOUS_ARTICLE = (
     "Article 12 (Executive Committee) The Executive Committee consists of the President, the "
-    "Vice-Presidents and member cities elected by the General Assembly. Members of the "
-    "Executive Committee serve for three years."
+    "Vice-Presidents and member cities elected by the General Assembly.\n"
+    "Members of the Executive Committee serve for three years."
 )
-AMENDED_ARTICLE = (
+PREVIOUS_ARTICLE_KO = (
+    "제12조(집행위원회) 집행위원회는 회장, 부회장 및 총회에서 선출된 회원 도시로 구성된다.\n"
+    "집행위원회 위원의 임기는 3년으로 한다."
+)
+TABLED_ARTICLE = (
     "Article 12 (Executive Committee) The Executive Committee consists of at most twenty member "
-    "cities, including the President and the Vice-Presidents, elected by the General Assembly "
-    "with due regard to geographic balance. Members of the Executive Committee serve for three "
-    "years and may be re-elected."
+    "cities, including the President and the Vice-Presidents, elected by the General Assembly.\n"
+    "Members of the Executive Committee serve for three years."
+)
+TABLED_ARTICLE_KO = (
+    "제12조(집행위원회) 집행위원회는 회장과 부회장을 포함하여 총회에서 선출된 20개 이하의 "
+    "회원 도시로 구성된다.\n"
+    "집행위원회 위원의 임기는 3년으로 한다."
+)
+# (paragraph, title, Korean title, English, Korean): each replaces that paragraph.
+CHARTER_AMENDMENTS = (
+    (
+        1,
+        "Amendment to Article 12, paragraph 1: geographic balance",
+        "제12조 제1항 수정안: 지역 간 균형",
+        "Article 12 (Executive Committee) The Executive Committee consists of at most twenty "
+        "member cities, including the President and the Vice-Presidents, elected by the General "
+        "Assembly with due regard to geographic balance.",
+        "제12조(집행위원회) 집행위원회는 회장과 부회장을 포함하여 지역 간 균형을 고려하여 "
+        "총회에서 선출된 20개 이하의 회원 도시로 구성된다.",
+    ),
+    (
+        2,
+        "Amendment to Article 12, paragraph 2: re-election",
+        "제12조 제2항 수정안: 연임",
+        "Members of the Executive Committee serve for three years and may be re-elected.",
+        "집행위원회 위원의 임기는 3년으로 하며, 연임할 수 있다.",
+    ),
 )
 
 Chooser = Callable[[int], list[int] | None]
@@ -80,7 +117,9 @@ def _registry_terms(office: str) -> list[str]:
 
 
 def _decision(assembly: Assembly, position: int, **fields: object) -> tuple[Decision, bool]:
-    existing = Decision.objects.filter(assembly=assembly, position=position).first()
+    existing = Decision.objects.filter(
+        assembly=assembly, position=position, amends__isnull=True
+    ).first()
     if existing is not None:
         return existing, False
     decision = Decision.objects.create(
@@ -152,11 +191,26 @@ def load(organization: Organization) -> None:
         kind=DecisionKind.MOTION,
         title_en="Amendments to the Charter and the Statute",
         title_ko="헌장 및 정관 개정",
-        text_en=AMENDED_ARTICLE,
+        text_en=TABLED_ARTICLE,
+        text_ko=TABLED_ARTICLE_KO,
         previous_text_en=PREVIOUS_ARTICLE,
+        previous_text_ko=PREVIOUS_ARTICLE_KO,
         rules=rules["Statute amendment"],
     )
     if new:
+        # The amendments are decided first (the poll on the article cannot open before).
+        for paragraph, title_en, title_ko, text_en, text_ko in CHARTER_AMENDMENTS:
+            amendment = services.table_amendment(
+                decision=decision,
+                paragraph=paragraph,
+                title_en=title_en,
+                title_ko=title_ko,
+                action=AmendmentAction.REPLACE,
+                text_en=text_en,
+                text_ko=text_ko,
+                by=SYSTEM,
+            )
+            _vote(amendment, _motion_chooser(no_every=17 + paragraph, abstain_every=7))
         _vote(decision, _motion_chooser(no_every=19, abstain_every=11))
 
     decision, new = _decision(

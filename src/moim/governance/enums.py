@@ -28,6 +28,22 @@ class DecisionStatus(models.TextChoices):
     DRAFT = "draft", _("Draft")
     ON_AGENDA = "on_agenda", _("On the agenda")
     DECIDED = "decided", _("Decided")
+    WITHDRAWN = "withdrawn", pgettext_lazy("decision", "Withdrawn")
+
+
+class AmendmentAction(models.TextChoices):
+    """What an amendment does to paragraph N of the text it amends."""
+
+    REPLACE = "replace", _("Replace paragraph")
+    INSERT_AFTER = "insert_after", _("Insert after paragraph")
+    DELETE = "delete", _("Delete paragraph")
+
+
+class AmendmentOrder(models.TextChoices):
+    """The order in which a text's amendments are voted, before the text itself."""
+
+    FURTHEST_FIRST = "furthest_first", _("Furthest from the text first, paragraph by paragraph")
+    PARAGRAPH_ORDER = "paragraph_order", _("In paragraph order, then as tabled")
 
 
 class Verdict(models.TextChoices):
@@ -139,3 +155,5 @@ class AuditAction(models.TextChoices):
     DELEGATE_ACCREDITED = "delegate_accredited", _("Delegate accredited")
     ACCREDITATION_WITHDRAWN = "accreditation_withdrawn", _("Accreditation withdrawn")
     CREDENTIAL_REFUSED = "credential_refused", _("Credential refused")
+    AMENDMENT_TABLED = "amendment_tabled", _("Amendment tabled")
+    DECISION_WITHDRAWN = "decision_withdrawn", _("Decision withdrawn")

@@ -26,6 +26,8 @@ from django.utils.translation import gettext_lazy as _
 from moim.bilingual import InLanguage, in_language
 from moim.governance.enums import (
     AgendaKind,
+    AmendmentAction,
+    AmendmentOrder,
     AnalogMethod,
     AuditAction,
     BallotShape,
@@ -111,6 +113,15 @@ class DecisionRules(models.Model):
         _("assumed"),
         default=True,
         help_text=_("The organization's rule is not public; this default is an assumption."),
+    )
+    amendment_order = models.CharField(
+        _("amendments are voted"),
+        max_length=20,
+        choices=AmendmentOrder.choices,
+        default=AmendmentOrder.FURTHEST_FIRST,
+        help_text=_(
+            "Every amendment to a text is decided before the text itself is put to the vote."
+        ),
     )
 
     class Meta:
@@ -199,11 +210,42 @@ class Decision(models.Model):
         Term, verbose_name=_("terms resting on this decision"), blank=True, related_name="decisions"
     )
     illustrative = models.BooleanField(_("illustrative"), default=False)
+    # An amendment is a decision of its own, voted before the decision it amends; its text
+    # (text_en/text_ko) is the new paragraph, empty for a deletion. See governance/amendments.py.
+    amends = models.ForeignKey(
+        "self",
+        verbose_name=_("amends"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="amendments",
+    )
+    amends_paragraph = models.PositiveSmallIntegerField(
+        _("paragraph amended"),
+        null=True,
+        blank=True,
+        help_text=_("Counted from 1; 0 with 'insert after' puts the new paragraph first."),
+    )
+    amendment_action = models.CharField(
+        _("amendment"), max_length=20, choices=AmendmentAction.choices, blank=True
+    )
 
     class Meta:
         verbose_name = _("decision")
         verbose_name_plural = _("decisions")
         ordering = ["assembly", "position", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    Q(amends__isnull=True, amends_paragraph__isnull=True, amendment_action="")
+                    | (
+                        Q(amends__isnull=False, amends_paragraph__isnull=False)
+                        & ~Q(amendment_action="")
+                    )
+                ),
+                name="decision_amendment_fields_together",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.title_en

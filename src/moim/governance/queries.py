@@ -9,7 +9,7 @@ from typing import Any
 
 from django.db.models import Prefetch, Q, QuerySet
 
-from moim.governance.enums import AuditAction, PollState
+from moim.governance.enums import AuditAction, DecisionStatus, PollState
 from moim.governance.models import (
     AuditEntry,
     Ballot,
@@ -65,9 +65,11 @@ def decision_publication_entry(decision: Decision) -> AuditEntry | None:
 
 
 def agenda_for_public(assembly_id: int) -> QuerySet[Decision]:
+    """The decisions the public lists: amendments are shown with the text they amend, and
+    withdrawn decisions are off the agenda."""
     return (
-        Decision.objects.filter(assembly_id=assembly_id)
-        .exclude(status="draft")
+        Decision.objects.filter(assembly_id=assembly_id, amends__isnull=True)
+        .exclude(status__in=[DecisionStatus.DRAFT, DecisionStatus.WITHDRAWN])
         .select_related("office")
         .order_by("position", "pk")
     )

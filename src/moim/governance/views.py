@@ -3,7 +3,6 @@ console and the delegate's voting page. Views check access, call one service, th
 
 from __future__ import annotations
 
-import difflib
 import logging
 from collections.abc import Callable
 from typing import Any
@@ -14,14 +13,12 @@ from django.db.models import Model
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
-from django.utils.html import escape
-from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from moim.assemblies.access import assembly_by_edition, assembly_by_id
 from moim.errors import NotAllowed, Refused
-from moim.governance import queries, results, services
+from moim.governance import amendments, queries, results, services
 from moim.governance.access import (
     decision_by_id,
     poll_by_id,
@@ -69,22 +66,6 @@ def _person(request: HttpRequest) -> Person | None:
     return found
 
 
-def statute_diff(previous: str, text: str) -> SafeString:
-    """The amended text as a word-level change to the previous one (<del>/<ins>)."""
-    before, after = previous.split(), text.split()
-    parts: list[str] = []
-    matcher = difflib.SequenceMatcher(a=before, b=after, autojunk=False)
-    for op, a1, a2, b1, b2 in matcher.get_opcodes():
-        if op == "equal":
-            parts.append(escape(" ".join(before[a1:a2])))
-            continue
-        if op in ("delete", "replace"):
-            parts.append(f"<del>{escape(' '.join(before[a1:a2]))}</del>")
-        if op in ("insert", "replace"):
-            parts.append(f"<ins>{escape(' '.join(after[b1:b2]))}</ins>")
-    return mark_safe(" ".join(parts))
-
-
 def agenda(request: HttpRequest, edition: int) -> HttpResponse:
     assembly = assembly_by_edition(edition)
     nodes = [node for root in agenda_tree(assembly.pk, public=True) for node in root.walk()]
@@ -95,7 +76,9 @@ def decision_detail(request: HttpRequest, pk: int) -> HttpResponse:
     decision = public_decision_by_id(pk)
     diff = None
     if decision.kind == DecisionKind.MOTION and decision.previous_text:
-        diff = statute_diff(decision.previous_text, decision.text)
+        # The previous text against the one adopted: the tabled text with its amendments.
+        final = "\n".join(amendments.final_text(decision))
+        diff = amendments.word_diff(decision.previous_text, final)
     return render(
         request,
         "governance/decision.html",
@@ -228,6 +211,10 @@ def _poll_console_context(poll: Poll, confirming: str = "") -> dict[str, Any]:
         "poll": poll,
         # What the life cycle allows now: a button or form for each, and nothing else.
         "steps": [t for t in allowed if t.step],
+        # Why "Open" is missing: amendments to be decided first, in voting order.
+        "amendments_first": amendments.undecided_before(poll.decision)
+        if poll.state == PollState.DRAFT
+        else [],
         "allowed": {str(t.action) for t in allowed},
         "turnout": services.turnout(poll),
         "not_voted": services.not_yet_voted_by_presence(poll),

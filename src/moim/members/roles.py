@@ -17,6 +17,8 @@ ROLE_PERMISSIONS: dict[Role, dict[str, tuple[str, ...]]] = {
         "assemblies": ("view", "add", "change", "delete"),
         "governance": ("view", "add", "change", "delete", "run"),
         "awards": ("view", "add", "change", "delete"),
+        # Motions members table: rules, workflows, admission (through the services).
+        "motions": ("view", "add", "change", "delete"),
         # The public site's press release: drafted, edited and published by the secretariat.
         "moim_site": ("view", "add", "change", "delete", "publish"),
         # Accounts: the secretariat opens logins and hands out roles; it never edits the

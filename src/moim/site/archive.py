@@ -29,7 +29,7 @@ def archive_entries(organization: Organization | None) -> list[ArchiveEntry]:
         .order_by("-edition")
     )
     published = Decision.objects.filter(
-        assembly__organization=organization, published_at__isnull=False
+        assembly__organization=organization, published_at__isnull=False, amends__isnull=True
     ).order_by("position", "pk")
     by_assembly: dict[int, list[Decision]] = {}
     for decision in published:

@@ -20,6 +20,12 @@ from moim.governance.services.agenda import (
     rules_snapshot,
     withdraw_proxy,
 )
+from moim.governance.services.amendments import (
+    check_amendable,
+    check_amendment,
+    table_amendment,
+    withdraw_decision,
+)
 from moim.governance.services.backoffice import (
     DECISION_SERVICE_FIELDS,
     check_decision_change,
@@ -111,6 +117,8 @@ __all__ = [
     "ballots_held_by",
     "cast_ballot",
     "change_poll_method",
+    "check_amendable",
+    "check_amendment",
     "check_candidates",
     "check_decision_change",
     "check_proxy",
@@ -140,8 +148,10 @@ __all__ = [
     "save_rules",
     "settle_tie",
     "stage_of",
+    "table_amendment",
     "turnout",
     "validate_choices",
     "votes_held_by",
+    "withdraw_decision",
     "withdraw_proxy",
 ]

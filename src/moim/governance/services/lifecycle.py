@@ -16,7 +16,15 @@ from typing import Any
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from moim.governance.enums import PollAction, PollStage, PollState, TiePolicy, Verdict
+from moim.governance.amendments import check_amendments_decided, may_open
+from moim.governance.enums import (
+    DecisionStatus,
+    PollAction,
+    PollStage,
+    PollState,
+    TiePolicy,
+    Verdict,
+)
 from moim.governance.models import Poll
 from moim.governance.rules import can_run_polls
 from moim.governance.services.base import PollStateError
@@ -119,10 +127,19 @@ def stage_of(poll: Poll) -> PollStage:
     return PollStage.COUNTED
 
 
+def _may_open(poll: Poll) -> bool:
+    decision = poll.decision
+    return decision.status != DecisionStatus.WITHDRAWN and may_open(decision)
+
+
 def allowed_actions(poll: Poll) -> list[Transition]:
-    """The transitions the poll's stage allows, in the table's order."""
+    """The transitions the poll's stage allows, in the table's order; a text is not opened
+    while amendments to it (or voted before it) are undecided."""
     stage = stage_of(poll)
-    return [t for t in TRANSITIONS.values() if stage in t.from_stages]
+    allowed = [t for t in TRANSITIONS.values() if stage in t.from_stages]
+    if stage == PollStage.DRAFT and not _may_open(poll):
+        allowed = [t for t in allowed if t.action != PollAction.OPEN]
+    return allowed
 
 
 def begin(action: PollAction, *, poll: Poll, by: Any) -> Poll:
@@ -135,4 +152,8 @@ def begin(action: PollAction, *, poll: Poll, by: Any) -> Poll:
     locked = Poll.objects.select_for_update().select_related("decision__assembly").get(pk=poll.pk)
     if stage_of(locked) not in transition.from_stages:
         raise PollStateError(str(transition.refusal))
+    if action == PollAction.OPEN:
+        if locked.decision.status == DecisionStatus.WITHDRAWN:
+            raise PollStateError(str(_("This decision was withdrawn.")))
+        check_amendments_decided(locked.decision)
     return locked

@@ -23,6 +23,7 @@ from moim.governance.models import (
 )
 from moim.governance.rules import can_record_appointment
 from moim.governance.services.candidates import add_named_candidates
+from moim.governance.signals import decision_published
 from moim.members.enums import TermSource
 from moim.members.models import Member, Office, Term
 from moim.members.queries import registry_today
@@ -148,6 +149,7 @@ def publish_decision(
             subject=f"decision:{decision.pk}",
             data={"created": created, "ended": ended},
         )
+    decision_published.send(sender=Decision, decision=decision, by=by)
     return decision
 
 
