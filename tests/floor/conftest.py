@@ -1,5 +1,5 @@
 """A list of speakers to act on: an assembly, an agenda item with its list open, and the two
-delegates of the shared personas joined online (delegate_a for Seoul, delegate_b for Mexico City)."""
+delegates of the shared personas joined online (delegate_a: Seoul, delegate_b: Mexico City)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,6 @@ from typing import Any
 import pytest
 from django.test import Client
 from django.utils import timezone
-from tests.assemblies.factories import AssemblyFactory, RegistrationFactory
 
 from moim.assemblies.enums import AttendanceMode
 from moim.assemblies.models import Assembly, Registration
@@ -18,6 +17,7 @@ from moim.governance.enums import AgendaKind
 from moim.governance.models import AgendaItem
 from moim.members.models import Organization
 from moim.permissions import SYSTEM
+from tests.assemblies.factories import AssemblyFactory, RegistrationFactory
 
 
 @pytest.fixture

@@ -9,9 +9,6 @@ from typing import Any
 
 import pytest
 from django.urls import reverse
-from tests.assemblies.factories import AssemblyFactory
-from tests.factories import OrganizationFactory
-from tests.floor.conftest import client_for, make_item
 
 from moim.assemblies.models import Assembly
 from moim.errors import Conflict, NotAllowed
@@ -20,6 +17,9 @@ from moim.floor.enums import SpeechKind, SpeechState
 from moim.floor.models import SpeakersList, Speech
 from moim.governance.models import AgendaItem
 from moim.permissions import SYSTEM
+from tests.assemblies.factories import AssemblyFactory
+from tests.factories import OrganizationFactory
+from tests.floor.conftest import client_for, make_item
 
 
 def api_ask(user: Any, speakers_list: SpeakersList, body: dict[str, Any]) -> Any:

@@ -66,8 +66,10 @@ def test_next_ends_the_speech_and_starts_the_first_waiting(speakers_list: Speake
     second = services.next_speaker(speakers_list=speakers_list, by=SYSTEM, at=at(100))
     done = services.next_speaker(speakers_list=speakers_list, by=SYSTEM, at=at(250))
 
-    assert first is not None and first.name_en == "Ana"
-    assert second is not None and second.name_en == "Luis"
+    assert first is not None
+    assert first.name_en == "Ana"
+    assert second is not None
+    assert second.name_en == "Luis"
     assert done is None
     spoken = {s.name_en: s for s in speakers_list.speeches.all()}
     assert spoken["Ana"].state == SpeechState.DONE
@@ -110,7 +112,8 @@ def test_point_of_order_interrupts_and_the_speech_resumes_with_its_time_left(
 
     resumed = services.end_speech(speakers_list=speakers_list, by=SYSTEM, at=at(90))
 
-    assert resumed is not None and resumed.pk == ana.pk
+    assert resumed is not None
+    assert resumed.pk == ana.pk
     ana.refresh_from_db()
     assert ana.state == SpeechState.SPEAKING
     assert ana.paused_seconds == 30
@@ -131,7 +134,8 @@ def test_next_after_a_point_of_order_resumes_the_interrupted_speech(
 
     following = services.next_speaker(speakers_list=speakers_list, by=SYSTEM, at=at(20))
 
-    assert following is not None and following.name_en == "Ana"
+    assert following is not None
+    assert following.name_en == "Ana"
     assert queue_names(speakers_list) == ["Luis"]
 
 
