@@ -27,3 +27,16 @@ def test_a_change_is_announced_after_commit(
         subscription.close()
 
     assert events == [{"floor": speakers_list.pk}]
+
+
+def test_floor_pages_listen_to_the_assembly_stream(
+    speakers_list: SpeakersList, client: Any
+) -> None:
+    answer = client.get(f"/en/floor/{speakers_list.assembly.edition}/events/")
+    try:
+        first = next(iter(answer.streaming_content))
+    finally:
+        answer.close()
+
+    assert answer["Content-Type"].startswith("text/event-stream")
+    assert first.startswith(b"retry:")
