@@ -14,7 +14,7 @@ from moim.floor.models import SpeakersList, Speech
 class SpeechInline(admin.TabularInline):
     model = Speech
     fields = ["kind", "name_en", "member", "online", "state", "started_at", "ended_at"]
-    readonly_fields = fields
+    readonly_fields = ["kind", "name_en", "member", "online", "state", "started_at", "ended_at"]
     ordering = ["position", "pk"]
     extra = 0
 
@@ -33,8 +33,8 @@ class SpeakersListAdmin(admin.ModelAdmin):
     list_display = ["__str__", "assembly", "speaking_seconds", "closed", "changed_at"]
     list_filter = ["assembly", "closed"]
     list_select_related = ["assembly", "agenda_item__decision"]
+    fields = ["assembly", "agenda_item", "speaking_seconds", "closed", "opened_at"]
     readonly_fields = ["assembly", "agenda_item", "speaking_seconds", "closed", "opened_at"]
-    fields = readonly_fields
     inlines = [SpeechInline]
 
     def has_add_permission(self, request: HttpRequest) -> bool:
