@@ -158,3 +158,22 @@ def test_list_page_query_count(
         answer = client.get(url)
 
     assert answer.content.decode().count("Speaker ") == count
+
+
+@pytest.mark.parametrize("count", [1, 3])
+def test_item_console_query_count(
+    assembly: Assembly,
+    speakers_list: SpeakersList,
+    chair: Any,
+    count: int,
+    django_assert_num_queries: Any,
+) -> None:
+    for n in range(count):
+        services.add_speaker(speakers_list=speakers_list, by=SYSTEM, name_en=f"Speaker {n}")
+    client = client_for(chair)
+    url = reverse("floor:item_state", args=[assembly.edition, speakers_list.agenda_item_id])
+
+    with django_assert_num_queries(7):
+        answer = client.get(url)
+
+    assert answer.content.decode().count("Speaker ") == count
