@@ -177,3 +177,20 @@ def test_item_console_query_count(
         answer = client.get(url)
 
     assert answer.content.decode().count("Speaker ") == count
+
+
+def test_closed_list_offers_the_delegate_only_a_point_of_order(
+    assembly: Assembly, speakers_list: SpeakersList, online_a: Any
+) -> None:
+    services.close_list(speakers_list=speakers_list, by=SYSTEM)
+    client = client_for(online_a)
+
+    page = client.get(reverse("governance:sitting", args=[assembly.edition])).content.decode()
+    client.post(
+        reverse("floor:sitting", args=[assembly.edition]),
+        {"list": speakers_list.pk, "action": "ask", "kind": "point_of_order"},
+    )
+
+    assert "Raise a point of order" in page
+    assert "Ask to speak" not in page
+    assert Speech.objects.get().kind == SpeechKind.POINT_OF_ORDER
