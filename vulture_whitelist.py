@@ -164,3 +164,19 @@ _.is_anonymous
 # (shown in the back office).
 _.state_meaning
 _.tabled_by
+# --- floor (the list of speakers): fields the ORM, templates and the API's schemas read by
+# name; the reply kind is a stored choice; the projector and the minutes call the two readers.
+_.REPLY
+_.changed_at
+_.requested_at
+_.requested_by
+_.interrupted_seconds_left
+_.member_en
+_.member_ko
+_.item_title_en
+_.item_title_ko
+_.agenda_title_en
+_.agenda_title_ko
+_.model_config
+_.projected_list  # moim.floor.projection: the projector's view of the list
+_.speeches_for_minutes  # moim.floor.queries: who spoke on what, for the minutes

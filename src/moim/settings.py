@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "moim.governance",
     "moim.site",
     "moim.motions",
+    "moim.floor",
 ]
 
 MIDDLEWARE = [

@@ -30,6 +30,7 @@ urlpatterns += i18n_patterns(
     path("awards/", include("moim.awards.urls")),
     path("governance/", include("moim.governance.urls")),
     path("motions/", include("moim.motions.urls")),
+    path("floor/", include("moim.floor.urls")),
     path("", include("moim.site.urls")),
     prefix_default_language=True,
 )

@@ -63,6 +63,8 @@ MAY_SUCCEED = {
     "POST /api/motions/assemblies/{edition}": {"delegate"},
     "POST /api/motions/{motion_id}/supports": {"delegate"},
     "POST /api/motions/decisions/{decision_id}/amendments": {"delegate"},
+    "POST /api/floor/lists/{list_id}/requests": {"delegate"},
+    "DELETE /api/floor/lists/{list_id}/requests/mine": {"delegate"},
 }
 # The CSRF secret the fuzzing client sends both as cookie and header, as a browser's page would.
 CSRF_TOKEN = "fuzzfuzzfuzzfuzzfuzzfuzzfuzzfuzz"

@@ -21,6 +21,8 @@ ROLE_PERMISSIONS: dict[Role, dict[str, tuple[str, ...]]] = {
         "motions": ("view", "add", "change", "delete"),
         # The public site's press release: drafted, edited and published by the secretariat.
         "moim_site": ("view", "add", "change", "delete", "publish"),
+        # Lists of speakers: read in the back office, run from the chair's console.
+        "floor": ("view",),
         # Accounts: the secretariat opens logins and hands out roles; it never edits the
         # role groups themselves (they are defined here) and cannot make superusers.
         "auth.user": ("view", "add", "change"),
@@ -33,7 +35,12 @@ ROLE_PERMISSIONS: dict[Role, dict[str, tuple[str, ...]]] = {
         "otp_totp.totpdevice": ("view", "delete"),
         "otp_static.staticdevice": ("view", "delete"),
     },
-    Role.CHAIR: {"members": ("view",), "governance": ("view", "run"), "awards": ("view",)},
+    Role.CHAIR: {
+        "members": ("view",),
+        "governance": ("view", "run"),
+        "awards": ("view",),
+        "floor": ("view",),
+    },
     Role.DELEGATE: {},
     Role.JUROR: {},
 }

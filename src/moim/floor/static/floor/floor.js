@@ -1,0 +1,73 @@
+// The floor's live island. Speaking clocks ([data-floor-timer]) count down in the browser from
+// the time left the server computed when it drew them (data-seconds-left), unless paused; the
+// server sends no ticks. Each [data-floor] part listens to the assembly's live stream and, on
+// an event that names a list of speakers (and when the stream opens or reopens), fetches its
+// state again from data-state-url: the fresh figures replace the part, and the clocks go on.
+(function () {
+  "use strict";
+
+  function tick() {
+    var now = Date.now();
+    document.querySelectorAll("[data-floor-timer]").forEach(function (clock) {
+      if (!clock.dataset.drawnAt) { clock.dataset.drawnAt = String(now); }
+      var left = parseInt(clock.dataset.secondsLeft, 10);
+      if (isNaN(left)) { return; }
+      if (!("paused" in clock.dataset)) {
+        left -= Math.floor((now - parseInt(clock.dataset.drawnAt, 10)) / 1000);
+      }
+      left = Math.max(0, left);
+      var text = Math.floor(left / 60) + ":" + String(left % 60).padStart(2, "0");
+      if (clock.textContent !== text) { clock.textContent = text; }
+      clock.classList.toggle("is-over", left === 0);
+    });
+  }
+
+  function follow(root) {
+    var target = root.querySelector("[data-floor-state]");
+    if (!target) { return; }
+    var loading = false;
+    var again = false;
+
+    function refresh() {
+      if (loading) { again = true; return; }
+      loading = true;
+      fetch(root.dataset.stateUrl, { cache: "no-store", credentials: "same-origin" })
+        .then(function (response) { return response.ok ? response.text() : null; })
+        .then(function (html) {
+          if (html !== null) {
+            target.innerHTML = html;
+            if (window.htmx) { window.htmx.process(target); }
+            tick();
+          }
+        })
+        .catch(function () {})
+        .then(function () {
+          loading = false;
+          if (again) { again = false; refresh(); }
+        });
+    }
+
+    function connect() {
+      var source = new EventSource(root.dataset.eventsUrl);
+      source.addEventListener("open", function () {
+        root.classList.remove("is-offline");
+        refresh();
+      });
+      source.addEventListener("update", function (event) {
+        var data = null;
+        try { data = JSON.parse(event.data); } catch (error) { return; }
+        if (data && data.floor !== undefined) { refresh(); }
+      });
+      source.addEventListener("error", function () {
+        root.classList.add("is-offline");
+        if (source.readyState === EventSource.CLOSED) { setTimeout(connect, 2000); }
+      });
+    }
+
+    connect();
+  }
+
+  tick();
+  setInterval(tick, 250);
+  document.querySelectorAll("[data-floor]").forEach(follow);
+})();
