@@ -19,6 +19,8 @@ ROLE_PERMISSIONS: dict[Role, dict[str, tuple[str, ...]]] = {
         "awards": ("view", "add", "change", "delete"),
         # The public site's press release: drafted, edited and published by the secretariat.
         "moim_site": ("view", "add", "change", "delete", "publish"),
+        # The convocation, messages to groups, their templates and the mailing rules.
+        "mailings": ("view", "add", "change", "delete"),
         # Accounts: the secretariat opens logins and hands out roles; it never edits the
         # role groups themselves (they are defined here) and cannot make superusers.
         "auth.user": ("view", "add", "change"),
