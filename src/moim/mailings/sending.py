@@ -77,7 +77,7 @@ def backoff(attempts: int, retry_minutes: int) -> dt.timedelta:
     return min(dt.timedelta(minutes=retry_minutes * 2 ** (attempts - 1)), dt.timedelta(days=1))
 
 
-def send_delivery(delivery_id: int, result: BatchResult) -> None:
+def send_delivery(delivery_id: int, result: BatchResult, now: dt.datetime) -> None:
     """Send one claimed delivery and record what happened. Never raises for the mail server."""
     delivery = Delivery.objects.select_related("mailing__assembly").get(pk=delivery_id)
     if delivery.status != DeliveryStatus.SENDING:
@@ -95,7 +95,6 @@ def send_delivery(delivery_id: int, result: BatchResult) -> None:
         attempts = delivery.attempts + 1
         max_attempts, retry_minutes = _policy(delivery)
         logger.warning("delivery %s: attempt %d failed: %s", delivery_id, attempts, problem)
-        now = timezone.now()
         if attempts >= max_attempts:
             status = DeliveryStatus.FAILED
             result.failed += 1
@@ -123,5 +122,5 @@ def send_pending(*, batch: int = 50, now: dt.datetime | None = None) -> BatchRes
     now = now or timezone.now()
     result = BatchResult(interrupted=release_interrupted(now))
     for delivery_id in claim_batch(max(1, batch), now):
-        send_delivery(delivery_id, result)
+        send_delivery(delivery_id, result, now)
     return result
