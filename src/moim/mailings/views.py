@@ -69,7 +69,7 @@ def _previews(assembly: Assembly, template: Any, audience: str) -> list[dict[str
 @require_http_methods(["GET", "POST"])
 def convocation(request: HttpRequest, edition: int) -> HttpResponse:
     assembly = _staff_assembly(request, edition, can_send_mailings)
-    form = ConvocationForm(request.POST or None, assembly=assembly)
+    form = ConvocationForm(request.POST if request.method == "POST" else None, assembly=assembly)
     if request.method == "POST" and form.is_valid():
         try:
             services.send_convocation(
@@ -111,7 +111,7 @@ def convocation(request: HttpRequest, edition: int) -> HttpResponse:
 def compose(request: HttpRequest, edition: int) -> HttpResponse:
     assembly = _staff_assembly(request, edition, can_send_mailings)
     services.default_templates(assembly.organization)
-    form = ComposeForm(request.POST or None, assembly=assembly)
+    form = ComposeForm(request.POST if request.method == "POST" else None, assembly=assembly)
     if request.method == "POST" and form.is_valid():
         try:
             mailing = services.send_message(
