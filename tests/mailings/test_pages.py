@@ -82,7 +82,8 @@ def test_convocation_page_previews_both_languages(convened: Convened, secretaria
     page = logged_in(secretariat).get(reverse("mailings:convocation", args=[5])).content.decode()
 
     assert "It goes to 3 addresses" in page
-    assert "Preview in Korean" in page and "Preview in English" in page
+    assert "Preview in Korean" in page
+    assert "Preview in English" in page
     assert "Dear Lima," in page
     assert "would be late" not in page
 
@@ -210,8 +211,10 @@ def test_mailing_page_filters_deliveries_by_status(convened: Convened, secretari
     everything = client.get(url).content.decode()
     bounced = client.get(url, {"status": "bounced"}).content.decode()
 
-    assert "mayor@lima.example" in everything and "intl@busan.example" in everything
-    assert "intl@busan.example" in bounced and "mayor@lima.example" not in bounced
+    assert "mayor@lima.example" in everything
+    assert "intl@busan.example" in everything
+    assert "intl@busan.example" in bounced
+    assert "mayor@lima.example" not in bounced
 
 
 def test_retry_page_queues_the_failed_again(convened: Convened, secretariat: Any) -> None:
