@@ -159,3 +159,11 @@ _.only_precinct  # one precinct's ballots, for precinct-level reports
 
 # --- The system actor answers what Django and the templates ask of any user.
 _.is_anonymous
+
+# --- mailings: fields the ORM writes and the pages, the admin and the API schema read by name.
+_.delivered
+_.late_confirmed
+_.next_attempt_at
+_.claimed_at
+_.bounced_at
+_.last_error

@@ -60,6 +60,7 @@ MAY_SUCCEED = {
     "POST /api/governance/decisions/{decision_id}/polls": {"chair", "secretariat"},
     "POST /api/governance/polls/{poll_id}/analog": {"chair", "secretariat"},
     "POST /api/governance/polls/{poll_id}/{action}": {"chair", "secretariat"},
+    "GET /api/mailings/{edition}/convocation": {"secretariat"},
 }
 # The CSRF secret the fuzzing client sends both as cookie and header, as a browser's page would.
 CSRF_TOKEN = "fuzzfuzzfuzzfuzzfuzzfuzzfuzzfuzz"

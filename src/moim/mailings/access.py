@@ -6,12 +6,8 @@ from __future__ import annotations
 from django.shortcuts import get_object_or_404
 
 from moim.assemblies.models import Assembly
-from moim.mailings.models import Mailing, MessageTemplate
+from moim.mailings.models import Mailing
 
 
 def mailing_in(assembly: Assembly, pk: int) -> Mailing:
     return get_object_or_404(Mailing.objects.select_related("template"), assembly=assembly, pk=pk)
-
-
-def templates_for(assembly: Assembly) -> list[MessageTemplate]:
-    return list(MessageTemplate.objects.filter(organization_id=assembly.organization_id))
