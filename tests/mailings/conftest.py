@@ -16,6 +16,7 @@ from moim.mailings.services import send_convocation
 from moim.members.models import Member, Organization
 from moim.permissions import SYSTEM
 from tests.assemblies.factories import AssemblyFactory
+from tests.awards.conftest import edition, scoring_round  # noqa: F401 (fixtures)
 from tests.factories import MemberFactory, OrganizationFactory, PersonFactory
 
 
@@ -42,7 +43,7 @@ def convened(organization: Organization, city_a: Member) -> Convened:
     seoul.save()
     busan = MemberFactory(
         organization=organization,
-        slug="busan",
+        slug="busan-metropolitan",
         name_en="Busan",
         name_ko="부산",
         country="KR",
