@@ -180,3 +180,10 @@ _.agenda_title_ko
 _.model_config
 _.projected_list  # moim.floor.projection: the projector's view of the list
 _.speeches_for_minutes  # moim.floor.queries: who spoke on what, for the minutes
+# --- mailings: fields the ORM writes and the pages, the admin and the API schema read by name.
+_.delivered
+_.late_confirmed
+_.next_attempt_at
+_.claimed_at
+_.bounced_at
+_.last_error

@@ -83,6 +83,7 @@ INSTALLED_APPS = [
     "moim.site",
     "moim.motions",
     "moim.floor",
+    "moim.mailings",
 ]
 
 MIDDLEWARE = [
@@ -282,6 +283,9 @@ MAILERS = {"default": {"BACKEND": _mail_backend, "OPTIONS": _mail_options}}
 MOIM_MAIL_ATTEMPTS = env_int("MOIM_MAIL_ATTEMPTS", 3)
 MOIM_MAIL_RETRY_SECONDS = 0.0 if TESTING else 0.5
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Moim <noreply@localhost>")
+# The shared secret the mail server's bounce reports must carry (POST /mailings/bounce/);
+# empty turns the hook off.
+MOIM_BOUNCE_SECRET = env_secret("MOIM_BOUNCE_SECRET")
 
 # --- HTTPS, behind a proxy or not (README "Production") ---------------------------------------
 # Secure by default outside a developer's machine; each can be set from the environment.

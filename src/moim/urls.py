@@ -11,6 +11,7 @@ from moim.members.staff_views import my_account
 urlpatterns: list[URLPattern | URLResolver] = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/", api.urls),
+    path("mailings/", include("moim.mailings.hook_urls")),
 ]
 
 urlpatterns += i18n_patterns(
@@ -31,6 +32,7 @@ urlpatterns += i18n_patterns(
     path("governance/", include("moim.governance.urls")),
     path("motions/", include("moim.motions.urls")),
     path("floor/", include("moim.floor.urls")),
+    path("mailings/", include("moim.mailings.urls")),
     path("", include("moim.site.urls")),
     prefix_default_language=True,
 )

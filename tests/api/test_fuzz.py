@@ -65,6 +65,7 @@ MAY_SUCCEED = {
     "POST /api/motions/decisions/{decision_id}/amendments": {"delegate"},
     "POST /api/floor/lists/{list_id}/requests": {"delegate"},
     "DELETE /api/floor/lists/{list_id}/requests/mine": {"delegate"},
+    "GET /api/mailings/{edition}/convocation": {"secretariat"},
 }
 # The CSRF secret the fuzzing client sends both as cookie and header, as a browser's page would.
 CSRF_TOKEN = "fuzzfuzzfuzzfuzzfuzzfuzzfuzzfuzz"

@@ -23,6 +23,8 @@ ROLE_PERMISSIONS: dict[Role, dict[str, tuple[str, ...]]] = {
         "moim_site": ("view", "add", "change", "delete", "publish"),
         # Lists of speakers: read in the back office, run from the chair's console.
         "floor": ("view",),
+        # The convocation, messages to groups, their templates and the mailing rules.
+        "mailings": ("view", "add", "change", "delete"),
         # Accounts: the secretariat opens logins and hands out roles; it never edits the
         # role groups themselves (they are defined here) and cannot make superusers.
         "auth.user": ("view", "add", "change"),
