@@ -159,3 +159,6 @@ _.only_precinct  # one precinct's ballots, for precinct-level reports
 
 # --- The system actor answers what Django and the templates ask of any user.
 _.is_anonymous
+
+# --- projection: what a screen's template reads of the slide it shows.
+_.drawn

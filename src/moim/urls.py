@@ -30,6 +30,7 @@ urlpatterns += i18n_patterns(
     path("awards/", include("moim.awards.urls")),
     path("governance/", include("moim.governance.urls")),
     path("", include("moim.site.urls")),
+    path("", include("moim.projection.urls")),
     prefix_default_language=True,
 )
 
