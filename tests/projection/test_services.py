@@ -54,13 +54,15 @@ def test_clear_and_remove_leave_the_screen_empty(hall: Hall) -> None:
 
     services.remove_slide(slide=slide, by=SYSTEM)
     hall.hall.refresh_from_db()
-    assert hall.hall.current is None and _queue(hall.hall) == []
+    assert hall.hall.current is None
+    assert _queue(hall.hall) == []
 
     other = _message(hall, "Lunch")
     services.project_slide(slide=other, by=SYSTEM)
     services.clear_projector(projector=hall.hall, by=SYSTEM)
     hall.hall.refresh_from_db()
-    assert hall.hall.current is None and _queue(hall.hall) == ["Lunch"]
+    assert hall.hall.current is None
+    assert _queue(hall.hall) == ["Lunch"]
 
 
 def test_slides_move_up_and_down_within_their_projector(hall: Hall) -> None:
@@ -130,7 +132,8 @@ def test_a_delegate_may_not_touch_the_projectors(hall: Hall, delegate_a: Any) ->
         services.ensure_projectors(assembly=hall.assembly, by=None)
 
     hall.hall.refresh_from_db()
-    assert hall.hall.current is None and _queue(hall.hall) == ["Welcome"]
+    assert hall.hall.current is None
+    assert _queue(hall.hall) == ["Welcome"]
 
 
 def test_projecting_tells_the_assemblys_screens_after_commit(
