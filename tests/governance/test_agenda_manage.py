@@ -135,3 +135,14 @@ def test_another_assemblys_item_answers_404(
 
     assert response.status_code == 404
     assert AgendaItem.objects.filter(pk=theirs.pk).exists()
+
+
+def test_the_console_leads_the_secretariat_to_the_agenda_back_office(
+    client: Client, organization: Any, secretariat: Any
+) -> None:
+    AssemblyFactory(organization=organization, edition=5)
+    client.force_login(secretariat)
+
+    console = client.get("/en/governance/5/console/").content.decode()
+
+    assert 'href="/en/governance/5/agenda/manage/"' in console

@@ -145,3 +145,12 @@ def test_another_organizations_poll_or_decision_cannot_be_projected(
     assert [r.status_code for r in by_page] == [400, 400]
     assert Slide.objects.count() == 0
     assert Poll.objects.filter(decision__assembly=theirs.assembly).count() == 1
+
+
+def test_the_chairs_console_leads_to_the_projectors(client: Client, hall: Hall, chair: Any) -> None:
+    client.force_login(chair)
+
+    console = client.get("/en/governance/5/console/").content.decode()
+
+    assert 'href="/en/projection/5/"' in console
+    assert 'href="/en/governance/5/agenda/manage/"' not in console  # the secretariat's
