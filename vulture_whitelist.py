@@ -187,3 +187,5 @@ _.next_attempt_at
 _.claimed_at
 _.bounced_at
 _.last_error
+# --- projection: what a screen's template reads of the slide it shows.
+_.drawn

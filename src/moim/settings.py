@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     "moim.motions",
     "moim.floor",
     "moim.mailings",
+    "moim.projection",
 ]
 
 MIDDLEWARE = [

@@ -34,6 +34,7 @@ urlpatterns += i18n_patterns(
     path("floor/", include("moim.floor.urls")),
     path("mailings/", include("moim.mailings.urls")),
     path("", include("moim.site.urls")),
+    path("", include("moim.projection.urls")),
     prefix_default_language=True,
 )
 

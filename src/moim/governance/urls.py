@@ -1,12 +1,13 @@
 from django.urls import path
 
-from moim.governance import sitting_views, views
+from moim.governance import agenda_views, sitting_views, views
 
 app_name = "governance"
 
 urlpatterns = [
     path("<int:edition>/", views.agenda, name="agenda"),
     path("<int:edition>/console/", views.console, name="console"),
+    path("<int:edition>/agenda/manage/", agenda_views.agenda_manage, name="agenda_manage"),
     path("<int:edition>/vote/", views.my_polls, name="my_polls"),
     path("<int:edition>/sitting/", sitting_views.sitting, name="sitting"),
     path("<int:edition>/sitting/ballot/", sitting_views.sitting_ballot, name="sitting_ballot"),
