@@ -78,7 +78,11 @@ def test_badge_names_member_in_both_languages_role_and_check_in_code(
 
     badge = badge_for(registration)
 
-    assert (badge.name, badge.represents_en, badge.represents_ko) == ("김민수", "Seoul", "서울특별시")
+    assert (badge.name, badge.represents_en, badge.represents_ko) == (
+        "김민수",
+        "Seoul",
+        "서울특별시",
+    )
     assert (badge.role_en, badge.code) == ("Press", registration.check_in_code)
     assert badge.role_ko != "Press"
 
