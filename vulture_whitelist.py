@@ -159,3 +159,10 @@ _.only_precinct  # one precinct's ballots, for precinct-level reports
 
 # --- The system actor answers what Django and the templates ask of any user.
 _.is_anonymous
+
+# --- Badges, certificates and questions of the assemblies and awards apps: fields that the
+# templates, the admin or `InLanguage` read by name.
+_.help_en
+_.help_ko
+_.requested_at
+_.issued_by

@@ -19,7 +19,7 @@ from moim.assemblies.models import (
     RegistrationAnswer,
     RegistrationQuestion,
 )
-from moim.errors import Invalid, NotAllowed
+from moim.errors import Invalid
 from moim.questions import QuestionKind
 from tests.assemblies.factories import RegistrationFactory
 from tests.assemblies.helpers import logged_in
@@ -156,11 +156,10 @@ def test_answers_show_in_the_back_office_and_the_export(
 ) -> None:
     text, choice = diet(assembly), session(assembly)
     registration = RegistrationFactory(assembly=assembly, full_name="Ana Costa")
-    answers.save_answers(
-        registration=registration,
-        answers={text.pk: "=HYPERLINK(evil)", choice.pk: "Awards"},
-        by=secretariat,
+    RegistrationAnswer.objects.create(
+        registration=registration, question=text, value="=HYPERLINK(evil)"
     )
+    RegistrationAnswer.objects.create(registration=registration, question=choice, value="Awards")
     staff = logged_in(secretariat)
 
     page = staff.get(f"/en/assemblies/{assembly.edition}/registrations/").content.decode()
@@ -224,7 +223,7 @@ def test_the_secretariat_adds_a_question_on_its_page(
 def test_removing_a_question_removes_its_answers(assembly: Assembly, secretariat: Persona) -> None:
     question = diet(assembly)
     registration = RegistrationFactory(assembly=assembly)
-    answers.save_answers(registration=registration, answers={question.pk: "None"}, by=secretariat)
+    RegistrationAnswer.objects.create(registration=registration, question=question, value="None")
 
     logged_in(secretariat).post(
         f"/en/assemblies/{assembly.edition}/questions/{question.pk}/delete/"
@@ -247,18 +246,6 @@ def test_a_delegate_cannot_add_or_remove_questions(assembly: Assembly, delegate_
     assert list(RegistrationQuestion.objects.values_list("label_en", flat=True)) == [
         "Dietary requirements"
     ]
-
-
-def test_a_delegate_cannot_change_answers_through_the_service(
-    assembly: Assembly, delegate_a: Persona
-) -> None:
-    question = diet(assembly)
-    registration = RegistrationFactory(assembly=assembly)
-
-    with pytest.raises(NotAllowed):
-        answers.save_answers(registration=registration, answers={question.pk: "x"}, by=delegate_a)
-
-    assert RegistrationAnswer.objects.count() == 0
 
 
 def test_another_assemblys_question_cannot_be_changed_from_this_one(

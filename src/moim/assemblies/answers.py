@@ -108,15 +108,6 @@ def register_with_answers(
     return registration
 
 
-@transaction.atomic
-def save_answers(
-    *, registration: Registration, answers: Mapping[int, Any], by: Any
-) -> list[RegistrationAnswer]:
-    """The secretariat records or corrects a registrant's answers."""
-    require(can_manage_questions, by)
-    return _store(registration, questions_for(registration.assembly), answers)
-
-
 def check_question(question: RegistrationQuestion) -> None:
     problem = question_problem(question.kind, question.options_en, question.options_ko)
     if problem:

@@ -24,7 +24,7 @@ from moim.assemblies.rules import (
     can_issue_certificates,
     can_request_certificate,
 )
-from moim.errors import Conflict, NotAllowed
+from moim.errors import Conflict
 from moim.pdf import cjk_font, latin, pdf_available
 from moim.permissions import require, stored_user
 
@@ -110,7 +110,7 @@ def downloadable(*, registration: Registration, by: Any) -> AttendanceCertificat
     require(can_download_certificate, by, registration)
     certificate = AttendanceCertificate.objects.filter(registration=registration).first()
     if certificate is None or certificate.status != CertificateStatus.ISSUED:
-        raise NotAllowed(_("This certificate has not been issued yet."))
+        raise Conflict(_("This certificate has not been issued yet."))
     _check_attended(registration)
     return certificate
 

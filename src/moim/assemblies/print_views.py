@@ -15,6 +15,7 @@ from moim.assemblies.enums import BadgeSize, CertificateStatus
 from moim.assemblies.forms import BadgeForm, RegistrationFilterForm
 from moim.assemblies.models import Registration
 from moim.assemblies.rules import (
+    can_download_certificate,
     can_issue_certificates,
     can_print_badges,
     can_request_certificate,
@@ -114,10 +115,13 @@ def certificate_request(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def certificate_download(request: HttpRequest, pk: int) -> HttpResponse:
     registration = _own_registration(request, pk)
+    if not allows(can_download_certificate, request.user, registration):
+        raise Http404
     try:
         certificate = certificates.downloadable(registration=registration, by=request.user)
     except Refused as error:
-        raise Http404(error.message) from None
+        messages.error(request, error.message)
+        return redirect("assemblies:mine")
     body = certificates.certificate_pdf(certificate)
     if body is None:
         messages.error(request, no_pdf_reason())
