@@ -17,11 +17,12 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.db import models
+from django.db import models, transaction
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from moim.bilingual import InLanguage, in_language
+from moim.errors import Invalid
 from moim.text import validate_multiline, validate_one_line
 from moim.uploads import kind_of
 
@@ -260,3 +261,73 @@ def checked_value(question: Question, value: Any) -> Any:
             raise ValueError(gettext("Answer yes or no."))
         return value
     raise ValueError(gettext("A file answer must be uploaded."))
+
+
+def _empty(value: Any) -> bool:
+    return value is None or value == "" or value == []
+
+
+@transaction.atomic
+def store_answers(
+    *,
+    answer_model: type[Answer],
+    owner: Mapping[str, Any],
+    questions: Sequence[Question],
+    answers: Mapping[int, Any],
+    enforce_required: bool,
+    file_stem: str,
+) -> None:
+    """Check every answer against its question, then store it on the owner (`{"entry": e}`).
+
+    An empty answer removes the one stored, except for a file: a form sent without a new file
+    keeps the file already given. Raises `Invalid` for an answer that does not fit, for an
+    answer to a question not asked, and (with `enforce_required`) for a required question left
+    unanswered; nothing is stored then."""
+    known = {question.pk: question for question in questions}
+    if set(answers) - set(known):
+        raise Invalid(gettext("An answer was given to a question this form does not ask."))
+    # The concrete answer models add `question` (and their owner) to the abstract `Answer`.
+    manager: Any = answer_model._default_manager
+    existing = {
+        answer.question_id: answer for answer in manager.filter(**owner, question__in=questions)
+    }
+    to_save: list[tuple[Question, Any]] = []
+    for question in questions:
+        value = answers.get(question.pk)
+        if _empty(value):
+            if question.required and enforce_required and question.pk not in existing:
+                raise Invalid(
+                    gettext("“%(question)s” must be answered.") % {"question": question.label}
+                )
+            continue
+        if question.kind == QuestionKind.FILE:
+            if not isinstance(value, UploadedFile):
+                raise Invalid(
+                    gettext("“%(question)s” takes a file.") % {"question": question.label}
+                )
+            try:
+                validate_answer_file(value)
+            except ValidationError as error:
+                raise Invalid(" ".join(error.messages)) from None
+        else:
+            try:
+                value = checked_value(question, value)
+            except ValueError as error:
+                raise Invalid(f"{question.label}: {error}") from None
+        to_save.append((question, value))
+    for question in questions:
+        answer = existing.get(question.pk)
+        cleared = _empty(answers.get(question.pk)) and question.kind != QuestionKind.FILE
+        if answer is not None and cleared:
+            answer.delete()
+    for question, value in to_save:
+        answer = existing.get(question.pk) or manager.model(**owner, question=question)
+        if question.kind == QuestionKind.FILE:
+            if answer.file:
+                answer.file.delete(save=False)
+            suffix = PurePath(value.name or "").suffix.lower()
+            # The stored name is ours, never the uploader's: it keeps the checked extension.
+            answer.file.save(f"{file_stem}-{question.pk}{suffix}", value, save=False)
+        else:
+            answer.value = value
+        answer.save()

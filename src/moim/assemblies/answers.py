@@ -5,11 +5,8 @@ registration."""
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from pathlib import PurePath
 from typing import Any
 
-from django.core.exceptions import ValidationError
-from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import Prefetch, QuerySet
 from django.utils.translation import gettext as _
@@ -24,7 +21,7 @@ from moim.assemblies.models import (
 from moim.assemblies.rules import can_manage_questions
 from moim.errors import Invalid
 from moim.permissions import require
-from moim.questions import QuestionKind, checked_value, question_problem, validate_answer_file
+from moim.questions import question_problem, store_answers
 
 
 def questions_for(assembly: Assembly) -> list[RegistrationQuestion]:
@@ -62,39 +59,15 @@ def _store(
     registration: Registration,
     questions: Sequence[RegistrationQuestion],
     answers: Mapping[int, Any],
-) -> list[RegistrationAnswer]:
-    """Check every answer against its question, then store them (replacing earlier ones)."""
-    known = {question.pk: question for question in questions}
-    unknown = set(answers) - set(known)
-    if unknown:
-        raise Invalid(_("An answer was given to a question this form does not ask."))
-    stored = []
-    for question in questions:
-        value = answers.get(question.pk)
-        if value is None or value == "" or value == []:
-            if question.required:
-                raise Invalid(_("“%(question)s” must be answered.") % {"question": question.label})
-            continue
-        answer = RegistrationAnswer(registration=registration, question=question)
-        if question.kind == QuestionKind.FILE:
-            if not isinstance(value, UploadedFile):
-                raise Invalid(_("“%(question)s” takes a file.") % {"question": question.label})
-            try:
-                validate_answer_file(value)
-            except ValidationError as error:
-                raise Invalid(" ".join(error.messages)) from None
-            suffix = PurePath(value.name or "").suffix.lower()
-            # The stored name is ours, never the uploader's: it keeps the checked extension.
-            answer.file.save(f"registration-{registration.pk}-{question.pk}{suffix}", value, False)
-        else:
-            try:
-                answer.value = checked_value(question, value)
-            except ValueError as error:
-                raise Invalid(f"{question.label}: {error}") from None
-        stored.append(answer)
-    RegistrationAnswer.objects.filter(registration=registration, question__in=questions).delete()
-    RegistrationAnswer.objects.bulk_create(stored)
-    return stored
+) -> None:
+    store_answers(
+        answer_model=RegistrationAnswer,
+        owner={"registration": registration},
+        questions=questions,
+        answers=answers,
+        enforce_required=True,
+        file_stem=f"registration-{registration.pk}",
+    )
 
 
 @transaction.atomic
