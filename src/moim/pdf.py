@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import importlib.util
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
 from django.utils.translation import gettext as _
@@ -35,6 +36,23 @@ def cjk_font() -> tuple[str, int] | None:
         if Path(path).is_file():
             return path, index
     return None
+
+
+# Latin letters a CJK font lacks (Turkish ı and ğ, Vietnamese marks): taken from this font.
+LATIN_FALLBACK = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
+
+
+def use_cjk_font(pdf: Any, family: str) -> bool:
+    """Register the CJK font (and a Latin fallback when installed) as `family` on an fpdf2
+    document; False when there is no CJK font."""
+    font = cjk_font()
+    if font is None:
+        return False
+    pdf.add_font(family, fname=font[0], collection_font_number=font[1])
+    if Path(LATIN_FALLBACK).is_file():
+        pdf.add_font(f"{family}-latin", fname=LATIN_FALLBACK)
+        pdf.set_fallback_fonts([f"{family}-latin"])
+    return True
 
 
 def latin(text: str) -> str:

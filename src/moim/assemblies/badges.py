@@ -17,7 +17,7 @@ from django.utils import translation
 
 from moim.assemblies.enums import BadgeSize, ParticipantRole
 from moim.assemblies.models import Registration
-from moim.pdf import cjk_font, latin, pdf_available
+from moim.pdf import latin, pdf_available, use_cjk_font
 
 if TYPE_CHECKING:
     from fpdf import FPDF
@@ -92,16 +92,11 @@ def badges_pdf(registrations: Iterable[Registration], *, size: str = BadgeSize.A
     pdf.set_compression(True)
     pdf.set_auto_page_break(auto=False)
     pdf.set_margins(0, 0, 0)
-    font = cjk_font()
-    clean: Callable[[str], str] = str
-    if font is not None:
-        pdf.add_font("badge", fname=font[0], collection_font_number=font[1])
-        family = "badge"
-    else:
-        family = "Helvetica"
-        clean = latin
+    has_font = use_cjk_font(pdf, "badge")
+    family = "badge" if has_font else "Helvetica"
+    clean: Callable[[str], str] = str if has_font else latin
     for registration in registrations:
-        _draw(pdf, badge_for(registration), width, height, family, clean, font is None)
+        _draw(pdf, badge_for(registration), width, height, family, clean, not has_font)
     return bytes(pdf.output())
 
 

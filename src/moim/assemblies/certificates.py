@@ -25,7 +25,7 @@ from moim.assemblies.rules import (
     can_request_certificate,
 )
 from moim.errors import Conflict
-from moim.pdf import cjk_font, latin, pdf_available
+from moim.pdf import latin, pdf_available, use_cjk_font
 from moim.permissions import require, stored_user
 
 
@@ -155,11 +155,9 @@ def certificate_pdf(certificate: AttendanceCertificate) -> bytes | None:
     pdf = FPDF(orientation="landscape", unit="mm", format="A4")
     pdf.set_auto_page_break(auto=False)
     pdf.add_page()
-    font = cjk_font()
     clean: Callable[[str], str] = str
     languages = ["en", "ko"]
-    if font is not None:
-        pdf.add_font("certificate", fname=font[0], collection_font_number=font[1])
+    if use_cjk_font(pdf, "certificate"):
         pdf.set_font("certificate", size=12)
     else:
         pdf.set_font("Helvetica", size=12)
