@@ -166,3 +166,4 @@ _.help_en
 _.help_ko
 _.requested_at
 _.issued_by
+_.get_inlines  # the admin asks it which inlines a form shows

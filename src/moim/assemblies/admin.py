@@ -327,6 +327,11 @@ class RegistrationAdmin(AssemblyZoneMixin, admin.ModelAdmin):
     ]
     list_select_related = ["assembly", "member"]
     inlines = [AttendanceEventInline, RegistrationAnswerInline]
+
+    def get_inlines(self, request: HttpRequest, obj: Any) -> list[Any]:
+        # A registration typed in here has no answers yet: the add form shows none.
+        return list(self.inlines) if obj is not None else [AttendanceEventInline]
+
     actions = [
         "badges_a6",
         "badges_a7",
