@@ -282,3 +282,20 @@ def test_registration_list_with_questions_query_count(
         response = staff.get(f"/en/assemblies/{assembly.edition}/registrations/")
 
     assert response.content.decode().count("<dd>Halal</dd>") == count
+
+
+def test_walk_a_question_from_the_secretariats_page_to_the_export(
+    assembly: Assembly, secretariat: Persona, client: Client
+) -> None:
+    staff = logged_in(secretariat)
+    fields = {"label_en": "Dietary requirements", "label_ko": "식이 제한", "kind": "text"}
+    staff.post(f"/en/assemblies/{assembly.edition}/questions/new/", {**fields, "position": 0})
+    question = RegistrationQuestion.objects.get(assembly=assembly)
+
+    _register(client, assembly, **{question.field_name: "Vegetarian"})
+    page = staff.get(f"/en/assemblies/{assembly.edition}/registrations/").content.decode()
+    exported = staff.get(f"/en/assemblies/{assembly.edition}/registrations/?format=csv")
+
+    assert "<dt>Dietary requirements</dt><dd>Vegetarian</dd>" in page
+    rows = list(csv.DictReader(io.StringIO(exported.content.decode())))
+    assert [row["Dietary requirements"] for row in rows] == ["Vegetarian"]
