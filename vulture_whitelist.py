@@ -189,3 +189,10 @@ _.bounced_at
 _.last_error
 # --- projection: what a screen's template reads of the slide it shows.
 _.drawn
+# --- Badges, certificates and questions of the assemblies and awards apps: fields that the
+# templates, the admin or `InLanguage` read by name.
+_.help_en
+_.help_ko
+_.requested_at
+_.issued_by
+_.get_inlines  # the admin asks it which inlines a form shows

@@ -13,6 +13,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from moim.assemblies.models import RegistrationAnswer, RegistrationQuestion
 from moim.awards import judging
 from moim.awards.models import Edition
 from moim.governance.models import Ballot
@@ -50,6 +51,20 @@ def registrations(organization: Organization, secretariat: Any, **_: Any) -> lis
     stored = dict(assembly.registrations.values_list("email", "full_name"))
     rows = _csv(_logged_in(secretariat).get(url).content)
     return [(stored[row["email"]], row["name"]) for row in rows]
+
+
+def registration_answers(organization: Organization, secretariat: Any, **_: Any) -> list[Any]:
+    assembly = AssemblyFactory(organization=organization)
+    question = RegistrationQuestion.objects.create(assembly=assembly, label_en="Diet")
+    for payload in PAYLOADS:
+        registration = RegistrationFactory(assembly=assembly)
+        RegistrationAnswer.objects.create(
+            registration=registration, question=question, value=payload
+        )
+    url = f"/en/assemblies/{assembly.edition}/registrations/?format=csv"
+    stored = dict(question.answers.values_list("registration__email", "value"))
+    rows = _csv(_logged_in(secretariat).get(url).content)
+    return [(stored[row["email"]], row["Diet"]) for row in rows]
 
 
 def award_entries(
@@ -129,6 +144,7 @@ def _member_pairs(organization: Organization, rows: list[Any]) -> list[tuple[str
 
 EXPORTS: dict[str, Callable[..., list[Any]]] = {
     "registrations": registrations,
+    "registration answers": registration_answers,
     "award entries": award_entries,
     "award scores": award_scores,
     "ballots": ballots,

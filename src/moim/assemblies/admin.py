@@ -21,19 +21,25 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from moim.assemblies import accounts, credentials, services
-from moim.assemblies.enums import Credential
+from moim.assemblies import accounts, answers, badges, certificates, credentials, services
+from moim.assemblies.enums import BadgeSize, Credential
 from moim.assemblies.models import (
     Assembly,
+    AttendanceCertificate,
     AttendanceEvent,
     Material,
     ProgrammeItem,
     Registration,
+    RegistrationAnswer,
+    RegistrationQuestion,
     Speaker,
     Sponsor,
     time_zone_names,
 )
+from moim.assemblies.rules import can_print_badges
 from moim.errors import Refused
+from moim.pdf import no_pdf_reason
+from moim.permissions import allows
 
 _ZONE_ATTRIBUTE = "_moim_assembly_zone"
 
@@ -257,6 +263,19 @@ class AttendanceEventInline(admin.TabularInline):
         return False
 
 
+class RegistrationAnswerInline(admin.TabularInline):
+    """The answers to the assembly's own questions, as the registrant gave them."""
+
+    model = RegistrationAnswer
+    fields = ["question", "value", "file"]
+    readonly_fields = ["question", "value", "file"]
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
 @admin.register(Registration)
 class RegistrationAdmin(AssemblyZoneMixin, admin.ModelAdmin):
     list_display = [
@@ -307,8 +326,16 @@ class RegistrationAdmin(AssemblyZoneMixin, admin.ModelAdmin):
         "credential_changed_by",
     ]
     list_select_related = ["assembly", "member"]
-    inlines = [AttendanceEventInline]
+    inlines = [AttendanceEventInline, RegistrationAnswerInline]
+
+    def get_inlines(self, request: HttpRequest, obj: Any) -> list[Any]:
+        # A registration typed in here has no answers yet: the add form shows none.
+        return list(self.inlines) if obj is not None else [AttendanceEventInline]
+
     actions = [
+        "badges_a6",
+        "badges_a7",
+        "issue_certificates",
         "approve",
         "check_in",
         "accredit_voting",
@@ -392,6 +419,45 @@ class RegistrationAdmin(AssemblyZoneMixin, admin.ModelAdmin):
     def entry_zone(self, request: HttpRequest, object_id: str | None) -> zoneinfo.ZoneInfo | None:
         return item_entry_zone(request, Registration, object_id)
 
+    @admin.action(description=_("Badges (PDF, A6) for the selected"))
+    def badges_a6(self, request: HttpRequest, queryset: QuerySet[Registration]) -> Any:
+        return self._badges(request, queryset, BadgeSize.A6)
+
+    @admin.action(description=_("Badges (PDF, A7) for the selected"))
+    def badges_a7(self, request: HttpRequest, queryset: QuerySet[Registration]) -> Any:
+        return self._badges(request, queryset, BadgeSize.A7)
+
+    def _badges(
+        self, request: HttpRequest, queryset: QuerySet[Registration], size: BadgeSize
+    ) -> HttpResponse | None:
+        if not allows(can_print_badges, request.user):
+            self.message_user(request, gettext("You may not do this."), messages.ERROR)
+            return None
+        body = badges.badges_pdf(
+            queryset.select_related("assembly", "member").order_by("full_name", "pk"), size=size
+        )
+        if body is None:
+            self.message_user(request, no_pdf_reason(), messages.ERROR)
+            return None
+        response = HttpResponse(body, content_type="application/pdf")
+        response["Content-Disposition"] = f'attachment; filename="badges-{size}.pdf"'
+        return response
+
+    @admin.action(description=_("Issue certificates of attendance to the selected who attended"))
+    def issue_certificates(self, request: HttpRequest, queryset: QuerySet[Registration]) -> None:
+        try:
+            issued, skipped = certificates.issue_certificates(
+                registrations=list(queryset.select_related("assembly")), by=request.user
+            )
+        except Refused as error:
+            self.message_user(request, error.message, messages.ERROR)
+            return
+        for registration, reason in skipped:
+            self.message_user(request, f"{registration.full_name}: {reason}", messages.WARNING)
+        self.message_user(
+            request, _("%(n)d certificates issued.") % {"n": len(issued)}, messages.SUCCESS
+        )
+
     @admin.action(description=_("Approve the selected registrations"))
     def approve(self, request: HttpRequest, queryset: QuerySet[Registration]) -> None:
         self._apply(
@@ -462,3 +528,27 @@ class MaterialAdmin(AssemblyZoneMixin, admin.ModelAdmin):
 
     def entry_zone(self, request: HttpRequest, object_id: str | None) -> zoneinfo.ZoneInfo | None:
         return item_entry_zone(request, Material, object_id)
+
+
+@admin.register(RegistrationQuestion)
+class RegistrationQuestionAdmin(admin.ModelAdmin):
+    list_display = ["label_en", "label_ko", "assembly", "kind", "required", "position"]
+    list_filter = ["assembly", "kind"]
+    search_fields = ["label_en", "label_ko"]
+
+    def save_model(
+        self, request: HttpRequest, obj: RegistrationQuestion, form: Any, change: bool
+    ) -> None:
+        answers.save_question(question=obj, by=request.user)
+
+
+@admin.register(AttendanceCertificate)
+class AttendanceCertificateAdmin(admin.ModelAdmin):
+    list_display = ["registration", "status", "requested_at", "issued_at"]
+    list_filter = ["status", "registration__assembly"]
+    search_fields = ["registration__full_name", "registration__email"]
+    readonly_fields = ["registration", "status", "requested_at", "issued_at", "issued_by"]
+    list_select_related = ["registration"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False

@@ -32,6 +32,8 @@ from moim.assemblies.models import (
     Material,
     ProgrammeItem,
     Registration,
+    RegistrationAnswer,
+    RegistrationQuestion,
     Speaker,
     Sponsor,
     new_join_token,
@@ -39,6 +41,7 @@ from moim.assemblies.models import (
 from moim.errors import DemoDataError
 from moim.members import demo as members_demo
 from moim.members.models import Member, Organization, Person
+from moim.questions import QuestionKind
 
 Record = dict[str, Any]
 DEMO_EMAIL_DOMAIN = "demo.moim.example"
@@ -61,6 +64,37 @@ def load(organization: Organization) -> None:
         _sponsors(assembly, record.get("sponsors", []), members)
         _materials(assembly, record.get("materials", []))
     _registrations(organization, read("registrations-2021.json"), members, people)
+    _dietary_question(organization)
+
+
+# The 2021 registration form asked one question of the secretariat's own; the answers are those
+# of illustrative registrants.
+DIETARY_ANSWERS = ("Vegetarian", "No pork", "Gluten-free", "Halal")
+
+
+def _dietary_question(organization: Organization) -> None:
+    assembly = Assembly.objects.filter(organization=organization, edition=5).first()
+    if assembly is None:
+        return
+    question, _created = RegistrationQuestion.objects.update_or_create(
+        assembly=assembly,
+        label_en="Dietary requirements",
+        defaults={
+            "label_ko": "식이 제한",
+            "help_en": "For the lunch and the reception, if any.",
+            "help_ko": "오찬과 리셉션을 위해, 있으면 적어 주세요.",
+            "kind": QuestionKind.TEXT,
+            "required": False,
+            "position": 1,
+        },
+    )
+    registrants = Registration.objects.filter(assembly=assembly, illustrative=True).order_by("pk")
+    for registration, value in zip(
+        registrants[: len(DIETARY_ANSWERS)], DIETARY_ANSWERS, strict=False
+    ):
+        RegistrationAnswer.objects.update_or_create(
+            registration=registration, question=question, defaults={"value": value}
+        )
 
 
 def _local(value: str, zone: str) -> dt.datetime:

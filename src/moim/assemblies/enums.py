@@ -122,3 +122,13 @@ class MaterialKind(models.TextChoices):
     DOCUMENT = "document", _("Assembly document")
     PRESENTATION = "presentation", _("Presentation")
     PHOTOS = "photos", _("Photographs")
+
+
+class CertificateStatus(models.TextChoices):
+    REQUESTED = "requested", _("Requested")
+    ISSUED = "issued", _("Issued")
+
+
+class BadgeSize(models.TextChoices):
+    A6 = "a6", _("A6 (105 × 148 mm)")
+    A7 = "a7", _("A7 (74 × 105 mm)")

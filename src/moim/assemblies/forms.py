@@ -6,8 +6,13 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
-from moim.assemblies.enums import AttendanceMode, ParticipantRole, RegistrationStatus
-from moim.assemblies.models import Assembly
+from moim.assemblies.enums import (
+    AttendanceMode,
+    BadgeSize,
+    ParticipantRole,
+    RegistrationStatus,
+)
+from moim.assemblies.models import Assembly, RegistrationQuestion
 from moim.assemblies.registrants import ACCESSIBILITY_MAX_LENGTH
 from moim.members.enums import MemberStatus
 from moim.members.models import Member
@@ -171,3 +176,29 @@ class ContactDecisionForm(forms.Form):
         max_length=300,
         widget=forms.TextInput(),
     )
+
+
+class BadgeForm(forms.Form):
+    size = forms.ChoiceField(label=_("Badge size"), choices=BadgeSize.choices, initial=BadgeSize.A6)
+
+
+class RegistrationQuestionForm(forms.ModelForm):
+    """A question of the registration form, as the secretariat writes it."""
+
+    class Meta:
+        model = RegistrationQuestion
+        fields = [
+            "label_en",
+            "label_ko",
+            "help_en",
+            "help_ko",
+            "kind",
+            "required",
+            "options_en",
+            "options_ko",
+            "position",
+        ]
+        widgets = {
+            "options_en": forms.Textarea(attrs={"rows": 4}),
+            "options_ko": forms.Textarea(attrs={"rows": 4}),
+        }

@@ -22,6 +22,7 @@ from moim.assemblies.enums import (
     AssemblyStatus,
     AttendanceAction,
     AttendanceMode,
+    CertificateStatus,
     Credential,
     CredentialSource,
     ItemKind,
@@ -33,6 +34,7 @@ from moim.assemblies.enums import (
 )
 from moim.bilingual import InLanguage
 from moim.members.models import Member, Organization, Person
+from moim.questions import Answer, Question
 from moim.text import NameField
 
 LANGUAGE_CHOICES = global_settings.LANGUAGES
@@ -547,3 +549,73 @@ class Material(models.Model):
     @property
     def href(self) -> str:
         return self.file.url if self.file else self.url
+
+
+class RegistrationQuestion(Question):
+    """A question the secretariat adds to the assembly's registration form."""
+
+    assembly = models.ForeignKey(
+        Assembly, verbose_name=_("assembly"), on_delete=models.CASCADE, related_name="questions"
+    )
+
+    class Meta:
+        verbose_name = _("registration question")
+        verbose_name_plural = _("registration questions")
+        ordering = ["assembly", "position", "pk"]
+
+
+class RegistrationAnswer(Answer):
+    registration = models.ForeignKey(Registration, on_delete=models.CASCADE, related_name="answers")
+    question = models.ForeignKey(
+        RegistrationQuestion, on_delete=models.CASCADE, related_name="answers"
+    )
+
+    class Meta:
+        verbose_name = _("registration answer")
+        verbose_name_plural = _("registration answers")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["registration", "question"], name="one_answer_per_registration_question"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.shown(self.question)
+
+
+class AttendanceCertificate(models.Model):
+    """A certificate of attendance: requested by the registrant, issued by the secretariat."""
+
+    registration = models.OneToOneField(
+        Registration, on_delete=models.CASCADE, related_name="certificate"
+    )
+    status = models.CharField(
+        _("status"),
+        max_length=20,
+        choices=CertificateStatus.choices,
+        default=CertificateStatus.REQUESTED,
+    )
+    requested_at = models.DateTimeField(_("requested"), null=True, blank=True)
+    issued_at = models.DateTimeField(_("issued"), null=True, blank=True)
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("issued by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("attendance certificate")
+        verbose_name_plural = _("attendance certificates")
+        ordering = ["-requested_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(status=CertificateStatus.ISSUED) | Q(issued_at__isnull=False),
+                name="issued_certificate_has_date",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.registration.full_name}: {self.get_status_display()}"

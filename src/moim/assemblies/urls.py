@@ -1,12 +1,23 @@
 from django.urls import path
 
-from moim.assemblies import credential_views, views
+from moim.assemblies import credential_views, print_views, question_views, views
 
 app_name = "assemblies"
 
 urlpatterns = [
     path("", views.assembly_list, name="list"),
     path("join/<str:token>/", views.join, name="join"),
+    path("mine/", print_views.my_registrations, name="mine"),
+    path(
+        "mine/<int:pk>/certificate/request/",
+        print_views.certificate_request,
+        name="certificate_request",
+    ),
+    path(
+        "mine/<int:pk>/certificate.pdf",
+        print_views.certificate_download,
+        name="certificate_download",
+    ),
     path(
         "credentials/confirm/<str:token>/",
         credential_views.credential_contact,
@@ -45,6 +56,17 @@ urlpatterns = [
         "<int:edition>/credentials/accredit-uncontested/",
         credential_views.credential_accredit_uncontested,
         name="credential_accredit_uncontested",
+    ),
+    path("<int:edition>/registrations/badges.pdf", print_views.badges_pdf, name="badges"),
+    path("<int:edition>/registrations/<int:pk>/badge.pdf", print_views.badge_pdf, name="badge"),
+    path("<int:edition>/certificates/", print_views.certificate_list, name="certificates"),
+    path("<int:edition>/questions/", question_views.question_list, name="questions"),
+    path("<int:edition>/questions/new/", question_views.question_edit, name="question_new"),
+    path("<int:edition>/questions/<int:pk>/", question_views.question_edit, name="question_edit"),
+    path(
+        "<int:edition>/questions/<int:pk>/delete/",
+        question_views.question_delete,
+        name="question_delete",
     ),
     path("<int:edition>/desk/", views.desk, name="desk"),
     path("<int:edition>/desk/walk-in/", views.desk_walk_in, name="desk_walk_in"),

@@ -17,21 +17,28 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from moim.assemblies import accounts, calendar, queries, services
+from moim.assemblies import accounts, answers, calendar, queries, services
 from moim.assemblies.access import assembly_by_edition, registration_in
 from moim.assemblies.enums import AssemblyStatus, Credential, MailStatus, RegistrationStatus
 from moim.assemblies.forms import (
+    BadgeForm,
     DeskForm,
     MoveItemForm,
     RegistrationFilterForm,
     RegistrationForm,
     WalkInForm,
 )
-from moim.assemblies.models import Assembly, Registration, time_zone_names
+from moim.assemblies.models import (
+    Assembly,
+    Registration,
+    RegistrationQuestion,
+    time_zone_names,
+)
 from moim.assemblies.rules import can_edit_programme, can_manage_registrations, can_run_desk
 from moim.errors import Refused
 from moim.members.queries import current_organization
 from moim.permissions import guard
+from moim.questions import add_question_fields, answers_from
 from moim.spreadsheets import safe_row
 
 REGISTRATIONS_PER_PAGE = 100
@@ -139,12 +146,15 @@ def _registrant(request: HttpRequest, data: dict[str, Any]) -> dict[str, Any]:
 
 def register(request: HttpRequest, edition: int) -> HttpResponse:
     assembly = assembly_by_edition(edition)
-    form = RegistrationForm(request.POST or None, assembly=assembly)
+    form = RegistrationForm(request.POST or None, request.FILES or None, assembly=assembly)
+    questions = answers.questions_for(assembly)
+    add_question_fields(form, questions)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            registration = services.register(
+            registration = answers.register_with_answers(
                 assembly=assembly,
+                answers=answers_from(data, questions),
                 attendance_mode=data["attendance_mode"],
                 **_registrant(request, data),
             )
@@ -228,11 +238,17 @@ def registration_list(request: HttpRequest, edition: int) -> HttpResponse:
         role=criteria.get("role", ""),
         q=criteria.get("q", ""),
     )
+    questions = answers.questions_for(assembly)
+    if questions:
+        registrations = answers.with_answers(registrations)
     if request.GET.get("format") == "csv":
-        return _registrations_csv(assembly, registrations)
+        return _registrations_csv(assembly, registrations, questions)
     page = Paginator(registrations, REGISTRATIONS_PER_PAGE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
+    for r in page.object_list if questions else ():
+        # Shown under the registrant's name: each question with the answer given.
+        r.answered = answers.answered(r, questions)  # type: ignore[attr-defined]
     return render(
         request,
         "assemblies/registrations.html",
@@ -242,11 +258,23 @@ def registration_list(request: HttpRequest, edition: int) -> HttpResponse:
             "registrations": page.object_list,
             "filters": filters,
             "query": query.urlencode(),
+            "questions": questions,
+            # The badges take the list's filters, so that they print what the list shows.
+            "badge_form": BadgeForm(),
+            "badge_filters": {
+                name: criteria[name]
+                for name in ("q", "status", "mode", "role")
+                if criteria.get(name)
+            },
         },
     )
 
 
-def _registrations_csv(assembly: Assembly, registrations: QuerySet[Registration]) -> HttpResponse:
+def _registrations_csv(
+    assembly: Assembly,
+    registrations: QuerySet[Registration],
+    questions: list[RegistrationQuestion],
+) -> HttpResponse:
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = (
         f'attachment; filename="assembly-{assembly.edition}-registrations.csv"'
@@ -269,6 +297,8 @@ def _registrations_csv(assembly: Assembly, registrations: QuerySet[Registration]
             "joined_online",
             "present",
             "accessibility_needs",
+            # One column per question of the assembly's own, headed by its English wording.
+            *safe_row(answers.header_cells(questions)),
         ]
     )
     for r in registrations:
@@ -291,6 +321,7 @@ def _registrations_csv(assembly: Assembly, registrations: QuerySet[Registration]
                     r.joined_at.isoformat() if r.joined_at else "",
                     "yes" if r.is_present else "no",
                     r.accessibility_needs,
+                    *(answers.answer_cells(r, questions) if questions else []),
                 ]
             )
         )

@@ -25,6 +25,7 @@ from moim.awards.models import (
     Criterion,
     Edition,
     Entry,
+    EntryQuestion,
     Juror,
     JuryDecision,
     LogEntry,
@@ -32,7 +33,9 @@ from moim.awards.models import (
     Round,
     Sheet,
 )
+from moim.awards.rules import can_manage_awards
 from moim.errors import Refused
+from moim.permissions import require
 
 
 def run_each(request: HttpRequest, objects: QuerySet[Any], act: Any, done: str) -> None:
@@ -342,3 +345,16 @@ class LogEntryAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
         return False
+
+
+@admin.register(EntryQuestion)
+class EntryQuestionAdmin(admin.ModelAdmin):
+    """Questions of an edition's entry form, beyond the entry's own fields."""
+
+    list_display = ["label_en", "label_ko", "edition", "kind", "required", "position"]
+    list_filter = ["edition", "kind"]
+    search_fields = ["label_en", "label_ko"]
+
+    def save_model(self, request: HttpRequest, obj: EntryQuestion, form: Any, change: bool) -> None:
+        require(can_manage_awards, request.user)
+        obj.save()

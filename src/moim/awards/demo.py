@@ -38,6 +38,7 @@ from moim.awards.models import (
     Criterion,
     Edition,
     Entry,
+    EntryQuestion,
     Juror,
     JuryDecision,
     ResultSnapshot,
@@ -50,6 +51,7 @@ from moim.members import demo as members_demo
 from moim.members.enums import MemberKind
 from moim.members.models import Member, Organization, Person
 from moim.permissions import SYSTEM
+from moim.questions import QuestionKind
 
 Record = dict[str, Any]
 
@@ -73,6 +75,26 @@ def load(organization: Organization) -> None:
         for record in data["earlier_editions"]:
             _load_summary(organization, programme, record)
         _load_fourth(organization, programme, data)
+        _partner_question(programme, data["edition"]["number"])
+
+
+def _partner_question(programme: AwardProgramme, number: int) -> None:
+    """The entry form's one question of the secretariat's own."""
+    edition = Edition.objects.filter(programme=programme, number=number).first()
+    if edition is None:
+        return
+    EntryQuestion.objects.update_or_create(
+        edition=edition,
+        label_en="Partner organizations",
+        defaults={
+            "label_ko": "협력 기관",
+            "help_en": "Companies, universities or agencies that worked on the project.",
+            "help_ko": "사업에 참여한 기업, 대학, 기관",
+            "kind": QuestionKind.LONG_TEXT,
+            "required": False,
+            "position": 1,
+        },
+    )
 
 
 def _assembly(organization: Organization, edition: int) -> Assembly | None:

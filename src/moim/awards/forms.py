@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from moim.awards.enums import ApplicantKind
-from moim.awards.models import Criterion, Edition, Entry
+from moim.awards.models import Criterion, Edition, Entry, EntryQuestion
 from moim.members.enums import MemberKind
 from moim.members.models import Member
+from moim.questions import add_question_fields
 from moim.text import NameFormField
 
 
@@ -162,3 +164,16 @@ class LateEntriesForm(forms.Form):
 
 class ReopenRoundForm(forms.Form):
     reason = forms.CharField(label=_("Why the round is reopened"), max_length=300)
+
+
+def add_entry_questions(form: forms.BaseForm, questions: Sequence[EntryQuestion]) -> None:
+    """The edition's own questions, after the entry's fields. A draft may leave them empty:
+    a required one is asked for at submission."""
+    add_question_fields(form, questions)
+    for question in questions:
+        field = form.fields[question.field_name]
+        if field.required:
+            field.required = False
+            field.help_text = " ".join(
+                str(text) for text in (question.help, _("Required to submit.")) if text
+            )

@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from moim.awards import judging, results, services
+from moim.awards import answers, judging, results, services
 from moim.awards.access import edition_by_number, entry_for_juror, entry_in, juror_seat
 from moim.awards.enums import EntryStatus, RoundKind, RoundStatus
 from moim.awards.forms import ConflictForm, ScoreSheetForm
@@ -112,6 +112,7 @@ def jury_entry(request: HttpRequest, number: int, pk: int) -> HttpResponse:
             "sheet": sheet,
             "open": round_.status == RoundStatus.SCORING,
             "conflict_form": ConflictForm(),
+            "answered": answers.answered(entry, answers.questions_for(edition)),
         },
     )
 
@@ -266,12 +267,19 @@ def export_entries(request: HttpRequest, number: int) -> HttpResponse:
     guard(request, can_manage_awards)
     edition = edition_by_number(number)
     response, writer = _csv_response(f"awards-{edition.number}-entries.csv")
+    questions = answers.questions_for(edition)
     writer.writerow(
-        ["id", "category", "title", "applicant", "beneficiary", "country", "status", "submitted"]
+        [
+            *["id", "category", "title", "applicant", "beneficiary", "country", "status"],
+            "submitted",
+            # One column per question of the edition's own, headed by its English wording.
+            *safe_row(q.label_en for q in questions),
+        ]
     )
-    for entry in edition.entries.select_related(
-        "category", "beneficiary", "applicant_member"
-    ).order_by("category__position", "pk"):
+    entries = edition.entries.select_related("category", "beneficiary", "applicant_member")
+    if questions:
+        entries = entries.prefetch_related("answers")
+    for entry in entries.order_by("category__position", "pk"):
         # Text typed by applicants and jurors: no cell may be a formula; figures stay figures.
         writer.writerow(
             safe_row(
@@ -284,6 +292,7 @@ def export_entries(request: HttpRequest, number: int) -> HttpResponse:
                     str(entry.beneficiary.country),
                     entry.status,
                     entry.submitted_at.isoformat() if entry.submitted_at else "",
+                    *(answers.answer_cells(entry, questions) if questions else []),
                 ]
             )
         )

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+from collections.abc import Mapping
 from pathlib import PurePath
 from typing import Any
 
@@ -21,12 +22,21 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from moim.awards.answers import questions_for, unanswered
 from moim.awards.enums import EditionStatus, EntryStatus, LogAction
-from moim.awards.models import COUNTED_STATUSES, Attachment, Edition, Entry, LogEntry
-from moim.awards.rules import can_change_entries_late, can_manage_awards
+from moim.awards.models import (
+    COUNTED_STATUSES,
+    Attachment,
+    Edition,
+    Entry,
+    EntryAnswer,
+    LogEntry,
+)
+from moim.awards.rules import can_change_entries_late, can_edit_entry, can_manage_awards
 from moim.errors import Conflict, Invalid, invalid_from
 from moim.members.models import Member
 from moim.permissions import allows, require, stored_user
+from moim.questions import store_answers
 from moim.uploads import kind_of
 
 # Accepted attachment types: the extension names the type, and the content must be that type by
@@ -108,6 +118,30 @@ def save_entry(*, entry: Entry, by: Any, fields: list[str] | None = None) -> Ent
     return entry
 
 
+def save_entry_answers(*, entry: Entry, answers: Mapping[int, Any], by: Any) -> None:
+    """Store the answers to the edition's own questions; a required one may wait for the
+    submission (a draft may be incomplete)."""
+    require(can_edit_entry, by, entry)
+    late = check_entry_unlocked(entry=entry, by=by)
+    with transaction.atomic():
+        store_answers(
+            answer_model=EntryAnswer,
+            owner={"entry": entry},
+            questions=questions_for(entry.edition),
+            answers=answers,
+            enforce_required=False,
+            file_stem=f"entry-{entry.pk}",
+        )
+        if late:
+            log(
+                edition=entry.edition,
+                entry=entry,
+                action=LogAction.ENTRY_CHANGED_AFTER_DEADLINE,
+                actor=by,
+                fields=["answers"],
+            )
+
+
 def _check_city_limit(entry: Entry) -> None:
     edition = entry.edition
     taken = (
@@ -139,6 +173,9 @@ def submit_entry(*, entry: Entry, by: Any) -> Entry:
             str(getattr(Entry._meta.get_field(name), "verbose_name", name)) for name in missing
         ]
         raise Invalid(_("Fill in before submitting: %s.") % ", ".join(labels))
+    questions_left = unanswered(entry)
+    if questions_left:
+        raise Invalid(_("Answer before submitting: %s.") % ", ".join(questions_left))
     if entry.on_behalf and not entry.approval_contact:
         raise Invalid(_("An entry made on a city's behalf needs the e-mail of the city's contact."))
     with transaction.atomic():

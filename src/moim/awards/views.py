@@ -6,13 +6,14 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from moim.awards import services
+from moim.awards import answers, services
 from moim.awards.access import (
     attachment_for,
     edition_by_number,
@@ -20,7 +21,7 @@ from moim.awards.access import (
     served_editions,
 )
 from moim.awards.enums import EditionStatus, EntryStatus
-from moim.awards.forms import ApprovalForm, AttachmentForm, EntryForm
+from moim.awards.forms import ApprovalForm, AttachmentForm, EntryForm, add_entry_questions
 from moim.awards.models import Award, Entry
 from moim.awards.queries import (
     awards_for_edition,
@@ -32,6 +33,7 @@ from moim.awards.rules import can_manage_awards, can_submit_entries, juror_for
 from moim.errors import Refused
 from moim.members.models import Member, Person
 from moim.permissions import guard
+from moim.questions import answers_from
 
 PUBLISHED = (EditionStatus.ANNOUNCED, EditionStatus.CLOSED)
 
@@ -107,13 +109,22 @@ def entry_new(request: HttpRequest, number: int) -> HttpResponse:
         return redirect(edition)
     form = EntryForm(
         request.POST or None,
+        request.FILES or None,
         edition=edition,
         applicant=applicant_member(request.user),
         instance=Entry(edition=edition),
     )
+    questions = answers.questions_for(edition)
+    add_entry_questions(form, questions)
     if request.method == "POST" and form.is_valid():
         try:
-            entry = services.save_entry(entry=form.instance, by=request.user)
+            with transaction.atomic():
+                entry = services.save_entry(entry=form.instance, by=request.user)
+                services.save_entry_answers(
+                    entry=entry,
+                    answers=answers_from(form.cleaned_data, questions),
+                    by=request.user,
+                )
         except (Refused, PermissionDenied) as error:
             form.add_error(None, str(error))
         else:
@@ -127,13 +138,20 @@ def entry_edit(request: HttpRequest, pk: int) -> HttpResponse:
     edition = entry.edition
     form = EntryForm(
         request.POST or None,
+        request.FILES or None,
         edition=edition,
         applicant=entry.applicant_member or applicant_member(request.user),
         instance=entry,
     )
+    questions = answers.questions_for(edition)
+    add_entry_questions(form, questions)
+    form.initial.update(answers.initial_answers(entry, questions))
     if request.method == "POST" and form.is_valid():
         try:
             services.save_entry(entry=form.instance, by=request.user, fields=form.changed_data)
+            services.save_entry_answers(
+                entry=entry, answers=answers_from(form.cleaned_data, questions), by=request.user
+            )
             if "submit" in request.POST:
                 services.submit_entry(entry=form.instance, by=request.user)
                 if form.instance.status == EntryStatus.AWAITING_APPROVAL:
@@ -158,6 +176,7 @@ def entry_edit(request: HttpRequest, pk: int) -> HttpResponse:
             "form": form,
             "attachment_form": AttachmentForm(),
             "locked": edition.deadline_passed(),
+            "answered": answers.answered(entry, questions),
         },
     )
 

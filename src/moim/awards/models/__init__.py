@@ -12,6 +12,7 @@ from moim.awards.models.jury import (
     Score,
     Sheet,
 )
+from moim.awards.models.questions import EntryAnswer, EntryQuestion
 from moim.awards.models.results import Award, JuryDecision, LogEntry, ResultSnapshot
 
 __all__ = [
@@ -27,6 +28,8 @@ __all__ = [
     "Criterion",
     "Edition",
     "Entry",
+    "EntryAnswer",
+    "EntryQuestion",
     "Juror",
     "JuryDecision",
     "LogEntry",
