@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "moim.awards",
     "moim.governance",
     "moim.site",
+    "moim.minutes",
 ]
 
 MIDDLEWARE = [

@@ -29,6 +29,7 @@ urlpatterns += i18n_patterns(
     path("assemblies/", include("moim.assemblies.urls")),
     path("awards/", include("moim.awards.urls")),
     path("governance/", include("moim.governance.urls")),
+    path("minutes/", include("moim.minutes.urls")),
     path("", include("moim.site.urls")),
     prefix_default_language=True,
 )

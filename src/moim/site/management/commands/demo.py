@@ -14,7 +14,7 @@ from moim.errors import DemoDataError
 from moim.members import demo as members_demo
 
 # Apps that may add their part of the demo as `moim.<app>.demo.load(organization)`.
-DEMO_APPS = ("assemblies", "awards", "governance", "site")
+DEMO_APPS = ("assemblies", "awards", "governance", "site", "minutes")
 
 DEMO_USERNAME = "secretariat"
 DEMO_EMAIL = "secretariat@wego.example.org"
