@@ -159,3 +159,10 @@ _.only_precinct  # one precinct's ballots, for precinct-level reports
 
 # --- The system actor answers what Django and the templates ask of any user.
 _.is_anonymous
+
+# --- minutes: fields written by the services, read by the admin and the minutes' templates.
+_.approved_by
+_.approved_by_name
+_.generated_at
+_.edited_at
+_.edited_by

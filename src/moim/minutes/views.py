@@ -53,7 +53,9 @@ def minutes_draft(request: HttpRequest, edition: int) -> HttpResponse:
         {
             "assembly": assembly,
             "minutes": minutes,
-            "sections": list(minutes.sections.all()) if minutes is not None else [],
+            "sections": list(minutes.sections.select_related("edited_by"))
+            if minutes is not None
+            else [],
             "can_edit": allows(can_edit_minutes, user),
             "can_approve": allows(can_approve_minutes, user),
             "can_publish": allows(can_publish_minutes, user),
