@@ -166,3 +166,4 @@ _.approved_by_name
 _.generated_at
 _.edited_at
 _.edited_by
+response_add  # the admin's hook after adding: to the minutes page
