@@ -50,7 +50,7 @@ def test_writing_again_refreshes_unedited_sections_and_keeps_edited_ones(
 
     decisions.refresh_from_db()
     attendance = minutes.sections.get(key=SectionKey.ATTENDANCE)
-    assert decisions.text_en == "Our wording.\n"
+    assert decisions.text_en == "Our wording."
     assert decisions.edited_by == secretariat
     assert "Adopt the 2030 Master Plan" in decisions.generated_en  # left untouched
     assert "Adopt the 2031 Master Plan" in attendance.text_en
@@ -69,7 +69,7 @@ def test_regenerating_an_edited_section_warns_then_overwrites_on_request(
     regenerate_section(section=decisions, by=secretariat, overwrite=True)
 
     decisions.refresh_from_db()
-    assert kept == "Our wording.\n"
+    assert kept == "Our wording."
     assert "Adopt the 2030 Master Plan" in decisions.text_en
     assert not decisions.edited
 

@@ -56,7 +56,7 @@ def test_sections_without_records_say_so(plenary: Published) -> None:
     assembly = plenary.plenary.assembly
 
     assert section_text(assembly, SectionKey.AWARDS, "en") == (
-        "No awards were presented at this assembly.\n"
+        "No awards were presented at this assembly."
     )
-    assert section_text(assembly, SectionKey.SPEAKERS, "en") == "No speaker is recorded.\n"
-    assert section_text(assembly, SectionKey.APPOINTMENTS, "en") == "No appointment was made.\n"
+    assert section_text(assembly, SectionKey.SPEAKERS, "en") == "No speaker is recorded."
+    assert section_text(assembly, SectionKey.APPOINTMENTS, "en") == "No appointment was made."

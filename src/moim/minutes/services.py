@@ -75,7 +75,7 @@ def _clean(text: str, field: str) -> str:
         cleaned = check_plain_text(text.replace("\r\n", "\n"), multiline=True)
     except ValidationError as error:
         raise Invalid(" ".join(error.messages), field=field) from None
-    return cleaned.strip() + "\n" if cleaned.strip() else ""
+    return cleaned.strip()
 
 
 @transaction.atomic

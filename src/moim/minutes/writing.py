@@ -1,9 +1,10 @@
 """Each section of the minutes written from the records, in the active language.
 
-`section_text(assembly, key, language)` writes one section as plain text: paragraphs separated
-by a blank line, list lines starting with "– ". Nothing is typed in: the assembly, the
-programme, the plenary's agenda, polls and terms, the awards and (where those parts are
-installed) the convocation and the speeches on the floor (`moim.minutes.records`).
+`section_text(assembly, key, language)` writes one section as plain text with no trailing line
+break: paragraphs separated by a blank line, list lines starting with "– ". Nothing is typed
+in: the assembly, the programme, the plenary's agenda, polls and terms, the awards and (where
+those parts are installed) the convocation and the speeches on the floor
+(`moim.minutes.records`).
 """
 
 from __future__ import annotations
@@ -517,4 +518,4 @@ WRITERS: dict[str, Callable[[Assembly], str]] = {
 def section_text(assembly: Assembly, key: str, language: str) -> str:
     """One section written from the records in `language` ("en" or "ko")."""
     with translation.override(language):
-        return WRITERS[key](assembly).strip() + "\n"
+        return WRITERS[key](assembly).strip()
