@@ -60,6 +60,8 @@ MAY_SUCCEED = {
     "POST /api/governance/decisions/{decision_id}/polls": {"chair", "secretariat"},
     "POST /api/governance/polls/{poll_id}/analog": {"chair", "secretariat"},
     "POST /api/governance/polls/{poll_id}/{action}": {"chair", "secretariat"},
+    "POST /api/minutes/{edition}/approve": {"chair", "secretariat"},
+    "POST /api/minutes/{edition}/publish": {"secretariat"},
 }
 # The CSRF secret the fuzzing client sends both as cookie and header, as a browser's page would.
 CSRF_TOKEN = "fuzzfuzzfuzzfuzzfuzzfuzzfuzzfuzz"

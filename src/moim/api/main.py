@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.http import Http404, HttpRequest
 from ninja import NinjaAPI, Router
 
-from moim.api import assemblies, awards, errors, governance
+from moim.api import assemblies, awards, errors, governance, minutes
 
 api = NinjaAPI(
     title="Moim API",
@@ -24,6 +24,7 @@ errors.install(api)
 api.add_router("/assemblies/", assemblies.router)
 api.add_router("/awards/", awards.router)
 api.add_router("/governance/", governance.router)
+api.add_router("/minutes/", minutes.router)
 
 # Last, so that it only catches what no operation matched: an unknown address under /api/ gets
 # the API's 404 body rather than the site's HTML page.
