@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from moim.minutes.models import Minutes
-from moim.minutes.services import approve_minutes, publish_minutes
+from moim.minutes.services import approve_minutes, edit_section, publish_minutes
 from tests.minutes.conftest import logged_in
 from tests.site.publication_plenary import Published
 
@@ -142,3 +142,18 @@ def test_a_delegate_finds_no_minutes_in_the_back_office(minutes: Minutes, delega
     minutes.refresh_from_db()
     assert response.status_code == 403
     assert minutes.approved_at is None
+
+
+@pytest.mark.parametrize("edited", [1, 3])
+def test_the_draft_page_reads_as_many_queries_whatever_the_edits(
+    minutes: Minutes, secretariat: Any, edited: int, django_assert_num_queries: Any
+) -> None:
+    for section in list(minutes.sections.all())[:edited]:
+        edit_section(section=section, by=secretariat, text_en="Edited.", text_ko="수정.")
+    client = logged_in(secretariat)
+    client.get(DRAFT)  # the session and the roles are read once for the client
+
+    with django_assert_num_queries(8):
+        html = client.get(DRAFT).content.decode()
+
+    assert html.count("Edited on") == edited
