@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import pytest
 
+from moim.members.models import Organization
 from moim.minutes.enums import SectionKey
-from moim.minutes.writing import section_text
+from moim.minutes.writing import WRITERS, section_text
+from tests.assemblies.factories import AssemblyFactory
 from tests.site.publication_plenary import Published
 
 pytestmark = pytest.mark.django_db
@@ -60,3 +62,19 @@ def test_sections_without_records_say_so(plenary: Published) -> None:
     )
     assert section_text(assembly, SectionKey.SPEAKERS, "en") == "No speaker is recorded."
     assert section_text(assembly, SectionKey.APPOINTMENTS, "en") == "No appointment was made."
+
+
+def test_an_assembly_without_records_gets_every_section_in_both_languages(
+    organization: Organization,
+) -> None:
+    assembly = AssemblyFactory(organization=organization, edition=8, venue_en="City Hall")
+
+    texts = {(k, lang): section_text(assembly, k, lang) for k in WRITERS for lang in ("en", "ko")}
+
+    assert all(texts.values())
+    assert "Place: City Hall, Seoul" in texts[(SectionKey.OPENING, "en")]
+    assert "No chair of the plenary session is recorded." in texts[(SectionKey.OPENING, "en")]
+    assert "No vote was taken." in texts[(SectionKey.ATTENDANCE, "en")]
+    assert texts[(SectionKey.DECISIONS, "en")] == "No decision was on the agenda."
+    assert texts[(SectionKey.ELECTIONS, "en")] == "No election was held."
+    assert "제8회 총회" in texts[(SectionKey.OPENING, "ko")]

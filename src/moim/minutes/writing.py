@@ -228,10 +228,12 @@ def write_attendance(assembly: Assembly) -> str:
         "online": figures.online,
         "members": figures.members_represented,
     }
+    # Every vote, amendments' included, in the order of the agenda.
     lines = [
-        _attendance_line(number, poll)
-        for number, decision in _decisions(assembly)
-        for poll in _published_polls(decision)
+        _attendance_line(node.number, poll)
+        for node in _nodes(assembly)
+        if node.decision is not None
+        for poll in _published_polls(node.decision)
     ]
     if not lines:
         lines = [_("No vote was taken.")]
