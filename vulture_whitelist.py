@@ -196,3 +196,10 @@ _.help_ko
 _.requested_at
 _.issued_by
 _.get_inlines  # the admin asks it which inlines a form shows
+# --- minutes: fields written by the services, read by the admin and the minutes' templates.
+_.approved_by
+_.approved_by_name
+_.generated_at
+_.edited_at
+_.edited_by
+response_add  # the admin's hook after adding: to the minutes page

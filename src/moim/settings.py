@@ -85,6 +85,7 @@ INSTALLED_APPS = [
     "moim.floor",
     "moim.mailings",
     "moim.projection",
+    "moim.minutes",
 ]
 
 MIDDLEWARE = [

@@ -33,6 +33,7 @@ urlpatterns += i18n_patterns(
     path("motions/", include("moim.motions.urls")),
     path("floor/", include("moim.floor.urls")),
     path("mailings/", include("moim.mailings.urls")),
+    path("minutes/", include("moim.minutes.urls")),
     path("", include("moim.site.urls")),
     path("", include("moim.projection.urls")),
     prefix_default_language=True,

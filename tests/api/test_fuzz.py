@@ -66,6 +66,8 @@ MAY_SUCCEED = {
     "POST /api/floor/lists/{list_id}/requests": {"delegate"},
     "DELETE /api/floor/lists/{list_id}/requests/mine": {"delegate"},
     "GET /api/mailings/{edition}/convocation": {"secretariat"},
+    "POST /api/minutes/{edition}/approve": {"chair", "secretariat"},
+    "POST /api/minutes/{edition}/publish": {"secretariat"},
 }
 # The CSRF secret the fuzzing client sends both as cookie and header, as a browser's page would.
 CSRF_TOKEN = "fuzzfuzzfuzzfuzzfuzzfuzzfuzzfuzz"

@@ -5,7 +5,17 @@ from __future__ import annotations
 from django.http import Http404, HttpRequest
 from ninja import NinjaAPI, Router
 
-from moim.api import assemblies, awards, errors, floor, governance, mailings, motions, projection
+from moim.api import (
+    assemblies,
+    awards,
+    errors,
+    floor,
+    governance,
+    mailings,
+    minutes,
+    motions,
+    projection,
+)
 
 api = NinjaAPI(
     title="Moim API",
@@ -28,6 +38,7 @@ api.add_router("/motions/", motions.router)
 api.add_router("/floor/", floor.router)
 api.add_router("/mailings/", mailings.router)
 api.add_router("/projection/", projection.router)
+api.add_router("/minutes/", minutes.router)
 
 # Last, so that it only catches what no operation matched: an unknown address under /api/ gets
 # the API's 404 body rather than the site's HTML page.

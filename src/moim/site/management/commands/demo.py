@@ -14,7 +14,17 @@ from moim.errors import DemoDataError
 from moim.members import demo as members_demo
 
 # Apps that may add their part of the demo as `moim.<app>.demo.load(organization)`.
-DEMO_APPS = ("assemblies", "awards", "governance", "site", "motions", "floor", "mailings", "projection")
+DEMO_APPS = (
+    "assemblies",
+    "awards",
+    "governance",
+    "site",
+    "motions",
+    "floor",
+    "mailings",
+    "projection",
+    "minutes",
+)
 
 DEMO_USERNAME = "secretariat"
 DEMO_EMAIL = "secretariat@wego.example.org"
