@@ -1,40 +1,28 @@
 """What a projector's screen shows, drawn from the database: the current slide and what it
 points at, fresh each time (a poll's turnout, a renamed item).
 
-The motions and floor apps, where installed, draw their own slides (`projected_motion`,
-`projected_list`); without them a decision slide shows the decision's title and text, and the
-list of speakers says it is not available.
+The motions and floor apps draw what their slides carry (`projected_motion`, a text with its
+amendments; `projected_list`, the list of speakers of the slide's item or the one in use).
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
+from moim.floor.projection import projected_list
 from moim.governance.agenda_tree import AgendaNode, agenda_tree
 from moim.governance.enums import PollState
 from moim.governance.results import poll_view
 from moim.governance.services import turnout
+from moim.motions.projection import projected_motion
 from moim.projection.enums import SlideKind
 from moim.projection.models import Projector, Slide
 from moim.site.projector import ProjectorState
-
-# Guarded: the motions and floor apps may not be installed.
-try:
-    from moim.motions.projection import (  # type: ignore[import-not-found,import-untyped,unused-ignore]
-        projected_motion,
-    )
-except ImportError:
-    projected_motion = None  # type: ignore[assignment,unused-ignore]
-try:
-    from moim.floor.projection import (  # type: ignore[import-not-found,import-untyped,unused-ignore]
-        projected_list,
-    )
-except ImportError:
-    projected_list = None  # type: ignore[assignment,unused-ignore]
 
 
 @dataclass
@@ -46,8 +34,10 @@ class Shown:
     # AGENDA_ITEM: the item's node and the nodes above it, outermost first.
     node: AgendaNode | None = None
     trail: list[AgendaNode] = field(default_factory=list)
-    # MOTION and FLOOR_LIST: what the motions and floor apps draw, if installed.
+    # MOTION and FLOOR_LIST: what the motions and floor apps draw.
     drawn: Any = None
+    # FLOOR_LIST: when the speech under way runs out (None when nobody speaks or it is paused).
+    speech_ends_at: dt.datetime | None = None
     # POLL: the site projector's state for that poll (turnout while open, result once out).
     poll_state: ProjectorState | None = None
     remaining: int = 0
@@ -92,10 +82,13 @@ def shown(projector: Projector) -> Shown:
     language = translation.get_language() or "en"
     if slide.kind == SlideKind.AGENDA_ITEM and slide.agenda_item_id is not None:
         result.node, result.trail = _place(assembly.pk, slide.agenda_item_id)
-    elif slide.kind == SlideKind.MOTION and projected_motion is not None:
+    elif slide.kind == SlideKind.MOTION and slide.decision is not None:
         result.drawn = projected_motion(slide.decision, language)
-    elif slide.kind == SlideKind.FLOOR_LIST and projected_list is not None:
-        result.drawn = projected_list(assembly, agenda_item=None)
+    elif slide.kind == SlideKind.FLOOR_LIST:
+        result.drawn = projected_list(assembly, agenda_item=slide.agenda_item)
+        current = result.drawn and result.drawn["current"]
+        if current and not current["paused"]:
+            result.speech_ends_at = timezone.now() + dt.timedelta(seconds=current["seconds_left"])
     elif slide.kind == SlideKind.POLL and slide.poll is not None:
         poll = slide.poll
         result.poll_state = ProjectorState(
