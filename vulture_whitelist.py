@@ -203,3 +203,4 @@ _.generated_at
 _.edited_at
 _.edited_by
 response_add  # the admin's hook after adding: to the minutes page
+_.speech_ends_at
