@@ -30,6 +30,7 @@ from moim.permissions import SYSTEM, allows, require, stored_user
 from moim.site import rules as site_rules
 from moim.site.models import PressRelease
 from moim.site.press import publish_press_release
+from tests.assemblies.factories import RegistrationFactory
 from tests.awards.conftest import make_entry, make_juror
 from tests.factories import PersonFactory, UserFactory
 from tests.governance.conftest import Plenary, build_plenary, make_motion, make_rules
@@ -86,8 +87,10 @@ ROLE_PREDICATES = [
 JUROR_ONLY = {"moim.awards.rules.can_view_entry_as_juror"}
 
 
-def _target(name: str, member: Member, entry: Entry, juror: Juror) -> Any:
+def _target(name: str, member: Member, entry: Entry, juror: Juror, registration: Any) -> Any:
     """What a predicate is asked about, if anything (its name says)."""
+    if name.endswith("_certificate"):
+        return registration
     if name.endswith(("_entry", "_entry_as_juror")):
         return entry
     if name.endswith("_conflict"):
@@ -101,16 +104,31 @@ def _target(name: str, member: Member, entry: Entry, juror: Juror) -> Any:
 def everything(city_a: Member, edition: Edition) -> dict[str, Any]:
     """An account holding every role, superuser, delegate of Seoul, author of an entry, juror."""
     user = UserFactory(username="all-roles", is_superuser=True, is_staff=True, roles=list(Role))
-    PersonFactory(organization=city_a.organization, member=city_a, user=user)
+    person = PersonFactory(organization=city_a.organization, member=city_a, user=user)
     entry = make_entry(edition, city_a, created_by=user)
     juror = make_juror(edition, "All Roles", user=user)
-    return {"user": user, "member": city_a, "entry": entry, "juror": juror}
+    registration = RegistrationFactory(
+        assembly__organization=city_a.organization, member=city_a, person=person
+    )
+    return {
+        "user": user,
+        "member": city_a,
+        "entry": entry,
+        "juror": juror,
+        "registration": registration,
+    }
 
 
 def test_every_action_predicate_refuses_an_inactive_account(everything: dict[str, Any]) -> None:
     user = everything["user"]
     asked = {
-        name: _target(name, everything["member"], everything["entry"], everything["juror"])
+        name: _target(
+            name,
+            everything["member"],
+            everything["entry"],
+            everything["juror"],
+            everything["registration"],
+        )
         for name in action_predicates()
     }
     active = {name: allows(action_predicates()[name], user, obj) for name, obj in asked.items()}

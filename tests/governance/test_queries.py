@@ -164,7 +164,7 @@ def test_the_sitting_page_its_ballot_part_and_the_notice(
     edition = plenary.assembly.edition
     logged_in(client, plenary.users[0])
 
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(15):
         page = client.get(reverse("governance:sitting", args=[edition])).content.decode()
     with django_assert_num_queries(8):
         ballot = client.get(reverse("governance:sitting_ballot", args=[edition])).content.decode()

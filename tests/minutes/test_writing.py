@@ -60,7 +60,7 @@ def test_sections_without_records_say_so(plenary: Published) -> None:
     assert section_text(assembly, SectionKey.AWARDS, "en") == (
         "No awards were presented at this assembly."
     )
-    assert section_text(assembly, SectionKey.SPEAKERS, "en") == "No speaker is recorded."
+    assert section_text(assembly, SectionKey.SPEAKERS, "en") == "Nobody took the floor."
     assert section_text(assembly, SectionKey.APPOINTMENTS, "en") == "No appointment was made."
 
 

@@ -23,8 +23,11 @@ can_manage_questions = is_secretariat
 
 @rules.predicate
 def is_registrant(user: Any, registration: Registration | None) -> bool:
-    """The person registered: the logged-in user whose registry record the registration is."""
-    if registration is None or not is_signed_in(user) or registration.person_id is None:
+    """The person registered: the logged-in user whose registry record the registration is
+    (an account the secretariat has switched off is nobody's)."""
+    if registration is None or not is_signed_in(user) or not user.is_active:
+        return False
+    if registration.person_id is None:
         return False
     person = registration.person
     return person is not None and person.user_id == user.pk
