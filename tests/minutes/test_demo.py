@@ -50,3 +50,18 @@ def test_the_published_minutes_state_the_2021_plenary(wego: Organization) -> Non
 def test_the_demo_s_minutes_are_frozen(wego: Organization) -> None:
     with pytest.raises(Conflict, match="approved"):
         draft_minutes(assembly=fifth(wego), by=SYSTEM)
+
+
+def test_the_published_minutes_record_the_convocation_the_amendments_and_the_speakers(
+    wego: Organization,
+) -> None:
+    english = Client().get("/en/minutes/5/published/").content.decode()
+    korean = Client().get("/ko/minutes/5/published/").content.decode()
+
+    assert "30 days before the opening" in english
+    assert "Recipients: 213; delivered 211, bounced 2" in english
+    assert "Amendment to Article 12, paragraph 1: geographic balance" in english
+    assert "Ricardo Nunes (São Paulo, speech, online" in english
+    assert "Jung Hae-won (Busan, point of order, in the room" in english
+    assert "point_of_order" not in english
+    assert "의사진행 발언" in korean

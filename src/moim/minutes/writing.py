@@ -381,10 +381,20 @@ def _floor_speeches(assembly: Assembly, reader: Callable[..., Any]) -> str:
                 times = _time(speech.started_at, assembly)
                 if speech.ended_at is not None:
                     times += "–" + _time(speech.ended_at, assembly)
-            details = ", ".join(d for d in (member, str(speech.kind), where, times) if d)
+            details = ", ".join(d for d in (member, _speech_kind(speech.kind), where, times) if d)
             lines.append(f"{ITEM}{speech.speaker} ({details})")
         blocks.append(lines)
     return _paragraphs(*blocks) if blocks else _("Nobody took the floor.")
+
+
+def _speech_kind(kind: str) -> str:
+    """A stored kind of speech as the minutes read it."""
+    names = {
+        "speech": _("speech"),
+        "reply": _("reply"),
+        "point_of_order": _("point of order"),
+    }
+    return names.get(str(kind), str(kind).replace("_", " "))
 
 
 def write_speakers(assembly: Assembly) -> str:
