@@ -15,11 +15,31 @@ from django.core.management import call_command
 
 from tests.e2e import sitting_steps, steps
 from tests.e2e.conftest import PASSWORD, Registry
-from tests.e2e.steps import Run
+from tests.e2e.steps import Delegate, Run
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 BOUNCE_SECRET = "bounce-secret-for-the-sitting"
+DELEGATES = 6
+MOTION = [
+    "The General Assembly meets every two years.",
+    "The Executive Committee sets the venue.",
+    "The Secretariat publishes the minutes.",
+]
+AMENDED = "The General Assembly sets the venue, on the Executive Committee's proposal."
+
+
+def delegates_of(registry: Registry) -> list[Delegate]:
+    """The mayors of cities 1-6; the third and the sixth join online."""
+    return [
+        Delegate(
+            name=mayor.name_en,
+            email=mayor.email,
+            city=registry.cities[n].name_en,
+            online=n % 3 == 2,
+        )
+        for n, mayor in enumerate(registry.mayors[:DELEGATES])
+    ]
 
 
 def test_a_sitting_of_the_general_assembly_through_the_pages(
@@ -31,7 +51,7 @@ def test_a_sitting_of_the_general_assembly_through_the_pages(
 ) -> None:
     settings.MOIM_BOUNCE_SECRET = BOUNCE_SECRET
     secretariat = steps.log_in(contexts().new_page(), live_server.url, "sofia", PASSWORD)
-    run = Run(url=live_server.url, secretariat=secretariat)
+    run = Run(url=live_server.url, secretariat=secretariat, delegates=delegates_of(registry))
     public = contexts().new_page()
 
     steps.create_assembly(run)
@@ -60,3 +80,38 @@ def test_a_sitting_of_the_general_assembly_through_the_pages(
     assert f"Sent\n{sent - 1}" in mailing or f"Sent\t{sent - 1}" in mailing, mailing
     assert "Bounced\n1" in mailing or "Bounced\t1" in mailing, mailing
     assert "mayor@city-007.example.org" in mailing
+
+    # The delegates register, are accredited, come in or join online, and get their accounts.
+    steps.register_delegates(run, public, in_browser=1)
+    steps.read_mail(run, mailoutbox)
+    said = steps.accredit_uncontested(run)
+    assert f"{DELEGATES} voting delegates accredited." in said, said
+    steps.put_in_session(run)
+    steps.check_in(run, in_browser=1)
+    steps.join_online(run, public, in_browser=1)
+    said = steps.issue_accounts(run)
+    assert f"{DELEGATES} accounts issued" in said, said
+    steps.read_account_mail(run, mailoutbox)
+    steps.set_password_and_log_in(run, contexts, in_browser=1)
+    run.chair = steps.log_in(contexts().new_page(), live_server.url, "charles", PASSWORD)
+    mover, supporter, amender, online = (
+        run.delegates[0],
+        run.delegates[1],
+        run.delegates[3],
+        run.delegates[2],
+    )
+    assert online.online
+
+    # 2. City 001 tables a motion, City 002 supports it, the secretariat admits it; City 004
+    # amends its second paragraph, and the secretariat admits the amendment.
+    motion = sitting_steps.table_motion(run, mover, title="Biennial Assemblies", paragraphs=MOTION)
+    shown = sitting_steps.support_motion(run, supporter, motion)
+    assert "City 002" in shown, shown
+    shown = sitting_steps.admit_motion(run, motion)
+    assert "The decision and its vote" in shown, shown
+    decision = sitting_steps.decision_of(run, motion)
+    amendment = sitting_steps.amend_paragraph(run, amender, decision, 2, wording=AMENDED)
+    shown = sitting_steps.admit_motion(run, amendment)
+    assert "The decision and its vote" in shown, shown
+    text = sitting_steps.motion_page(run, run.secretariat, motion)
+    assert "1 amendment is still to be voted." in text, text
