@@ -8,7 +8,21 @@ import json
 import re
 from typing import Any
 
-from tests.e2e.steps import EDITION, Delegate, Run, delegate_page, expect, messages_of
+from tests.e2e.steps import (
+    EDITION,
+    Delegate,
+    Run,
+    admin_save,
+    delegate_page,
+    expect,
+    messages_of,
+)
+
+
+def press(page: Any, button: Any) -> None:
+    """Click a button that posts a form, and wait for the page it leads to."""
+    with page.expect_navigation():
+        button.click()
 
 
 def send_convocation(run: Run) -> str:
@@ -16,8 +30,7 @@ def send_convocation(run: Run) -> str:
     page = run.secretariat
     page.goto(run.at(f"/en/mailings/{EDITION}/"))
     page.get_by_role("link", name="Prepare the convocation").click()
-    page.get_by_role("button", name="Send the convocation").click()
-    page.wait_for_load_state()
+    press(page, page.get_by_role("button", name="Send the convocation"))
     assert page.url.endswith(f"/en/mailings/{EDITION}/"), messages_of(page)
     return messages_of(page)
 
@@ -36,8 +49,7 @@ def convocation_mailing(run: Run) -> str:
     page = run.secretariat
     page.goto(run.at(f"/en/mailings/{EDITION}/"))
     row = page.locator("tr").filter(has_text="Convocation").first
-    row.locator("a").first.click()
-    page.wait_for_load_state()
+    press(page, row.locator("a").first)
     expect(page.locator("#progress")).to_be_visible()
     return page.locator("main").inner_text()
 
@@ -67,8 +79,7 @@ def motion_page(run: Run, page: Any, motion: int) -> str:
 def support_motion(run: Run, delegate: Delegate, motion: int) -> str:
     page = delegate_page(delegate)
     motion_page(run, page, motion)
-    page.get_by_role("button", name="Support this motion").click()
-    page.wait_for_load_state()
+    press(page, page.get_by_role("button", name="Support this motion"))
     return page.locator("main").inner_text()
 
 
@@ -76,8 +87,7 @@ def admit_motion(run: Run, motion: int) -> str:
     """The secretariat admits the motion onto the agenda from its page."""
     page = run.secretariat
     motion_page(run, page, motion)
-    page.get_by_role("button", name="Admit onto the agenda").click()
-    page.wait_for_load_state()
+    press(page, page.get_by_role("button", name="Admit onto the agenda"))
     return page.locator("main").inner_text()
 
 
@@ -105,3 +115,79 @@ def amend_paragraph(
     page.get_by_role("button", name="Table the amendment").click()
     page.wait_for_url(re.compile(rf"/motions/{EDITION}/\d+/$"))
     return int(page.url.rstrip("/").rsplit("/", 1)[1])
+
+
+# --- the list of speakers ------------------------------------------------------------------
+
+
+def put_on_agenda(run: Run, decision: int, *, position: int) -> int:
+    """The secretariat puts the decision on the plenary's agenda in the back office. Returns
+    the agenda item's id."""
+    page = run.secretariat
+    page.goto(run.at("/en/admin/governance/agendaitem/add/"))
+    page.locator("#id_assembly").select_option(label="6th General Assembly")
+    page.locator("#id_position").fill(str(position))
+    page.locator("#id_kind").select_option("decision")
+    page.locator("#id_decision").fill(str(decision))
+    admin_save(page)
+    found = re.search(r"/agendaitem/(\d+)/change/", page.url)
+    assert found, page.url
+    return int(found.group(1))
+
+
+def floor_page(run: Run, item: int) -> Any:
+    page = run.chair
+    page.goto(run.at(f"/en/floor/{EDITION}/item/{item}/"))
+    return page
+
+
+def open_speakers_list(run: Run, item: int, *, minutes: str = "3") -> str:
+    """The chair opens the item's list of speakers with the speaking time."""
+    page = floor_page(run, item)
+    page.get_by_label("Speaking time (minutes)").fill(minutes)
+    press(page, page.get_by_role("button", name="Open the list"))
+    return page.locator("main").inner_text()
+
+
+def ask_to_speak_online(run: Run, delegate: Delegate) -> str:
+    """An online delegate asks for the floor from the sitting page."""
+    page = delegate_page(delegate)
+    page.goto(run.at(f"/en/governance/{EDITION}/sitting/"))
+    panel = page.locator("#floor-sitting")
+    panel.get_by_role("button", name="Ask to speak").click()
+    expect(panel).to_contain_text("You are on the list")
+    return panel.inner_text()
+
+
+def add_speaker_in_room(run: Run, item: int, *, member: str, name: str) -> str:
+    """The chair adds someone in the room who raised a hand."""
+    page = floor_page(run, item)
+    page.locator("#id_member").select_option(label=member)
+    page.locator("#id_name_en").fill(name)
+    press(page, page.get_by_role("button", name="Add to the list"))
+    return page.locator("main").inner_text()
+
+
+def give_floor(run: Run, item: int, speaker: str) -> Any:
+    """The chair gives the floor to a waiting speaker: the timer runs."""
+    page = floor_page(run, item)
+    row = page.locator("tr").filter(has_text=speaker)
+    press(page, row.get_by_role("button", name="Give the floor"))
+    now = page.locator(".floor-now")
+    expect(now).to_contain_text(speaker)
+    expect(now.locator("[data-floor-timer]").first).to_be_visible()
+    return page
+
+
+def point_of_order_now(run: Run, item: int, *, name: str) -> str:
+    """A point of order from the room, heard at once: it interrupts the speech."""
+    page = floor_page(run, item)
+    page.locator("#id_poo-name_en").fill(name)
+    press(page, page.get_by_role("button", name="Hear it now"))
+    return page.locator(".floor-now").inner_text()
+
+
+def end_speech(run: Run, item: int) -> str:
+    page = floor_page(run, item)
+    press(page, page.get_by_role("button", name="End the speech"))
+    return page.locator("[data-floor-state]").inner_text()

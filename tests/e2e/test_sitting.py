@@ -115,3 +115,26 @@ def test_a_sitting_of_the_general_assembly_through_the_pages(
     assert "The decision and its vote" in shown, shown
     text = sitting_steps.motion_page(run, run.secretariat, motion)
     assert "1 amendment is still to be voted." in text, text
+
+    # 3. The list of speakers on the motion's item: an online delegate asks from the sitting
+    # page, the chair adds a mayor in the room, gives the floor; a point of order interrupts.
+    item = sitting_steps.put_on_agenda(run, decision, position=1)
+    shown = sitting_steps.open_speakers_list(run, item)
+    assert "The list is open." in shown, shown
+    sitting_steps.ask_to_speak_online(run, online)
+    shown = sitting_steps.add_speaker_in_room(
+        run, item, member="City 001", name="Mayor of City 001"
+    )
+    assert "Mayor of City 003" in shown, shown
+    assert "Mayor of City 001" in shown, shown
+    sitting_steps.give_floor(run, item, "Mayor of City 003")
+    now = sitting_steps.point_of_order_now(run, item, name="Mayor of City 005")
+    assert "Mayor of City 005" in now, now
+    assert "Interrupted by a point of order" in now, now
+    assert "Mayor of City 003" in now, now
+    state = sitting_steps.end_speech(run, item)
+    assert "Interrupted by a point of order" not in state, state
+    now = sitting_steps.floor_page(run, item).locator(".floor-now").inner_text()
+    assert "Mayor of City 003" in now, now
+    state = sitting_steps.end_speech(run, item)
+    assert "Nobody has the floor." in state, state
