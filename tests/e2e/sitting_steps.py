@@ -191,3 +191,52 @@ def end_speech(run: Run, item: int) -> str:
     page = floor_page(run, item)
     press(page, page.get_by_role("button", name="End the speech"))
     return page.locator("[data-floor-state]").inner_text()
+
+
+# --- the projectors ------------------------------------------------------------------------
+
+
+def project(
+    run: Run,
+    projector: str,
+    kind: str,
+    *,
+    decision: str = "",
+    agenda_item: str = "",
+    seconds: int = 0,
+    label: str = "",
+) -> str:
+    """The chair adds a slide to a projector's queue on the projection page and projects it
+    at once. Returns what the page previews as shown now."""
+    page = run.chair
+    page.goto(run.at(f"/en/projection/{EDITION}/"))
+    panel = page.locator(f"#projector-{projector}")
+    panel.locator("summary").filter(has_text="Add a slide").click()
+    panel.locator("select[name$=-kind]").select_option(kind)
+    if decision:
+        panel.locator("select[name$=-decision]").select_option(label=decision)
+    if agenda_item:
+        panel.locator("select[name$=-agenda_item]").select_option(label=agenda_item)
+    if seconds:
+        panel.locator("input[name$=-seconds]").fill(str(seconds))
+    if label:
+        panel.locator("input[name$=-title_en]").fill(label)
+    press(page, panel.get_by_role("button", name="Add to the queue"))
+    panel = page.locator(f"#projector-{projector}")
+    press(
+        page, panel.locator(".projection-queue li").last.get_by_role("button", name="Project now")
+    )
+    panel = page.locator(f"#projector-{projector}")
+    expect(panel.locator(".projection-queue li").last).to_contain_text("shown now")
+    return panel.locator(".projection-preview").inner_text()
+
+
+def screen_shows(page: Any, text: str) -> str:
+    """An open screen shows the text by itself, or at the latest once reloaded."""
+    state = page.locator("[data-projector-state]")
+    try:
+        expect(state).to_contain_text(text, timeout=5_000)
+    except AssertionError:
+        page.reload()
+        expect(state).to_contain_text(text)
+    return state.inner_text()

@@ -138,3 +138,21 @@ def test_a_sitting_of_the_general_assembly_through_the_pages(
     assert "Mayor of City 003" in now, now
     state = sitting_steps.end_speech(run, item)
     assert "Nobody has the floor." in state, state
+
+    # 4. The projectors: the text with its amendment on the Hall, the list of speakers on the
+    # Livestream overlay, then a countdown on the Hall; both screens are open.
+    hall = contexts().new_page()
+    hall.goto(f"{live_server.url}/en/projector/{steps.EDITION}/hall/")
+    livestream = contexts().new_page()
+    livestream.goto(f"{live_server.url}/en/projector/{steps.EDITION}/livestream/")
+    sitting_steps.project(run, "hall", "motion", decision="Biennial Assemblies")
+    shown = sitting_steps.screen_shows(hall, "Biennial Assemblies").lower()
+    assert "amendment to biennial assemblies, paragraph 2" in shown, shown
+    assert "to be voted" in shown, shown
+    assert "on the executive committee's proposal" in shown, shown
+    sitting_steps.project(run, "livestream", "floor_list", agenda_item="Biennial Assemblies")
+    shown = sitting_steps.screen_shows(livestream, "List of speakers")
+    assert "Mayor of City 001" in shown, shown
+    sitting_steps.project(run, "hall", "countdown", seconds=120, label="The vote opens")
+    shown = sitting_steps.screen_shows(hall, "The vote opens")
+    assert hall.locator(".screen-countdown[role=timer]").count() == 1
