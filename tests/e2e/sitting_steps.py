@@ -240,3 +240,32 @@ def screen_shows(page: Any, text: str) -> str:
         page.reload()
         expect(state).to_contain_text(text)
     return state.inner_text()
+
+
+# --- the votes -----------------------------------------------------------------------------
+
+
+def chair_tries_to_open_first(run: Run, key: str) -> str:
+    """The chair makes a poll on the amended text and tries to open it while its amendment is
+    undecided. Returns the poll console's text once refused."""
+    page = run.chair
+    page.goto(run.at(f"/en/governance/{EDITION}/console/"))
+    card = page.locator("li.card").filter(
+        has=page.locator(f"a[href$='/governance/decision/{run.decisions[key]}/']")
+    )
+    card.get_by_role("button", name="New poll").click()
+    page.wait_for_url("**/poll/*/console/")
+    opener = page.get_by_role("button", name="Open the poll")
+    if opener.count():
+        press(page, opener)
+    text = page.locator("main").inner_text()
+    assert "State: Open" not in text, text
+    return text
+
+
+def open_existing_poll(run: Run, poll_url: str) -> int:
+    page = run.chair
+    page.goto(poll_url)
+    press(page, page.get_by_role("button", name="Open the poll"))
+    assert "State: Open" in page.locator("main").inner_text(), messages_of(page)
+    return int(re.search(r"/poll/(\d+)/console/", page.url).group(1))  # type: ignore[union-attr]

@@ -94,6 +94,7 @@ def test_a_sitting_of_the_general_assembly_through_the_pages(
     steps.read_account_mail(run, mailoutbox)
     steps.set_password_and_log_in(run, contexts, in_browser=1)
     run.chair = steps.log_in(contexts().new_page(), live_server.url, "charles", PASSWORD)
+    steps.create_rules(run, kind="motion", name="Motions", quorum="0.02")
     mover, supporter, amender, online = (
         run.delegates[0],
         run.delegates[1],
@@ -156,3 +157,30 @@ def test_a_sitting_of_the_general_assembly_through_the_pages(
     sitting_steps.project(run, "hall", "countdown", seconds=120, label="The vote opens")
     shown = sitting_steps.screen_shows(hall, "The vote opens")
     assert hall.locator(".screen-countdown[role=timer]").count() == 1
+
+    # 5. The amendment is voted first: the motion's poll does not open before it is decided.
+    run.decisions["motion"] = decision
+    run.decisions["amendment"] = sitting_steps.decision_of(run, amendment)
+    refused = sitting_steps.chair_tries_to_open_first(run, "motion")
+    assert "once every amendment voted before it is decided" in refused, refused
+    motion_poll_url = run.chair.url
+    poll = steps.chair_opens_poll(run, "amendment")
+    for delegate, vote in zip(run.delegates, ["Yes"] * 4 + ["No", "Abstain"], strict=True):
+        steps.cast(run, delegate, poll, [vote])
+    steps.chair_closes(run, poll)
+    steps.chair_counts(run, poll)
+    console = steps.chair_publishes(run, poll)
+    assert "Adopted" in console, console
+    poll = sitting_steps.open_existing_poll(run, motion_poll_url)
+    steps.vote_in_browser(run, run.delegates[0], ["Yes"])
+    for delegate, vote in zip(run.delegates[1:], ["Yes"] * 3 + ["No"] * 2, strict=True):
+        steps.cast(run, delegate, poll, [vote])
+    steps.chair_closes(run, poll)
+    steps.chair_counts(run, poll)
+    console = steps.chair_publishes(run, poll)
+    assert "Adopted" in console, console
+    text = sitting_steps.motion_page(run, public, motion)
+    final = text.split("Final text", 1)[1]
+    assert AMENDED in final, final
+    assert "The Executive Committee sets the venue." not in final, final
+    assert "amendment is still to be voted" not in final, final
