@@ -269,3 +269,14 @@ def open_existing_poll(run: Run, poll_url: str) -> int:
     press(page, page.get_by_role("button", name="Open the poll"))
     assert "State: Open" in page.locator("main").inner_text(), messages_of(page)
     return int(re.search(r"/poll/(\d+)/console/", page.url).group(1))  # type: ignore[union-attr]
+
+
+# --- the minutes ---------------------------------------------------------------------------
+
+
+def write_minutes(run: Run) -> str:
+    """The secretariat writes the draft minutes from the records. Returns the draft's text."""
+    page = run.secretariat
+    page.goto(run.at(f"/en/minutes/{EDITION}/"))
+    press(page, page.get_by_role("button", name="Write the minutes from the records"))
+    return page.locator("main").inner_text()

@@ -142,6 +142,7 @@ def test_a_sitting_of_the_general_assembly_through_the_pages(
 
     # 4. The projectors: the text with its amendment on the Hall, the list of speakers on the
     # Livestream overlay, then a countdown on the Hall; both screens are open.
+    run.chair.goto(f"{live_server.url}/en/projection/{steps.EDITION}/")
     hall = contexts().new_page()
     hall.goto(f"{live_server.url}/en/projector/{steps.EDITION}/hall/")
     livestream = contexts().new_page()
@@ -184,3 +185,26 @@ def test_a_sitting_of_the_general_assembly_through_the_pages(
     assert AMENDED in final, final
     assert "The Executive Committee sets the venue." not in final, final
     assert "amendment is still to be voted" not in final, final
+
+    # 6. The minutes, written from the records.
+    minutes = sitting_steps.write_minutes(run)
+    for fact in (
+        # the convocation: its date, the days before, what came back
+        "The convocation was sent on ",
+        "days before the opening (30 days' notice required). It was sent in time.",
+        f"Recipients: {sent}; delivered {sent - 1}, bounced 1, failed 0",
+        # attendance and quorum at the votes
+        "Participants present: 6 (in person 4, online 2)",
+        "Quorum: 6 of 150 present or represented, 3 required; met.",
+        # the motion and its amendment with their results
+        "1. Biennial Assemblies (Motion)",
+        f"Amendment: Amendment to Biennial Assemblies, paragraph 2. {AMENDED}",
+        "Round 1: Yes 4, No 1 and Abstain 1 (6 ballots)",
+        "Round 1: Yes 4, No 2 and Abstain 0 (6 ballots)",
+        "Verdict: Adopted.",
+        f"Text as amended:\n{MOTION[0]}\n{AMENDED}\n{MOTION[2]}",
+        # the speakers on the item, the online one marked
+        "Mayor of City 003 (City 003, speech, online,",
+        "Mayor of City 005 (point_of_order, in the room,",
+    ):
+        assert fact in minutes, (fact, minutes)
