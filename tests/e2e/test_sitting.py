@@ -2,8 +2,16 @@
 
 Only the registry comes from factories (tests/e2e/conftest.py). The secretariat creates the
 Assembly (October 2027) in the back office and sends the convocation from its page, months ahead
-of the notice the rules ask for; the mail worker sends it, the mail server reports one bounce, and
-the convocation's page shows what was sent and what came back.
+of the notice the rules ask for; the mail worker sends it, the mail server reports one bounce (a
+forged report is refused), and the mailing's page shows what was sent and what came back. Six
+mayors register, are accredited, come in or join online (two) and get accounts. City 001 tables a
+motion, City 002 supports it, the secretariat admits it and City 004's amendment to paragraph 2.
+On the motion's item the chair opens the list of speakers: an online delegate asks from the
+sitting page, a mayor in the room is added, a point of order interrupts the speech, which resumes
+and ends. The chair projects the text with its amendment and a countdown on the Hall and the list
+of speakers on the Livestream overlay. The motion's poll does not open before the amendment is
+decided; both are voted and published, and the motion's final text carries the amendment. The
+minutes, written from the records, state all of it.
 """
 
 from __future__ import annotations
