@@ -19,7 +19,7 @@ class SpeakingTimeForm(forms.Form):
         max_value=MAX_SPEAKING_SECONDS // 60,
         decimal_places=2,
         initial=DEFAULT_SPEAKING_SECONDS // 60,
-        widget=forms.NumberInput(attrs={"step": "0.5", "inputmode": "decimal"}),
+        widget=forms.NumberInput(attrs={"step": "0.25", "inputmode": "decimal"}),
     )
 
     def seconds(self) -> int:
