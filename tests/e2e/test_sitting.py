@@ -213,6 +213,6 @@ def test_a_sitting_of_the_general_assembly_through_the_pages(
         f"Text as amended:\n{MOTION[0]}\n{AMENDED}\n{MOTION[2]}",
         # the speakers on the item, the online one marked
         "Mayor of City 003 (City 003, speech, online,",
-        "Mayor of City 005 (point_of_order, in the room,",
+        "Mayor of City 005 (point of order, in the room,",
     ):
         assert fact in minutes, (fact, minutes)
