@@ -11,6 +11,7 @@ from moim.members.models import Organization
 from moim.minutes.enums import SectionKey
 from moim.minutes.models import Minutes
 from moim.minutes.services import draft_minutes
+from moim.minutes.writing import section_text
 from moim.permissions import SYSTEM
 from tests.site import publication_demo
 from tests.site.publication_demo import fifth
@@ -65,3 +66,14 @@ def test_the_published_minutes_record_the_convocation_the_amendments_and_the_spe
     assert "Jung Hae-won (Busan, point of order, in the room" in english
     assert "point_of_order" not in english
     assert "의사진행 발언" in korean
+
+
+def test_the_attendance_at_each_vote_counts_the_amendments_votes_first(
+    wego: Organization,
+) -> None:
+    attendance = section_text(fifth(wego), SectionKey.ATTENDANCE, "en")
+
+    first = attendance.index("Amendment to Article 12, paragraph 1")
+    second = attendance.index("Amendment to Article 12, paragraph 2")
+    text = attendance.index("Amendments to the Charter and the Statute")
+    assert first < second < text

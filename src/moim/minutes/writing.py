@@ -229,11 +229,13 @@ def write_attendance(assembly: Assembly) -> str:
         "members": figures.members_represented,
     }
     # Every vote, amendments' included, in the order of the agenda.
+    ordered = records.amendments_in_voting_order
     lines = [
         _attendance_line(node.number, poll)
         for node in _nodes(assembly)
         if node.decision is not None
-        for poll in _published_polls(node.decision)
+        for voted in [*(ordered(node.decision) if ordered else []), node.decision]
+        for poll in _published_polls(voted)
     ]
     if not lines:
         lines = [_("No vote was taken.")]
