@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 from django.test import Client
 
+from moim import pdf
 from moim.members.models import Organization
 from moim.site import report
 from tests.site.publication_plenary import Published, publish_plenary
@@ -18,7 +19,7 @@ def test_report_pdf_says_so_when_no_cjk_font_is_found(
     organization: Organization, chair: Any, monkeypatch: pytest.MonkeyPatch, settings: Any
 ) -> None:
     published = publish_plenary(organization, chair)
-    monkeypatch.setattr(report, "FONT_CANDIDATES", ())
+    monkeypatch.setattr(pdf, "FONT_CANDIDATES", ())
     settings.MOIM_PDF_FONT = ""
 
     body = report.report_pdf(report.assembly_report(published.plenary.assembly), compress=False)
@@ -46,7 +47,7 @@ def test_report_lists_published_decisions_with_their_verdicts(
 def test_report_pdf_is_cached_until_a_record_changes(
     organization: Organization, chair: Any, monkeypatch: pytest.MonkeyPatch, settings: Any
 ) -> None:
-    monkeypatch.setattr(report, "FONT_CANDIDATES", ())  # Latin text stays readable in the file
+    monkeypatch.setattr(pdf, "FONT_CANDIDATES", ())  # Latin text stays readable in the file
     settings.MOIM_PDF_FONT = ""
     published = publish_plenary(organization, chair)
     assembly = published.plenary.assembly

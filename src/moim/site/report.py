@@ -13,9 +13,7 @@ import hashlib
 import importlib.util
 from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
 
-from django.conf import settings
 from django.core.cache import cache
 from django.utils.translation import gettext as _
 
@@ -28,15 +26,10 @@ from moim.governance.models import Decision
 from moim.governance.queries import agenda_for_public
 from moim.members.models import Term
 from moim.members.queries import terms_begun_on
+from moim.pdf import cjk_font, latin
 from moim.site.press import awards_edition
 
 # (path, index in a font collection): Noto Sans CJK's collection holds the Korean face at 1.
-FONT_CANDIDATES = (
-    ("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc", 1),
-    ("/usr/share/fonts/noto-cjk/NotoSansCJK-Regular.ttc", 1),
-    ("/usr/share/fonts/truetype/nanum/NanumGothic.ttf", 0),
-    ("/usr/share/fonts/google-noto-cjk/NotoSansCJK-Regular.ttc", 1),
-)
 
 
 NO_FONT_NOTICE = (
@@ -76,25 +69,11 @@ def assembly_report(assembly: Assembly) -> AssemblyReport:
     )
 
 
-def cjk_font() -> tuple[str, int] | None:
-    configured: str = settings.MOIM_PDF_FONT
-    if configured:
-        return (configured, 0) if Path(configured).is_file() else None
-    for path, index in FONT_CANDIDATES:
-        if Path(path).is_file():
-            return path, index
-    return None
-
-
 def pdf_unavailable_reason() -> str:
     return _(
         "The PDF needs the optional PDF support (pip install 'moim[pdf]'); "
         "this page has the same content."
     )
-
-
-def _latin(text: str) -> str:
-    return text.encode("latin-1", "replace").decode("latin-1")
 
 
 def report_lines(report: AssemblyReport) -> list[tuple[str, str]]:
@@ -186,7 +165,7 @@ def _render_pdf(
         pdf.set_font("report", size=11)
     else:
         pdf.set_font("Helvetica", size=11)
-        clean = _latin
+        clean = latin
         pdf.set_text_color(160, 0, 0)
         pdf.multi_cell(0, 6, clean(NO_FONT_NOTICE), new_x="LMARGIN", new_y="NEXT")
         pdf.set_text_color(0, 0, 0)
