@@ -204,3 +204,6 @@ _.edited_at
 _.edited_by
 response_add  # the admin's hook after adding: to the minutes page
 _.speech_ends_at
+# --- moim/handlers.py: what Django's ASGI handler sets on a response and reads back itself.
+_._handler_class
+_.block_size

@@ -1,11 +1,15 @@
-"""ASGI entry point (uvicorn or granian in production)."""
+"""ASGI entry point (uvicorn in production): pages in one step, live streams asynchronous."""
 
 import os
 
-from django.core.asgi import get_asgi_application
+import django
 
 from moim.uploads import limit_request_body
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "moim.settings")
+django.setup(set_prefix=False)
+
+from moim.handlers import Router  # noqa: E402  (needs the settings loaded)
+
 # Bodies over the upload limit are refused before Django reads them to a temporary file.
-application = limit_request_body(get_asgi_application())
+application = limit_request_body(Router())

@@ -134,6 +134,7 @@ TEMPLATES = [
 # SQLite in the data folder unless DATABASE_URL names another database (PostgreSQL in production).
 # DATABASE_URL_FILE may name a file holding it instead (it carries the database's password).
 _database_url = env_secret("DATABASE_URL")
+_page_threads = 8  # MOIM_PAGE_THREADS, below: no more than the pool's connections
 if _database_url:
     # Health checks: a persistent connection that died (say, right after a ballot's commit) is
     # replaced at the next request instead of failing it.
@@ -157,6 +158,7 @@ if _database_url:
         # A database that does not answer fails a request (or /healthz) in seconds, not minutes.
         _db_options.setdefault("connect_timeout", env_int("MOIM_DB_CONNECT_TIMEOUT", 5))
         if _pool_max > 0:
+            _page_threads = min(_page_threads, _pool_max)
             DATABASES["default"]["CONN_MAX_AGE"] = 0
             _db_options["pool"] = {
                 "min_size": _pool_min,
@@ -377,6 +379,11 @@ MOIM_HOST = env_str("MOIM_HOST", "127.0.0.1")
 MOIM_PORT = env_int("MOIM_PORT", 8000)
 MOIM_WORKERS = env_int("MOIM_WORKERS", 2 * max(_cores, 1))
 MOIM_GRACEFUL_TIMEOUT = env_int("MOIM_GRACEFUL_TIMEOUT", 10)
+# Threads serving pages in each process (moim/handlers.py): the pages in progress at once; the
+# rest wait their turn. By default no more than the database connections a process may hold.
+MOIM_PAGE_THREADS = env_int("MOIM_PAGE_THREADS", _page_threads)
+if MOIM_PAGE_THREADS < 1:
+    raise ImproperlyConfigured(f"MOIM_PAGE_THREADS must be 1 or more, not {MOIM_PAGE_THREADS}")
 
 # The assembly report's PDF (moim/site/report.py): a CJK font file; empty means the first of the
 # usual Noto Sans CJK paths that exists.

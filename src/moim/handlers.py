@@ -1,0 +1,111 @@
+"""How the production server hands requests to Django: pages in one step, live streams async.
+
+Django's own ASGI handler runs a request through its middleware in both modes: the chain
+switches between the event loop and a worker thread at every middleware that is written for
+only one of them, the signals around the request take a thread of their own, and each request
+starts a thread of its own. Measured through uvicorn, that machinery cost about as much as
+the page itself (three milliseconds of CPU for an anonymous page whose view takes a third of
+one), and it grew with the number of requests in flight.
+
+Here a page (every request but a live stream) is served as a WSGI server would serve it: the
+whole request, from the `request_started` signal through the middleware and the view to the
+response's `close()` (which ends the database connection's use), runs in one call on one
+thread of a fixed pool; the event loop only reads the body and writes the answer. The pool's
+size bounds the pages in progress in a process, so requests beyond it wait their turn in the
+event loop rather than in the database connection pool, where they would time out.
+
+Live streams (`…/events/`, the only asynchronous views) keep Django's asynchronous handler, so
+a screen holds no thread while it waits. `tests/test_handlers.py` checks that every
+asynchronous view of the site is reached at such a path.
+"""
+
+from __future__ import annotations
+
+import re
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import closing
+from typing import Any
+
+from asgiref.sync import sync_to_async
+from django.conf import settings
+from django.core import signals
+from django.core.exceptions import RequestAborted
+from django.core.handlers import base
+from django.core.handlers.asgi import ASGIHandler, get_script_prefix
+from django.http import FileResponse, HttpResponseBase
+from django.urls import set_script_prefix
+
+# The paths of the live streams (floor, projectors, the projector of results).
+STREAM_PATH = re.compile(r"/events/?$")
+
+
+def is_stream(path: str) -> bool:
+    return STREAM_PATH.search(path) is not None
+
+
+class PageHandler(ASGIHandler):
+    """Serves a request in one call on a thread of a fixed pool (see the module's note)."""
+
+    def __init__(self, threads: int) -> None:
+        base.BaseHandler.__init__(self)
+        self.load_middleware(is_async=False)
+        self.threads = threads
+        self._pool = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="moim-page")
+        self._serve = sync_to_async(self._respond, thread_sensitive=False, executor=self._pool)
+
+    async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            raise ValueError(f"Moim serves HTTP connections, not {scope['type']}.")
+        await self.handle(scope, receive, send)
+
+    async def handle(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
+        try:
+            body_file = await self.read_body(receive)
+        except RequestAborted:
+            return
+        with closing(body_file):
+            response = await self._serve(scope, body_file)
+            try:
+                await self.send_response(response, send)
+            finally:
+                if response.streaming:
+                    # A file or a generated download: its end closes it (and ends the
+                    # request's use of the database), after the last chunk went out.
+                    await sync_to_async(response.close, thread_sensitive=False)()
+
+    def _respond(self, scope: dict[str, Any], body_file: Any) -> HttpResponseBase:
+        """The whole request on this thread; an answer already closed unless it streams."""
+        set_script_prefix(get_script_prefix(scope))
+        signals.request_started.send(sender=self.__class__, scope=scope)
+        request, error_response = self.create_request(scope, body_file)
+        if request is None:
+            assert error_response is not None  # create_request gives one or the other
+            response: HttpResponseBase = error_response
+        else:
+            response = self.get_response(request)
+            response._handler_class = self.__class__  # type: ignore[attr-defined]
+            if isinstance(response, FileResponse):
+                response.block_size = self.chunk_size
+        if not response.streaming:
+            # Its content is in memory: the request is over (request_finished fires here).
+            response.close()
+        return response
+
+
+def page_threads() -> int:
+    """Threads serving pages in one process: MOIM_PAGE_THREADS (settings)."""
+    return int(settings.MOIM_PAGE_THREADS)
+
+
+class Router:
+    """Live streams to Django's asynchronous handler, everything else to `PageHandler`."""
+
+    def __init__(self) -> None:
+        self.pages = PageHandler(page_threads())
+        self.streams = ASGIHandler()
+
+    async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
+        if scope["type"] == "http" and is_stream(scope.get("path", "")):
+            await self.streams(scope, receive, send)
+        else:
+            await self.pages(scope, receive, send)

@@ -1,0 +1,193 @@
+"""How the production server hands requests to Django (moim/handlers.py).
+
+Pages run whole on a thread of a fixed pool (middleware, view, the request's end); live
+streams keep Django's asynchronous handler. These tests drive the ASGI application directly.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+from collections.abc import Iterator
+from inspect import iscoroutinefunction
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.core.signals import request_finished
+from django.http import FileResponse, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.test import override_settings
+from django.urls import URLPattern, URLResolver, get_resolver, path
+
+from moim.handlers import PageHandler, Router, is_stream
+
+entered: list[str] = []
+release = threading.Event()
+
+
+def where(request: HttpRequest) -> HttpResponse:
+    return HttpResponse(threading.current_thread().name)
+
+
+def fails(request: HttpRequest) -> HttpResponse:
+    raise RuntimeError("a view that fails")
+
+
+def waits(request: HttpRequest, n: int) -> HttpResponse:
+    entered.append(request.path)
+    release.wait(timeout=10)
+    return HttpResponse("done")
+
+
+def streamed(request: HttpRequest) -> StreamingHttpResponse:
+    return StreamingHttpResponse(iter([b"one,", b"two,", b"three"]))
+
+
+def a_file(request: HttpRequest) -> FileResponse:
+    return FileResponse(Path(__file__).open("rb"))
+
+
+async def events(request: HttpRequest) -> HttpResponse:
+    return HttpResponse("stream:" + threading.current_thread().name)
+
+
+urlpatterns = [
+    path("where/", where),
+    path("fails/", fails),
+    path("waits/<int:n>/", waits),
+    path("streamed/", streamed),
+    path("file/", a_file),
+    path("live/events/", events),
+]
+
+
+def _walk(patterns: list[Any], prefix: str = "") -> Iterator[tuple[str, Any]]:
+    for entry in patterns:
+        if isinstance(entry, URLResolver):
+            yield from _walk(entry.url_patterns, prefix + str(entry.pattern))
+        elif isinstance(entry, URLPattern):
+            yield prefix + str(entry.pattern), entry.callback
+
+
+def test_every_asynchronous_view_of_the_site_is_at_a_stream_path() -> None:
+    """An asynchronous view elsewhere would be run in a page thread, holding it while it waits."""
+    found = [(route, view) for route, view in _walk(get_resolver().url_patterns)]
+    asynchronous = [route for route, view in found if iscoroutinefunction(view)]
+    assert len(asynchronous) >= 3, asynchronous  # the floor, the projectors, the results
+    for route in asynchronous:
+        sample = route.replace("^", "").replace("$", "").replace("\\", "")
+        assert is_stream("/en/" + sample.split(">", 1)[-1]), route
+    pages = [route for route, view in found if not iscoroutinefunction(view)]
+    assert not [route for route in pages if route.endswith("events/")]
+
+
+def _scope(path_: str, method: str = "GET") -> dict[str, Any]:
+    return {
+        "type": "http",
+        "asgi": {"version": "3.0"},
+        "http_version": "1.1",
+        "method": method,
+        "scheme": "http",
+        "path": path_,
+        "raw_path": path_.encode(),
+        "query_string": b"",
+        "root_path": "",
+        "headers": [(b"host", b"testserver")],
+        "client": ("127.0.0.1", 5000),
+        "server": ("testserver", 80),
+    }
+
+
+async def _call(app: Any, path_: str) -> tuple[int, bytes, int]:
+    """Status, body and how many body messages the answer took."""
+    sent: list[dict[str, Any]] = []
+    requested = False
+
+    async def receive() -> dict[str, Any]:
+        nonlocal requested
+        if not requested:
+            requested = True
+            return {"type": "http.request", "body": b"", "more_body": False}
+        await asyncio.sleep(3600)
+        return {"type": "http.disconnect"}
+
+    async def send(message: dict[str, Any]) -> None:
+        sent.append(message)
+
+    await app(_scope(path_), receive, send)
+    start = next(m for m in sent if m["type"] == "http.response.start")
+    parts = [m for m in sent if m["type"] == "http.response.body"]
+    return start["status"], b"".join(m.get("body", b"") for m in parts), len(parts)
+
+
+@pytest.fixture
+def urls() -> Iterator[None]:
+    with override_settings(ROOT_URLCONF=__name__, ALLOWED_HOSTS=["testserver"]):
+        yield
+
+
+def test_a_page_runs_whole_on_a_page_thread_and_a_stream_on_the_asynchronous_handler(
+    urls: None,
+) -> None:
+    router = Router()
+    status, body, _ = asyncio.run(_call(router, "/where/"))
+    assert (status, body.decode().startswith("moim-page")) == (200, True)
+    status, body, _ = asyncio.run(_call(router, "/live/events/"))
+    assert status == 200
+    assert body.decode().startswith("stream:")
+    assert "moim-page" not in body.decode()  # an async view on the event loop's thread
+
+
+def test_the_request_ends_once_per_page_after_the_view(urls: None) -> None:
+    """request_finished (which hands the database connection back) fires once per request."""
+    ended: list[str] = []
+
+    def note(sender: Any, **kwargs: Any) -> None:
+        ended.append(threading.current_thread().name)
+
+    request_finished.connect(note)
+    try:
+        handler = PageHandler(threads=2)
+        for page in ("/where/", "/fails/", "/streamed/", "/file/", "/nowhere/"):
+            asyncio.run(_call(handler, page))
+    finally:
+        request_finished.disconnect(note)
+    assert len(ended) == 5
+
+
+def test_a_failing_view_is_a_500_page_not_a_broken_connection(urls: None) -> None:
+    status, body, _ = asyncio.run(_call(PageHandler(threads=1), "/fails/"))
+    assert status == 500
+    assert body
+
+
+def test_streamed_and_file_answers_arrive_whole(urls: None) -> None:
+    handler = PageHandler(threads=1)
+    status, body, _ = asyncio.run(_call(handler, "/streamed/"))
+    assert (status, body) == (200, b"one,two,three")
+    status, body, _ = asyncio.run(_call(handler, "/file/"))
+    assert (status, body) == (200, Path(__file__).read_bytes())
+
+
+def test_pages_beyond_the_threads_wait_their_turn(urls: None) -> None:
+    """Three pages at once on two threads: two run, the third starts once one has ended."""
+    entered.clear()
+    release.clear()
+    handler = PageHandler(threads=2)
+
+    async def three() -> list[tuple[int, bytes, int]]:
+        calls = [asyncio.create_task(_call(handler, f"/waits/{n}/")) for n in range(3)]
+        for _ in range(200):
+            if len(entered) >= 2:
+                break
+            await asyncio.sleep(0.01)
+        await asyncio.sleep(0.2)
+        inside = len(entered)
+        release.set()
+        answers = await asyncio.gather(*calls)
+        assert inside == 2
+        return answers
+
+    answers = asyncio.run(three())
+    assert [status for status, _body, _n in answers] == [200, 200, 200]
+    assert len(entered) == 3
