@@ -207,3 +207,6 @@ _.speech_ends_at
 # --- moim/handlers.py: what Django's ASGI handler sets on a response and reads back itself.
 _._handler_class
 _.block_size
+# --- moim/rows.py: what a queryset filled by prefetch_related carries, set by hand.
+_._result_cache
+_._prefetch_done

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 
 from moim.assemblies.access import assembly_by_edition, assembly_by_id
 from moim.errors import NotAllowed, Refused
-from moim.governance import amendments, queries, results, services
+from moim.governance import amendments, ballot_reads, queries, results, services
 from moim.governance.access import (
     decision_by_id,
     poll_by_id,
@@ -54,9 +54,7 @@ _PERSON = "_moim_person"
 def _person(request: HttpRequest) -> Person | None:
     """The logged-in person's record (with its member), read once per request."""
     if not hasattr(request, _PERSON):
-        person = (
-            Person.objects.filter(user_id=request.user.pk or 0).select_related("member").first()
-        )
+        person = ballot_reads.person_of_login(request.user.pk)
         setattr(request, _PERSON, person)
         user = request.user
         if person is not None and isinstance(user, Model):
@@ -462,9 +460,7 @@ def answer_after_cast(
 def vote(request: HttpRequest, pk: int) -> HttpResponse:
     guard(request, can_cast_ballot)
     # The page shows the poll's decision, never its assembly; the options serve form and cast.
-    poll = poll_by_id(
-        pk, Poll.objects.select_related("decision").prefetch_related(queries.options_in_order())
-    )
+    poll = ballot_reads.poll_for_ballot(pk)
     person = _person(request)
     if person is None:
         raise NotAllowed(_("You may not do this."))

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Count, Exists, OuterRef, Q, Sum
+from django.db.models import Count, Q, Sum
 
+from moim.governance import ballot_reads
 from moim.governance.models import (
     Poll,
     RegisterEntry,
@@ -79,14 +80,6 @@ def votes_held_by(poll: Poll, person: Person) -> list[RegisterEntry]:
 
 
 def ballots_held_by(poll: Poll, person: Person) -> list[tuple[RegisterEntry, bool]]:
-    """`votes_held_by` with, for each entry, whether its member has voted: one query."""
-    voted = VoteRecord.objects.filter(poll=OuterRef("poll"), member=OuterRef("member"))
-    entries = (
-        RegisterEntry.objects.filter(poll=poll)
-        .filter(Q(proxy_holder=person) | Q(delegate=person))
-        .select_related("member")
-        .annotate(voted=Exists(voted))
-        # By name, without the joins of the default order (poll, decision, assembly).
-        .order_by("member__name_en", "pk")
-    )
-    return [(e, bool(e.voted)) for e in entries if person.pk in e.voters()]
+    """`votes_held_by` with, for each entry, whether its member has voted, by member name: one
+    query, written as SQL (it is on every ballot's path: governance/ballot_reads.py)."""
+    return ballot_reads.ballots_held(poll, person)

@@ -1,0 +1,100 @@
+"""The reads of a delegate's ballot request, written as SQL (see moim/rows.py for why).
+
+The voting page and the ballot API read the same few rows on every request: the poll with its
+decision and options, the person behind the login with its member, and the votes that person
+holds. Each function here gives exactly what its ORM form gave (the same instances, related
+rows attached, the same order); `tests/governance/test_ballot_reads.py` compares them.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.http import Http404
+
+from moim.assemblies.models import Assembly
+from moim.governance.models import Decision, Poll, PollOption, RegisterEntry, VoteRecord
+from moim.members.models import Member, Organization, Person
+from moim.rows import attach, columns, fetch, instance, prefetched, quoted, table, width
+
+
+def _served_organization_sql() -> str:
+    """The served organization's id (members.queries.served_organization), as a subquery with
+    one parameter: MOIM_ORGANIZATION_SLUG."""
+    return (
+        f"(SELECT o.{quoted('id')} FROM {table(Organization)} o "
+        f"ORDER BY CASE WHEN o.{quoted('slug')} = %s THEN 0 ELSE 1 END, o.{quoted('id')} "
+        "LIMIT 1)"
+    )
+
+
+def poll_for_ballot(pk: int) -> Poll:
+    """The served organization's poll with its decision and its options in ballot order (two
+    queries), else 404: what the voting page and the ballot API show and check against."""
+    q = quoted
+    rows = fetch(
+        f"SELECT {columns(Poll, 'p')}, {columns(Decision, 'd')} "
+        f"FROM {table(Poll)} p "
+        f"JOIN {table(Decision)} d ON d.{q('id')} = p.{q('decision_id')} "
+        f"JOIN {table(Assembly)} a ON a.{q('id')} = d.{q('assembly_id')} "
+        f"WHERE p.{q('id')} = %s AND a.{q('organization_id')} = {_served_organization_sql()}",
+        [pk, settings.MOIM_ORGANIZATION_SLUG],
+    )
+    if not rows:
+        raise Http404("No poll matches the given query.")
+    poll = instance(Poll, rows[0])
+    assert poll is not None
+    attach(poll, "decision", instance(Decision, rows[0], width(Poll)))
+    options = [
+        instance(PollOption, row)
+        for row in fetch(
+            f"SELECT {columns(PollOption, 'o')} FROM {table(PollOption)} o "
+            f"WHERE o.{q('poll_id')} = %s ORDER BY o.{q('position')}",
+            [poll.pk],
+        )
+    ]
+    prefetched(poll, "options", options)
+    return poll
+
+
+def person_of_login(user_id: int | None) -> Person | None:
+    """The person whose login this is, with its member (None if it has none): one query."""
+    if user_id is None:
+        return None
+    q = quoted
+    rows = fetch(
+        f"SELECT {columns(Person, 'pe')}, {columns(Member, 'm')} FROM {table(Person)} pe "
+        f"LEFT JOIN {table(Member)} m ON m.{q('id')} = pe.{q('member_id')} "
+        f"WHERE pe.{q('user_id')} = %s ORDER BY pe.{q('id')} LIMIT 1",
+        [user_id],
+    )
+    if not rows:
+        return None
+    person = instance(Person, rows[0])
+    assert person is not None
+    attach(person, "member", instance(Member, rows[0], width(Person)))
+    return person
+
+
+def ballots_held(poll: Poll, person: Person) -> list[tuple[RegisterEntry, bool]]:
+    """`services.ballots_held_by`: the register entries whose ballot `person` may cast in
+    `poll`, each with its member and whether that member has voted, by member name: one query."""
+    q = quoted
+    rows = fetch(
+        f"SELECT {columns(RegisterEntry, 'e')}, {columns(Member, 'm')}, "
+        f"EXISTS (SELECT 1 FROM {table(VoteRecord)} v "
+        f"WHERE v.{q('poll_id')} = e.{q('poll_id')} AND v.{q('member_id')} = e.{q('member_id')}) "
+        f"FROM {table(RegisterEntry)} e "
+        f"JOIN {table(Member)} m ON m.{q('id')} = e.{q('member_id')} "
+        f"WHERE e.{q('poll_id')} = %s AND (e.{q('proxy_holder_id')} = %s "
+        f"OR e.{q('delegate_id')} = %s) "
+        f"ORDER BY m.{q('name_en')}, e.{q('id')}",
+        [poll.pk, person.pk, person.pk],
+    )
+    held: list[tuple[RegisterEntry, bool]] = []
+    for row in rows:
+        entry = instance(RegisterEntry, row)
+        assert entry is not None
+        attach(entry, "member", instance(Member, row, width(RegisterEntry)))
+        if person.pk in entry.voters():
+            held.append((entry, bool(row[-1])))
+    return held
