@@ -210,3 +210,6 @@ _.block_size
 # --- moim/rows.py: what a queryset filled by prefetch_related carries, set by hand.
 _._result_cache
 _._prefetch_done
+# --- moim/sessions.py: Django's database session store calls and sets these itself.
+_._get_session_from_db
+_._session_key

@@ -16,6 +16,7 @@ from typing import Any
 
 from django.db import connection
 from django.db.models import Model
+from django.db.models.signals import post_save, pre_save
 
 
 @cache
@@ -96,3 +97,49 @@ def prefetched(instance_: Model, related_name: str, rows: list[Any]) -> None:
     if not hasattr(instance_, "_prefetched_objects_cache"):
         instance_._prefetched_objects_cache = {}  # type: ignore[attr-defined]
     instance_._prefetched_objects_cache[cache_name] = queryset  # type: ignore[attr-defined]
+
+
+@cache
+def _insert_sql(model: type[Model], columns_: tuple[str, ...], returning: bool) -> str:
+    names = ", ".join(quoted(c) for c in columns_)
+    marks = ", ".join(["%s"] * len(columns_))
+    sql = f"INSERT INTO {table(model)} ({names}) VALUES ({marks})"
+    if returning:
+        sql += f" RETURNING {quoted(str(model._meta.pk.column))}"
+    return sql
+
+
+def insert(obj: Model) -> None:
+    """Store a new `obj` as `obj.save()` does (defaults, `pre_save` of each field, the save
+    signals, the primary key read back), in one statement built once per model."""
+    model = type(obj)
+    meta = model._meta
+    pre_save.send(sender=model, instance=obj, raw=False, using=connection.alias, update_fields=None)
+    auto_key = obj.pk is None
+    fields = [
+        f
+        for f in meta.local_concrete_fields
+        if not getattr(f, "generated", False) and not (auto_key and f is meta.pk)
+    ]
+    values = [f.get_db_prep_save(f.pre_save(obj, True), connection) for f in fields]
+    returning = auto_key and connection.features.can_return_columns_from_insert
+    sql = _insert_sql(model, tuple(str(f.column) for f in fields), returning)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, values)
+        if auto_key:
+            key = (
+                cursor.fetchone()[0]
+                if returning
+                else connection.ops.last_insert_id(cursor, meta.db_table, str(meta.pk.column))
+            )
+            setattr(obj, meta.pk.attname, key)
+    obj._state.adding = False
+    obj._state.db = connection.alias
+    post_save.send(
+        sender=model,
+        instance=obj,
+        created=True,
+        update_fields=None,
+        raw=False,
+        using=connection.alias,
+    )

@@ -8,7 +8,10 @@ rows attached, the same order); `tests/governance/test_ballot_reads.py` compares
 
 from __future__ import annotations
 
+from functools import cache
+
 from django.conf import settings
+from django.db import connection
 from django.http import Http404
 
 from moim.assemblies.models import Assembly
@@ -27,46 +30,54 @@ def _served_organization_sql() -> str:
     )
 
 
-def poll_for_ballot(pk: int) -> Poll:
-    """The served organization's poll with its decision and its options in ballot order (two
-    queries), else 404: what the voting page and the ballot API show and check against."""
+@cache
+def _poll_sql(vendor: str) -> tuple[str, str]:
+    """The SQL of `poll_for_ballot`, built once per process (and database vendor)."""
     q = quoted
-    rows = fetch(
+    poll = (
         f"SELECT {columns(Poll, 'p')}, {columns(Decision, 'd')} "
         f"FROM {table(Poll)} p "
         f"JOIN {table(Decision)} d ON d.{q('id')} = p.{q('decision_id')} "
         f"JOIN {table(Assembly)} a ON a.{q('id')} = d.{q('assembly_id')} "
-        f"WHERE p.{q('id')} = %s AND a.{q('organization_id')} = {_served_organization_sql()}",
-        [pk, settings.MOIM_ORGANIZATION_SLUG],
+        f"WHERE p.{q('id')} = %s AND a.{q('organization_id')} = {_served_organization_sql()}"
     )
+    options = (
+        f"SELECT {columns(PollOption, 'o')} FROM {table(PollOption)} o "
+        f"WHERE o.{q('poll_id')} = %s ORDER BY o.{q('position')}"
+    )
+    return poll, options
+
+
+def poll_for_ballot(pk: int) -> Poll:
+    """The served organization's poll with its decision and its options in ballot order (two
+    queries), else 404: what the voting page and the ballot API show and check against."""
+    poll_sql, options_sql = _poll_sql(connection.vendor)
+    rows = fetch(poll_sql, [pk, settings.MOIM_ORGANIZATION_SLUG])
     if not rows:
         raise Http404("No poll matches the given query.")
     poll = instance(Poll, rows[0])
     assert poll is not None
     attach(poll, "decision", instance(Decision, rows[0], width(Poll)))
-    options = [
-        instance(PollOption, row)
-        for row in fetch(
-            f"SELECT {columns(PollOption, 'o')} FROM {table(PollOption)} o "
-            f"WHERE o.{q('poll_id')} = %s ORDER BY o.{q('position')}",
-            [poll.pk],
-        )
-    ]
+    options = [instance(PollOption, row) for row in fetch(options_sql, [poll.pk])]
     prefetched(poll, "options", options)
     return poll
+
+
+@cache
+def _person_sql(vendor: str) -> str:
+    q = quoted
+    return (
+        f"SELECT {columns(Person, 'pe')}, {columns(Member, 'm')} FROM {table(Person)} pe "
+        f"LEFT JOIN {table(Member)} m ON m.{q('id')} = pe.{q('member_id')} "
+        f"WHERE pe.{q('user_id')} = %s ORDER BY pe.{q('id')} LIMIT 1"
+    )
 
 
 def person_of_login(user_id: int | None) -> Person | None:
     """The person whose login this is, with its member (None if it has none): one query."""
     if user_id is None:
         return None
-    q = quoted
-    rows = fetch(
-        f"SELECT {columns(Person, 'pe')}, {columns(Member, 'm')} FROM {table(Person)} pe "
-        f"LEFT JOIN {table(Member)} m ON m.{q('id')} = pe.{q('member_id')} "
-        f"WHERE pe.{q('user_id')} = %s ORDER BY pe.{q('id')} LIMIT 1",
-        [user_id],
-    )
+    rows = fetch(_person_sql(connection.vendor), [user_id])
     if not rows:
         return None
     person = instance(Person, rows[0])
@@ -75,11 +86,10 @@ def person_of_login(user_id: int | None) -> Person | None:
     return person
 
 
-def ballots_held(poll: Poll, person: Person) -> list[tuple[RegisterEntry, bool]]:
-    """`services.ballots_held_by`: the register entries whose ballot `person` may cast in
-    `poll`, each with its member and whether that member has voted, by member name: one query."""
+@cache
+def _held_sql(vendor: str) -> str:
     q = quoted
-    rows = fetch(
+    return (
         f"SELECT {columns(RegisterEntry, 'e')}, {columns(Member, 'm')}, "
         f"EXISTS (SELECT 1 FROM {table(VoteRecord)} v "
         f"WHERE v.{q('poll_id')} = e.{q('poll_id')} AND v.{q('member_id')} = e.{q('member_id')}) "
@@ -87,9 +97,14 @@ def ballots_held(poll: Poll, person: Person) -> list[tuple[RegisterEntry, bool]]
         f"JOIN {table(Member)} m ON m.{q('id')} = e.{q('member_id')} "
         f"WHERE e.{q('poll_id')} = %s AND (e.{q('proxy_holder_id')} = %s "
         f"OR e.{q('delegate_id')} = %s) "
-        f"ORDER BY m.{q('name_en')}, e.{q('id')}",
-        [poll.pk, person.pk, person.pk],
+        f"ORDER BY m.{q('name_en')}, e.{q('id')}"
     )
+
+
+def ballots_held(poll: Poll, person: Person) -> list[tuple[RegisterEntry, bool]]:
+    """`services.ballots_held_by`: the register entries whose ballot `person` may cast in
+    `poll`, each with its member and whether that member has voted, by member name: one query."""
+    rows = fetch(_held_sql(connection.vendor), [poll.pk, person.pk, person.pk])
     held: list[tuple[RegisterEntry, bool]] = []
     for row in rows:
         entry = instance(RegisterEntry, row)

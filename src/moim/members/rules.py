@@ -6,14 +6,29 @@ A superuser counts as the secretariat.
 
 from __future__ import annotations
 
+from functools import cache
 from typing import Any
 
 import rules
+from django.contrib.auth.models import Group
+from django.db import connection
 
 from moim.members.enums import Role
 from moim.members.models import Member, Person
+from moim.rows import fetch, quoted, table
 
 _ROLE_CACHE = "_moim_role_names"
+
+
+@cache
+def _roles_sql(vendor: str) -> str:
+    """The names of a user's groups: read on every logged-in request, so written once (rows)."""
+    groups = Group.user_set.through
+    return (
+        f"SELECT g.{quoted('name')} FROM {table(Group)} g "
+        f"JOIN {table(groups)} ug ON ug.{quoted('group_id')} = g.{quoted('id')} "
+        f"WHERE ug.{quoted('user_id')} = %s"
+    )
 
 
 def role_names(user: Any) -> frozenset[str]:
@@ -22,7 +37,7 @@ def role_names(user: Any) -> frozenset[str]:
         return frozenset()
     cached: frozenset[str] | None = getattr(user, _ROLE_CACHE, None)
     if cached is None:
-        cached = frozenset(user.groups.values_list("name", flat=True))
+        cached = frozenset(name for (name,) in fetch(_roles_sql(connection.vendor), [user.pk]))
         setattr(user, _ROLE_CACHE, cached)
     return cached
 

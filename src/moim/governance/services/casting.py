@@ -14,6 +14,7 @@ from typing import Any
 from django.db import IntegrityError, OperationalError, connection, transaction
 from django.utils.translation import gettext as _
 
+from moim import rows
 from moim.errors import Conflict, Invalid
 from moim.governance import seal
 from moim.governance.enums import (
@@ -333,18 +334,21 @@ def _cast_locked(
     # retry cannot be recognised.
     token = token or new_submission_token()
     receipt = _receipt(poll, member, voter, token)
-    VoteRecord.objects.create(
-        poll=poll,
-        member=member,
-        cast_by=voter,
-        choices=None if poll.secret else positions,
-        submission=seal.submission_digest(
-            poll_id=poll.pk,
-            member_id=member.pk,
-            voter_id=voter.pk,
-            token=token,
-            positions=positions,
-        ),
+    # Stored by rows.insert: the ORM's insert compiles its SQL anew for every ballot.
+    rows.insert(
+        VoteRecord(
+            poll=poll,
+            member=member,
+            cast_by=voter,
+            choices=None if poll.secret else positions,
+            submission=seal.submission_digest(
+                poll_id=poll.pk,
+                member_id=member.pk,
+                voter_id=voter.pk,
+                token=token,
+                positions=positions,
+            ),
+        )
     )
     store_ballot(
         poll=poll,
@@ -362,14 +366,16 @@ def store_ballot(
 ) -> None:
     """Store one ballot: plain for a named poll, sealed for a secret one until it closes."""
     if not poll.secret:
-        Ballot.objects.create(poll=poll, choices=positions, weight=weight, receipt_hash=digest)
+        rows.insert(Ballot(poll=poll, choices=positions, weight=weight, receipt_hash=digest))
         return
     content = seal.SealedContent(choices=positions, weight=weight, receipt_hash=digest)
     if option_count is None:
         option_count = poll.options.count()
-    SealedBallot.objects.create(
-        poll=poll,
-        sealed=seal.seal(poll_id=poll.pk, option_count=option_count, content=content),
+    rows.insert(
+        SealedBallot(
+            poll=poll,
+            sealed=seal.seal(poll_id=poll.pk, option_count=option_count, content=content),
+        )
     )
 
 
