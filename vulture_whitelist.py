@@ -213,3 +213,6 @@ _._prefetch_done
 # --- moim/sessions.py: Django's database session store calls and sets these itself.
 _._get_session_from_db
 _._session_key
+# --- moim/members/backends.py: named in AUTHENTICATION_BACKENDS; Django calls get_user.
+AccountBackend
+_.get_user

@@ -3,18 +3,24 @@
 from __future__ import annotations
 
 import datetime as dt
+from importlib import import_module
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
+from django.apps import apps as django_apps
+from django.conf import settings
+from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
 from django.contrib.auth.models import User
 from django.contrib.sessions.backends.db import SessionStore as DjangoStore
 from django.contrib.sessions.models import Session
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models.signals import post_save, pre_save
 from django.urls import reverse
 from django.utils import timezone
 
 from moim.governance.models import SealedBallot, VoteRecord
+from moim.members.backends import AccountBackend
 from moim.members.enums import Role
 from moim.members.models import Organization
 from moim.members.rules import role_names
@@ -114,3 +120,44 @@ def test_a_logged_in_page_reads_its_session_and_the_roles_are_the_user_s_groups(
     assert page.status_code == 200
     assert page.wsgi_request.user == user
     assert role_names(User.objects.get(pk=user.pk)) == {Role.CHAIR.value, Role.DELEGATE.value}
+
+
+def test_the_account_backend_reads_an_active_user_and_refuses_an_inactive_or_unknown_one(
+    db: None,
+) -> None:
+    active = UserFactory(username="active")
+    inactive = UserFactory(username="inactive", is_active=False)
+    backend = AccountBackend()
+    found = backend.get_user(active.pk)
+    assert found == active
+    assert (found.username, found.password) == ("active", active.password)
+    assert backend.get_user(inactive.pk) is None
+    assert backend.get_user(active.pk + inactive.pk + 100) is None
+
+
+def test_sessions_logged_in_under_model_backend_stay_logged_in(client: Any, db: None) -> None:
+    OrganizationFactory()
+    user = UserFactory(username="before")
+    former = DjangoStore()
+    former.update(
+        {
+            SESSION_KEY: str(user.pk),
+            BACKEND_SESSION_KEY: "django.contrib.auth.backends.ModelBackend",
+            HASH_SESSION_KEY: user.get_session_auth_hash(),
+        }
+    )
+    former.create()
+    client.cookies[settings.SESSION_COOKIE_NAME] = former.session_key
+    assert client.get(reverse("account")).status_code == 302  # the former name logs out
+
+    migration = import_module("moim.members.migrations.0004_sessions_name_the_account_backend")
+    migration.forwards(django_apps, SimpleNamespace(connection=connection))
+
+    client.cookies[settings.SESSION_COOKIE_NAME] = former.session_key
+    page = client.get(reverse("account"))
+    assert page.status_code == 200
+    assert page.wsgi_request.user == user
+    migration.backwards(django_apps, SimpleNamespace(connection=connection))
+    assert SessionStore(former.session_key)[BACKEND_SESSION_KEY] == (
+        "django.contrib.auth.backends.ModelBackend"
+    )

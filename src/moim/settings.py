@@ -212,7 +212,8 @@ if TESTING:
 # django-axes refuses a login once too many have failed; then Django's own check the password.
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # Django's ModelBackend, its user read on every request written once (moim/members/backends.py).
+    "moim.members.backends.AccountBackend",
 ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "site:home"

@@ -9,6 +9,7 @@ import secrets
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
 from django.db import IntegrityError, OperationalError, connection, transaction
@@ -231,51 +232,62 @@ class _Locked:
     record: VoteRecord | None
 
 
+@cache
+def _lock_sql(vendor: str, lock: bool) -> str:
+    """The statement of `_lock_for_cast`, built once per process (moim/rows.py)."""
+    q = rows.quoted
+    return (
+        f"SELECT {rows.columns(Poll, 'p')}, d.{q('assembly_id')}, "
+        f"e.{q('id')}, e.{q('weight')}, e.{q('delegate_id')}, e.{q('proxy_holder_id')}, "
+        f"e.{q('principal_may_vote')}, v.{q('id')}, v.{q('submission')} "
+        f"FROM {rows.table(Poll)} p "
+        f"JOIN {rows.table(Decision)} d ON d.{q('id')} = p.{q('decision_id')} "
+        f"LEFT JOIN {rows.table(RegisterEntry)} e "
+        f"ON e.{q('poll_id')} = p.{q('id')} AND e.{q('member_id')} = %s "
+        f"LEFT JOIN {rows.table(VoteRecord)} v "
+        f"ON v.{q('poll_id')} = p.{q('id')} AND v.{q('member_id')} = %s "
+        f"WHERE p.{q('id')} = %s" + (" FOR SHARE OF p" if lock else "")
+    )
+
+
 def _lock_for_cast(poll_id: int, member: Member) -> _Locked:
     """The poll row, locked for a cast, with the member's register entry and vote record.
 
     FOR SHARE on PostgreSQL (Django's select_for_update has no shared mode): casts share the
     row, a close (FOR UPDATE) excludes them. On SQLite the transaction itself is the lock.
     """
-    quote = connection.ops.quote_name
-    poll_table = quote(Poll._meta.db_table)
-    lock = " FOR SHARE OF p" if connection.features.has_select_for_update else ""
-    sql = (
-        f"SELECT p.*, d.{quote('assembly_id')} AS cast_assembly_id, "
-        f"e.{quote('id')} AS cast_entry_id, e.{quote('weight')} AS cast_weight, "
-        f"e.{quote('delegate_id')} AS cast_delegate_id, "
-        f"e.{quote('proxy_holder_id')} AS cast_proxy_holder_id, "
-        f"e.{quote('principal_may_vote')} AS cast_principal_may_vote, "
-        f"v.{quote('id')} AS cast_record_id, v.{quote('submission')} AS cast_submission "
-        f"FROM {poll_table} p "
-        f"JOIN {quote(Decision._meta.db_table)} d ON d.{quote('id')} = p.{quote('decision_id')} "
-        f"LEFT JOIN {quote(RegisterEntry._meta.db_table)} e "
-        f"ON e.{quote('poll_id')} = p.{quote('id')} AND e.{quote('member_id')} = %s "
-        f"LEFT JOIN {quote(VoteRecord._meta.db_table)} v "
-        f"ON v.{quote('poll_id')} = p.{quote('id')} AND v.{quote('member_id')} = %s "
-        f"WHERE p.{quote('id')} = %s{lock}"
-    )
-    rows = list(Poll.objects.raw(sql, [member.pk, member.pk, poll_id]))
-    if not rows:
+    sql = _lock_sql(connection.vendor, connection.features.has_select_for_update)
+    found = rows.fetch(sql, [member.pk, member.pk, poll_id])
+    if not found:
         raise Poll.DoesNotExist
-    row: Any = rows[0]
+    row = found[0]
+    poll = rows.instance(Poll, row)
+    assert poll is not None
+    (
+        assembly_id,
+        entry_id,
+        weight,
+        delegate_id,
+        proxy_holder_id,
+        principal_may_vote,
+        record_id,
+        submission,
+    ) = row[rows.width(Poll) :]
     entry = None
-    if row.cast_entry_id is not None:
+    if entry_id is not None:
         entry = RegisterEntry(
-            pk=row.cast_entry_id,
-            poll_id=row.pk,
+            pk=entry_id,
+            poll_id=poll.pk,
             member=member,
-            weight=row.cast_weight,
-            delegate_id=row.cast_delegate_id,
-            proxy_holder_id=row.cast_proxy_holder_id,
-            principal_may_vote=bool(row.cast_principal_may_vote),
+            weight=weight,
+            delegate_id=delegate_id,
+            proxy_holder_id=proxy_holder_id,
+            principal_may_vote=bool(principal_may_vote),
         )
     record = None
-    if row.cast_record_id is not None:
-        record = VoteRecord(
-            pk=row.cast_record_id, poll_id=row.pk, member=member, submission=row.cast_submission
-        )
-    return _Locked(row, row.cast_assembly_id, entry, record)
+    if record_id is not None:
+        record = VoteRecord(pk=record_id, poll_id=poll.pk, member=member, submission=submission)
+    return _Locked(poll, assembly_id, entry, record)
 
 
 def _cast(
