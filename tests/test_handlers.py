@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import threading
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from inspect import iscoroutinefunction
 from pathlib import Path
 from typing import Any
@@ -120,6 +121,12 @@ async def _call(app: Any, path_: str) -> tuple[int, bytes, int]:
     return start["status"], b"".join(m.get("body", b"") for m in parts), len(parts)
 
 
+def _run(coroutine: Any) -> Any:
+    """asyncio.run on a thread of its own: browser tests leave an event loop in the test's."""
+    with ThreadPoolExecutor(max_workers=1) as thread:
+        return thread.submit(asyncio.run, coroutine).result(timeout=30)
+
+
 @pytest.fixture
 def urls() -> Iterator[None]:
     with override_settings(ROOT_URLCONF=__name__, ALLOWED_HOSTS=["testserver"]):
@@ -130,9 +137,9 @@ def test_a_page_runs_whole_on_a_page_thread_and_a_stream_on_the_asynchronous_han
     urls: None,
 ) -> None:
     router = Router()
-    status, body, _ = asyncio.run(_call(router, "/where/"))
+    status, body, _ = _run(_call(router, "/where/"))
     assert (status, body.decode().startswith("moim-page")) == (200, True)
-    status, body, _ = asyncio.run(_call(router, "/live/events/"))
+    status, body, _ = _run(_call(router, "/live/events/"))
     assert status == 200
     assert body.decode().startswith("stream:")
     assert "moim-page" not in body.decode()  # an async view on the event loop's thread
@@ -149,23 +156,23 @@ def test_the_request_ends_once_per_page_after_the_view(urls: None) -> None:
     try:
         handler = PageHandler(threads=2)
         for page in ("/where/", "/fails/", "/streamed/", "/file/", "/nowhere/"):
-            asyncio.run(_call(handler, page))
+            _run(_call(handler, page))
     finally:
         request_finished.disconnect(note)
     assert len(ended) == 5
 
 
 def test_a_failing_view_is_a_500_page_not_a_broken_connection(urls: None) -> None:
-    status, body, _ = asyncio.run(_call(PageHandler(threads=1), "/fails/"))
+    status, body, _ = _run(_call(PageHandler(threads=1), "/fails/"))
     assert status == 500
     assert body
 
 
 def test_streamed_and_file_answers_arrive_whole(urls: None) -> None:
     handler = PageHandler(threads=1)
-    status, body, _ = asyncio.run(_call(handler, "/streamed/"))
+    status, body, _ = _run(_call(handler, "/streamed/"))
     assert (status, body) == (200, b"one,two,three")
-    status, body, _ = asyncio.run(_call(handler, "/file/"))
+    status, body, _ = _run(_call(handler, "/file/"))
     assert (status, body) == (200, Path(__file__).read_bytes())
 
 
@@ -188,6 +195,6 @@ def test_pages_beyond_the_threads_wait_their_turn(urls: None) -> None:
         assert inside == 2
         return answers
 
-    answers = asyncio.run(three())
+    answers = _run(three())
     assert [status for status, _body, _n in answers] == [200, 200, 200]
     assert len(entered) == 3

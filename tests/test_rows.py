@@ -161,3 +161,16 @@ def test_sessions_logged_in_under_model_backend_stay_logged_in(client: Any, db: 
     assert SessionStore(former.session_key)[BACKEND_SESSION_KEY] == (
         "django.contrib.auth.backends.ModelBackend"
     )
+
+
+def test_the_user_comes_with_its_roles_and_asking_them_costs_no_query(
+    db: None, django_assert_num_queries: Any
+) -> None:
+    user = UserFactory(username="roles", roles=[Role.CHAIR, Role.SECRETARIAT])
+    bare = UserFactory(username="bare")
+    with django_assert_num_queries(2):  # one each
+        found = AccountBackend().get_user(user.pk)
+        alone = AccountBackend().get_user(bare.pk)
+    with django_assert_num_queries(0):
+        assert role_names(found) == {Role.CHAIR.value, Role.SECRETARIAT.value}
+        assert role_names(alone) == frozenset()

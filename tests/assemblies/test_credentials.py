@@ -547,7 +547,7 @@ def test_credentials_page_query_count(
         )
     staff = logged_in(secretariat)
 
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(6):
         response = staff.get(f"/en/assemblies/{assembly.edition}/credentials/")
 
     html = response.content.decode()

@@ -23,7 +23,7 @@ def test_certificate_list_query_count(
         AttendanceCertificate.objects.create(registration=registration, requested_at=timezone.now())
     staff = logged_in(secretariat)
 
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(6):
         response = staff.get(f"/en/assemblies/{assembly.edition}/certificates/")
 
     assert response.content.decode().count('<span class="badge">Requested</span>') == count
@@ -37,7 +37,7 @@ def test_question_list_query_count(
         RegistrationQuestion.objects.create(assembly=assembly, label_en=f"Question {n}")
     staff = logged_in(secretariat)
 
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(6):
         response = staff.get(f"/en/assemblies/{assembly.edition}/questions/")
 
     assert response.content.decode().count("Question ") >= count

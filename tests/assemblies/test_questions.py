@@ -278,7 +278,7 @@ def test_registration_list_with_questions_query_count(
         )
     staff = logged_in(secretariat)
 
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(9):
         response = staff.get(f"/en/assemblies/{assembly.edition}/registrations/")
 
     assert response.content.decode().count("<dd>Halal</dd>") == count

@@ -470,7 +470,7 @@ def test_registration_list_query_count(
     staff = logged_in(secretariat)
 
     # One of them reads the assembly's own questions (none here, so no answers are read).
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(8):
         response = staff.get(f"/en/assemblies/{assembly.edition}/registrations/")
 
     assert response.content.decode().count("<tr>") == count + 1
@@ -487,7 +487,7 @@ def test_desk_search_query_count(
         )
     staff = logged_in(secretariat)
 
-    with django_assert_num_queries(14):
+    with django_assert_num_queries(13):
         response = staff.get(f"/en/assemblies/{assembly.edition}/desk/", {"q": "kim"})
 
     assert response.content.decode().count("<code>") == count

@@ -63,7 +63,7 @@ def test_the_jury_home_and_progress(
     assert f"0 of {count} submitted" in page
     client.force_login(secretariat)
     # One more than the jury home: whether any entry waits to join the open round.
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(9):
         page = client.get(reverse("awards:progress", kwargs={"number": 4})).content.decode()
     assert page.count("<td>Extra Juror") == count
 
@@ -80,6 +80,6 @@ def test_the_screening_list(
     for n in range(count):
         make_entry(edition, city(organization, f"Town {n}"), status=EntryStatus.SUBMITTED)
     client.force_login(secretariat)
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(6):
         page = client.get(reverse("awards:screening", kwargs={"number": 4})).content.decode()
     assert page.count('name="entry"') == count

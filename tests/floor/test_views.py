@@ -173,7 +173,7 @@ def test_item_console_query_count(
     client = client_for(chair)
     url = reverse("floor:item_state", args=[assembly.edition, speakers_list.agenda_item_id])
 
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(6):
         answer = client.get(url)
 
     assert answer.content.decode().count("Speaker ") == count

@@ -34,7 +34,7 @@ def test_the_poll_comes_with_its_decision_and_options_as_the_orm_reads_them(
 ) -> None:
     _plenary, poll = opened
     expected = Poll.objects.select_related("decision").get(pk=poll.pk)
-    with django_assert_num_queries(2):
+    with django_assert_num_queries(1):
         read = ballot_reads.poll_for_ballot(poll.pk)
     with django_assert_num_queries(0):
         decision = read.decision
@@ -117,3 +117,26 @@ def test_the_votes_held_with_a_proxy_and_after_a_cast_match_the_orm(
         (values(e), values(e.member), v) for e, v in expected
     ]
     assert sorted(v for _e, v in held) == [False, True]
+
+
+def test_the_person_with_the_votes_held_in_one_query_matches_the_two_reads(
+    opened: tuple[Any, Poll], django_assert_num_queries: Any
+) -> None:
+    plenary, poll = opened
+    user_id = plenary.delegates[2].user_id
+    with django_assert_num_queries(1):
+        person, held = ballot_reads.person_with_ballots(user_id, poll)
+    assert person is not None
+    assert values(person) == values(ballot_reads.person_of_login(user_id))
+    assert values(person.member) == values(plenary.members[2])
+    expected = ballot_reads.ballots_held(poll, person)
+    assert [(values(e), values(e.member), v) for e, v in held] == [
+        (values(e), values(e.member), v) for e, v in expected
+    ]
+    assert len(held) == 1
+    nobody = UserFactory()
+    assert ballot_reads.person_with_ballots(nobody.pk, poll) == (None, [])
+    # A person who holds no vote in the poll: the person, and nothing held.
+    outsider = PersonFactory(organization=poll.decision.assembly.organization, user=UserFactory())
+    alone, none_held = ballot_reads.person_with_ballots(outsider.user_id, poll)
+    assert (values(alone), none_held) == (values(outsider), [])

@@ -275,9 +275,9 @@ def test_overview_query_count(
     client = logged_in(secretariat)
     client.get(reverse("mailings:overview", args=[5]))
 
-    # Session, user, roles, second factor; assembly, rules, the convocation line twice (record,
-    # tag), the list of mailings with their counts: the same at one and three mailings.
-    with django_assert_num_queries(12):
+    # Session, user with its roles, second factor; assembly, rules, the convocation line twice
+    # (record, tag), the list of mailings with their counts: the same at one and three mailings.
+    with django_assert_num_queries(11):
         client.get(reverse("mailings:overview", args=[5]))
 
 
@@ -294,5 +294,5 @@ def test_mailing_page_query_count(
     url = reverse("mailings:mailing", args=[5, mailing.pk])
     client.get(url)
 
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(9):
         client.get(url)

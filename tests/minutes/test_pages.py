@@ -153,7 +153,7 @@ def test_the_draft_page_reads_as_many_queries_whatever_the_edits(
     client = logged_in(secretariat)
     client.get(DRAFT)  # the session and the roles are read once for the client
 
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(7):
         html = client.get(DRAFT).content.decode()
 
     assert html.count("Edited on") == edited

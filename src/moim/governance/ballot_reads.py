@@ -31,34 +31,32 @@ def _served_organization_sql() -> str:
 
 
 @cache
-def _poll_sql(vendor: str) -> tuple[str, str]:
-    """The SQL of `poll_for_ballot`, built once per process (and database vendor)."""
+def _poll_sql(vendor: str) -> str:
+    """The SQL of `poll_for_ballot`, built once per process (and database vendor): the poll and
+    its decision on each row, one row per option."""
     q = quoted
-    poll = (
-        f"SELECT {columns(Poll, 'p')}, {columns(Decision, 'd')} "
+    return (
+        f"SELECT {columns(Poll, 'p')}, {columns(Decision, 'd')}, {columns(PollOption, 'o')} "
         f"FROM {table(Poll)} p "
         f"JOIN {table(Decision)} d ON d.{q('id')} = p.{q('decision_id')} "
         f"JOIN {table(Assembly)} a ON a.{q('id')} = d.{q('assembly_id')} "
-        f"WHERE p.{q('id')} = %s AND a.{q('organization_id')} = {_served_organization_sql()}"
+        f"LEFT JOIN {table(PollOption)} o ON o.{q('poll_id')} = p.{q('id')} "
+        f"WHERE p.{q('id')} = %s AND a.{q('organization_id')} = {_served_organization_sql()} "
+        f"ORDER BY o.{q('position')}"
     )
-    options = (
-        f"SELECT {columns(PollOption, 'o')} FROM {table(PollOption)} o "
-        f"WHERE o.{q('poll_id')} = %s ORDER BY o.{q('position')}"
-    )
-    return poll, options
 
 
 def poll_for_ballot(pk: int) -> Poll:
-    """The served organization's poll with its decision and its options in ballot order (two
-    queries), else 404: what the voting page and the ballot API show and check against."""
-    poll_sql, options_sql = _poll_sql(connection.vendor)
-    rows = fetch(poll_sql, [pk, settings.MOIM_ORGANIZATION_SLUG])
+    """The served organization's poll with its decision and its options in ballot order (one
+    query), else 404: what the voting page and the ballot API show and check against."""
+    rows = fetch(_poll_sql(connection.vendor), [pk, settings.MOIM_ORGANIZATION_SLUG])
     if not rows:
         raise Http404("No poll matches the given query.")
     poll = instance(Poll, rows[0])
     assert poll is not None
     attach(poll, "decision", instance(Decision, rows[0], width(Poll)))
-    options = [instance(PollOption, row) for row in fetch(options_sql, [poll.pk])]
+    start = width(Poll) + width(Decision)
+    options = [option for row in rows if (option := instance(PollOption, row, start))]
     prefetched(poll, "options", options)
     return poll
 
@@ -99,6 +97,48 @@ def _held_sql(vendor: str) -> str:
         f"OR e.{q('delegate_id')} = %s) "
         f"ORDER BY m.{q('name_en')}, e.{q('id')}"
     )
+
+
+@cache
+def _person_held_sql(vendor: str) -> str:
+    q = quoted
+    return (
+        f"SELECT {columns(Person, 'pe')}, {columns(Member, 'pm')}, "
+        f"{columns(RegisterEntry, 'e')}, {columns(Member, 'm')}, "
+        f"EXISTS (SELECT 1 FROM {table(VoteRecord)} v "
+        f"WHERE v.{q('poll_id')} = e.{q('poll_id')} AND v.{q('member_id')} = e.{q('member_id')}) "
+        f"FROM {table(Person)} pe "
+        f"LEFT JOIN {table(Member)} pm ON pm.{q('id')} = pe.{q('member_id')} "
+        f"LEFT JOIN {table(RegisterEntry)} e ON e.{q('poll_id')} = %s "
+        f"AND (e.{q('proxy_holder_id')} = pe.{q('id')} OR e.{q('delegate_id')} = pe.{q('id')}) "
+        f"LEFT JOIN {table(Member)} m ON m.{q('id')} = e.{q('member_id')} "
+        f"WHERE pe.{q('user_id')} = %s "
+        f"ORDER BY m.{q('name_en')}, e.{q('id')}"
+    )
+
+
+def person_with_ballots(
+    user_id: int | None, poll: Poll
+) -> tuple[Person | None, list[tuple[RegisterEntry, bool]]]:
+    """`person_of_login` and `ballots_held` together, in one query: the voting page's reads."""
+    if user_id is None:
+        return None, []
+    rows = fetch(_person_held_sql(connection.vendor), [poll.pk, user_id])
+    if not rows:
+        return None, []
+    person = instance(Person, rows[0])
+    assert person is not None
+    attach(person, "member", instance(Member, rows[0], width(Person)))
+    start = width(Person) + width(Member)
+    held: list[tuple[RegisterEntry, bool]] = []
+    for row in rows:
+        entry = instance(RegisterEntry, row, start)
+        if entry is None:
+            continue
+        attach(entry, "member", instance(Member, row, start + width(RegisterEntry)))
+        if person.pk in entry.voters():
+            held.append((entry, bool(row[-1])))
+    return person, held
 
 
 def ballots_held(poll: Poll, person: Person) -> list[tuple[RegisterEntry, bool]]:

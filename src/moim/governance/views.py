@@ -54,14 +54,27 @@ _PERSON = "_moim_person"
 def _person(request: HttpRequest) -> Person | None:
     """The logged-in person's record (with its member), read once per request."""
     if not hasattr(request, _PERSON):
-        person = ballot_reads.person_of_login(request.user.pk)
-        setattr(request, _PERSON, person)
-        user = request.user
-        if person is not None and isinstance(user, Model):
-            # The page header names the person (user.person): no second query for it.
-            Person.user.field.remote_field.set_cached_value(user, person)
+        _remember_person(request, ballot_reads.person_of_login(request.user.pk))
     found: Person | None = getattr(request, _PERSON)
     return found
+
+
+def _remember_person(request: HttpRequest, person: Person | None) -> None:
+    setattr(request, _PERSON, person)
+    user = request.user
+    if person is not None and isinstance(user, Model):
+        # The page header names the person (user.person): no second query for it.
+        Person.user.field.remote_field.set_cached_value(user, person)
+
+
+def _person_and_ballots(request: HttpRequest, poll: Poll) -> tuple[Person | None, Held]:
+    """The logged-in person and the votes it holds in `poll` (one query on the voting page)."""
+    if hasattr(request, _PERSON):
+        person = _person(request)
+        return person, services.ballots_held_by(poll, person) if person else []
+    person, held = ballot_reads.person_with_ballots(request.user.pk, poll)
+    _remember_person(request, person)
+    return person, held
 
 
 def agenda(request: HttpRequest, edition: int) -> HttpResponse:
@@ -461,10 +474,9 @@ def vote(request: HttpRequest, pk: int) -> HttpResponse:
     guard(request, can_cast_ballot)
     # The page shows the poll's decision, never its assembly; the options serve form and cast.
     poll = ballot_reads.poll_for_ballot(pk)
-    person = _person(request)
+    person, held = _person_and_ballots(request, poll)
     if person is None:
         raise NotAllowed(_("You may not do this."))
-    held = services.ballots_held_by(poll, person)
     receipt = None
     error = ""
     if request.method == "POST":

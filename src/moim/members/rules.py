@@ -42,6 +42,11 @@ def role_names(user: Any) -> frozenset[str]:
     return cached
 
 
+def remember_roles(user: Any, names: frozenset[str]) -> None:
+    """Roles read with the user (members.backends): `role_names` asks no query then."""
+    setattr(user, _ROLE_CACHE, names)
+
+
 def forget_roles(user: Any) -> None:
     """Drop the cached roles after a change, so the next check reads the database."""
     if hasattr(user, _ROLE_CACHE):
