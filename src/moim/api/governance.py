@@ -17,12 +17,13 @@ from moim.api.errors import REFUSALS, errors, invalid
 from moim.api.params import MAX_ID, EditionNumber, RecordId, Slug
 from moim.assemblies.access import assembly_by_edition
 from moim.errors import NotAllowed
-from moim.governance import queries, services
+from moim.governance import ballot_reads, queries, services
 from moim.governance.access import decision_by_id, poll_by_id
 from moim.governance.enums import AnalogMethod, BallotShape, DecisionStatus, PollAction, PollState
 from moim.governance.models import Poll
 from moim.governance.rules import can_cast_ballot, can_run_polls
-from moim.members.models import Member, Person
+from moim.members.models import Member
+from moim.members.queries import served_organization
 from moim.permissions import require
 
 router = Router(tags=["governance"])
@@ -147,17 +148,11 @@ def poll_detail(request: HttpRequest, poll_id: RecordId) -> PollOut:
 )
 def cast(request: HttpRequest, poll_id: RecordId, payload: BallotIn) -> Status:
     require(can_cast_ballot, request.user)
-    # The options come with the poll, read once for the checks and the cast.
-    poll = poll_by_id(
-        poll_id,
-        Poll.objects.select_related("decision__assembly").prefetch_related(
-            queries.options_in_order()
-        ),
-    )
-    person = Person.objects.filter(user_id=request.user.pk or 0).first()
-    member = Member.objects.filter(
-        slug=payload.member, organization_id=poll.decision.assembly.organization_id
-    ).first()
+    # The options come with the poll, read once for the checks and the cast; the poll is the
+    # served organization's, and so is the member named.
+    poll = ballot_reads.poll_for_ballot(poll_id)
+    person = ballot_reads.person_of_login(request.user.pk)
+    member = Member.objects.filter(slug=payload.member, organization=served_organization()).first()
     if person is None:
         raise NotAllowed(_("Your login is not linked to a delegate."))
     if member is None:
