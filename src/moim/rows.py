@@ -49,11 +49,16 @@ def instance[M: Model](model: type[M], row: Sequence[Any], start: int = 0) -> M 
     primary key is NULL (the empty side of a LEFT JOIN)."""
     attnames = _names(model)[0]
     values = row[start : start + len(attnames)]
-    if values[attnames.index(model._meta.pk.attname)] is None:
+    if values[_key_position(model)] is None:
         return None
     # The database's converters (e.g. JSON, booleans on SQLite) as the ORM applies them.
     converted = [_convert(model, name, value) for name, value in zip(attnames, values, strict=True)]
     return model.from_db(connection.alias, list(attnames), converted)
+
+
+@cache
+def _key_position(model: type[Model]) -> int:
+    return _names(model)[0].index(model._meta.pk.attname)
 
 
 @cache
@@ -109,6 +114,17 @@ def _insert_sql(model: type[Model], columns_: tuple[str, ...], returning: bool) 
     return sql
 
 
+@cache
+def _inserted_fields(model: type[Model], auto_key: bool) -> tuple[Any, ...]:
+    """The fields an INSERT writes: all stored ones, but the key when the database picks it."""
+    meta = model._meta
+    return tuple(
+        f
+        for f in meta.local_concrete_fields
+        if not getattr(f, "generated", False) and not (auto_key and f is meta.pk)
+    )
+
+
 def insert(obj: Model) -> None:
     """Store a new `obj` as `obj.save()` does (defaults, `pre_save` of each field, the save
     signals, the primary key read back), in one statement built once per model."""
@@ -116,11 +132,7 @@ def insert(obj: Model) -> None:
     meta = model._meta
     pre_save.send(sender=model, instance=obj, raw=False, using=connection.alias, update_fields=None)
     auto_key = obj.pk is None
-    fields = [
-        f
-        for f in meta.local_concrete_fields
-        if not getattr(f, "generated", False) and not (auto_key and f is meta.pk)
-    ]
+    fields = _inserted_fields(model, auto_key)
     values = [f.get_db_prep_save(f.pre_save(obj, True), connection) for f in fields]
     returning = auto_key and connection.features.can_return_columns_from_insert
     sql = _insert_sql(model, tuple(str(f.column) for f in fields), returning)

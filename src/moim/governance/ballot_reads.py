@@ -9,6 +9,7 @@ rows attached, the same order); `tests/governance/test_ballot_reads.py` compares
 from __future__ import annotations
 
 from functools import cache
+from typing import Any
 
 from django.conf import settings
 from django.db import connection
@@ -18,6 +19,9 @@ from moim.assemblies.models import Assembly
 from moim.governance.models import Decision, Poll, PollOption, RegisterEntry, VoteRecord
 from moim.members.models import Member, Organization, Person
 from moim.rows import attach, columns, fetch, instance, prefetched, quoted, table, width
+
+# The votes a person holds in a poll, each with whether its member has voted.
+Held = list[tuple[RegisterEntry, bool]]
 
 
 def _served_organization_sql() -> str:
@@ -78,20 +82,47 @@ def person_of_login(user_id: int | None) -> Person | None:
     rows = fetch(_person_sql(connection.vendor), [user_id])
     if not rows:
         return None
-    person = instance(Person, rows[0])
+    return _person_from(rows[0])
+
+
+def _person_from(row: tuple[Any, ...]) -> Person:
+    """The person at the start of `row`, with its member (or none) from the columns after."""
+    person = instance(Person, row)
     assert person is not None
-    attach(person, "member", instance(Member, rows[0], width(Person)))
+    attach(person, "member", instance(Member, row, width(Person)))
     return person
+
+
+def _held_select() -> str:
+    """The register entry, its member and whether that member has voted: the columns of a
+    vote held, as `_held_from` reads them."""
+    q = quoted
+    return (
+        f"{columns(RegisterEntry, 'e')}, {columns(Member, 'm')}, "
+        f"EXISTS (SELECT 1 FROM {table(VoteRecord)} v "
+        f"WHERE v.{q('poll_id')} = e.{q('poll_id')} AND v.{q('member_id')} = e.{q('member_id')})"
+    )
+
+
+def _held_from(rows: list[tuple[Any, ...]], start: int, person: Person) -> Held:
+    """The votes `person` may cast among the rows' entries (`_held_select` from `start`); a row
+    without an entry (the empty side of a LEFT JOIN) is skipped."""
+    held: Held = []
+    for row in rows:
+        entry = instance(RegisterEntry, row, start)
+        if entry is None:
+            continue
+        attach(entry, "member", instance(Member, row, start + width(RegisterEntry)))
+        if person.pk in entry.voters():
+            held.append((entry, bool(row[-1])))
+    return held
 
 
 @cache
 def _held_sql(vendor: str) -> str:
     q = quoted
     return (
-        f"SELECT {columns(RegisterEntry, 'e')}, {columns(Member, 'm')}, "
-        f"EXISTS (SELECT 1 FROM {table(VoteRecord)} v "
-        f"WHERE v.{q('poll_id')} = e.{q('poll_id')} AND v.{q('member_id')} = e.{q('member_id')}) "
-        f"FROM {table(RegisterEntry)} e "
+        f"SELECT {_held_select()} FROM {table(RegisterEntry)} e "
         f"JOIN {table(Member)} m ON m.{q('id')} = e.{q('member_id')} "
         f"WHERE e.{q('poll_id')} = %s AND (e.{q('proxy_holder_id')} = %s "
         f"OR e.{q('delegate_id')} = %s) "
@@ -103,10 +134,7 @@ def _held_sql(vendor: str) -> str:
 def _person_held_sql(vendor: str) -> str:
     q = quoted
     return (
-        f"SELECT {columns(Person, 'pe')}, {columns(Member, 'pm')}, "
-        f"{columns(RegisterEntry, 'e')}, {columns(Member, 'm')}, "
-        f"EXISTS (SELECT 1 FROM {table(VoteRecord)} v "
-        f"WHERE v.{q('poll_id')} = e.{q('poll_id')} AND v.{q('member_id')} = e.{q('member_id')}) "
+        f"SELECT {columns(Person, 'pe')}, {columns(Member, 'pm')}, {_held_select()} "
         f"FROM {table(Person)} pe "
         f"LEFT JOIN {table(Member)} pm ON pm.{q('id')} = pe.{q('member_id')} "
         f"LEFT JOIN {table(RegisterEntry)} e ON e.{q('poll_id')} = %s "
@@ -117,39 +145,19 @@ def _person_held_sql(vendor: str) -> str:
     )
 
 
-def person_with_ballots(
-    user_id: int | None, poll: Poll
-) -> tuple[Person | None, list[tuple[RegisterEntry, bool]]]:
+def person_with_ballots(user_id: int | None, poll: Poll) -> tuple[Person | None, Held]:
     """`person_of_login` and `ballots_held` together, in one query: the voting page's reads."""
     if user_id is None:
         return None, []
     rows = fetch(_person_held_sql(connection.vendor), [poll.pk, user_id])
     if not rows:
         return None, []
-    person = instance(Person, rows[0])
-    assert person is not None
-    attach(person, "member", instance(Member, rows[0], width(Person)))
-    start = width(Person) + width(Member)
-    held: list[tuple[RegisterEntry, bool]] = []
-    for row in rows:
-        entry = instance(RegisterEntry, row, start)
-        if entry is None:
-            continue
-        attach(entry, "member", instance(Member, row, start + width(RegisterEntry)))
-        if person.pk in entry.voters():
-            held.append((entry, bool(row[-1])))
-    return person, held
+    person = _person_from(rows[0])
+    return person, _held_from(rows, width(Person) + width(Member), person)
 
 
-def ballots_held(poll: Poll, person: Person) -> list[tuple[RegisterEntry, bool]]:
+def ballots_held(poll: Poll, person: Person) -> Held:
     """`services.ballots_held_by`: the register entries whose ballot `person` may cast in
     `poll`, each with its member and whether that member has voted, by member name: one query."""
     rows = fetch(_held_sql(connection.vendor), [poll.pk, person.pk, person.pk])
-    held: list[tuple[RegisterEntry, bool]] = []
-    for row in rows:
-        entry = instance(RegisterEntry, row)
-        assert entry is not None
-        attach(entry, "member", instance(Member, row, width(RegisterEntry)))
-        if person.pk in entry.voters():
-            held.append((entry, bool(row[-1])))
-    return held
+    return _held_from(rows, 0, person)

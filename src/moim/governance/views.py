@@ -34,7 +34,7 @@ from moim.governance.forms import (
     NewPollForm,
     SlateForm,
 )
-from moim.governance.models import Decision, Poll, RegisterEntry
+from moim.governance.models import Decision, Poll
 from moim.governance.rules import (
     can_cast_ballot,
     can_give_proxy,
@@ -402,7 +402,7 @@ def my_polls(request: HttpRequest, edition: int) -> HttpResponse:
     return render(request, "governance/my_polls.html", {"assembly": assembly, "polls": polls})
 
 
-Held = list[tuple[RegisterEntry, bool]]
+Held = ballot_reads.Held
 
 
 def _vote_context(
