@@ -169,3 +169,28 @@ def test_a_good_ranked_ballot_from_the_form_is_stored_in_rank_order(
     assert [list(x) for x in poll.ballots.values_list("choices", flat=True)] == [
         [c.position, a.position]
     ]
+
+
+def test_a_delegate_naming_a_fellow_member_of_the_poll_is_refused_on_the_page_and_the_api(
+    voting: tuple[Plenary, Poll],
+) -> None:
+    """The member is on this poll's register, but its vote is another delegate's."""
+    plenary, poll = voting
+    fellow = plenary.members[1]
+    client = logged_in(plenary.users[0])
+    yes = poll.options.get(position=1).pk
+
+    page = client.post(
+        reverse("governance:vote", args=[poll.pk]), {"member": fellow.pk, "choice": [yes]}
+    )
+    api = client.post(
+        f"/api/governance/polls/{poll.pk}/ballots",
+        {"member": fellow.slug, "choices": [yes]},
+        content_type="application/json",
+    )
+
+    assert page.status_code == 400
+    assert f"You hold no vote for member {fellow.pk} in this poll." in page.content.decode()
+    assert api.status_code == 400, api.content
+    assert api.json()["detail"] == f"You do not hold {fellow.name_en}'s vote."
+    assert not VoteRecord.objects.filter(poll=poll).exists()
