@@ -205,6 +205,59 @@ def memory_and_threads(pid: int) -> tuple[float, int, int]:
     return rss_kb / 1024, threads, processes
 
 
+TICKS_PER_SECOND = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+
+
+def cpu_seconds(pids: Sequence[int], reaped: bool = False) -> float:
+    """CPU time (user + system, every thread) of these processes so far, from /proc/<pid>/stat;
+    with `reaped`, also that of their children already ended and waited for."""
+    ticks = 0
+    for pid in pids:
+        with contextlib.suppress(OSError, ValueError, IndexError):
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            ticks += int(fields[11]) + int(fields[12])  # utime, stime
+            if reaped:
+                ticks += int(fields[13]) + int(fields[14])  # cutime, cstime
+    return ticks / TICKS_PER_SECOND
+
+
+def postgres_pids() -> list[int]:
+    """Every PostgreSQL process of this machine (the server, its backends and helpers)."""
+    found = []
+    for comm in Path("/proc").glob("[0-9]*/comm"):
+        with contextlib.suppress(OSError, ValueError):
+            if comm.read_text().strip() == "postgres":
+                found.append(int(comm.parent.name))
+    return found
+
+
+@dataclass(frozen=True)
+class CpuClock:
+    """CPU seconds spent so far by the server, by PostgreSQL (its postmaster's reaped children
+    included, so a backend that ends meanwhile still counts) and by this process."""
+
+    server: float
+    database: float
+    client: float
+
+    @classmethod
+    def read(cls, server_pid: int, postgres: bool) -> CpuClock:
+        return cls(
+            server=cpu_seconds(process_tree(server_pid), reaped=True),
+            database=cpu_seconds(postgres_pids(), reaped=True) if postgres else 0.0,
+            client=time.process_time(),
+        )
+
+    def per(self, later: CpuClock, count: int) -> dict[str, float]:
+        """Milliseconds of each per item, from this reading to `later`."""
+        count = max(count, 1)
+        return {
+            "server": (later.server - self.server) * 1000 / count,
+            "database": (later.database - self.database) * 1000 / count,
+            "client": (later.client - self.client) * 1000 / count,
+        }
+
+
 # --- one database: the child process that drives the servers --------------------------------
 
 
@@ -352,6 +405,8 @@ async def cast_scenario(
     ]
     url = server.url + poll.vote_path
     cap = max(120.0, len(ballots) * 0.1)
+    postgres = os.environ.get("DATABASE_URL", "").startswith("postgres")
+    clock = CpuClock.read(server.process.pid, postgres)
     if scenario.in_flight:
         result = await client.cast_closed_loop(
             http, url, ballots, in_flight=scenario.in_flight, cap=cap
@@ -360,6 +415,7 @@ async def cast_scenario(
         result = await client.cast_open_loop(
             http, url, ballots, interval=scenario.interval, cap=cap
         )
+    cpu = clock.per(CpuClock.read(server.process.pid, postgres), result.accepted)
     open_count = await db.run(population.stored, poll.poll_id)
     closed_count = open_count
     if not keep_open:
@@ -384,6 +440,7 @@ async def cast_scenario(
         "p50": client.percentile(result.latencies, 0.50),
         "p95": client.percentile(result.latencies, 0.95),
         "p99": client.percentile(result.latencies, 0.99),
+        "cpu_ms": cpu,
         "stored_open": asdict(open_count),
         "stored_closed": asdict(closed_count),
         "check": ok,
@@ -493,7 +550,8 @@ def summary_line(run: dict[str, Any]) -> str:
     check = "ok" if run_checks_out(run) else "FAIL"
     return (
         f"{run['accepted']}/{run['sent']} accepted, {errors} errors, {run['rate']:.0f} casts/s, "
-        f"p50 {ms(run['p50'])} p99 {ms(run['p99'])} ms, database check {check}"
+        f"p50 {ms(run['p50'])} p99 {ms(run['p99'])} ms, CPU per ballot {cpu_cell(run['cpu_ms'])}, "
+        f"database check {check}"
     )
 
 
@@ -605,6 +663,16 @@ def ms(seconds: float | None) -> str:
     return "–" if seconds is None else f"{seconds * 1000:,.0f}"
 
 
+def cpu_cell(cpu: dict[str, float] | None) -> str:
+    """Server, PostgreSQL and load generator CPU per accepted ballot (not in older reports)."""
+    if not cpu:
+        return "–"
+    parts = [f"server {cpu['server']:.1f}"]
+    if cpu["database"]:
+        parts.append(f"PostgreSQL {cpu['database']:.1f}")
+    return ", ".join([*parts, f"client {cpu['client']:.1f} ms"])
+
+
 def render(report: dict[str, Any]) -> list[str]:
     """The report as Markdown lines (stdout and docs/benchmarks.md alike)."""
     host = report["machine"]
@@ -652,8 +720,8 @@ def render_server(leg: dict[str, Any], served: dict[str, Any]) -> list[str]:
         "(single-row INSERT + COMMIT).",
         "",
         "| scenario | accepted | errors | first send → last receipt | casts/s | p50 | p95 | p99 "
-        "| of raw commits | database |",
-        "|---|---|---|---|---|---|---|---|---|---|",
+        "| of raw commits | CPU per ballot | database |",
+        "|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     notes = []
     for run in served["scenarios"]:
@@ -669,7 +737,8 @@ def render_server(leg: dict[str, Any], served: dict[str, Any]) -> list[str]:
         lines.append(
             f"| {run['scenario']} | {run['accepted']:,} / {run['sent']:,} | {errors:,} "
             f"| {run['span']:.1f} s | {run['rate']:,.0f} | {ms(run['p50'])} ms "
-            f"| {ms(run['p95'])} ms | {ms(run['p99'])} ms | {run['ratio']:.2%} | {check} |"
+            f"| {ms(run['p95'])} ms | {ms(run['p99'])} ms | {run['ratio']:.2%} "
+            f"| {cpu_cell(run.get('cpu_ms'))} | {check} |"
         )
         for kind, count in run["errors"].items():
             said = run["first_errors"].get(kind, "")

@@ -5,6 +5,9 @@ from __future__ import annotations
 
 import json
 import os
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -66,6 +69,9 @@ def test_load_bench_quick_run_on_sqlite_stores_every_accepted_ballot_once(tmp_pa
         assert run["check"] is True
         assert run["rate"] > 0
         assert 0 < run["p50"] <= run["p95"] <= run["p99"]
+        # The server worked for each ballot; SQLite runs inside it, no PostgreSQL to count.
+        assert run["cpu_ms"]["server"] > 0
+        assert run["cpu_ms"]["database"] == 0
     screens = served["streams"]
     assert (screens["opened"], screens["failures"]) == (20, {})
     assert screens["result_overall"] == 20
@@ -76,6 +82,8 @@ def test_load_bench_quick_run_on_sqlite_stores_every_accepted_ballot_once(tmp_pa
     assert "### SQLite " in text
     assert "development server (`moim serve`)" in text
     assert "| burst, 50 in flight | 20 / 20 | 0 |" in text
+    assert "| server " in text
+    assert " ms | 20 ballots = 20 records |" in text
     assert "20 ballots = 20 records" in text
     assert "| 20 / 20 |" in text
 
@@ -146,3 +154,38 @@ def test_a_ballot_whose_answer_never_came_may_be_stored_but_no_more() -> None:
     assert load.consistent(stored, 1996, unanswered) is False  # a receipt without its ballot
     assert load.consistent({"ballots": 1995, "vote_records": 1994}, 1995, 0) is False
     assert load.unanswered({"HTTP 400": 3}) == 0  # a refusal stored nothing
+
+
+def test_cpu_seconds_counts_a_busy_child_and_what_it_left_when_reaped() -> None:
+    child = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import time\nend = time.process_time() + 0.3\n"
+            "while time.process_time() < end: pass\ninput()",
+        ],
+        stdin=subprocess.PIPE,
+    )
+    try:
+        spent = 0.0
+        for _ in range(100):
+            spent = load.cpu_seconds([child.pid])
+            if spent >= 0.3:
+                break
+            time.sleep(0.05)
+        assert 0.3 <= spent < 5
+        assert load.cpu_seconds([child.pid, 2**22 + 1]) == spent  # an ended pid counts nothing
+    finally:
+        child.communicate(b"\n", timeout=10)
+    # Once waited for, the child's time is its parent's "reaped" time.
+    assert load.cpu_seconds([os.getpid()], reaped=True) >= load.cpu_seconds([os.getpid()]) + 0.3
+
+
+def test_cpu_cell_names_what_was_measured() -> None:
+    assert load.cpu_cell(None) == "–"
+    assert load.cpu_cell({"server": 5.04, "database": 0.0, "client": 0.51}) == (
+        "server 5.0, client 0.5 ms"
+    )
+    assert load.cpu_cell({"server": 5.04, "database": 2.0, "client": 0.51}) == (
+        "server 5.0, PostgreSQL 2.0, client 0.5 ms"
+    )
