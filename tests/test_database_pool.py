@@ -22,7 +22,8 @@ SHOW = (
     "d = s.DATABASES['default']; "
     "print(json.dumps({'engine': d['ENGINE'], 'options': d.get('OPTIONS', {}), "
     "'max_age': d['CONN_MAX_AGE'], 'checks': d['CONN_HEALTH_CHECKS'], "
-    "'live': s.MOIM_LIVE_BACKEND}, default=str))"
+    "'live': s.MOIM_LIVE_BACKEND}, "
+    "default=lambda o: getattr(o, '__module__', '') + '.' + getattr(o, '__qualname__', str(o))))"
 )
 
 
@@ -48,7 +49,12 @@ def _settings(tmp_path: Path, **env: str) -> subprocess.CompletedProcess[str]:
 def test_postgresql_connections_are_pooled_and_health_checked_by_default(tmp_path: Path) -> None:
     shown = json.loads(_settings(tmp_path, DATABASE_URL=PG).stdout)
 
-    assert shown["options"]["pool"] == {"min_size": 2, "max_size": 10, "timeout": 10}
+    assert shown["options"]["pool"] == {
+        "min_size": 2,
+        "max_size": 10,
+        "timeout": 10,
+        "check": "moim.database.check_connection",
+    }
     assert shown["options"]["connect_timeout"] == 5
     # The pool replaces persistent connections and checks each one it hands out.
     assert (shown["max_age"], shown["checks"]) == (0, True)
@@ -62,7 +68,12 @@ def test_the_pool_is_sized_from_the_environment_and_turned_off_by_a_zero_maximum
     )
     off = json.loads(_settings(tmp_path, DATABASE_URL=PG, MOIM_DB_POOL_MAX="0").stdout)
 
-    assert sized["options"]["pool"] == {"min_size": 4, "max_size": 25, "timeout": 10}
+    assert sized["options"]["pool"] == {
+        "min_size": 4,
+        "max_size": 25,
+        "timeout": 10,
+        "check": "moim.database.check_connection",
+    }
     assert "pool" not in off["options"]
     assert (off["max_age"], off["checks"]) == (60, True)
 

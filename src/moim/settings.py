@@ -143,7 +143,7 @@ if _database_url:
     }
     # PostgreSQL connections come from a pool in each server process (psycopg_pool, through
     # Django): MOIM_DB_POOL_MIN kept open, at most MOIM_DB_POOL_MAX; MOIM_DB_POOL_MAX=0 turns it
-    # off. The pool hands out only connections that pass its check (CONN_HEALTH_CHECKS), and
+    # off. The pool hands out only connections that pass its check (moim/database.py), and
     # replaces persistent connections, which it cannot be combined with. Off under the tests
     # unless set, where the server started by the production tests turns it on.
     _pool_max = env_int("MOIM_DB_POOL_MAX", 0 if TESTING else 10)
@@ -160,11 +160,15 @@ if _database_url:
         if _pool_max > 0:
             _page_threads = min(_page_threads, _pool_max)
             DATABASES["default"]["CONN_MAX_AGE"] = 0
+            from moim.database import check_connection
+
             _db_options["pool"] = {
                 "min_size": _pool_min,
                 "max_size": _pool_max,
                 # How long a request waits for a free connection before it fails.
                 "timeout": env_int("MOIM_DB_POOL_TIMEOUT", 10),
+                # A connection handed out is checked without a round trip (moim/database.py).
+                "check": check_connection,
             }
 else:
     DATA_DIR.mkdir(parents=True, exist_ok=True)
