@@ -7,6 +7,7 @@ streams keep Django's asynchronous handler. These tests drive the ASGI applicati
 from __future__ import annotations
 
 import asyncio
+import contextvars
 import threading
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -24,6 +25,8 @@ from moim.handlers import PageHandler, Router, is_stream
 
 entered: list[str] = []
 release = threading.Event()
+# What a page may set for itself, as Django sets the active language and the script prefix.
+marked: contextvars.ContextVar[str] = contextvars.ContextVar("marked", default="unmarked")
 
 
 def where(request: HttpRequest) -> HttpResponse:
@@ -38,6 +41,12 @@ def waits(request: HttpRequest, n: int) -> HttpResponse:
     entered.append(request.path)
     release.wait(timeout=10)
     return HttpResponse("done")
+
+
+def marks(request: HttpRequest, mark: str) -> HttpResponse:
+    found = marked.get()
+    marked.set(mark)
+    return HttpResponse(found)
 
 
 def streamed(request: HttpRequest) -> StreamingHttpResponse:
@@ -56,6 +65,7 @@ urlpatterns = [
     path("where/", where),
     path("fails/", fails),
     path("waits/<int:n>/", waits),
+    path("marks/<str:mark>/", marks),
     path("streamed/", streamed),
     path("file/", a_file),
     path("live/events/", events),
@@ -198,3 +208,14 @@ def test_pages_beyond_the_threads_wait_their_turn(urls: None) -> None:
     answers = _run(three())
     assert [status for status, _body, _n in answers] == [200, 200, 200]
     assert len(entered) == 3
+
+
+def test_what_a_page_sets_in_its_context_stays_out_of_the_next_page_on_its_thread(
+    urls: None,
+) -> None:
+    handler = PageHandler(threads=1)  # both pages on the same thread
+
+    _status, first, _ = _run(_call(handler, "/marks/ko/"))
+    _status, second, _ = _run(_call(handler, "/marks/en/"))
+
+    assert (first, second) == (b"unmarked", b"unmarked")

@@ -21,6 +21,8 @@ asynchronous view of the site is reached at such a path.
 
 from __future__ import annotations
 
+import asyncio
+import contextvars
 import re
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import closing
@@ -51,7 +53,6 @@ class PageHandler(ASGIHandler):
         self.load_middleware(is_async=False)
         self.threads = threads
         self._pool = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="moim-page")
-        self._serve = sync_to_async(self._respond, thread_sensitive=False, executor=self._pool)
 
     async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
         if scope["type"] != "http":
@@ -64,7 +65,12 @@ class PageHandler(ASGIHandler):
         except RequestAborted:
             return
         with closing(body_file):
-            response = await self._serve(scope, body_file)
+            # In a copy of this task's context variables (the active language, the script
+            # prefix live there), so that nothing a page sets stays on its thread for the next.
+            context = contextvars.copy_context()
+            response = await asyncio.get_running_loop().run_in_executor(
+                self._pool, context.run, self._respond, scope, body_file
+            )
             try:
                 await self.send_response(response, send)
             finally:
