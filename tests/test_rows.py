@@ -15,7 +15,7 @@ from django.contrib.auth.models import User
 from django.contrib.sessions.backends.db import SessionStore as DjangoStore
 from django.contrib.sessions.models import Session
 from django.db import IntegrityError, connection, transaction
-from django.db.models.signals import post_save, pre_save
+from django.db.models.signals import post_init, post_save, pre_save
 from django.urls import reverse
 from django.utils import timezone
 
@@ -24,7 +24,7 @@ from moim.members.backends import AccountBackend
 from moim.members.enums import Role
 from moim.members.models import Organization
 from moim.members.rules import role_names
-from moim.rows import insert
+from moim.rows import columns, fetch, insert, instance, quoted, table
 from moim.sessions import SessionStore
 from tests.factories import OrganizationFactory, UserFactory
 
@@ -174,3 +174,44 @@ def test_the_user_comes_with_its_roles_and_asking_them_costs_no_query(
     with django_assert_num_queries(0):
         assert role_names(found) == {Role.CHAIR.value, Role.SECRETARIAT.value}
         assert role_names(alone) == frozenset()
+
+
+def _read(model: type[Any], pk: Any) -> Any:
+    sql = f"SELECT {columns(model, 't')} FROM {table(model)} t WHERE t.{quoted('id')} = %s"
+    [row] = fetch(sql, [pk])
+    return instance(model, row)
+
+
+def test_a_row_becomes_the_instance_the_orm_reads(db: None) -> None:
+    organization = OrganizationFactory()
+
+    read = _read(Organization, organization.pk)
+    orm = Organization.objects.get(pk=organization.pk)
+
+    assert type(read) is Organization
+    assert {f.attname: getattr(read, f.attname) for f in Organization._meta.concrete_fields} == {
+        f.attname: getattr(orm, f.attname) for f in Organization._meta.concrete_fields
+    }
+    assert (read._state.adding, read._state.db) == (False, orm._state.db)
+    assert read == orm
+    read.name_en = "Renamed"
+    read.save()  # an instance read so is saved as an update of its row
+    assert Organization.objects.get(pk=organization.pk).name_en == "Renamed"
+    assert Organization.objects.count() == 1
+
+
+def test_a_model_with_an_init_signal_receiver_gets_it_for_a_row_read(db: None) -> None:
+    organization = OrganizationFactory()
+    seen: list[Any] = []
+
+    def note(sender: Any, instance: Any, **kwargs: Any) -> None:
+        seen.append(instance)
+
+    post_init.connect(note, sender=Organization)
+    try:
+        read = _read(Organization, organization.pk)
+    finally:
+        post_init.disconnect(note, sender=Organization)
+
+    assert seen == [read]
+    assert read.pk == organization.pk

@@ -16,7 +16,8 @@ from typing import Any
 
 from django.db import connection
 from django.db.models import Model
-from django.db.models.signals import post_save, pre_save
+from django.db.models.base import ModelState
+from django.db.models.signals import post_init, post_save, pre_init, pre_save
 
 
 @cache
@@ -53,7 +54,28 @@ def instance[M: Model](model: type[M], row: Sequence[Any], start: int = 0) -> M 
         return None
     # The database's converters (e.g. JSON, booleans on SQLite) as the ORM applies them.
     converted = [_convert(model, name, value) for name, value in zip(attnames, values, strict=True)]
-    return model.from_db(connection.alias, list(attnames), converted)
+    if not _plain(model) or pre_init.has_listeners(model) or post_init.has_listeners(model):
+        return model.from_db(connection.alias, list(attnames), converted)
+    # What `from_db` makes of a full row, without the general path of Model.__init__ (keyword
+    # arguments, deferred fields, a descriptor per field), which no signal or override of this
+    # model needs: the values as attributes, the state of an instance read from the database.
+    made = model.__new__(model)
+    made.__dict__.update(zip(attnames, converted, strict=True))
+    made._state = ModelState()
+    made._state.adding = False
+    made._state.db = connection.alias
+    return made
+
+
+@cache
+def _plain(model: type[Model]) -> bool:
+    """The model makes its instances as Django's Model does: no __init__ or from_db of its own,
+    and a forward relation stored in an attribute no descriptor turns into something else."""
+    return (
+        model.__init__ is Model.__init__
+        and model.from_db.__func__ is Model.from_db.__func__  # type: ignore[attr-defined]
+        and model.__setattr__ is Model.__setattr__
+    )
 
 
 @cache
