@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import contextvars
+import io
 import threading
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -57,6 +58,25 @@ def a_file(request: HttpRequest) -> FileResponse:
     return FileResponse(Path(__file__).open("rb"))
 
 
+class ReadFile(io.BytesIO):
+    """A file that notes how far it has been read."""
+
+    furthest = 0
+
+    def read(self, size: int | None = -1) -> bytes:
+        chunk = super().read(size)
+        ReadFile.furthest = max(ReadFile.furthest, self.tell())
+        return chunk
+
+
+LARGE = bytes(range(256)) * 4096  # 1 MiB: sixteen of the handler's 64 KiB chunks
+
+
+def a_large_file(request: HttpRequest) -> FileResponse:
+    ReadFile.furthest = 0
+    return FileResponse(ReadFile(LARGE))
+
+
 async def events(request: HttpRequest) -> HttpResponse:
     return HttpResponse("stream:" + threading.current_thread().name)
 
@@ -68,6 +88,7 @@ urlpatterns = [
     path("marks/<str:mark>/", marks),
     path("streamed/", streamed),
     path("file/", a_file),
+    path("large/", a_large_file),
     path("live/events/", events),
 ]
 
@@ -184,6 +205,31 @@ def test_streamed_and_file_answers_arrive_whole(urls: None) -> None:
     assert (status, body) == (200, b"one,two,three")
     status, body, _ = _run(_call(handler, "/file/"))
     assert (status, body) == (200, Path(__file__).read_bytes())
+
+
+def test_a_file_goes_out_chunk_by_chunk_as_the_client_reads_it(urls: None) -> None:
+    """A download is read as it is sent, not whole into memory first (Django's own handler
+    reads a file answer whole before sending its first byte)."""
+    handler = PageHandler(threads=1)
+    read_at_first_chunk: list[int] = []
+    sent: list[dict[str, Any]] = []
+
+    async def receive() -> dict[str, Any]:
+        if not sent:
+            return {"type": "http.request", "body": b"", "more_body": False}
+        await asyncio.sleep(3600)
+        return {"type": "http.disconnect"}
+
+    async def send(message: dict[str, Any]) -> None:
+        if message["type"] == "http.response.body" and not read_at_first_chunk:
+            read_at_first_chunk.append(ReadFile.furthest)
+        sent.append(message)
+
+    _run(handler(_scope("/large/"), receive, send))
+
+    body = b"".join(m.get("body", b"") for m in sent if m["type"] == "http.response.body")
+    assert body == LARGE
+    assert read_at_first_chunk[0] <= 2 * handler.chunk_size < len(LARGE)
 
 
 def test_pages_beyond_the_threads_wait_their_turn(urls: None) -> None:

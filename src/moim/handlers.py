@@ -14,6 +14,10 @@ thread of a fixed pool; the event loop only reads the body and writes the answer
 size bounds the pages in progress in a process, so requests beyond it wait their turn in the
 event loop rather than in the database connection pool, where they would time out.
 
+A file answer (an attachment) goes out chunk by chunk: each chunk is read on the pool and sent
+once the client has taken the one before, where Django's handler reads a file whole into memory
+before its first byte. Other generated answers keep Django's way (read whole, on one thread).
+
 Live streams (`…/events/`, the only asynchronous views) keep Django's asynchronous handler, so
 a screen holds no thread while it waits. `tests/test_handlers.py` checks that every
 asynchronous view of the site is reached at such a path.
@@ -24,6 +28,7 @@ from __future__ import annotations
 import asyncio
 import contextvars
 import re
+from collections.abc import AsyncIterator, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import closing
 from typing import Any
@@ -71,6 +76,10 @@ class PageHandler(ASGIHandler):
             response = await asyncio.get_running_loop().run_in_executor(
                 self._pool, context.run, self._respond, scope, body_file
             )
+            if isinstance(response, FileResponse) and not response.is_async:
+                chunks = response.streaming_content
+                assert isinstance(chunks, Iterator)  # not asynchronous, as just checked
+                response.streaming_content = self._read_on_pool(chunks)
             try:
                 await self.send_response(response, send)
             finally:
@@ -78,6 +87,15 @@ class PageHandler(ASGIHandler):
                     # A file or a generated download: its end closes it (and ends the
                     # request's use of the database), after the last chunk went out.
                     await sync_to_async(response.close, thread_sensitive=False)()
+
+    async def _read_on_pool(self, chunks: Iterator[bytes]) -> AsyncIterator[bytes]:
+        """A file's chunks, each read on a page thread when the one before has been sent (the
+        server's `send` waits while the client is slow to read, so only a chunk or two are in
+        memory at a time). Reading a file needs no database, so any thread of the pool will do.
+        """
+        loop = asyncio.get_running_loop()
+        while (chunk := await loop.run_in_executor(self._pool, next, chunks, None)) is not None:
+            yield chunk
 
     def _respond(self, scope: dict[str, Any], body_file: Any) -> HttpResponseBase:
         """The whole request on this thread; an answer already closed unless it streams."""
