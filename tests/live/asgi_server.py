@@ -162,6 +162,21 @@ async def next_event(reader: asyncio.StreamReader, kind: str, timeout: float) ->
     return await asyncio.wait_for(wait(), timeout)
 
 
+async def next_events(
+    reader: asyncio.StreamReader, kind: str, count: int, timeout: float
+) -> list[str]:
+    """The data of the next `count` events of `kind`, however the stream grouped them into
+    chunks (the hub sends the events waiting for a stream together)."""
+
+    async def wait() -> list[str]:
+        found: list[str] = []
+        while len(found) < count:
+            found += [data for each, data in parse(await _read_event(reader)) if each == kind]
+        return found
+
+    return await asyncio.wait_for(wait(), timeout)
+
+
 def run_in_thread(coroutine: Callable[[], Awaitable[Any]], timeout: float = 120) -> Any:
     """Run a coroutine in a loop of its own thread (the clients' side)."""
     outcome: list[Any] = []

@@ -4,6 +4,7 @@ each change rendered once and pushed in the event itself."""
 from __future__ import annotations
 
 import asyncio
+import json
 import threading
 import urllib.request
 from typing import Any
@@ -21,6 +22,7 @@ from tests.live.asgi_server import (
     Served,
     greeted,
     next_event,
+    next_events,
     open_stream,
     run_in_thread,
     serving,
@@ -219,6 +221,60 @@ def test_events_without_a_renderer_still_reach_the_stream_as_updates(
         return update.decode()
 
     assert run_in_thread(read) == 'event: update\ndata: {"poll": 3}\n\n'
+
+
+def test_a_stream_of_topics_hears_only_the_events_that_name_one_and_the_hubs_refresh(
+    organization: Organization,
+) -> None:
+    from moim.live.hub import hub
+    from moim.live.sse import hub_event_stream
+
+    async def read() -> list[str]:
+        stream = hub_event_stream(
+            "assembly:79", language="en", topics=frozenset({"floor"}), heartbeat=5, lifetime=5
+        )
+        await anext(stream)
+        for _ in range(20):
+            live.publish("assembly:79", poll=3, turnout=True)
+        live.publish("assembly:79", floor=2)
+        first = await asyncio.wait_for(anext(stream), timeout=2)
+        hub()._refresh_all()  # as after the broker's connection came back
+        second = await asyncio.wait_for(anext(stream), timeout=2)
+        await stream.aclose()
+        return [first.decode(), second.decode()]
+
+    assert run_in_thread(read) == [
+        'event: update\ndata: {"floor": 2}\n\n',
+        'event: update\ndata: {"reconnected": true}\n\n',
+    ]
+
+
+def test_the_sitting_pages_stream_carries_floor_and_poll_changes_not_each_ballot(
+    organization: Organization,
+) -> None:
+    """2,000 delegates on the sitting page during a vote: each ballot's turnout event would be
+    written to every one of their streams (the page does nothing with it)."""
+    plenary = build_plenary(organization, 2)
+    channel = live.assembly_channel(plenary.assembly.pk)
+    path_ = f"/en/floor/{plenary.assembly.edition}/events/"
+
+    with serving() as served:
+
+        async def client() -> tuple[int, list[Any]]:
+            reader, writer, received = await open_stream(served.port, path_)
+            for _ in range(100):
+                live.publish(channel, poll=7, turnout=True)
+            live.publish(channel, projector=3)
+            live.publish(channel, poll=7, state="closed")
+            live.publish(channel, floor=4)
+            heard = [json.loads(d) for d in await next_events(reader, "update", 2, timeout=10)]
+            writer.close()
+            return received.status, heard
+
+        status, heard = run_in_thread(client)
+
+    assert status == 200
+    assert heard == [{"poll": 7, "state": "closed"}, {"floor": 4}]
 
 
 def test_a_page_answers_while_five_hundred_streams_are_open(organization: Organization) -> None:

@@ -284,15 +284,24 @@ def _assembly_pk(edition: int) -> int:
     return assembly.pk
 
 
+# What the floor's pages and the delegate's sitting page act on: a list of speakers changed
+# (`floor`), a poll opened, closed or was counted (`state`). Each ballot's turnout and the
+# projectors' changes never reach these streams (moim.live.hub).
+TOPICS = frozenset({"floor", "state"})
+
+
 def _events_sync(request: HttpRequest, edition: int) -> HttpResponseBase:
-    return sse_response(request, live.assembly_channel(_assembly_pk(edition)))
+    return sse_response(request, live.assembly_channel(_assembly_pk(edition)), topics=TOPICS)
 
 
 async def events(request: HttpRequest, edition: int) -> HttpResponseBase:
-    """The assembly's live channel: the floor's pages fetch their state again on each event
-    that names a list (`floor`), and after a reconnect."""
+    """The assembly's live channel, its floor and poll changes: the floor's pages fetch their
+    state again on each event that names a list (`floor`), the sitting page its ballot part on
+    each that changes a poll's state (`state`); both after a reconnect."""
     if not isinstance(request, ASGIRequest):
         return await sync_to_async(_events_sync)(request, edition)
     assembly_pk = await sync_to_async(_assembly_pk)(edition)
     language = getattr(request, "LANGUAGE_CODE", None) or translation.get_language()
-    return await async_sse_response(request, live.assembly_channel(assembly_pk), language=language)
+    return await async_sse_response(
+        request, live.assembly_channel(assembly_pk), language=language, topics=TOPICS
+    )

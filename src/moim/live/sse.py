@@ -36,7 +36,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseBase, StreamingHt
 from django.utils.translation import gettext
 
 from moim.live.brokers import subscribe
-from moim.live.hub import Renderer, hub
+from moim.live.hub import Renderer, hub, topics_of
 from moim.net import client_address
 
 RETRY_MS = 1000
@@ -59,8 +59,14 @@ def sse_event(kind: str, data: str) -> bytes:
 
 
 def event_stream(
-    channel: str, *, heartbeat: float | None = None, lifetime: float | None = None
+    channel: str,
+    *,
+    heartbeat: float | None = None,
+    lifetime: float | None = None,
+    topics: frozenset[str] | None = None,
 ) -> Generator[bytes]:
+    """The events of `channel` as `update`s; with `topics`, only those that name one of them
+    (as the hub's streams of topics, `moim.live.hub`)."""
     heartbeat = HEARTBEAT_SECONDS if heartbeat is None else heartbeat
     lifetime = stream_lifetime() if lifetime is None else lifetime
     # Subscribe before the first byte leaves: the page fetches its snapshot when the stream
@@ -75,7 +81,8 @@ def event_stream(
                 yield b": keepalive\n\n"
                 continue
             for data in events:
-                yield sse_event("update", data)
+                if topics is None or topics & topics_of(data):
+                    yield sse_event("update", data)
     finally:
         subscription.close()
 
@@ -85,6 +92,7 @@ async def hub_event_stream(
     *,
     language: str,
     renderer: Renderer | None = None,
+    topics: frozenset[str] | None = None,
     heartbeat: float | None = None,
     lifetime: float | None = None,
 ) -> AsyncIterator[bytes]:
@@ -95,7 +103,7 @@ async def hub_event_stream(
     owner = hub()
     _release_request_thread()
     # Attached (and the hub subscribed) before the first byte leaves, as in `event_stream`.
-    stream = await owner.attach(channel, language, renderer)
+    stream = await owner.attach(channel, language, renderer, topics)
     try:
         yield f"retry: {RETRY_MS}\n: connected\n\n".encode()
         while (remaining := deadline - time.monotonic()) > 0:
@@ -109,12 +117,16 @@ async def hub_event_stream(
 
 
 async def async_event_stream(
-    channel: str, *, heartbeat: float | None = None, lifetime: float | None = None
+    channel: str,
+    *,
+    heartbeat: float | None = None,
+    lifetime: float | None = None,
+    topics: frozenset[str] | None = None,
 ) -> AsyncIterator[bytes]:
     """The threaded stream for an ASGI server, which would otherwise read a synchronous
     iterator to its end before sending anything; each wait runs in a worker thread. The
     projector uses `hub_event_stream` instead, which needs no thread at all."""
-    stream = event_stream(channel, heartbeat=heartbeat, lifetime=lifetime)
+    stream = event_stream(channel, heartbeat=heartbeat, lifetime=lifetime, topics=topics)
     step = sync_to_async(_next_or_none, thread_sensitive=False)
     try:
         while (chunk := await step(stream)) is not None:
@@ -277,7 +289,12 @@ def _streaming(content: Any, address: str) -> StreamingHttpResponse:
 
 
 def sse_response(
-    request: HttpRequest, channel: str, *, asynchronous: bool = False, **options: float
+    request: HttpRequest,
+    channel: str,
+    *,
+    asynchronous: bool = False,
+    topics: frozenset[str] | None = None,
+    **options: float,
 ) -> HttpResponseBase:
     """The stream of `channel` for this request, or 503 when this process holds as many as it
     may, or 429 when its address holds too many."""
@@ -288,7 +305,9 @@ def sse_response(
         give_back_process_slot()
         return too_many_streams()
     content = (
-        async_event_stream(channel, **options) if asynchronous else event_stream(channel, **options)
+        async_event_stream(channel, topics=topics, **options)
+        if asynchronous
+        else event_stream(channel, topics=topics, **options)
     )
     return _streaming(content, address)
 
@@ -299,6 +318,7 @@ async def async_sse_response(
     *,
     language: str,
     renderer: Renderer | None = None,
+    topics: frozenset[str] | None = None,
     **options: float,
 ) -> HttpResponseBase:
     """`sse_response` for an async view under ASGI: the stream is the hub's (see the module's
@@ -309,5 +329,7 @@ async def async_sse_response(
     if not await sync_to_async(take_stream_slot, thread_sensitive=False)(address):
         give_back_process_slot()
         return too_many_streams()
-    content = hub_event_stream(channel, language=language, renderer=renderer, **options)
+    content = hub_event_stream(
+        channel, language=language, renderer=renderer, topics=topics, **options
+    )
     return _streaming(content, address)
