@@ -1,8 +1,12 @@
 // The floor's live island. Speaking clocks ([data-floor-timer]) count down in the browser from
 // the time left the server computed when it drew them (data-seconds-left), unless paused; the
-// server sends no ticks. Each [data-floor] part listens to the assembly's live stream and, on
-// an event that names a list of speakers (and when the stream opens or reopens), fetches its
-// state again from data-state-url: the fresh figures replace the part, and the clocks go on.
+// server sends no ticks. Each [data-floor] part listens to the assembly's live stream (its
+// floor and poll changes) and, on an event that names a list of speakers (and when the stream
+// opens or reopens, or the server's own subscription came back), fetches its state again from
+// data-state-url: the fresh figures replace the part, and the clocks go on. Every event is
+// also passed on to the page as a `moim:live` event of the document, and a stream back after a
+// break as `{reopened: true}`: the sitting page's ballot part follows the same stream
+// (governance/sitting.js) rather than open one of its own.
 (function () {
   "use strict";
 
@@ -47,16 +51,26 @@
         });
     }
 
+    function share(data) {
+      document.dispatchEvent(new CustomEvent("moim:live", { detail: data }));
+    }
+
+    var opened = false;
+
     function connect() {
       var source = new EventSource(root.dataset.eventsUrl);
       source.addEventListener("open", function () {
         root.classList.remove("is-offline");
         refresh();
+        if (opened) { share({ reopened: true }); }
+        opened = true;
       });
       source.addEventListener("update", function (event) {
         var data = null;
         try { data = JSON.parse(event.data); } catch (error) { return; }
-        if (data && data.floor !== undefined) { refresh(); }
+        if (!data) { return; }
+        if (data.floor !== undefined || data.reconnected) { refresh(); }
+        share(data);
       });
       source.addEventListener("error", function () {
         root.classList.add("is-offline");

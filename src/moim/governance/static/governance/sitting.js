@@ -1,0 +1,25 @@
+// The sitting page's ballot part (#ballot) redraws itself when a poll of the assembly opens,
+// closes or is counted. The page's floor part (floor/floor.js) holds the assembly's live stream
+// and passes each event on as a `moim:live` event of the document; on one that names a poll's
+// state, or when the stream is back after a break, the part asks for itself again (its
+// hx-trigger `moim:ballots`). It waits a random moment of up to two seconds first, so that 2,000
+// delegates' pages do not all ask in the same instant; the server answers 204 when nothing the
+// delegate sees changed, and htmx then leaves the part (and a half-filled ballot) as it is.
+(function () {
+  "use strict";
+
+  var SPREAD_MS = 2000;
+  var waiting = false;
+
+  document.addEventListener("moim:live", function (event) {
+    var data = event.detail || {};
+    if (data.state === undefined && !data.reconnected && !data.reopened) { return; }
+    if (waiting) { return; }
+    waiting = true;
+    setTimeout(function () {
+      waiting = false;
+      var part = document.getElementById("ballot");
+      if (part && window.htmx) { window.htmx.trigger(part, "moim:ballots"); }
+    }, Math.random() * SPREAD_MS);
+  });
+})();
