@@ -389,6 +389,83 @@ class Screen:
             self.fetches[0] -= 1
 
 
+# governance/sitting.js: a page waits a random moment of up to this long after the stream's word
+# before it asks for its ballot part.
+SITTING_SPREAD_SECONDS = 2.0
+
+
+@dataclass
+class SittingPage:
+    """One delegate's sitting page: the assembly's stream its floor part holds (floor/floor.js)
+    and its ballot part, which it asks for again, after a random moment of up to
+    SITTING_SPREAD_SECONDS, on an update that names a poll's state (governance/sitting.js)."""
+
+    http: aiohttp.ClientSession
+    events_url: str
+    ballot_url: str
+    cookie: str
+    started: float = 0.0
+    failed: str = ""
+    said: str = ""
+    updates: int = 0  # every update the stream brought
+    word_at: float | None = None  # the first update naming a poll's state
+    ballot_at: float | None = None  # its ballot part answered after that
+    ballot_failed: str = ""
+    opened: asyncio.Event = field(default_factory=asyncio.Event)
+    _asking: asyncio.Future[None] | None = None
+
+    async def run(self) -> None:
+        self.started = time.perf_counter()
+        timeout = aiohttp.ClientTimeout(total=None, sock_connect=REQUEST_TIMEOUT)
+        headers = {"Cookie": self.cookie}
+        try:
+            stream = await asyncio.wait_for(
+                self.http.get(self.events_url, timeout=timeout, headers=headers), REQUEST_TIMEOUT
+            )
+            async with stream:
+                if stream.status != 200:
+                    body = await asyncio.wait_for(stream.text(), REQUEST_TIMEOUT)
+                    self.failed, self.said = f"HTTP {stream.status}", excerpt(body)
+                    return
+                kind = "message"
+                while line := await stream.content.readline():
+                    self.opened.set()
+                    text = line.decode("utf-8", "replace").rstrip("\r\n")
+                    if text.startswith("event:"):
+                        kind = text[6:].strip()
+                    elif text.startswith("data:") and kind == "update":
+                        self._update(text[5:].strip())
+                    elif not text:
+                        kind = "message"
+                self.failed = self.failed or "stream ended"
+        except asyncio.CancelledError:
+            raise
+        except TimeoutError:
+            self.failed = self.failed or "timeout"
+        except aiohttp.ClientError as error:
+            self.failed = self.failed or f"connection: {type(error).__name__}"
+        finally:
+            self.opened.set()
+
+    def _update(self, data: str) -> None:
+        self.updates += 1
+        if self.word_at is None and '"state"' in data:
+            self.word_at = time.perf_counter()
+            self._asking = asyncio.ensure_future(self._ask())
+
+    async def _ask(self) -> None:
+        await asyncio.sleep(random.random() * SITTING_SPREAD_SECONDS)
+        try:
+            async with self.http.get(self.ballot_url, headers={"Cookie": self.cookie}) as answer:
+                await answer.read()
+            if answer.status == 200:
+                self.ballot_at = time.perf_counter()
+            else:
+                self.ballot_failed = f"HTTP {answer.status}"
+        except (TimeoutError, aiohttp.ClientError) as error:
+            self.ballot_failed = f"connection: {type(error).__name__}"
+
+
 async def wait_until(condition: Callable[[], bool], timeout: float, step: float = 0.05) -> bool:
     """Poll `condition` on the loop until it holds or `timeout` passes; whether it held."""
     deadline = time.perf_counter() + timeout

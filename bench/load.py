@@ -73,11 +73,16 @@ class Scenario:
     name: str
     in_flight: int = 0  # closed loop: this many ballots on the way at once
     interval: float = 0.0  # open loop: one ballot sent every `interval` seconds
+    # Every delegate's sitting page open meanwhile: its stream, and its ballot part asked for
+    # again when the stream says the poll closed (production server only: the development
+    # server holds a thread and a broker connection per stream).
+    sitting: bool = False
 
 
 SCENARIOS = [
     Scenario("burst, 50 in flight", in_flight=50),
     Scenario("burst, 200 in flight", in_flight=200),
+    Scenario("steady, 200 per second, every sitting page open", interval=0.005, sitting=True),
     Scenario("steady, 200 per second", interval=0.005),
 ]
 
@@ -304,7 +309,8 @@ def run_leg(args: argparse.Namespace) -> int:
     folder = Path(os.environ["MOIM_DATA_DIR"])
     for kind in args.server.split(","):
         flush_redis(os.environ["REDIS_URL"])
-        server = start_server(kind, env, args.streams, folder)
+        # Every screen and every delegate's sitting page comes from this one address.
+        server = start_server(kind, env, max(args.streams, args.delegates), folder)
         try:
             server.wait_until_serving("/healthz" if kind == "production" else "/en/")
             print(f"[{args.leg}] {kind} server up on {server.url}", flush=True)
@@ -365,6 +371,8 @@ async def drive(
     last_poll = 0
     async with client.http_client() as http:
         for number, scenario in enumerate(SCENARIOS):
+            if scenario.sitting and server.kind != "production":
+                continue
             runs = []
             for attempt in range(repeat):
                 final = number == len(SCENARIOS) - 1 and attempt == repeat - 1
@@ -406,6 +414,21 @@ async def cast_scenario(
     url = server.url + poll.vote_path
     cap = max(120.0, len(ballots) * 0.1)
     postgres = os.environ.get("DATABASE_URL", "").startswith("postgres")
+    pages: list[client.SittingPage] = []
+    page_tasks: list[asyncio.Future[None]] = []
+    if scenario.sitting:
+        paths = await db.run(population.paths)
+        pages = [
+            client.SittingPage(
+                http,
+                server.url + paths["sitting_events"],
+                server.url + paths["sitting_ballot"],
+                f"{cookies.session_name}={session}",
+            )
+            for session in sessions
+        ]
+        page_tasks = [asyncio.ensure_future(page.run()) for page in pages]
+        await client.wait_until(lambda: all(p.opened.is_set() for p in pages), 120)
     clock = CpuClock.read(server.process.pid, postgres)
     if scenario.in_flight:
         result = await client.cast_closed_loop(
@@ -418,9 +441,11 @@ async def cast_scenario(
     cpu = clock.per(CpuClock.read(server.process.pid, postgres), result.accepted)
     open_count = await db.run(population.stored, poll.poll_id)
     closed_count = open_count
+    closed_at = time.perf_counter()
     if not keep_open:
         await db.run(population.close_poll, plenary, poll.poll_id)
         closed_count = await db.run(population.stored, poll.poll_id)
+    sitting = await sitting_pages(pages, page_tasks, closed_at) if pages else None
     unknown = unanswered(result.failures.counts)
     ok = consistent(asdict(open_count), result.accepted, unknown) and consistent(
         asdict(closed_count), result.accepted, unknown
@@ -441,9 +466,48 @@ async def cast_scenario(
         "p95": client.percentile(result.latencies, 0.95),
         "p99": client.percentile(result.latencies, 0.99),
         "cpu_ms": cpu,
+        "sitting": sitting,
         "stored_open": asdict(open_count),
         "stored_closed": asdict(closed_count),
         "check": ok,
+    }
+
+
+async def sitting_pages(
+    pages: list[client.SittingPage], tasks: list[asyncio.Future[None]], closed_at: float
+) -> dict[str, Any]:
+    """What the delegates' sitting pages saw: updates their streams brought while the ballots
+    came (each ballot's turnout is not for them), then the word that the poll closed, and their
+    ballot parts asked for again after it."""
+    opened = [p for p in pages if not p.failed or p.updates]
+    updates_while_voting = sum(p.updates for p in opened) - sum(
+        1 for p in opened if p.word_at is not None
+    )
+    await client.wait_until(
+        lambda: all(p.ballot_at or p.ballot_failed or p.failed for p in opened), 60
+    )
+    words = [p.word_at - closed_at for p in opened if p.word_at is not None]
+    answered = [p.ballot_at - closed_at for p in opened if p.ballot_at is not None]
+    failures = client.Failures()
+    for page in pages:
+        if page.failed:
+            failures.add(page.failed, page.said)
+        elif page.ballot_failed:
+            failures.add(f"ballot part: {page.ballot_failed}")
+    for task in tasks:
+        task.cancel()
+    await asyncio.gather(*tasks, return_exceptions=True)
+    return {
+        "pages": len(pages),
+        "opened": len(opened),
+        "updates_while_voting": updates_while_voting,
+        "word": len(words),
+        "word_p50": client.percentile(words, 0.50),
+        "word_p99": client.percentile(words, 0.99),
+        "ballot": len(answered),
+        "ballot_p50": client.percentile(answered, 0.50),
+        "ballot_p99": client.percentile(answered, 0.99),
+        "failures": failures.counts,
     }
 
 
@@ -552,6 +616,7 @@ def summary_line(run: dict[str, Any]) -> str:
         f"{run['accepted']}/{run['sent']} accepted, {errors} errors, {run['rate']:.0f} casts/s, "
         f"p50 {ms(run['p50'])} p99 {ms(run['p99'])} ms, CPU per ballot {cpu_cell(run['cpu_ms'])}, "
         f"database check {check}"
+        + (f"; sitting pages {json.dumps(run['sitting'])}" if run.get("sitting") else "")
     )
 
 
@@ -746,12 +811,39 @@ def render_server(leg: dict[str, Any], served: dict[str, Any]) -> list[str]:
                 f"- {run['scenario']}: {count:,} × {kind}" + (f": “{said}”" if said else "")
             )
         if run["pages_failed"]:
-            notes.append(f"- {run['scenario']}: {run['pages_failed']:,} ballot pages failed")
+            why = "; ".join(
+                f"{kind}" + (f": “{said}”" if said else "")
+                for kind, said in run.get("page_errors", {}).items()
+            )
+            notes.append(
+                f"- {run['scenario']}: {run['pages_failed']:,} ballot pages failed to open "
+                f"before it (not counted as sent){f' ({why})' if why else ''}"
+            )
         if run.get("busy_retries"):
             notes.append(
                 f"- {run['scenario']}: {run['busy_retries']:,} answers 503 “busy” (nothing "
                 "stored), each ballot sent again after Retry-After as its page does"
             )
+    sitting = [run for run in served["scenarios"] if run.get("sitting")]
+    if sitting:
+        lines += [
+            "",
+            "| with every sitting page open | pages holding their stream | updates they got "
+            "while the ballots came | word of the close, p50 / p99 | ballot part asked again, "
+            "answered | p50 / p99 (incl. the pages' 0–2 s spread) |",
+            "|---|---|---|---|---|---|",
+        ]
+        for run in sitting:
+            seen = run["sitting"]
+            lines.append(
+                f"| {run['scenario']} | {seen['opened']:,} / {seen['pages']:,} "
+                f"| {seen['updates_while_voting']:,} | {ms(seen['word_p50'])} / "
+                f"{ms(seen['word_p99'])} ms | {seen['ballot']:,} / {seen['word']:,} "
+                f"| {ms(seen['ballot_p50'])} / {ms(seen['ballot_p99'])} ms |"
+            )
+            notes += [
+                f"- sitting pages: {count:,} × {kind}" for kind, count in seen["failures"].items()
+            ]
     screens = served["streams"]
     lines += [
         "",

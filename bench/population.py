@@ -222,6 +222,9 @@ def paths() -> dict[str, str]:
             "projector": reverse("site:projector", args=[EDITION]),
             "events": reverse("site:projector_events", args=[EDITION]),
             "state": reverse("site:projector_state", args=[EDITION]),
+            # The delegate's sitting page: the stream its floor part holds, its ballot part.
+            "sitting_events": reverse("floor:events", args=[EDITION]),
+            "sitting_ballot": reverse("governance:sitting_ballot", args=[EDITION]),
         }
 
 

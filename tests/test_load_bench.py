@@ -62,7 +62,9 @@ def test_load_bench_quick_run_on_sqlite_stores_every_accepted_ballot_once(tmp_pa
     [served] = leg["servers"]
     assert leg["database"] == "sqlite"
     assert leg["raw_commits"] > 0
-    assert [run["scenario"] for run in served["scenarios"]] == [s.name for s in load.SCENARIOS]
+    # The development server is not asked to hold every delegate's sitting page.
+    expected = [s.name for s in load.SCENARIOS if not s.sitting]
+    assert [run["scenario"] for run in served["scenarios"]] == expected
     for run in served["scenarios"]:
         assert (run["sent"], run["accepted"], run["errors"]) == (20, 20, {})
         assert run["stored_closed"] == {"ballots": 20, "vote_records": 20}
@@ -86,6 +88,38 @@ def test_load_bench_quick_run_on_sqlite_stores_every_accepted_ballot_once(tmp_pa
     assert " ms | 20 ballots = 20 records |" in text
     assert "20 ballots = 20 records" in text
     assert "| 20 / 20 |" in text
+
+
+@pytest.mark.single_leg
+@pytest.mark.skipif(bool(os.environ.get("DATABASE_URL")), reason="runs on the SQLite leg only")
+def test_load_bench_holds_every_sitting_page_open_on_the_production_server(
+    tmp_path: Path,
+) -> None:
+    if not _redis_answers():
+        pytest.skip(f"the production server's streams go through Redis: none at {REDIS_URL}")
+    figures = tmp_path / "load.json"
+
+    status = load.main(
+        [
+            *("--db", "sqlite", "--server", "production", "--delegates", "20"),
+            *("--streams", "5", "--commit-seconds", "0.3", "--redis-url", REDIS_URL),
+            *("--json", str(figures)),
+        ]
+    )
+
+    assert status == 0
+    [served] = json.loads(figures.read_text(encoding="utf-8"))["legs"][0]["servers"]
+    runs = {run["scenario"]: run for run in served["scenarios"]}
+    assert list(runs) == [s.name for s in load.SCENARIOS]
+    sitting = runs["steady, 200 per second, every sitting page open"]
+    assert (sitting["accepted"], sitting["errors"]) == (20, {})
+    seen = sitting["sitting"]
+    # Each page held its stream; none heard the ballots; each heard the close and asked for
+    # its ballot part again, which answered.
+    assert (seen["pages"], seen["opened"], seen["updates_while_voting"]) == (20, 20, 0)
+    assert (seen["word"], seen["ballot"], seen["failures"]) == (20, 20, {})
+    assert 0 < seen["word_p50"] <= seen["word_p99"] < 5
+    assert all(run.get("sitting") is None for run in served["scenarios"] if run is not sitting)
 
 
 def test_load_bench_section_is_replaced_between_its_markers(tmp_path: Path) -> None:
