@@ -91,6 +91,22 @@ class Cookies:
     csrf_name: str
 
 
+async def _get_page(
+    http: aiohttp.ClientSession, url: str, cookie: str
+) -> tuple[aiohttp.ClientResponse, str]:
+    """A page, asked for again once when the kept-alive connection it went out on had been
+    closed by the server meanwhile (a reset, a disconnect before any answer), as browsers do
+    for a page that changes nothing."""
+    for attempt in (1, 2):
+        try:
+            async with http.get(url, headers={"Cookie": cookie}) as got:
+                return got, await got.text()
+        except (aiohttp.ClientOSError, aiohttp.ServerDisconnectedError):
+            if attempt == 2:
+                raise
+    raise AssertionError("unreachable")
+
+
 async def fetch_ballot_forms(
     http: aiohttp.ClientSession,
     base: str,
@@ -113,12 +129,11 @@ async def fetch_ballot_forms(
             index = queue.get_nowait()
             session_cookie = f"{cookies.session_name}={sessions[index]}"
             try:
-                async with http.get(base + vote_path, headers={"Cookie": session_cookie}) as got:
-                    body = await got.text()
-                    morsel = got.cookies.get(cookies.csrf_name)
+                got, body = await _get_page(http, base + vote_path, session_cookie)
             except (TimeoutError, aiohttp.ClientError) as error:
                 failures.add(type(error).__name__, str(error))
                 continue
+            morsel = got.cookies.get(cookies.csrf_name)
             fields = dict(HIDDEN.findall(body))
             if got.status != 200 or morsel is None or len(fields) < 3:
                 failures.add(f"ballot page HTTP {got.status}", excerpt(body))

@@ -217,6 +217,22 @@ def test_cpu_seconds_counts_a_busy_child_and_what_it_left_when_reaped() -> None:
     assert load.cpu_seconds([os.getpid()], reaped=True) >= load.cpu_seconds([os.getpid()]) + 0.4
 
 
+def test_the_run_reported_is_the_median_by_rate_in_a_burst_and_by_p99_at_a_steady_rate() -> None:
+    runs = [
+        {"rate": 280.0, "p99": 0.9},
+        {"rate": 260.0, "p99": 0.3},
+        {"rate": 270.0, "p99": 0.1},
+    ]
+    burst = load.median_run(load.Scenario("burst", in_flight=50), runs)
+    steady = load.median_run(load.Scenario("steady", interval=0.005), runs)
+
+    assert (burst["rate"], burst["p99"]) == (270.0, 0.1)
+    assert (steady["rate"], steady["p99"]) == (260.0, 0.3)
+    assert steady["every_p99"] == [0.9, 0.3, 0.1]
+    assert load.p99_cell(steady) == "300 ms (100, 300, 900)"
+    assert load.p99_cell({"p99": 0.25}) == "250 ms"
+
+
 def test_cpu_cell_names_what_was_measured() -> None:
     assert load.cpu_cell(None) == "–"
     assert load.cpu_cell({"server": 5.04, "database": 0.0, "client": 0.51}) == (
