@@ -17,6 +17,7 @@ import statistics
 import time
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
+from typing import Protocol
 
 import aiohttp
 
@@ -286,6 +287,45 @@ class Watch:
         )
 
 
+class StreamHolder(Protocol):
+    started: float
+    failed: str
+    said: str
+    opened: asyncio.Event
+
+
+async def hold_stream(
+    holder: StreamHolder,
+    http: aiohttp.ClientSession,
+    url: str,
+    headers: dict[str, str],
+    read: Callable[[aiohttp.ClientResponse], Awaitable[None]],
+) -> None:
+    """Open a live stream for `holder` and `read` it until it ends or fails; what failed is
+    noted on the holder, whose `opened` is set in any case."""
+    holder.started = time.perf_counter()
+    timeout = aiohttp.ClientTimeout(total=None, sock_connect=REQUEST_TIMEOUT)
+    try:
+        # The answer's head within the request timeout, then no limit: a stream lasts.
+        stream = await asyncio.wait_for(
+            http.get(url, timeout=timeout, headers=headers), REQUEST_TIMEOUT
+        )
+        async with stream:
+            if stream.status != 200:
+                body = await asyncio.wait_for(stream.text(), REQUEST_TIMEOUT)
+                holder.failed, holder.said = f"HTTP {stream.status}", excerpt(body)
+                return
+            await read(stream)
+    except asyncio.CancelledError:
+        raise
+    except TimeoutError:
+        holder.failed = holder.failed or "timeout"
+    except aiohttp.ClientError as error:
+        holder.failed = holder.failed or f"connection: {type(error).__name__}"
+    finally:
+        holder.opened.set()
+
+
 @dataclass
 class Screen:
     """One projector screen: its live stream, and the snapshot it fetches on each update
@@ -311,28 +351,7 @@ class Screen:
     greeted: bool = False
 
     async def run(self) -> None:
-        self.started = time.perf_counter()
-        timeout = aiohttp.ClientTimeout(total=None, sock_connect=REQUEST_TIMEOUT)
-        try:
-            # The answer's head within the request timeout, then no limit: a stream lasts.
-            stream = await asyncio.wait_for(
-                self.http.get(self.events_url, timeout=timeout), REQUEST_TIMEOUT
-            )
-            async with stream:
-                if stream.status != 200:
-                    body = await asyncio.wait_for(stream.text(), REQUEST_TIMEOUT)
-                    self.failed = f"HTTP {stream.status}"
-                    self.said = excerpt(body)
-                    return
-                await self._read(stream)
-        except asyncio.CancelledError:
-            raise
-        except TimeoutError:
-            self.failed = self.failed or "timeout"
-        except aiohttp.ClientError as error:
-            self.failed = self.failed or f"connection: {type(error).__name__}"
-        finally:
-            self.opened.set()
+        await hold_stream(self, self.http, self.events_url, {}, self._read)
 
     async def _read(self, stream: aiohttp.ClientResponse) -> None:
         kind, data = "message", []
@@ -430,37 +449,20 @@ class SittingPage:
     _asking: asyncio.Future[None] | None = None
 
     async def run(self) -> None:
-        self.started = time.perf_counter()
-        timeout = aiohttp.ClientTimeout(total=None, sock_connect=REQUEST_TIMEOUT)
-        headers = {"Cookie": self.cookie}
-        try:
-            stream = await asyncio.wait_for(
-                self.http.get(self.events_url, timeout=timeout, headers=headers), REQUEST_TIMEOUT
-            )
-            async with stream:
-                if stream.status != 200:
-                    body = await asyncio.wait_for(stream.text(), REQUEST_TIMEOUT)
-                    self.failed, self.said = f"HTTP {stream.status}", excerpt(body)
-                    return
-                kind = "message"
-                while line := await stream.content.readline():
-                    self.opened.set()
-                    text = line.decode("utf-8", "replace").rstrip("\r\n")
-                    if text.startswith("event:"):
-                        kind = text[6:].strip()
-                    elif text.startswith("data:") and kind == "update":
-                        self._update(text[5:].strip())
-                    elif not text:
-                        kind = "message"
-                self.failed = self.failed or "stream ended"
-        except asyncio.CancelledError:
-            raise
-        except TimeoutError:
-            self.failed = self.failed or "timeout"
-        except aiohttp.ClientError as error:
-            self.failed = self.failed or f"connection: {type(error).__name__}"
-        finally:
+        await hold_stream(self, self.http, self.events_url, {"Cookie": self.cookie}, self._read)
+
+    async def _read(self, stream: aiohttp.ClientResponse) -> None:
+        kind = "message"
+        while line := await stream.content.readline():
             self.opened.set()
+            text = line.decode("utf-8", "replace").rstrip("\r\n")
+            if text.startswith("event:"):
+                kind = text[6:].strip()
+            elif text.startswith("data:") and kind == "update":
+                self._update(text[5:].strip())
+            elif not text:
+                kind = "message"
+        self.failed = self.failed or "stream ended"
 
     def _update(self, data: str) -> None:
         self.updates += 1
