@@ -22,6 +22,7 @@ from typing import Protocol
 import aiohttp
 
 REQUEST_TIMEOUT = 30.0
+KEEPALIVE_SECONDS = 3.0
 # As the ballot form's script does (moim/static/moim/retry.js): a 503 "busy" answer is sent
 # again after its Retry-After (spread by up to half), at most this many times.
 BUSY_RETRIES = 8
@@ -51,7 +52,14 @@ def excerpt(body: str, limit: int = 160) -> str:
 
 def http_client(connections: int = 0) -> aiohttp.ClientSession:
     """One pool for every simulated browser; `connections` 0 is unbounded (streams need it)."""
-    connector = aiohttp.TCPConnector(limit=connections, force_close=False, ttl_dns_cache=None)
+    # An idle connection is given up before the server closes it (uvicorn after 5 s): a request
+    # sent on one the server has just closed fails, a bench artefact, not a ballot refused.
+    connector = aiohttp.TCPConnector(
+        limit=connections,
+        force_close=False,
+        ttl_dns_cache=None,
+        keepalive_timeout=KEEPALIVE_SECONDS,
+    )
     return aiohttp.ClientSession(
         connector=connector,
         cookie_jar=aiohttp.DummyCookieJar(),

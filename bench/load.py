@@ -316,7 +316,17 @@ def run_leg(args: argparse.Namespace) -> int:
             server.wait_until_serving("/healthz" if kind == "production" else "/en/")
             print(f"[{args.leg}] {kind} server up on {server.url}", flush=True)
             figures = asyncio.run(
-                drive(server, db, population, plenary, cookies, args.streams, raw, args.repeat)
+                drive(
+                    server,
+                    db,
+                    population,
+                    plenary,
+                    cookies,
+                    args.streams,
+                    raw,
+                    args.repeat,
+                    args.only,
+                )
             )
         finally:
             server.stop()
@@ -346,7 +356,7 @@ def check_redis(url: str) -> None:
 
 
 def has_errors(figures: dict[str, Any]) -> bool:
-    return bool(figures["streams"]["failures"]) or any(
+    return bool((figures["streams"] or {}).get("failures")) or any(
         run["errors"] or run["pages_failed"] for run in figures["scenarios"]
     )
 
@@ -366,17 +376,22 @@ async def drive(
     streams: int,
     raw: float,
     repeat: int,
+    only: str = "",
 ) -> dict[str, Any]:
     sessions = [d.session_key for d in plenary.delegates]
     results: list[dict[str, Any]] = []
     last_poll = 0
+    chosen = [
+        scenario
+        for scenario in SCENARIOS
+        if only in scenario.name and (server.kind == "production" or not scenario.sitting)
+    ]
     async with client.http_client() as http:
-        for number, scenario in enumerate(SCENARIOS):
-            if scenario.sitting and server.kind != "production":
-                continue
+        for scenario in chosen:
             runs = []
             for attempt in range(repeat):
-                final = number == len(SCENARIOS) - 1 and attempt == repeat - 1
+                # The last poll stays open: the screens then see it close and its result.
+                final = scenario is chosen[-1] and attempt == repeat - 1 and not only
                 run = await cast_scenario(
                     server, db, population, plenary, http, sessions, cookies, scenario, final
                 )
@@ -385,6 +400,8 @@ async def drive(
                 last_poll = run["poll"]
                 print(f"  {server.kind}: {scenario.name}: {summary_line(run)}", flush=True)
             results.append(median_run(scenario, runs))
+    if only:  # part of the benchmark: the screens' part needs the last poll left open
+        return {"scenarios": results, "streams": None}
     async with client.http_client() as http:
         screens = await watch_screens(server, db, population, plenary, http, streams, last_poll)
     print(f"  {server.kind}: streams: {json.dumps(screens)}", flush=True)
@@ -444,6 +461,7 @@ async def cast_scenario(
         page_tasks = [asyncio.ensure_future(page.run()) for page in pages]
         await client.wait_until(lambda: all(p.opened.is_set() for p in pages), 120)
     clock = CpuClock.read(server.process.pid, postgres)
+    print(f"  {server.kind}: {scenario.name}: casting {len(ballots):,}", flush=True)
     if scenario.in_flight:
         result = await client.cast_closed_loop(
             http, url, ballots, in_flight=scenario.in_flight, cap=cap
@@ -729,6 +747,8 @@ def run_database(database: str, args: argparse.Namespace, folder: Path) -> dict[
         str(args.repeat),
         "--commit-seconds",
         str(args.commit_seconds),
+        "--only",
+        args.only,
         "--json",
         str(result),
         *(["--keep-logs", str(Path(args.keep_logs).resolve())] if args.keep_logs else []),
@@ -866,11 +886,11 @@ def render_server(leg: dict[str, Any], served: dict[str, Any]) -> list[str]:
             notes += [
                 f"- sitting pages: {count:,} × {kind}" for kind, count in seen["failures"].items()
             ]
+    lines += ["", *notes, *([""] if notes else [])]
     screens = served["streams"]
+    if screens is None:  # a run of some scenarios only (--only)
+        return lines
     lines += [
-        "",
-        *notes,
-        *([""] if notes else []),
         "| streams open | first byte p50 / p99 | server RSS | threads | home page p50 "
         "| result within 1 s | result overall | p50 / p99 |",
         "|---|---|---|---|---|---|---|---|",
@@ -942,6 +962,9 @@ def parse(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--redis-url", default=os.environ.get("BENCH_REDIS_URL", DEFAULT_REDIS_URL))
     parser.add_argument("--commit-seconds", type=float, default=3.0)
     parser.add_argument("--leg-timeout", type=float, default=3600.0)
+    parser.add_argument(
+        "--only", default="", help="run only the scenarios whose name holds this (no --out)"
+    )
     parser.add_argument("--keep-logs", help="copy each server's log into this folder")
     parser.add_argument("--from-json", help="draw the report of an earlier run's --json file")
     parser.add_argument("--leg", help=argparse.SUPPRESS)
@@ -956,6 +979,8 @@ def parse(argv: Sequence[str] | None) -> argparse.Namespace:
         chosen = getattr(args, name).split(",")
         if not chosen or not set(chosen) <= allowed:
             parser.error(f"--{name} takes {','.join(sorted(allowed))}, not {getattr(args, name)}")
+    if args.only and args.out:
+        parser.error("--only runs part of the benchmark: its figures do not go to --out")
     if args.delegates < 1 or args.streams < 0 or args.repeat < 1:
         parser.error("--delegates and --repeat must be 1 or more, --streams 0 or more")
     return args
