@@ -373,6 +373,9 @@ MOIM_LIVE_STREAM_LIFETIME = env_int("MOIM_LIVE_STREAM_LIFETIME", 300)
 # At most this many live streams in one server process (under ASGI a stream costs a few
 # kilobytes and no thread, moim/live/hub.py); one more is answered 503 with Retry-After.
 MOIM_LIVE_STREAMS_PER_PROCESS = env_int("MOIM_LIVE_STREAMS_PER_PROCESS", 5000)
+# A ballot's turnout is announced at most this often (seconds) from each server process: the
+# last one of a burst still leaves at the end of its window (moim/live/brokers.py).
+MOIM_LIVE_TURNOUT_SECONDS = 0.25
 
 # --- The production server (`moim serve-production`) ------------------------------------------
 # Where it listens and how many worker processes it starts (its --host, --port and --workers win

@@ -7,10 +7,15 @@ pointed at one Redis server would share channels, unless each site's channels ca
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
+import time
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
+import redis
 
 from moim.live import brokers
 from tests.live.test_hub_brokers import REDIS_URL
@@ -61,3 +66,28 @@ def test_processes_of_one_site_share_its_channels(site: Any) -> None:
     site("moim")
     assert brokers.redis_prefix() == first
     assert first.startswith("moim:live:")
+
+
+def test_a_process_that_stops_sends_the_event_waiting_for_its_window() -> None:
+    listener = redis.Redis.from_url(REDIS_URL).pubsub(ignore_subscribe_messages=True)
+    listener.psubscribe("moim:live:*:stopping")
+    while listener.get_message(timeout=1) is None and not listener.subscribed:
+        pass
+    # Two events within a minute's window: the first leaves at once, the second would wait a
+    # minute, but the process ends first.
+    code = (
+        "import django; django.setup(); from moim import live; "
+        "[live.publish_at_most(60, 'stopping', turnout=True) for _ in range(2)]"
+    )
+    environment = {**os.environ, "MOIM_LIVE_BACKEND": "redis", "REDIS_URL": REDIS_URL}
+    environment |= {"DJANGO_SETTINGS_MODULE": "moim.settings", "MOIM_DEVELOPMENT": "1"}
+    started = time.monotonic()
+    subprocess.run([sys.executable, "-c", code], env=environment, check=True, timeout=120)
+
+    heard = []
+    while time.monotonic() - started < 130 and len(heard) < 2:
+        message = listener.get_message(timeout=1)
+        if message is not None:
+            heard.append(message["data"])
+    listener.close()
+    assert heard == [b'{"turnout": true}'] * 2

@@ -1,6 +1,7 @@
 """Live updates: small events published after a commit, read by server-sent event streams.
 
-`publish(channel, data)` sends an event to every stream listening on `channel`;
+`publish(channel, data)` sends an event to every stream listening on `channel` (and
+`publish_at_most(every, channel, data)` one that only says "this changed", at most so often);
 `subscribe(channel)` returns a subscription whose `get(timeout)` waits for the next events.
 The broker is chosen by the `MOIM_LIVE_BACKEND` setting (read from the environment):
 
@@ -17,7 +18,14 @@ connection.
 
 from __future__ import annotations
 
-from moim.live.brokers import Broker, Subscription, broker, publish, subscribe
+from moim.live.brokers import (
+    Broker,
+    Subscription,
+    broker,
+    publish,
+    publish_at_most,
+    subscribe,
+)
 
 __all__ = [
     "Broker",
@@ -25,6 +33,7 @@ __all__ = [
     "assembly_channel",
     "broker",
     "publish",
+    "publish_at_most",
     "subscribe",
 ]
 

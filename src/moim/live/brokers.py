@@ -9,6 +9,7 @@ Redis through `redis_url`.
 
 from __future__ import annotations
 
+import atexit
 import functools
 import hashlib
 import json
@@ -243,8 +244,83 @@ def broker() -> Broker:
 def publish(channel: str, **data: Any) -> None:
     """Send an event now. A broker that fails is logged, never raised: a live page is a
     convenience, and the state it shows is always fetched again from the database."""
+    _send((channel, json.dumps(data, sort_keys=True, default=str)))
+
+
+# --- events that only say "this changed", sent at most so often ------------------------------
+
+_throttle_lock = threading.Lock()
+_last_sent: dict[tuple[str, str], float] = {}
+_trailing: dict[tuple[str, str], threading.Timer] = {}
+# How long a sending is remembered: longer than any window (the window is a fraction of a
+# second; the memory only keeps a window from starting again too soon).
+REMEMBERED_SECONDS = 60.0
+
+
+def publish_at_most(every: float, channel: str, **data: Any) -> None:
+    """`publish`, but the same event on the same channel at most once per `every` seconds from
+    this process: the first at once, any more within the window as ONE more at its end
+    (`every` under REMEMBERED_SECONDS).
+
+    For events that say only that something changed (a poll's turnout: the page shows the
+    count it reads), so that 200 ballots a second announce it a few times a second, to the
+    broker and to every process that listens, and the last change still reaches the screens
+    within `every` seconds. The sending at the window's end runs on a timer thread.
+    """
+    if every <= 0:
+        publish(channel, **data)
+        return
+    key = (channel, json.dumps(data, sort_keys=True, default=str))
+    with _throttle_lock:
+        if key in _trailing:
+            return  # a send is due at the window's end: it carries this change too
+        now = time.monotonic()
+        wait = _last_sent.get(key, -every) + every - now
+        if wait > 0:
+            timer = threading.Timer(wait, _send_trailing, (key,))
+            timer.daemon = True
+            _trailing[key] = timer
+            timer.start()
+            return
+        _remember_sent(key, now)
+    _send(key)
+
+
+def _send_trailing(key: tuple[str, str]) -> None:
+    with _throttle_lock:
+        if _trailing.pop(key, None) is None:
+            return  # flushed meanwhile: sent already
+        # The window starts again when the event actually leaves.
+        _remember_sent(key, time.monotonic())
+    _send(key)
+
+
+def _remember_sent(key: tuple[str, str], now: float) -> None:
+    _last_sent[key] = now
+    if len(_last_sent) > 1000:  # events of polls long closed
+        for old in [k for k, sent in _last_sent.items() if now - sent > REMEMBERED_SECONDS]:
+            del _last_sent[old]
+
+
+def flush_pending() -> None:
+    """Send at once what waits for its window's end, and start every window afresh: when the
+    process stops (a worker restarted), and between tests."""
+    with _throttle_lock:
+        pending = list(_trailing.items())
+        _trailing.clear()
+        _last_sent.clear()
+    for key, timer in pending:
+        timer.cancel()
+        _send(key)
+
+
+atexit.register(flush_pending)
+
+
+def _send(key: tuple[str, str]) -> None:
+    channel, text = key
     try:
-        broker().publish(channel, json.dumps(data, sort_keys=True, default=str))
+        broker().publish(channel, text)
     except Exception:
         logger.exception("live update on %s not sent", channel)
 

@@ -29,13 +29,16 @@ class SealError(PollStateError):
     """Sealed ballots that do not open with the vault key in use; nothing was changed."""
 
 
-def _announce(poll: Poll, *, assembly_id: int | None = None, **data: Any) -> None:
+def _announce(
+    poll: Poll, *, assembly_id: int | None = None, every: float = 0.0, **data: Any
+) -> None:
     """After commit, tell live pages (the projector) that the poll changed; never what was voted.
 
     Robust: a broker that fails is logged and ignored, since the act it announces is already
     committed (a cast ballot's voter must still get its receipt). The assembly comes from
     `assembly_id`, else from the poll's decision when it was fetched with the poll; only
-    otherwise is it looked up, after the commit.
+    otherwise is it looked up, after the commit. With `every`, the same announcement leaves
+    at most once per `every` seconds from this process (`live.publish_at_most`).
     """
     poll_id, decision_id = poll.pk, poll.decision_id
     if assembly_id is None and Poll.decision.is_cached(poll):
@@ -45,6 +48,6 @@ def _announce(poll: Poll, *, assembly_id: int | None = None, **data: Any) -> Non
         channel_of = assembly_id
         if channel_of is None:
             channel_of = Decision.objects.values_list("assembly_id", flat=True).get(pk=decision_id)
-        live.publish(live.assembly_channel(channel_of), poll=poll_id, **data)
+        live.publish_at_most(every, live.assembly_channel(channel_of), poll=poll_id, **data)
 
     transaction.on_commit(send, robust=True)

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
+from django.conf import settings
 from django.db import IntegrityError, OperationalError, connection, transaction
 from django.utils.translation import gettext as _
 
@@ -369,7 +370,13 @@ def _cast_locked(
         digest=receipt.hash,
         option_count=len(options),
     )
-    _announce(poll, assembly_id=locked.assembly_id, turnout=True)
+    # The turnout the projector shows, a few times a second however fast the ballots come.
+    _announce(
+        poll,
+        assembly_id=locked.assembly_id,
+        every=settings.MOIM_LIVE_TURNOUT_SECONDS,
+        turnout=True,
+    )
     return receipt
 
 
