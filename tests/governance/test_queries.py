@@ -164,11 +164,11 @@ def test_the_sitting_page_its_ballot_part_and_the_notice(
     edition = plenary.assembly.edition
     logged_in(client, plenary.users[0])
 
-    with django_assert_num_queries(14):
+    with django_assert_num_queries(13):
         page = client.get(reverse("governance:sitting", args=[edition])).content.decode()
-    with django_assert_num_queries(7):
-        ballot = client.get(reverse("governance:sitting_ballot", args=[edition])).content.decode()
     with django_assert_num_queries(6):
+        ballot = client.get(reverse("governance:sitting_ballot", args=[edition])).content.decode()
+    with django_assert_num_queries(5):
         notice = client.get(reverse("governance:ballot_notice"), {"edition": edition})
 
     for shown in (page, ballot):

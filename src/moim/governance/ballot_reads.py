@@ -2,8 +2,11 @@
 
 The voting page and the ballot API read the same few rows on every request: the poll with its
 decision and options, the person behind the login with its member, and the votes that person
-holds. Each function here gives exactly what its ORM form gave (the same instances, related
-rows attached, the same order); `tests/governance/test_ballot_reads.py` compares them.
+holds. The delegate's sitting page reads its assembly and the open polls in which the person
+holds votes: 2,000 sitting pages ask for their ballot part within two seconds of a poll's
+opening or closing, and every page's notice "voting is open" asks what is open. Each function
+here gives exactly what its ORM form gave (the same instances, related rows attached, the same
+order); `tests/governance/test_ballot_reads.py` compares them.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ from django.db import connection
 from django.http import Http404
 
 from moim.assemblies.models import Assembly
+from moim.governance.enums import PollState
 from moim.governance.models import Decision, Poll, PollOption, RegisterEntry, VoteRecord
 from moim.members.models import Member, Organization, Person
 from moim.rows import attach, columns, fetch, instance, prefetched, quoted, table, width
@@ -161,3 +165,90 @@ def ballots_held(poll: Poll, person: Person) -> Held:
     `poll`, each with its member and whether that member has voted, by member name: one query."""
     rows = fetch(_held_sql(connection.vendor), [poll.pk, person.pk, person.pk])
     return _held_from(rows, 0, person)
+
+
+@cache
+def _assembly_sql(vendor: str) -> str:
+    q = quoted
+    return (
+        f"SELECT {columns(Assembly, 'a')}, {columns(Organization, 'o')}, {columns(Member, 'h')} "
+        f"FROM {table(Assembly)} a "
+        f"JOIN {table(Organization)} o ON o.{q('id')} = a.{q('organization_id')} "
+        f"LEFT JOIN {table(Member)} h ON h.{q('id')} = a.{q('host_id')} "
+        f"WHERE a.{q('edition')} = %s AND a.{q('organization_id')} = {_served_organization_sql()}"
+    )
+
+
+def assembly_by_edition(edition: int) -> Assembly:
+    """`assemblies.access.assembly_by_edition`: the served organization's assembly with this
+    edition, with its organization and host (one query), else 404."""
+    rows = fetch(_assembly_sql(connection.vendor), [edition, settings.MOIM_ORGANIZATION_SLUG])
+    if not rows:
+        raise Http404("No assembly matches the given query.")
+    assembly = instance(Assembly, rows[0])
+    assert assembly is not None
+    attach(assembly, "organization", instance(Organization, rows[0], width(Assembly)))
+    attach(assembly, "host", instance(Member, rows[0], width(Assembly) + width(Organization)))
+    return assembly
+
+
+@cache
+def _open_sql(vendor: str, one_assembly: bool) -> str:
+    q = quoted
+    return (
+        f"SELECT {columns(Poll, 'p')}, {columns(Decision, 'd')}, {columns(Assembly, 'a')}, "
+        f"{_held_select()} FROM {table(RegisterEntry)} e "
+        f"JOIN {table(Member)} m ON m.{q('id')} = e.{q('member_id')} "
+        f"JOIN {table(Poll)} p ON p.{q('id')} = e.{q('poll_id')} "
+        f"JOIN {table(Decision)} d ON d.{q('id')} = p.{q('decision_id')} "
+        f"JOIN {table(Assembly)} a ON a.{q('id')} = d.{q('assembly_id')} "
+        f"WHERE p.{q('state')} = %s "
+        f"AND (e.{q('proxy_holder_id')} = %s OR e.{q('delegate_id')} = %s) "
+        + (f"AND d.{q('assembly_id')} = %s " if one_assembly else "")
+        + f"ORDER BY d.{q('position')}, p.{q('id')}, m.{q('name_en')}, e.{q('id')}"
+    )
+
+
+def open_ballots(person: Person, assembly_id: int | None = None) -> list[tuple[Poll, Held]]:
+    """The open polls (of one assembly, or any) in which `person` may cast a vote, each with
+    its decision and assembly, and the votes held there as `ballots_held` gives them, in the
+    order of the agenda: one query."""
+    params: list[Any] = [PollState.OPEN, person.pk, person.pk]
+    if assembly_id is not None:
+        params.append(assembly_id)
+    rows = fetch(_open_sql(connection.vendor, assembly_id is not None), params)
+    start = width(Poll) + width(Decision) + width(Assembly)
+    polls: dict[int, tuple[Poll, list[tuple[Any, ...]]]] = {}
+    for row in rows:
+        poll = instance(Poll, row)
+        assert poll is not None
+        if poll.pk not in polls:
+            decision = instance(Decision, row, width(Poll))
+            assert decision is not None
+            attach(decision, "assembly", instance(Assembly, row, width(Poll) + width(Decision)))
+            attach(poll, "decision", decision)
+            polls[poll.pk] = (poll, [])
+        polls[poll.pk][1].append(row)
+    found = [(poll, _held_from(held, start, person)) for poll, held in polls.values()]
+    return [(poll, held) for poll, held in found if held]
+
+
+def attach_options(polls: list[Poll]) -> None:
+    """Each poll's options in ballot order, as `prefetch_related(queries.options_in_order())`
+    attaches them: one query for all."""
+    if not polls:
+        return
+    q = quoted
+    marks = ", ".join(["%s"] * len(polls))
+    rows = fetch(
+        f"SELECT {columns(PollOption, 'o')} FROM {table(PollOption)} o "
+        f"WHERE o.{q('poll_id')} IN ({marks}) ORDER BY o.{q('poll_id')}, o.{q('position')}",
+        [poll.pk for poll in polls],
+    )
+    by_poll: dict[int, list[PollOption]] = {poll.pk: [] for poll in polls}
+    for row in rows:
+        option = instance(PollOption, row)
+        assert option is not None
+        by_poll[option.poll_id].append(option)
+    for poll in polls:
+        prefetched(poll, "options", by_poll[poll.pk])

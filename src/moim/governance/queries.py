@@ -7,8 +7,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Prefetch, QuerySet
 
+from moim.governance import ballot_reads
 from moim.governance.enums import AuditAction, DecisionStatus, PollState
 from moim.governance.models import (
     AuditEntry,
@@ -17,7 +18,6 @@ from moim.governance.models import (
     Poll,
     PollOption,
     RegisterEntry,
-    VoteRecord,
 )
 from moim.members.models import Person, Term
 
@@ -97,25 +97,11 @@ def open_polls_for_person(person: Person | None, assembly_id: int | None = None)
     """
     if person is None:
         return []
-    entries = (
-        RegisterEntry.objects.filter(poll__state=PollState.OPEN)
-        .filter(Q(proxy_holder=person) | Q(delegate=person))
-        .select_related("member", "poll__decision__assembly")
-        .order_by("poll__decision__position", "poll__pk", "member__name_en")
-    )
-    if assembly_id is not None:
-        entries = entries.filter(poll__decision__assembly_id=assembly_id)
-    mine = [e for e in entries if person.pk in e.voters()]
-    voted = set(
-        VoteRecord.objects.filter(
-            poll_id__in={e.poll_id for e in mine}, member_id__in={e.member_id for e in mine}
-        ).values_list("poll_id", "member_id")
-    )
-    polls: dict[int, OpenPoll] = {}
-    for entry in mine:
-        found = polls.setdefault(entry.poll_id, OpenPoll(entry.poll, []))
-        found.held.append(HeldBallot(entry, (entry.poll_id, entry.member_id) in voted))
-    return list(polls.values())
+    # Read as SQL (ballot_reads): each sitting page asks for it when a poll opens or closes.
+    return [
+        OpenPoll(poll, [HeldBallot(entry, voted) for entry, voted in held])
+        for poll, held in ballot_reads.open_ballots(person, assembly_id)
+    ]
 
 
 def ballot_version(open_polls: list[OpenPoll]) -> str:

@@ -13,16 +13,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import prefetch_related_objects
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
-from moim.assemblies.access import assembly_by_edition, served_assemblies
+from moim.assemblies.access import served_assemblies
 from moim.assemblies.models import Assembly, Registration
 from moim.assemblies.queries import current_item
 from moim.errors import NotAllowed
-from moim.governance import queries, services
+from moim.governance import ballot_reads, queries, services
 from moim.governance.enums import PollState
 from moim.governance.forms import PollChoiceForm
 from moim.governance.models import Poll
@@ -40,10 +39,7 @@ NOTICE_REFRESH_SECONDS = 10
 def _ballot_context(assembly: Assembly, person: Person | None, **extra: Any) -> dict[str, Any]:
     open_polls = queries.open_polls_for_person(person, assembly.pk)
     # Each ballot still to cast shows its poll's options: read for all those polls at once.
-    prefetch_related_objects(
-        [p.poll for p in open_polls if not all(h.voted for h in p.held)],
-        queries.options_in_order(),
-    )
+    ballot_reads.attach_options([p.poll for p in open_polls if not all(h.voted for h in p.held)])
     return {
         "assembly": assembly,
         "open_polls": open_polls,
@@ -77,7 +73,7 @@ def _sitting_context(request: HttpRequest, assembly: Assembly, **extra: Any) -> 
 def sitting(request: HttpRequest, edition: int) -> HttpResponse:
     """One page for the sitting: the item now, the links to follow it, the ballot when open."""
     guard(request, can_cast_ballot)
-    assembly = assembly_by_edition(edition)
+    assembly = ballot_reads.assembly_by_edition(edition)
     return render(request, "governance/sitting.html", _sitting_context(request, assembly))
 
 
@@ -85,7 +81,7 @@ def sitting_ballot(request: HttpRequest, edition: int) -> HttpResponse:
     """GET: the ballot part, or 204 when it is the version the page already shows.
     POST: cast one held ballot, then the ballot part with its receipt."""
     guard(request, can_cast_ballot)
-    assembly = assembly_by_edition(edition)
+    assembly = ballot_reads.assembly_by_edition(edition)
     person = _person(request)
     if request.method == "POST":
         receipt = None
