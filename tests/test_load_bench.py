@@ -241,3 +241,38 @@ def test_cpu_cell_names_what_was_measured() -> None:
     assert load.cpu_cell({"server": 5.04, "database": 2.0, "client": 0.51}) == (
         "server 5.0, PostgreSQL 2.0, client 0.5 ms"
     )
+
+
+@pytest.mark.single_leg
+@pytest.mark.skipif(bool(os.environ.get("DATABASE_URL")), reason="runs on the SQLite leg only")
+def test_load_bench_runs_only_the_scenarios_named_and_reports_them(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    if not _redis_answers():
+        pytest.skip(f"the production server's streams go through Redis: none at {REDIS_URL}")
+    figures = tmp_path / "load.json"
+
+    status = load.main(
+        [
+            *("--db", "sqlite", "--server", "production", "--delegates", "10"),
+            *("--only", "sitting", "--commit-seconds", "0.3", "--redis-url", REDIS_URL),
+            *("--json", str(figures)),
+        ]
+    )
+
+    assert status == 0
+    [served] = json.loads(figures.read_text(encoding="utf-8"))["legs"][0]["servers"]
+    assert [run["scenario"] for run in served["scenarios"]] == [
+        "steady, 200 per second, every sitting page open"
+    ]
+    assert served["scenarios"][0]["accepted"] == 10
+    assert served["streams"] is None  # the screens' part is not run
+    shown = capsys.readouterr().out
+    assert "| steady, 200 per second, every sitting page open | 10 / 10 | 0 |" in shown
+    assert "streams open" not in shown
+
+
+def test_load_bench_writes_no_partial_figures_into_the_docs(tmp_path: Path) -> None:
+    with pytest.raises(SystemExit):
+        load.parse(["--only", "burst", "--out", str(tmp_path / "benchmarks.md")])
+    assert load.parse(["--only", "burst"]).only == "burst"
