@@ -80,6 +80,9 @@ class Scenario:
     sitting: bool = False
 
 
+# How long the sitting pages stay open before the ballots come, at least (`settle`).
+SETTLE_SECONDS = 5.0
+
 SCENARIOS = [
     Scenario("burst, 50 in flight", in_flight=50),
     Scenario("burst, 200 in flight", in_flight=200),
@@ -170,8 +173,9 @@ def start_server(kind: str, env: dict[str, str], streams: int, folder: Path) -> 
         if kind == "production"
         else ["serve", "--port", str(port), "--noreload"]
     )
-    # Every screen of the benchmark comes from 127.0.0.1: let them all in.
-    server_env = {**env, "MOIM_LIVE_STREAMS_PER_ADDRESS": str(streams + 50)}
+    # Every screen of the benchmark comes from 127.0.0.1: let them all in, and the streams of a
+    # scenario that just ended too, which the server may still count for a moment.
+    server_env = {**env, "MOIM_LIVE_STREAMS_PER_ADDRESS": str(2 * streams + 50)}
     log = folder / f"{kind}-{port}.log"
     with log.open("wb") as sink:
         process = subprocess.Popen(
@@ -447,6 +451,7 @@ async def cast_scenario(
     postgres = os.environ.get("DATABASE_URL", "").startswith("postgres")
     pages: list[client.SittingPage] = []
     page_tasks: list[asyncio.Future[None]] = []
+    settled = 0.0
     if scenario.sitting:
         paths = await db.run(population.paths)
         pages = [
@@ -460,6 +465,8 @@ async def cast_scenario(
         ]
         page_tasks = [asyncio.ensure_future(page.run()) for page in pages]
         await client.wait_until(lambda: all(p.opened.is_set() for p in pages), 120)
+        settled = await settle(server.process.pid)
+        print(f"  {server.kind}: sitting pages open, quiet after {settled:.1f} s", flush=True)
     clock = CpuClock.read(server.process.pid, postgres)
     print(f"  {server.kind}: {scenario.name}: casting {len(ballots):,}", flush=True)
     if scenario.in_flight:
@@ -478,6 +485,8 @@ async def cast_scenario(
         await db.run(population.close_poll, plenary, poll.poll_id)
         closed_count = await db.run(population.stored, poll.poll_id)
     sitting = await sitting_pages(pages, page_tasks, closed_at) if pages else None
+    if sitting is not None:
+        sitting["settled"] = settled
     unknown = unanswered(result.failures.counts)
     ok = consistent(asdict(open_count), result.accepted, unknown) and consistent(
         asdict(closed_count), result.accepted, unknown
@@ -503,6 +512,23 @@ async def cast_scenario(
         "stored_closed": asdict(closed_count),
         "check": ok,
     }
+
+
+async def settle(pid: int, *, at_least: float = SETTLE_SECONDS, most: float = 60.0) -> float:
+    """Wait until the server is quiet: at least `at_least` seconds, then until it spends less
+    than a tenth of a core over half a second (or `most` seconds pass). The seconds waited.
+
+    Delegates open their sitting page as they join the sitting, long before the chair opens a
+    vote: the vote is measured with the pages open, not with their opening still under way.
+    """
+    started = time.perf_counter()
+    await asyncio.sleep(at_least)
+    while (waited := time.perf_counter() - started) < most:
+        before, since = cpu_seconds(process_tree(pid)), time.perf_counter()
+        await asyncio.sleep(0.5)
+        if cpu_seconds(process_tree(pid)) - before < 0.1 * (time.perf_counter() - since):
+            break
+    return waited
 
 
 async def sitting_pages(
@@ -886,6 +912,11 @@ def render_server(leg: dict[str, Any], served: dict[str, Any]) -> list[str]:
             notes += [
                 f"- sitting pages: {count:,} × {kind}" for kind, count in seen["failures"].items()
             ]
+            if "settled" in seen:
+                notes.append(
+                    f"- {run['scenario']}: the pages were open {seen['settled']:.1f} s before "
+                    "the first ballot (until the server was quiet)"
+                )
     lines += ["", *notes, *([""] if notes else [])]
     screens = served["streams"]
     if screens is None:  # a run of some scenarios only (--only)

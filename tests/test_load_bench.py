@@ -118,6 +118,8 @@ def test_load_bench_holds_every_sitting_page_open_on_the_production_server(
     # its ballot part again, which answered.
     assert (seen["pages"], seen["opened"], seen["updates_while_voting"]) == (20, 20, 0)
     assert (seen["word"], seen["ballot"], seen["failures"]) == (20, 20, {})
+    # The ballots came once the pages were open and the server quiet again.
+    assert load.SETTLE_SECONDS <= seen["settled"] < 60
     assert 0 < seen["word_p50"] <= seen["word_p99"] < 5
     assert all(run.get("sitting") is None for run in served["scenarios"] if run is not sitting)
 
