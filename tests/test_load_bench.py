@@ -9,6 +9,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 import redis
@@ -90,25 +91,28 @@ def test_load_bench_quick_run_on_sqlite_stores_every_accepted_ballot_once(tmp_pa
     assert "| 20 / 20 |" in text
 
 
+def _production_run_on_sqlite(tmp_path: Path, *options: str) -> dict[str, Any]:
+    """A small run against the production server on SQLite: what it reported of that server."""
+    if not _redis_answers():
+        pytest.skip(f"the production server's streams go through Redis: none at {REDIS_URL}")
+    figures = tmp_path / "load.json"
+    status = load.main(
+        [
+            *("--db", "sqlite", "--server", "production", "--commit-seconds", "0.3"),
+            *("--redis-url", REDIS_URL, "--json", str(figures), *options),
+        ]
+    )
+    assert status == 0
+    [served] = json.loads(figures.read_text(encoding="utf-8"))["legs"][0]["servers"]
+    return dict(served)
+
+
 @pytest.mark.single_leg
 @pytest.mark.skipif(bool(os.environ.get("DATABASE_URL")), reason="runs on the SQLite leg only")
 def test_load_bench_holds_every_sitting_page_open_on_the_production_server(
     tmp_path: Path,
 ) -> None:
-    if not _redis_answers():
-        pytest.skip(f"the production server's streams go through Redis: none at {REDIS_URL}")
-    figures = tmp_path / "load.json"
-
-    status = load.main(
-        [
-            *("--db", "sqlite", "--server", "production", "--delegates", "20"),
-            *("--streams", "5", "--commit-seconds", "0.3", "--redis-url", REDIS_URL),
-            *("--json", str(figures)),
-        ]
-    )
-
-    assert status == 0
-    [served] = json.loads(figures.read_text(encoding="utf-8"))["legs"][0]["servers"]
+    served = _production_run_on_sqlite(tmp_path, "--delegates", "20", "--streams", "5")
     runs = {run["scenario"]: run for run in served["scenarios"]}
     assert list(runs) == [s.name for s in load.SCENARIOS]
     sitting = runs["steady, 200 per second, every sitting page open"]
@@ -250,20 +254,7 @@ def test_cpu_cell_names_what_was_measured() -> None:
 def test_load_bench_runs_only_the_scenarios_named_and_reports_them(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    if not _redis_answers():
-        pytest.skip(f"the production server's streams go through Redis: none at {REDIS_URL}")
-    figures = tmp_path / "load.json"
-
-    status = load.main(
-        [
-            *("--db", "sqlite", "--server", "production", "--delegates", "10"),
-            *("--only", "sitting", "--commit-seconds", "0.3", "--redis-url", REDIS_URL),
-            *("--json", str(figures)),
-        ]
-    )
-
-    assert status == 0
-    [served] = json.loads(figures.read_text(encoding="utf-8"))["legs"][0]["servers"]
+    served = _production_run_on_sqlite(tmp_path, "--delegates", "10", "--only", "sitting")
     assert [run["scenario"] for run in served["scenarios"]] == [
         "steady, 200 per second, every sitting page open"
     ]
