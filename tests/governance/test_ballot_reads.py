@@ -217,6 +217,8 @@ def test_the_open_polls_a_person_holds_votes_in_match_the_orm_in_one_query(
         (holder, plenary.assembly.pk),
         (holder, None),
         (plenary.delegates[2], plenary.assembly.pk),
+        # The delegate of the member who gave its proxy: that vote is the holder's now.
+        (plenary.delegates[1], plenary.assembly.pk),
         (other.delegates[0], None),
         (other.delegates[0], plenary.assembly.pk),
     ):
@@ -231,6 +233,7 @@ def test_the_open_polls_a_person_holds_votes_in_match_the_orm_in_one_query(
         (polls[1].pk, [False, False]),
     ]
     assert ballot_reads.open_ballots(other.delegates[0], plenary.assembly.pk) == []
+    assert ballot_reads.open_ballots(plenary.delegates[1], plenary.assembly.pk) == []
     assert len(_shown(ballot_reads.open_ballots(other.delegates[0]))) == 1
 
 
