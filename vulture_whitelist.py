@@ -216,3 +216,5 @@ _._session_key
 # --- moim/members/backends.py: named in AUTHENTICATION_BACKENDS; Django calls get_user.
 AccountBackend
 _.get_user
+# --- moim/redis_cache.py: Django's RedisCache reads its client from _cache.
+_._cache
