@@ -1,7 +1,8 @@
 """How the production server hands requests to Django (moim/handlers.py).
 
-Pages run whole on a thread of a fixed pool (middleware, view, the request's end); live
-streams keep Django's asynchronous handler. These tests drive the ASGI application directly.
+Every request runs whole on a thread of a fixed pool (middleware, view, the request's end);
+a live stream's asynchronous content is then sent from the event loop, holding no thread.
+These tests drive the ASGI application directly.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ import asyncio
 import contextvars
 import io
 import threading
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from inspect import iscoroutinefunction
 from pathlib import Path
@@ -22,7 +23,7 @@ from django.http import FileResponse, HttpRequest, HttpResponse, StreamingHttpRe
 from django.test import override_settings
 from django.urls import URLPattern, URLResolver, get_resolver, path
 
-from moim.handlers import PageHandler, Router, is_stream
+from moim.handlers import PageHandler, Router
 
 entered: list[str] = []
 release = threading.Event()
@@ -77,8 +78,21 @@ def a_large_file(request: HttpRequest) -> FileResponse:
     return FileResponse(ReadFile(LARGE))
 
 
-async def events(request: HttpRequest) -> HttpResponse:
-    return HttpResponse("stream:" + threading.current_thread().name)
+stream_ended = threading.Event()
+
+
+async def _live(opened_on: str) -> AsyncIterator[bytes]:
+    try:
+        yield f"opened on {opened_on}\n".encode()
+        await asyncio.sleep(3600)
+        yield b"never\n"
+    finally:
+        stream_ended.set()
+
+
+def events(request: HttpRequest) -> StreamingHttpResponse:
+    """As the site's streams: a view like a page's, whose answer's content is asynchronous."""
+    return StreamingHttpResponse(_live(threading.current_thread().name))
 
 
 urlpatterns = [
@@ -101,16 +115,12 @@ def _walk(patterns: list[Any], prefix: str = "") -> Iterator[tuple[str, Any]]:
             yield prefix + str(entry.pattern), entry.callback
 
 
-def test_every_asynchronous_view_of_the_site_is_at_a_stream_path() -> None:
-    """An asynchronous view elsewhere would be run in a page thread, holding it while it waits."""
-    found = [(route, view) for route, view in _walk(get_resolver().url_patterns)]
-    asynchronous = [route for route, view in found if iscoroutinefunction(view)]
-    assert len(asynchronous) >= 3, asynchronous  # the floor, the projectors, the results
-    for route in asynchronous:
-        sample = route.replace("^", "").replace("$", "").replace("\\", "")
-        assert is_stream("/en/" + sample.split(">", 1)[-1]), route
-    pages = [route for route, view in found if not iscoroutinefunction(view)]
-    assert not [route for route in pages if route.endswith("events/")]
+def test_no_view_of_the_site_is_asynchronous() -> None:
+    """An asynchronous view would be run to its end on a page thread, holding it while it
+    waits; the live streams are views like pages whose answers' content is asynchronous."""
+    views = list(_walk(get_resolver().url_patterns))
+    assert len([route for route, _view in views if route.endswith("events/")]) >= 3
+    assert [route for route, view in views if iscoroutinefunction(view)] == []
 
 
 def _scope(path_: str, method: str = "GET") -> dict[str, Any]:
@@ -164,16 +174,42 @@ def urls() -> Iterator[None]:
         yield
 
 
-def test_a_page_runs_whole_on_a_page_thread_and_a_stream_on_the_asynchronous_handler(
+def test_a_stream_opens_on_a_page_thread_then_holds_none_until_its_client_goes(
     urls: None,
 ) -> None:
+    """One thread: a stream opened on it leaves it free for the next page while the stream
+    stays open; the client's going away stops the stream (its `finally` runs)."""
+    stream_ended.clear()
     router = Router()
-    status, body, _ = _run(_call(router, "/where/"))
-    assert (status, body.decode().startswith("moim-page")) == (200, True)
-    status, body, _ = _run(_call(router, "/live/events/"))
-    assert status == 200
-    assert body.decode().startswith("stream:")
-    assert "moim-page" not in body.decode()  # an async view on the event loop's thread
+    router._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="moim-page")
+    body: list[bytes] = []
+    first_chunk, gone = asyncio.Event(), asyncio.Event()
+
+    async def receive() -> dict[str, Any]:
+        if not body:
+            return {"type": "http.request", "body": b"", "more_body": False}
+        await gone.wait()
+        return {"type": "http.disconnect"}
+
+    async def send(message: dict[str, Any]) -> None:
+        if message["type"] == "http.response.body" and message.get("body"):
+            body.append(message["body"])
+            first_chunk.set()
+
+    async def scenario() -> tuple[int, bytes, bool]:
+        stream = asyncio.create_task(router(_scope("/live/events/"), receive, send))
+        await asyncio.wait_for(first_chunk.wait(), 10)
+        status, page, _ = await asyncio.wait_for(_call(router, "/where/"), 10)
+        still_open = not stream.done()
+        gone.set()
+        await asyncio.wait_for(stream, 10)
+        return status, page, still_open
+
+    status, page, still_open = _run(scenario())
+    assert body[0].decode().startswith("opened on moim-page")
+    assert (status, page.decode().startswith("moim-page"), still_open) == (200, True, True)
+    assert stream_ended.wait(5)
+    assert b"never" not in b"".join(body)
 
 
 def test_the_request_ends_once_per_page_after_the_view(urls: None) -> None:

@@ -7,27 +7,31 @@ starts a thread of its own. Measured through uvicorn, that machinery cost about 
 the page itself (three milliseconds of CPU for an anonymous page whose view takes a third of
 one), and it grew with the number of requests in flight.
 
-Here a page (every request but a live stream) is served as a WSGI server would serve it: the
-whole request, from the `request_started` signal through the middleware and the view to the
-response's `close()` (which ends the database connection's use), runs in one call on one
-thread of a fixed pool; the event loop only reads the body and writes the answer. The pool's
-size bounds the pages in progress in a process, so requests beyond it wait their turn in the
-event loop rather than in the database connection pool, where they would time out.
+Here every request is served as a WSGI server would serve it: the whole request, from the
+`request_started` signal through the middleware and the view to the response's `close()` (which
+ends the database connection's use), runs in one call on one thread of a fixed pool; the event
+loop only reads the body and writes the answer. The pool's size bounds the pages in progress in
+a process, so requests beyond it wait their turn in the event loop rather than in the database
+connection pool, where they would time out.
 
 A file answer (an attachment) goes out chunk by chunk: each chunk is read on the pool and sent
 once the client has taken the one before, where Django's handler reads a file whole into memory
 before its first byte. Other generated answers keep Django's way (read whole, on one thread).
 
-Live streams (`…/events/`, the only asynchronous views) keep Django's asynchronous handler, so
-a screen holds no thread while it waits. `tests/test_handlers.py` checks that every
-asynchronous view of the site is reached at such a path.
+A live stream (`…/events/`) is a page like the others until its view returns: the view checks
+and counts the stream on a page thread, in the same single step, and answers with asynchronous
+content (`moim.live.sse.hub_sse_response`), which the event loop sends as the process's hub fills
+it, holding no thread, until the stream ends or the client goes away. Served by Django's
+asynchronous handler instead, each stream's opening cost a thread of its own and a thread hop
+per middleware: about three times a page's CPU, and 2,000 sitting pages opening at once took
+ten seconds of both cores. No view of the site is asynchronous (`tests/test_handlers.py`): one
+would be run to its end on a page thread.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextvars
-import re
 from collections.abc import AsyncIterator, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import closing
@@ -39,15 +43,8 @@ from django.core import signals
 from django.core.exceptions import RequestAborted
 from django.core.handlers import base
 from django.core.handlers.asgi import ASGIHandler, get_script_prefix
-from django.http import FileResponse, HttpResponseBase
+from django.http import FileResponse, HttpResponseBase, StreamingHttpResponse
 from django.urls import set_script_prefix
-
-# The paths of the live streams (floor, projectors, the projector of results).
-STREAM_PATH = re.compile(r"/events/?$")
-
-
-def is_stream(path: str) -> bool:
-    return STREAM_PATH.search(path) is not None
 
 
 class PageHandler(ASGIHandler):
@@ -81,12 +78,31 @@ class PageHandler(ASGIHandler):
                 assert isinstance(chunks, Iterator)  # not asynchronous, as just checked
                 response.streaming_content = self._read_on_pool(chunks)
             try:
-                await self.send_response(response, send)
+                live = isinstance(response, StreamingHttpResponse) and response.is_async
+                if live:  # a live stream: its content comes as the hub fills it
+                    await self._send_until_gone(response, receive, send)
+                else:
+                    await self.send_response(response, send)
             finally:
                 if response.streaming:
                     # A file or a generated download: its end closes it (and ends the
                     # request's use of the database), after the last chunk went out.
                     await sync_to_async(response.close, thread_sensitive=False)()
+
+    async def _send_until_gone(self, response: HttpResponseBase, receive: Any, send: Any) -> None:
+        """Send a stream's content as it comes until it ends or the client disconnects, which
+        stops it (its generator's `finally` runs) instead of leaving it open to its lifetime."""
+        sending = asyncio.ensure_future(self.send_response(response, send))
+        listening = asyncio.ensure_future(self.listen_for_disconnect(receive))
+        try:
+            await asyncio.wait({sending, listening}, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            for task in (sending, listening):
+                task.cancel()
+            outcomes = await asyncio.gather(sending, listening, return_exceptions=True)
+        for outcome in outcomes:
+            if isinstance(outcome, Exception) and not isinstance(outcome, RequestAborted):
+                raise outcome
 
     async def _read_on_pool(self, chunks: Iterator[bytes]) -> AsyncIterator[bytes]:
         """A file's chunks, each read on a page thread when the one before has been sent (the
@@ -121,15 +137,9 @@ def page_threads() -> int:
     return int(settings.MOIM_PAGE_THREADS)
 
 
-class Router:
-    """Live streams to Django's asynchronous handler, everything else to `PageHandler`."""
+class Router(PageHandler):
+    """The production server's application: every request on the page pool (the module's note),
+    MOIM_PAGE_THREADS threads per process."""
 
     def __init__(self) -> None:
-        self.pages = PageHandler(page_threads())
-        self.streams = ASGIHandler()
-
-    async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
-        if scope["type"] == "http" and is_stream(scope.get("path", "")):
-            await self.streams(scope, receive, send)
-        else:
-            await self.pages(scope, receive, send)
+        super().__init__(page_threads())

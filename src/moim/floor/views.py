@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from asgiref.sync import sync_to_async
 from django.contrib import messages
 from django.core.handlers.asgi import ASGIRequest
 from django.db import connection
@@ -33,7 +32,7 @@ from moim.floor.rules import can_ask_to_speak, can_run_floor
 from moim.floor.sitting import sitting_context
 from moim.governance.agenda_tree import agenda_tree
 from moim.governance.models import AgendaItem
-from moim.live.sse import async_sse_response, sse_response
+from moim.live.sse import hub_sse_response, sse_response
 from moim.permissions import guard
 
 # --- the chair's console ----------------------------------------------------------------------
@@ -290,18 +289,12 @@ def _assembly_pk(edition: int) -> int:
 TOPICS = frozenset({"floor", "state"})
 
 
-def _events_sync(request: HttpRequest, edition: int) -> HttpResponseBase:
-    return sse_response(request, live.assembly_channel(_assembly_pk(edition)), topics=TOPICS)
-
-
-async def events(request: HttpRequest, edition: int) -> HttpResponseBase:
+def events(request: HttpRequest, edition: int) -> HttpResponseBase:
     """The assembly's live channel, its floor and poll changes: the floor's pages fetch their
     state again on each event that names a list (`floor`), the sitting page its ballot part on
     each that changes a poll's state (`state`); both after a reconnect."""
+    channel = live.assembly_channel(_assembly_pk(edition))
     if not isinstance(request, ASGIRequest):
-        return await sync_to_async(_events_sync)(request, edition)
-    assembly_pk = await sync_to_async(_assembly_pk)(edition)
+        return sse_response(request, channel, topics=TOPICS)
     language = getattr(request, "LANGUAGE_CODE", None) or translation.get_language()
-    return await async_sse_response(
-        request, live.assembly_channel(assembly_pk), language=language, topics=TOPICS
-    )
+    return hub_sse_response(request, channel, language=language, topics=TOPICS)

@@ -5,10 +5,11 @@ Two ways to serve it:
 - `sse_response`, synchronous: under the threaded development server and the test live server
   each stream holds a thread and a subscription of its own, and sends every event's data as an
   `update` (the page then fetches its state);
-- `async_sse_response`, under an ASGI server: each stream is a buffer of the process's hub
+- `hub_sse_response`, under an ASGI server: each stream is a buffer of the process's hub
   (`moim.live.hub`), which holds the one subscription and, given a renderer, sends each change
-  as a `state` event carrying the HTML the page shows, rendered once for all its streams. No
-  thread and no connection is held per stream.
+  as a `state` event carrying the HTML the page shows, rendered once for all its streams. The
+  view runs on a thread like a page's (`moim.handlers`); its answer's content is asynchronous,
+  so once the view returned no thread and no connection is held per stream.
 
 The stream ends after its lifetime (MOIM_LIVE_STREAM_LIFETIME seconds); the browser's
 EventSource reconnects after `retry` milliseconds and the page fetches a fresh snapshot.
@@ -312,7 +313,7 @@ def sse_response(
     return _streaming(content, address)
 
 
-async def async_sse_response(
+def hub_sse_response(
     request: HttpRequest,
     channel: str,
     *,
@@ -321,12 +322,13 @@ async def async_sse_response(
     topics: frozenset[str] | None = None,
     **options: float,
 ) -> HttpResponseBase:
-    """`sse_response` for an async view under ASGI: the stream is the hub's (see the module's
-    docstring); only taking the address's slot in the cache runs in a thread, briefly."""
+    """`sse_response` under ASGI: the stream is the hub's (see the module's docstring). The
+    view and this run on a thread like a page's; the response's content is asynchronous, and
+    the server iterates it on the event loop, holding no thread while it waits."""
     if not take_process_slot():
         return server_busy()
     address = client_address(request)
-    if not await sync_to_async(take_stream_slot, thread_sensitive=False)(address):
+    if not take_stream_slot(address):
         give_back_process_slot()
         return too_many_streams()
     content = hub_event_stream(

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from functools import partial
 
-from asgiref.sync import sync_to_async
 from django.contrib import messages
 from django.core.handlers.asgi import ASGIRequest
 from django.db import connection
@@ -20,7 +19,7 @@ from moim import live
 from moim.assemblies.access import assembly_by_edition
 from moim.assemblies.models import Assembly
 from moim.errors import Refused
-from moim.live.sse import async_sse_response, sse_response
+from moim.live.sse import hub_sse_response, sse_response
 from moim.permissions import guard
 from moim.projection import services
 from moim.projection.access import projector_of
@@ -152,20 +151,15 @@ def _streamed_projector(edition: int, slug: str) -> tuple[int, int]:
     return projector.assembly_id, projector.pk
 
 
-def _screen_events_sync(request: HttpRequest, edition: int, slug: str) -> HttpResponseBase:
-    assembly_id, _pk = _streamed_projector(edition, slug)
-    return sse_response(request, live.assembly_channel(assembly_id))
-
-
-async def screen_events(request: HttpRequest, edition: int, slug: str) -> HttpResponseBase:
+def screen_events(request: HttpRequest, edition: int, slug: str) -> HttpResponseBase:
     """The screen's stream, on its assembly's channel: a slide changed, or a projected poll's
     turnout. Under ASGI the hub renders each projector's slide once per change and language
     for all its screens (the hub keys its renders by channel and this projector's own key)."""
+    assembly_id, projector_pk = _streamed_projector(edition, slug)
     if not isinstance(request, ASGIRequest):
-        return await sync_to_async(_screen_events_sync)(request, edition, slug)
-    assembly_id, projector_pk = await sync_to_async(_streamed_projector)(edition, slug)
+        return sse_response(request, live.assembly_channel(assembly_id))
     language = getattr(request, "LANGUAGE_CODE", None) or translation.get_language()
-    return await async_sse_response(
+    return hub_sse_response(
         request,
         live.assembly_channel(assembly_id),
         language=f"{language}/projector-{projector_pk}",

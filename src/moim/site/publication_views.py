@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import asyncio
+import threading
 import time
 from functools import partial
 
-from asgiref.sync import sync_to_async
 from django.core.handlers.asgi import ASGIRequest
 from django.db import connection
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
@@ -27,7 +26,7 @@ from moim.governance.queries import (
     decision_terms,
 )
 from moim.governance.results import poll_views
-from moim.live.sse import async_sse_response, sse_response
+from moim.live.sse import hub_sse_response, sse_response
 from moim.members.queries import current_organization
 from moim.site import archive, report, results
 from moim.site.models import PressRelease
@@ -87,8 +86,8 @@ class _StreamedAssemblies:
     """Which assembly an edition's stream follows, looked up once per process and half minute.
 
     Screens reconnect together (after a deploy, a network blip, every stream's lifetime): a
-    thousand streams opening at once would otherwise take a thousand database connections, and
-    pages would wait behind them. Concurrent lookups of one edition wait for the same query.
+    thousand streams opening at once would otherwise make a thousand queries. Lookups wait for
+    each other, so those that waited find the answer of the first.
     """
 
     TTL_SECONDS = 30.0
@@ -96,56 +95,38 @@ class _StreamedAssemblies:
 
     def __init__(self) -> None:
         self._found: dict[int, tuple[float, int]] = {}
-        self._pending: dict[tuple[asyncio.AbstractEventLoop, int], asyncio.Future[int]] = {}
+        self._lock = threading.Lock()
 
-    async def pk(self, edition: int) -> int:
-        found = self._found.get(edition)
-        if found is not None and found[0] > time.monotonic():
-            return found[1]
-        key = (asyncio.get_running_loop(), edition)
-        pending = self._pending.get(key)
-        if pending is not None:
-            return await asyncio.shield(pending)
-        future: asyncio.Future[int] = asyncio.get_running_loop().create_future()
-        self._pending[key] = future
-        try:
-            pk = await sync_to_async(_streamed_assembly)(edition)
-        except Exception as error:  # Http404 among them: each waiting stream gets it too
-            future.set_exception(error)
-            future.exception()  # retrieved: nobody else may be waiting
-            raise
-        except BaseException:
-            future.cancel()
-            raise
-        finally:
-            self._pending.pop(key, None)
-        if len(self._found) >= self.KEPT:
-            self._found.clear()
-        self._found[edition] = (time.monotonic() + self.TTL_SECONDS, pk)
-        future.set_result(pk)
-        return pk
+    def pk(self, edition: int) -> int:
+        with self._lock:
+            found = self._found.get(edition)
+            if found is not None and found[0] > time.monotonic():
+                return found[1]
+            pk = _streamed_assembly(edition)  # Http404 for an unknown edition: nothing kept
+            if len(self._found) >= self.KEPT:
+                self._found.clear()
+            self._found[edition] = (time.monotonic() + self.TTL_SECONDS, pk)
+            return pk
 
     def forget(self) -> None:
-        self._found.clear()
+        with self._lock:
+            self._found.clear()
 
 
 _streamed_assemblies = _StreamedAssemblies()
 forget_streamed_assemblies = _streamed_assemblies.forget
 
 
-def _projector_events_sync(request: HttpRequest, edition: int) -> HttpResponseBase:
-    return sse_response(request, live.assembly_channel(_streamed_assembly(edition)))
-
-
-async def projector_events(request: HttpRequest, edition: int) -> HttpResponseBase:
-    """The projector's stream. Under ASGI it holds no thread and no database connection: the
-    process's live hub sends each change as the rendered state; under the development server
-    (WSGI) a thread per stream sends `update` events and the page fetches its snapshot."""
+def projector_events(request: HttpRequest, edition: int) -> HttpResponseBase:
+    """The projector's stream. Under ASGI it holds no thread and no database connection once
+    open: the process's live hub sends each change as the rendered state; under the
+    development server (WSGI) a thread per stream sends `update` events and the page fetches
+    its snapshot."""
+    assembly_pk = _streamed_assemblies.pk(edition)
     if not isinstance(request, ASGIRequest):
-        return await sync_to_async(_projector_events_sync)(request, edition)
-    assembly_pk = await _streamed_assemblies.pk(edition)
+        return sse_response(request, live.assembly_channel(assembly_pk))
     language = getattr(request, "LANGUAGE_CODE", None) or translation.get_language()
-    return await async_sse_response(
+    return hub_sse_response(
         request,
         live.assembly_channel(assembly_pk),
         language=language,
