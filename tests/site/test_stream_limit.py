@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
@@ -13,7 +14,7 @@ from django.db import connections
 from django.test import Client
 
 from moim.live.hub import stop_render_threads
-from moim.live.sse import open_streams, process_streams
+from moim.live.sse import open_streams, process_streams, stream_deadline
 from moim.members.models import Organization
 from tests.governance.conftest import build_plenary
 
@@ -212,3 +213,11 @@ def test_under_asgi_the_process_cap_answers_503_and_a_closed_stream_frees_its_pl
     assert held == 1
     assert again["Content-Type"] == "text/event-stream"
     assert process_streams() == 0
+
+
+def test_streams_opened_together_end_spread_over_the_last_fifth_of_their_lifetime() -> None:
+    """A hall's pages opened together reconnect apart, not as a herd every lifetime."""
+    opened = time.monotonic()
+    ends = [stream_deadline(300.0) - opened for _ in range(200)]
+    assert all(240.0 <= end <= 300.5 for end in ends)
+    assert max(ends) - min(ends) > 30.0

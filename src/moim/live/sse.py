@@ -11,7 +11,8 @@ Two ways to serve it:
   view runs on a thread like a page's (`moim.handlers`); its answer's content is asynchronous,
   so once the view returned no thread and no connection is held per stream.
 
-The stream ends after its lifetime (MOIM_LIVE_STREAM_LIFETIME seconds); the browser's
+The stream ends after its lifetime (MOIM_LIVE_STREAM_LIFETIME seconds, less up to a fifth at
+random, so that streams opened together do not all reconnect together); the browser's
 EventSource reconnects after `retry` milliseconds and the page fetches a fresh snapshot.
 
 One client address may hold at most MOIM_LIVE_STREAMS_PER_ADDRESS streams at once; one more is
@@ -24,6 +25,7 @@ try again later, or elsewhere.
 
 from __future__ import annotations
 
+import random
 import re
 import threading
 import time
@@ -52,6 +54,18 @@ def stream_lifetime() -> float:
     return float(settings.MOIM_LIVE_STREAM_LIFETIME)
 
 
+# Streams opened together (a hall joining the sitting, every screen after a restart) would end
+# and reconnect together at every lifetime, each herd costing the server seconds of both cores:
+# each stream ends at a random moment of the last fifth of its lifetime, and a herd spreads out.
+LIFETIME_SPREAD = 0.2
+
+
+def stream_deadline(lifetime: float) -> float:
+    """When a stream opened now ends (`time.monotonic()`): after `lifetime` seconds, less a
+    random share of up to LIFETIME_SPREAD of it."""
+    return time.monotonic() + lifetime * (1 - LIFETIME_SPREAD * random.random())
+
+
 def sse_event(kind: str, data: str) -> bytes:
     """One server-sent event: each line of `data` (SSE ends a line at CR, LF or CRLF) on a
     `data:` line of its own, which the browser joins again with newlines."""
@@ -75,7 +89,7 @@ def event_stream(
     subscription = subscribe(channel)
     try:
         yield f"retry: {RETRY_MS}\n: connected\n\n".encode()
-        deadline = time.monotonic() + lifetime
+        deadline = stream_deadline(lifetime)
         while time.monotonic() < deadline:
             events = subscription.get(timeout=min(heartbeat, max(deadline - time.monotonic(), 0)))
             if not events:
@@ -99,8 +113,7 @@ async def hub_event_stream(
 ) -> AsyncIterator[bytes]:
     """The stream of `channel` from the process's hub: no thread, no connection of its own."""
     heartbeat = HEARTBEAT_SECONDS if heartbeat is None else heartbeat
-    lifetime = stream_lifetime() if lifetime is None else lifetime
-    deadline = time.monotonic() + lifetime
+    deadline = stream_deadline(stream_lifetime() if lifetime is None else lifetime)
     owner = hub()
     _release_request_thread()
     # Attached (and the hub subscribed) before the first byte leaves, as in `event_stream`.
