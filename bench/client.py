@@ -166,6 +166,8 @@ class CastResult:
     last_accepted: float = 0.0
     # Ballots answered 503 "busy" (nothing stored) and sent again, as the page does.
     busy_retries: int = 0
+    # Each accepted ballot: (sent, seconds to its answer), sent counted from the first ballot.
+    timeline: list[tuple[float, float]] = field(default_factory=list)
 
     @property
     def span(self) -> float:
@@ -205,6 +207,7 @@ async def _cast(
     if status == 200 and RECEIPT.search(body):
         result.accepted += 1
         result.latencies.append(done - sent)
+        result.timeline.append((sent - result.first_sent, done - sent))
         result.last_accepted = max(result.last_accepted, done)
     else:
         result.failures.add(f"HTTP {status}", excerpt(body))
@@ -277,6 +280,34 @@ async def _bounded(work: list[Awaitable[None]], cap: float, result: CastResult) 
     answered = result.accepted + result.failures.total
     for _ in range(result.sent - answered):
         result.failures.add(f"unanswered at the overall cap ({cap:.0f} s)")
+
+
+class LoopLag:
+    """How late this process's own loop wakes while it measures: the measuring client shares
+    the machine with the server, and a ballot's answer read late by a busy client would be
+    counted as the server's. Used as `async with LoopLag() as lag:`; `lag.lags` in seconds."""
+
+    STEP = 0.01
+
+    def __init__(self) -> None:
+        self.lags: list[float] = []
+        self._task: asyncio.Future[None] | None = None
+
+    async def __aenter__(self) -> LoopLag:
+        self._task = asyncio.ensure_future(self._watch())
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            await asyncio.gather(self._task, return_exceptions=True)
+
+    async def _watch(self) -> None:
+        loop = asyncio.get_running_loop()
+        while True:
+            before = loop.time()
+            await asyncio.sleep(self.STEP)
+            self.lags.append(max(loop.time() - before - self.STEP, 0.0))
 
 
 # --- projector screens ----------------------------------------------------------------------

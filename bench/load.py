@@ -451,7 +451,7 @@ async def cast_scenario(
     postgres = os.environ.get("DATABASE_URL", "").startswith("postgres")
     pages: list[client.SittingPage] = []
     page_tasks: list[asyncio.Future[None]] = []
-    settled = 0.0
+    settled = opening = 0.0
     if scenario.sitting:
         paths = await db.run(population.paths)
         pages = [
@@ -463,20 +463,23 @@ async def cast_scenario(
             )
             for session in sessions
         ]
+        opening = time.perf_counter()
         page_tasks = [asyncio.ensure_future(page.run()) for page in pages]
         await client.wait_until(lambda: all(p.opened.is_set() for p in pages), 120)
+        opening = time.perf_counter() - opening
         settled = await settle(server.process.pid)
         print(f"  {server.kind}: sitting pages open, quiet after {settled:.1f} s", flush=True)
     clock = CpuClock.read(server.process.pid, postgres)
     print(f"  {server.kind}: {scenario.name}: casting {len(ballots):,}", flush=True)
-    if scenario.in_flight:
-        result = await client.cast_closed_loop(
-            http, url, ballots, in_flight=scenario.in_flight, cap=cap
-        )
-    else:
-        result = await client.cast_open_loop(
-            http, url, ballots, interval=scenario.interval, cap=cap
-        )
+    async with client.LoopLag() as lag:
+        if scenario.in_flight:
+            result = await client.cast_closed_loop(
+                http, url, ballots, in_flight=scenario.in_flight, cap=cap
+            )
+        else:
+            result = await client.cast_open_loop(
+                http, url, ballots, interval=scenario.interval, cap=cap
+            )
     cpu = clock.per(CpuClock.read(server.process.pid, postgres), result.accepted)
     open_count = await db.run(population.stored, poll.poll_id)
     closed_count = open_count
@@ -487,6 +490,7 @@ async def cast_scenario(
     sitting = await sitting_pages(pages, page_tasks, closed_at) if pages else None
     if sitting is not None:
         sitting["settled"] = settled
+        sitting["opening"] = opening
     unknown = unanswered(result.failures.counts)
     ok = consistent(asdict(open_count), result.accepted, unknown) and consistent(
         asdict(closed_count), result.accepted, unknown
@@ -507,6 +511,9 @@ async def cast_scenario(
         "p95": client.percentile(result.latencies, 0.95),
         "p99": client.percentile(result.latencies, 0.99),
         "cpu_ms": cpu,
+        "client_lag_p99": client.percentile(lag.lags, 0.99),
+        "client_lag_max": max(lag.lags, default=None),
+        "timeline": [[round(at, 4), round(took, 4)] for at, took in result.timeline],
         "sitting": sitting,
         "stored_open": asdict(open_count),
         "stored_closed": asdict(closed_count),
@@ -673,6 +680,8 @@ def summary_line(run: dict[str, Any]) -> str:
     return (
         f"{run['accepted']}/{run['sent']} accepted, {errors} errors, {run['rate']:.0f} casts/s, "
         f"p50 {ms(run['p50'])} p99 {ms(run['p99'])} ms, CPU per ballot {cpu_cell(run['cpu_ms'])}, "
+        f"client loop late p99 {ms(run.get('client_lag_p99'))} "
+        f"max {ms(run.get('client_lag_max'))} ms, "
         f"database check {check}"
         + (f"; sitting pages {json.dumps(run['sitting'])}" if run.get("sitting") else "")
     )
@@ -887,6 +896,12 @@ def render_server(leg: dict[str, Any], served: dict[str, Any]) -> list[str]:
                 f"- {run['scenario']}: {run['pages_failed']:,} ballot pages failed to open "
                 f"before it (not counted as sent){f' ({why})' if why else ''}"
             )
+        if run.get("client_lag_max") is not None:
+            notes.append(
+                f"- {run['scenario']}: the measuring client's own loop woke late by at most "
+                f"{ms(run['client_lag_max'])} ms (p99 {ms(run['client_lag_p99'])} ms), "
+                "counted in the latencies above"
+            )
         if run.get("busy_retries"):
             notes.append(
                 f"- {run['scenario']}: {run['busy_retries']:,} answers 503 “busy” (nothing "
@@ -913,9 +928,14 @@ def render_server(leg: dict[str, Any], served: dict[str, Any]) -> list[str]:
                 f"- sitting pages: {count:,} × {kind}" for kind, count in seen["failures"].items()
             ]
             if "settled" in seen:
+                opened = (
+                    f"opened their streams in {seen['opening']:.1f} s and "
+                    if "opening" in seen
+                    else ""
+                )
                 notes.append(
-                    f"- {run['scenario']}: the pages were open {seen['settled']:.1f} s before "
-                    "the first ballot (until the server was quiet)"
+                    f"- {run['scenario']}: the pages {opened}were open {seen['settled']:.1f} s "
+                    "before the first ballot (until the server was quiet)"
                 )
     lines += ["", *notes, *([""] if notes else [])]
     screens = served["streams"]

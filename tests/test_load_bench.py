@@ -3,6 +3,7 @@ SQLite, and the pieces of its report."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 import subprocess
@@ -125,7 +126,15 @@ def test_load_bench_holds_every_sitting_page_open_on_the_production_server(
     # The ballots came once the pages were open and the server quiet again.
     assert load.SETTLE_SECONDS <= seen["settled"] < 60
     assert 0 < seen["word_p50"] <= seen["word_p99"] < 5
+    assert 0 < seen["opening"] < 120
     assert all(run.get("sitting") is None for run in served["scenarios"] if run is not sitting)
+    # Each accepted ballot on the timeline: when it was sent, and how long its answer took.
+    timeline = sitting["timeline"]
+    assert len(timeline) == 20
+    took = [took for _at, took in timeline]
+    assert abs(client.percentile(took, 0.99) - sitting["p99"]) < 0.001
+    assert all(0 <= at < 60 for at, _took in timeline)
+    assert 0 <= sitting["client_lag_p99"] <= sitting["client_lag_max"]
 
 
 def test_load_bench_section_is_replaced_between_its_markers(tmp_path: Path) -> None:
@@ -207,12 +216,14 @@ def test_cpu_seconds_counts_a_busy_child_and_what_it_left_when_reaped() -> None:
         stdin=subprocess.PIPE,
     )
     try:
-        spent = 0.0
+        # Until the child has done spinning and waits for its input: two readings alike.
+        spent, before = 0.0, -1.0
         for _ in range(100):
             spent = load.cpu_seconds([child.pid])
-            if spent >= 0.4:
+            if spent >= 0.4 and spent == before:
                 break
-            time.sleep(0.05)
+            before = spent
+            time.sleep(0.1)
         # /proc samples CPU time by clock tick, so it may count a few ticks less than the child's
         # own clock: it spins for 0.5 s of its own time and /proc must show at least 0.4.
         assert 0.4 <= spent < 5
@@ -269,3 +280,18 @@ def test_load_bench_writes_no_partial_figures_into_the_docs(tmp_path: Path) -> N
     with pytest.raises(SystemExit):
         load.parse(["--only", "burst", "--out", str(tmp_path / "benchmarks.md")])
     assert load.parse(["--only", "burst"]).only == "burst"
+
+
+def test_the_loop_lag_probe_sees_a_loop_held_up() -> None:
+    """The client's own lateness is measured: a loop held for 0.2 s shows as such."""
+
+    async def held() -> list[float]:
+        async with client.LoopLag() as lag:
+            await asyncio.sleep(0.05)
+            time.sleep(0.2)  # the loop does nothing else meanwhile
+            await asyncio.sleep(0.05)
+        return lag.lags
+
+    lags = asyncio.run(held())
+    assert max(lags) >= 0.15
+    assert sorted(lags)[len(lags) // 2] < 0.05
