@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import asyncio
 import contextvars
+import gc
 import io
 import threading
+import weakref
 from collections.abc import AsyncIterator, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from inspect import iscoroutinefunction
@@ -90,8 +92,12 @@ async def _live(opened_on: str) -> AsyncIterator[bytes]:
         stream_ended.set()
 
 
+streamed_requests: list[weakref.ref[HttpRequest]] = []
+
+
 def events(request: HttpRequest) -> StreamingHttpResponse:
     """As the site's streams: a view like a page's, whose answer's content is asynchronous."""
+    streamed_requests.append(weakref.ref(request))
     return StreamingHttpResponse(_live(threading.current_thread().name))
 
 
@@ -199,6 +205,9 @@ def test_a_stream_opens_on_a_page_thread_then_holds_none_until_its_client_goes(
     async def scenario() -> tuple[int, bytes, bool]:
         stream = asyncio.create_task(router(_scope("/live/events/"), receive, send))
         await asyncio.wait_for(first_chunk.wait(), 10)
+        # The open stream holds nothing of its request (session, user, middleware state).
+        gc.collect()
+        assert streamed_requests[-1]() is None
         status, page, _ = await asyncio.wait_for(_call(router, "/where/"), 10)
         still_open = not stream.done()
         gone.set()

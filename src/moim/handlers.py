@@ -43,7 +43,7 @@ from django.core import signals
 from django.core.exceptions import RequestAborted
 from django.core.handlers import base
 from django.core.handlers.asgi import ASGIHandler, get_script_prefix
-from django.http import FileResponse, HttpResponseBase, StreamingHttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponseBase, StreamingHttpResponse
 from django.urls import set_script_prefix
 
 
@@ -126,10 +126,25 @@ class PageHandler(ASGIHandler):
             response._handler_class = self.__class__  # type: ignore[attr-defined]
             if isinstance(response, FileResponse):
                 response.block_size = self.chunk_size
+            elif isinstance(response, StreamingHttpResponse) and response.is_async:
+                _let_go_of(request, response)
         if not response.streaming:
             # Its content is in memory: the request is over (request_finished fires here).
             response.close()
         return response
+
+
+def _let_go_of(request: HttpRequest, response: StreamingHttpResponse) -> None:
+    """A live stream lasts minutes and needs nothing more of its request: close the request now
+    (a GET, its body is empty) and keep no reference to it, so that its session, user and the
+    middleware's state are freed at once instead of being held, for thousands of streams, in
+    the collector's oldest generation until each stream ends."""
+    request.close()
+    response._resource_closers[:] = [  # type: ignore[attr-defined]
+        closer
+        for closer in response._resource_closers  # type: ignore[attr-defined]
+        if getattr(closer, "__self__", None) is not request
+    ]
 
 
 def page_threads() -> int:
