@@ -100,6 +100,9 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
+TUNABLES = ("MOIM_WORKERS", "MOIM_PAGE_THREADS")
+
+
 def base_env(data_dir: Path, database_url: str, redis_url: str) -> dict[str, str]:
     """What the benchmark's process and both servers share: the database, Redis, the keys, a
     data folder of this run, plain HTTP allowed on 127.0.0.1 (no proxy terminates TLS here)."""
@@ -115,6 +118,8 @@ def base_env(data_dir: Path, database_url: str, redis_url: str) -> dict[str, str
         "SECURE_SSL_REDIRECT": "0",
         "LOG_LEVEL": "WARNING",
         **SECRETS,
+        # The production server's sizes, when the caller sets them, to compare one with another.
+        **{name: os.environ[name] for name in TUNABLES if name in os.environ},
     }
 
 

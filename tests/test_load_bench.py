@@ -295,3 +295,17 @@ def test_the_loop_lag_probe_sees_a_loop_held_up() -> None:
     lags = asyncio.run(held())
     assert max(lags) >= 0.15
     assert sorted(lags)[len(lags) // 2] < 0.05
+
+
+def test_the_servers_sizes_reach_them_only_when_the_caller_sets_them(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.delenv("MOIM_WORKERS", raising=False)
+    monkeypatch.setenv("MOIM_PAGE_THREADS", "3")
+    monkeypatch.setenv("MOIM_DB_POOL_MAX", "99")  # not a size the benchmark compares
+    env = load.base_env(tmp_path, "sqlite:///x", REDIS_URL)
+    assert env["MOIM_PAGE_THREADS"] == "3"
+    assert "MOIM_WORKERS" not in env
+    assert "MOIM_DB_POOL_MAX" not in env
+    monkeypatch.setenv("MOIM_WORKERS", "2")
+    assert load.base_env(tmp_path, "sqlite:///x", REDIS_URL)["MOIM_WORKERS"] == "2"
