@@ -365,8 +365,11 @@ OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 
 # --- Live streams (moim/live/sse.py) ----------------------------------------------------------
 # At most this many live streams at once from one client address (a projector and a few
-# screens per room), each closed after its lifetime; the browser reconnects by itself.
+# screens per room), or for one signed-in person whatever their address (a hall of delegates
+# often shares the venue's one NAT address), each closed after its lifetime; the browser
+# reconnects by itself.
 MOIM_LIVE_STREAMS_PER_ADDRESS = env_int("MOIM_LIVE_STREAMS_PER_ADDRESS", 20)
+MOIM_LIVE_STREAMS_PER_USER = env_int("MOIM_LIVE_STREAMS_PER_USER", 20)
 MOIM_LIVE_STREAM_LIFETIME = env_int("MOIM_LIVE_STREAM_LIFETIME", 300)
 # At most this many live streams in one server process (under ASGI a stream costs a few
 # kilobytes and no thread, moim/live/hub.py); one more is answered 503 with Retry-After.

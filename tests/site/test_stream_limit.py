@@ -221,3 +221,64 @@ def test_streams_opened_together_end_spread_over_the_last_fifth_of_their_lifetim
     ends = [stream_deadline(300.0) - opened for _ in range(200)]
     assert all(240.0 <= end <= 300.5 for end in ends)
     assert max(ends) - min(ends) > 30.0
+
+
+SITTING_EVENTS = "/en/floor/5/events/"
+
+
+def _signed_in(user: Any) -> Client:
+    client = _LooplessClient()
+    client.force_login(user)
+    return client
+
+
+def test_a_hall_of_delegates_behind_one_address_all_hold_their_sitting_stream(
+    organization: Organization, settings: Any
+) -> None:
+    """Conference Wi-Fi puts a whole hall behind one NAT address: each signed-in delegate's
+    stream counts against their account, so the address limit does not shut out the 3rd."""
+    settings.MOIM_LIVE_STREAMS_PER_ADDRESS = 2
+    plenary = build_plenary(organization, 3)
+    hall = "203.0.113.7"
+
+    streams = [_signed_in(user).get(SITTING_EVENTS, REMOTE_ADDR=hall) for user in plenary.users]
+
+    assert [s["Content-Type"] for s in streams] == ["text/event-stream"] * 3
+    assert open_streams(hall) == 0
+    for user in plenary.users:
+        assert open_streams(f"user:{user.pk}") == 1
+    for stream in streams:
+        stream.close()
+    assert [open_streams(f"user:{user.pk}") for user in plenary.users] == [0, 0, 0]
+
+
+def test_one_account_opens_streams_up_to_its_limit_whatever_its_addresses(
+    organization: Organization, settings: Any
+) -> None:
+    settings.MOIM_LIVE_STREAMS_PER_USER = 2
+    user = build_plenary(organization, 1).users[0]
+    client = _signed_in(user)
+
+    held = [client.get(SITTING_EVENTS, REMOTE_ADDR=f"198.51.100.{n}") for n in (1, 2)]
+    refused = client.get(SITTING_EVENTS, REMOTE_ADDR="198.51.100.3")
+
+    assert refused.status_code == 429
+    assert refused["Retry-After"] == "30"
+    assert "Too many live streams are open for your account (at most 2)" in (
+        refused.content.decode()
+    )
+    for stream in held:
+        stream.close()
+    assert open_streams(f"user:{user.pk}") == 0
+
+
+def test_anonymous_screens_still_count_against_their_address(
+    organization: Organization, settings: Any
+) -> None:
+    settings.MOIM_LIVE_STREAMS_PER_ADDRESS = 1
+    build_plenary(organization, 1)
+    client = _LooplessClient()
+    held = client.get(SITTING_EVENTS, REMOTE_ADDR="192.0.2.9")
+
+    assert client.get(SITTING_EVENTS, REMOTE_ADDR="192.0.2.9").status_code == 429
+    held.close()

@@ -15,12 +15,14 @@ The stream ends after its lifetime (MOIM_LIVE_STREAM_LIFETIME seconds, less up t
 random, so that streams opened together do not all reconnect together); the browser's
 EventSource reconnects after `retry` milliseconds and the page fetches a fresh snapshot.
 
-One client address may hold at most MOIM_LIVE_STREAMS_PER_ADDRESS streams at once; one more is
-refused with 429. The count lives in the cache (Redis when several processes serve, so the limit
-holds across them), each count expiring a minute after a stream's lifetime so that a process that
-dies cannot leave slots taken. One process holds at most MOIM_LIVE_STREAMS_PER_PROCESS streams;
-one more is refused with 503 and Retry-After, which sends the browser (or the load balancer) to
-try again later, or elsewhere.
+A signed-in person may hold at most MOIM_LIVE_STREAMS_PER_USER streams at once, whatever their
+address (a hall of delegates on the venue's Wi-Fi often shares one NAT address); anyone else,
+MOIM_LIVE_STREAMS_PER_ADDRESS per client address. One more is refused with 429. The count lives
+in the cache (Redis when several processes serve, so the limit holds across them), each count
+expiring a minute after a stream's lifetime so that a process that dies cannot leave slots
+taken. One process holds at most MOIM_LIVE_STREAMS_PER_PROCESS streams; one more is refused
+with 503 and Retry-After, which sends the browser (or the load balancer) to try again later, or
+elsewhere.
 """
 
 from __future__ import annotations
@@ -171,16 +173,25 @@ def _next_or_none(stream: Iterator[bytes]) -> bytes | None:
     return next(stream, None)
 
 
-# --- the per-address limit ----------------------------------------------------------------
+# --- the limit per account or address -----------------------------------------------------
 
 
 def _slot_timeout() -> int:
     return int(stream_lifetime()) + 60
 
 
-def take_stream_slot(address: str) -> bool:
-    """Count one more stream for `address`; False (and nothing counted) past the limit."""
-    key, timeout = SLOT_PREFIX + address, _slot_timeout()
+def stream_holder(request: HttpRequest) -> tuple[str, int]:
+    """Whom a stream counts against, and how many they may hold: a signed-in person by their
+    account, anyone else by their address."""
+    user = getattr(request, "user", None)
+    if user is not None and user.is_authenticated:
+        return f"user:{user.pk}", int(settings.MOIM_LIVE_STREAMS_PER_USER)
+    return client_address(request), int(settings.MOIM_LIVE_STREAMS_PER_ADDRESS)
+
+
+def take_stream_slot(holder: str, limit: int) -> bool:
+    """Count one more stream for `holder`; False (and nothing counted) past `limit`."""
+    key, timeout = SLOT_PREFIX + holder, _slot_timeout()
     cache.add(key, 0, timeout)
     try:
         count = cache.incr(key)
@@ -188,14 +199,14 @@ def take_stream_slot(address: str) -> bool:
         cache.set(key, 1, timeout)
         count = 1
     cache.touch(key, timeout)
-    if count > settings.MOIM_LIVE_STREAMS_PER_ADDRESS:
-        give_back_stream_slot(address)
+    if count > limit:
+        give_back_stream_slot(holder)
         return False
     return True
 
 
-def give_back_stream_slot(address: str) -> None:
-    key = SLOT_PREFIX + address
+def give_back_stream_slot(holder: str) -> None:
+    key = SLOT_PREFIX + holder
     try:
         if cache.decr(key) < 0:
             cache.set(key, 0, _slot_timeout())
@@ -203,8 +214,9 @@ def give_back_stream_slot(address: str) -> None:
         pass
 
 
-def open_streams(address: str) -> int:
-    return int(cache.get(SLOT_PREFIX + address, 0))
+def open_streams(holder: str) -> int:
+    """The streams `holder` holds: an address, or `user:<pk>` for a signed-in person."""
+    return int(cache.get(SLOT_PREFIX + holder, 0))
 
 
 # --- the per-process cap ------------------------------------------------------------------
@@ -265,13 +277,19 @@ class _HeldStream:
             self._content.close()
 
 
-def too_many_streams() -> HttpResponse:
-    response = HttpResponse(
-        gettext(
+def too_many_streams(holder: str, limit: int) -> HttpResponse:
+    if holder.startswith("user:"):
+        message = gettext(
+            "Too many live streams are open for your account (at most %(limit)s). Close a "
+            "window or tab of this site, then reload this one."
+        )
+    else:
+        message = gettext(
             "Too many live streams are open from your address (at most %(limit)s). Close a "
             "projector or results window, then reload this one."
         )
-        % {"limit": settings.MOIM_LIVE_STREAMS_PER_ADDRESS},
+    response = HttpResponse(
+        message % {"limit": limit},
         status=429,
         content_type="text/plain; charset=utf-8",
     )
@@ -289,10 +307,10 @@ def server_busy() -> HttpResponse:
     return response
 
 
-def _streaming(content: Any, address: str) -> StreamingHttpResponse:
+def _streaming(content: Any, holder: str) -> StreamingHttpResponse:
     def release() -> None:
         give_back_process_slot()
-        give_back_stream_slot(address)
+        give_back_stream_slot(holder)
 
     response = StreamingHttpResponse(
         _HeldStream(content, release), content_type="text/event-stream"
@@ -311,19 +329,19 @@ def sse_response(
     **options: float,
 ) -> HttpResponseBase:
     """The stream of `channel` for this request, or 503 when this process holds as many as it
-    may, or 429 when its address holds too many."""
+    may, or 429 when its holder (the account, or the address) holds too many."""
     if not take_process_slot():
         return server_busy()
-    address = client_address(request)
-    if not take_stream_slot(address):
+    holder, limit = stream_holder(request)
+    if not take_stream_slot(holder, limit):
         give_back_process_slot()
-        return too_many_streams()
+        return too_many_streams(holder, limit)
     content = (
         async_event_stream(channel, topics=topics, **options)
         if asynchronous
         else event_stream(channel, topics=topics, **options)
     )
-    return _streaming(content, address)
+    return _streaming(content, holder)
 
 
 def hub_sse_response(
@@ -340,11 +358,11 @@ def hub_sse_response(
     the server iterates it on the event loop, holding no thread while it waits."""
     if not take_process_slot():
         return server_busy()
-    address = client_address(request)
-    if not take_stream_slot(address):
+    holder, limit = stream_holder(request)
+    if not take_stream_slot(holder, limit):
         give_back_process_slot()
-        return too_many_streams()
+        return too_many_streams(holder, limit)
     content = hub_event_stream(
         channel, language=language, renderer=renderer, topics=topics, **options
     )
-    return _streaming(content, address)
+    return _streaming(content, holder)
