@@ -6,7 +6,9 @@
 // data-state-url: the fresh figures replace the part, and the clocks go on. Every event is
 // also passed on to the page as a `moim:live` event of the document, and a stream back after a
 // break as `{reopened: true}`: the sitting page's ballot part follows the same stream
-// (governance/sitting.js) rather than open one of its own.
+// (governance/sitting.js) rather than open one of its own. A stream the server refused (429
+// past a limit, 503 from a full process) is asked for again after a delay that doubles from two
+// seconds to a minute, each spread at random; an open stream starts the count again.
 (function () {
   "use strict";
 
@@ -56,10 +58,17 @@
     }
 
     var opened = false;
+    var refusals = 0;
+
+    function retryDelay() {
+      refusals += 1;
+      return Math.min(60000, 2000 * Math.pow(2, refusals - 1)) * (0.5 + Math.random());
+    }
 
     function connect() {
       var source = new EventSource(root.dataset.eventsUrl);
       source.addEventListener("open", function () {
+        refusals = 0;
         root.classList.remove("is-offline");
         refresh();
         if (opened) { share({ reopened: true }); }
@@ -74,7 +83,7 @@
       });
       source.addEventListener("error", function () {
         root.classList.add("is-offline");
-        if (source.readyState === EventSource.CLOSED) { setTimeout(connect, 2000); }
+        if (source.readyState === EventSource.CLOSED) { setTimeout(connect, retryDelay()); }
       });
     }
 

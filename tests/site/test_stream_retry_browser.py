@@ -1,0 +1,77 @@
+"""A page whose live stream is refused (429 past a limit, 503 from a full process) asks again
+less and less often, not every two seconds: a hall of refused pages must not become a flood of
+requests on the server that refused them."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from moim.members.models import Organization
+from tests.governance.conftest import build_plenary
+from tests.site.publication_plenary import open_motion
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+# Thirty seconds of the page's clock: a fixed two-second retry would ask some fifteen times; a
+# delay that doubles from two seconds (each spread by up to half) at most five.
+SECONDS = 30
+
+
+def _refuse_streams(page: Any) -> list[str]:
+    asked: list[str] = []
+
+    def refuse(route: Any) -> None:
+        asked.append(route.request.url)
+        route.fulfill(status=429, body="Too many live streams", headers={"Retry-After": "30"})
+
+    page.route("**/events/**", refuse)
+    return asked
+
+
+def _let_the_clock_run(page: Any) -> None:
+    for _ in range(SECONDS):
+        page.clock.run_for(1000)
+        page.wait_for_timeout(60)  # real time: the refusal's answer reaches the page
+
+
+def test_a_refused_projector_asks_again_less_and_less_often(
+    live_server: Any, page: Any, organization: Organization, chair: Any
+) -> None:
+    plenary = build_plenary(organization, 2)
+    open_motion(organization, plenary, chair)
+    asked = _refuse_streams(page)
+    page.clock.install()
+    page.goto(f"{live_server.url}/en/projector/5/")
+    page.wait_for_function("document.querySelector('[data-events-url]') !== null")
+
+    _let_the_clock_run(page)
+
+    assert 2 <= len(asked) <= 5, asked
+    assert page.locator(".is-offline").count() == 1  # the page says it is not live
+
+
+def test_a_refused_sitting_page_asks_again_less_and_less_often(
+    live_server: Any, page: Any, organization: Organization, settings: Any
+) -> None:
+    plenary = build_plenary(organization, 2)
+    client = Client()
+    client.force_login(plenary.users[0])
+    page.context.add_cookies(
+        [
+            {
+                "name": settings.SESSION_COOKIE_NAME,
+                "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
+                "url": live_server.url,
+            }
+        ]
+    )
+    asked = _refuse_streams(page)
+    page.clock.install()
+    page.goto(f"{live_server.url}/en/governance/{plenary.assembly.edition}/sitting/")
+
+    _let_the_clock_run(page)
+
+    assert 2 <= len(asked) <= 5, asked
