@@ -193,8 +193,8 @@ def test_the_ballot_fragment_changes_when_a_poll_opens_or_closes(
 
     assert "No vote is open for you right now." in idle
     # Redrawn when the assembly's stream names a poll's state (governance/sitting.js); the
-    # minute's poll is only a net for a stream that cannot open.
-    assert 'hx-trigger="moim:ballots, every 60s"' in idle
+    # minute's poll is only a net for a stream that cannot open, cast by the script.
+    assert 'hx-trigger="moim:ballots" data-refresh-seconds="60"' in idle
     assert unchanged.status_code == 204
     assert unchanged.content == b""
     assert "Budget" in opened.content.decode()

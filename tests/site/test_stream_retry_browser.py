@@ -53,12 +53,11 @@ def test_a_refused_projector_asks_again_less_and_less_often(
     assert page.locator(".is-offline").count() == 1  # the page says it is not live
 
 
-def test_a_refused_sitting_page_asks_again_less_and_less_often(
-    live_server: Any, page: Any, organization: Organization, settings: Any
-) -> None:
-    plenary = build_plenary(organization, 2)
+def _open_sitting_page(page: Any, live_server: Any, user: Any, settings: Any) -> list[str]:
+    """Sign `user` in, open their sitting page on a page clock of its own, and return the
+    ballot part's requests as they leave."""
     client = Client()
-    client.force_login(plenary.users[0])
+    client.force_login(user)
     page.context.add_cookies(
         [
             {
@@ -68,10 +67,46 @@ def test_a_refused_sitting_page_asks_again_less_and_less_often(
             }
         ]
     )
-    asked = _refuse_streams(page)
+    ballot: list[str] = []
+    page.on("request", lambda r: ballot.append(r.url) if "/sitting/ballot/" in r.url else None)
     page.clock.install()
-    page.goto(f"{live_server.url}/en/governance/{plenary.assembly.edition}/sitting/")
+    page.goto(f"{live_server.url}/en/governance/5/sitting/")
+    return ballot
+
+
+def test_a_refused_sitting_page_asks_again_less_and_less_often(
+    live_server: Any, page: Any, organization: Organization, settings: Any
+) -> None:
+    plenary = build_plenary(organization, 2)
+    asked = _refuse_streams(page)
+    _open_sitting_page(page, live_server, plenary.users[0], settings)
 
     _let_the_clock_run(page)
 
     assert 2 <= len(asked) <= 5, asked
+
+
+def test_a_sitting_page_polls_its_ballot_only_while_it_has_no_stream(
+    live_server: Any, browser: Any, page: Any, organization: Organization, settings: Any
+) -> None:
+    """Each minute's ask is a net for a page without a stream: a hall of 2,000 pages with their
+    streams open would otherwise send some 33 requests a second for nothing."""
+    plenary = build_plenary(organization, 2)
+    live_page = _open_sitting_page(page, live_server, plenary.users[0], settings)
+    page.locator("[data-floor].is-live").wait_for(timeout=10_000)
+
+    refused_context = browser.new_context()
+    try:
+        refused = refused_context.new_page()
+        _refuse_streams(refused)
+        refused_page = _open_sitting_page(refused, live_server, plenary.users[1], settings)
+        for _ in range(130):  # two minutes and ten seconds of each page's clock
+            page.clock.run_for(1000)
+            refused.clock.run_for(1000)
+            page.wait_for_timeout(30)
+        refused.wait_for_timeout(300)
+    finally:
+        refused_context.close()
+
+    assert live_page == []
+    assert len(refused_page) == 2

@@ -30,8 +30,9 @@ from moim.governance.views import _person, answer_after_cast, cast_from_form
 from moim.members.models import Person
 from moim.permissions import guard
 
-# How often (seconds) an open sitting page asks whether its ballot part changed, besides the
-# live stream's word; and how often the notice 'voting is open' on other pages asks.
+# How often (seconds) an open sitting page asks whether its ballot part changed while its live
+# stream is not open (governance/sitting.js); and how often the notice 'voting is open' on
+# other pages asks.
 REFRESH_SECONDS = 60
 NOTICE_REFRESH_SECONDS = 10
 

@@ -6,7 +6,8 @@
 // data-state-url: the fresh figures replace the part, and the clocks go on. Every event is
 // also passed on to the page as a `moim:live` event of the document, and a stream back after a
 // break as `{reopened: true}`: the sitting page's ballot part follows the same stream
-// (governance/sitting.js) rather than open one of its own. A stream the server refused (429
+// (governance/sitting.js) rather than open one of its own; while its stream is open the part
+// is marked `is-live`. A stream the server refused (429
 // past a limit, 503 from a full process) is asked for again after a delay that doubles from two
 // seconds to a minute, each spread at random; an open stream starts the count again.
 (function () {
@@ -70,6 +71,7 @@
       source.addEventListener("open", function () {
         refusals = 0;
         root.classList.remove("is-offline");
+        root.classList.add("is-live");
         refresh();
         if (opened) { share({ reopened: true }); }
         opened = true;
@@ -82,6 +84,7 @@
         share(data);
       });
       source.addEventListener("error", function () {
+        root.classList.remove("is-live");
         root.classList.add("is-offline");
         if (source.readyState === EventSource.CLOSED) { setTimeout(connect, retryDelay()); }
       });
