@@ -5,28 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from django.conf import settings
-from django.test import Client
 
 from moim.awards.enums import EntryStatus
 from moim.awards.models import Edition, Entry
 from moim.members.models import Member
+from tests.browser_sessions import sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def log_in(page: Any, live_server: Any, user: Any) -> None:
-    client = Client()
-    client.force_login(user)
-    page.context.add_cookies(
-        [
-            {
-                "name": settings.SESSION_COOKIE_NAME,
-                "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
-                "url": live_server.url,
-            }
-        ]
-    )
 
 
 def test_a_delegate_walks_the_entry_form(
@@ -39,7 +24,7 @@ def test_a_delegate_walks_the_entry_form(
     tmp_path: Any,
 ) -> None:
     settings.MEDIA_ROOT = tmp_path
-    log_in(page, live_server, delegate_a)
+    sign_in(page, live_server.url, delegate_a)
 
     page.goto(f"{live_server.url}/en/awards/4/")
     page.get_by_role("link", name="Enter a project").click()

@@ -7,9 +7,9 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from django.test import Client
 
 from moim.members.models import Organization
+from tests.browser_sessions import sign_in
 from tests.governance.conftest import build_plenary
 from tests.site.publication_plenary import open_motion
 
@@ -53,20 +53,10 @@ def test_a_refused_projector_asks_again_less_and_less_often(
     assert page.locator(".is-offline").count() == 1  # the page says it is not live
 
 
-def _open_sitting_page(page: Any, live_server: Any, user: Any, settings: Any) -> list[str]:
+def _open_sitting_page(page: Any, live_server: Any, user: Any) -> list[str]:
     """Sign `user` in, open their sitting page on a page clock of its own, and return the
     ballot part's requests as they leave."""
-    client = Client()
-    client.force_login(user)
-    page.context.add_cookies(
-        [
-            {
-                "name": settings.SESSION_COOKIE_NAME,
-                "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
-                "url": live_server.url,
-            }
-        ]
-    )
+    sign_in(page, live_server.url, user)
     ballot: list[str] = []
     page.on("request", lambda r: ballot.append(r.url) if "/sitting/ballot/" in r.url else None)
     page.clock.install()
@@ -75,11 +65,11 @@ def _open_sitting_page(page: Any, live_server: Any, user: Any, settings: Any) ->
 
 
 def test_a_refused_sitting_page_asks_again_less_and_less_often(
-    live_server: Any, page: Any, organization: Organization, settings: Any
+    live_server: Any, page: Any, organization: Organization
 ) -> None:
     plenary = build_plenary(organization, 2)
     asked = _refuse_streams(page)
-    _open_sitting_page(page, live_server, plenary.users[0], settings)
+    _open_sitting_page(page, live_server, plenary.users[0])
 
     _let_the_clock_run(page)
 
@@ -87,19 +77,19 @@ def test_a_refused_sitting_page_asks_again_less_and_less_often(
 
 
 def test_a_sitting_page_polls_its_ballot_only_while_it_has_no_stream(
-    live_server: Any, browser: Any, page: Any, organization: Organization, settings: Any
+    live_server: Any, browser: Any, page: Any, organization: Organization
 ) -> None:
     """Each minute's ask is a net for a page without a stream: a hall of 2,000 pages with their
     streams open would otherwise send some 33 requests a second for nothing."""
     plenary = build_plenary(organization, 2)
-    live_page = _open_sitting_page(page, live_server, plenary.users[0], settings)
+    live_page = _open_sitting_page(page, live_server, plenary.users[0])
     page.locator("[data-floor].is-live").wait_for(timeout=10_000)
 
     refused_context = browser.new_context()
     try:
         refused = refused_context.new_page()
         _refuse_streams(refused)
-        refused_page = _open_sitting_page(refused, live_server, plenary.users[1], settings)
+        refused_page = _open_sitting_page(refused, live_server, plenary.users[1])
         for _ in range(130):  # two minutes and ten seconds of each page's clock
             page.clock.run_for(1000)
             refused.clock.run_for(1000)
