@@ -101,6 +101,8 @@ def free_port() -> int:
 
 
 TUNABLES = ("MOIM_WORKERS", "MOIM_PAGE_THREADS")
+# Time a stopped leg has to stop its server (`Server.stop` waits up to 30 s) before it is killed.
+LEG_STOP_SECONDS = 45
 
 
 def base_env(data_dir: Path, database_url: str, redis_url: str) -> dict[str, str]:
@@ -793,7 +795,7 @@ def run_database(database: str, args: argparse.Namespace, folder: Path) -> dict[
         str(result),
         *(["--keep-logs", str(Path(args.keep_logs).resolve())] if args.keep_logs else []),
     ]
-    subprocess.run(command, env=env, check=True, timeout=args.leg_timeout)
+    run_to_end(command, env, args.leg_timeout)
     leg: dict[str, Any] = json.loads(result.read_text(encoding="utf-8"))
     return leg
 
@@ -1042,8 +1044,37 @@ def parse(argv: Sequence[str] | None) -> argparse.Namespace:
     return args
 
 
+def exit_on_termination() -> None:
+    """SIGTERM (a `timeout`, a CI runner giving up, a leg stopped by the run above it) ends
+    this process as an exception would, so that its `finally` blocks stop the servers it
+    started: they run in sessions of their own, and a killed benchmark would leave them
+    serving, taking the cores from every later measurement."""
+    signal.signal(signal.SIGTERM, lambda signum, _frame: sys.exit(128 + signum))
+
+
+def run_to_end(command: list[str], env: dict[str, str], timeout: float) -> None:
+    """`command` (a leg) run to its end; if it outlives `timeout`, or this process is stopped
+    meanwhile, the leg is asked to stop (SIGTERM: its servers stop with it) before it is
+    killed."""
+    leg = subprocess.Popen(command, env=env)
+    try:
+        code = leg.wait(timeout=timeout)
+    except BaseException:
+        leg.terminate()
+        try:
+            leg.wait(timeout=LEG_STOP_SECONDS)
+        except subprocess.TimeoutExpired:
+            leg.kill()
+            leg.wait()
+        raise
+    if code != 0:
+        raise subprocess.CalledProcessError(code, command)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse(argv)
+    if argv is None:  # from the command line (not a test calling it in its own process)
+        exit_on_termination()
     if args.leg:
         return run_leg(args)
     if args.from_json:  # the report of an earlier run, drawn again

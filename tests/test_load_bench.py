@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+import socket
 import subprocess
 import sys
 import time
@@ -309,3 +310,48 @@ def test_the_servers_sizes_reach_them_only_when_the_caller_sets_them(
     assert "MOIM_DB_POOL_MAX" not in env
     monkeypatch.setenv("MOIM_WORKERS", "2")
     assert load.base_env(tmp_path, "sqlite:///x", REDIS_URL)["MOIM_WORKERS"] == "2"
+
+
+@pytest.mark.single_leg
+@pytest.mark.skipif(bool(os.environ.get("DATABASE_URL")), reason="runs on the SQLite leg only")
+def test_a_stopped_benchmark_stops_the_server_it_started(tmp_path: Path) -> None:
+    """The servers run in sessions of their own: a benchmark stopped by SIGTERM (a timeout, a
+    CI runner) must stop them, or they go on taking the cores from every later run."""
+    if not _redis_answers():
+        pytest.skip(f"the benchmark's screens hear the result through Redis: none at {REDIS_URL}")
+    small = ["--quick", "--delegates", "20", "--streams", "20", "--commit-seconds", "0.3"]
+    where = ["--redis-url", REDIS_URL, "--json", str(tmp_path / "load.json")]
+    bench = subprocess.Popen(
+        [
+            sys.executable,
+            "bench/load.py",
+            "--db",
+            "sqlite",
+            "--server",
+            "development",
+            *small,
+            *where,
+        ],
+        cwd=Path(load.__file__).resolve().parent.parent,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    assert bench.stdout is not None
+    url = ""
+    for line in bench.stdout:
+        if "server up on " in line:
+            url = line.rsplit(" ", 1)[-1].strip()
+            break
+    assert url.startswith("http://127.0.0.1:"), "the server never came up"
+    port = int(url.rsplit(":", 1)[-1])
+
+    bench.terminate()
+    bench.wait(timeout=90)
+
+    # Once the benchmark has ended, its server has too (not when its leg would have finished).
+    with pytest.raises(ConnectionRefusedError), socket.create_connection(("127.0.0.1", port), 2):
+        pass
+    bench.stdout.close()
+    assert bench.returncode != 0
+    assert not (tmp_path / "load.json").exists()
