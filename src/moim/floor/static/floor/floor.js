@@ -7,9 +7,9 @@
 // also passed on to the page as a `moim:live` event of the document, and a stream back after a
 // break as `{reopened: true}`: the sitting page's ballot part follows the same stream
 // (governance/sitting.js) rather than open one of its own; while its stream is open the part
-// is marked `is-live`. A stream the server refused (429
-// past a limit, 503 from a full process) is asked for again after a delay that doubles from two
-// seconds to a minute, each spread at random; an open stream starts the count again.
+// is marked `is-live`. A stream the server refused (429 past a limit, 503 from a full process)
+// is asked for again after a delay that doubles from two seconds to a minute, each spread at
+// random; an open stream starts the count again.
 (function () {
   "use strict";
 
