@@ -218,3 +218,8 @@ AccountBackend
 _.get_user
 # --- moim/redis_cache.py: Django's RedisCache reads its client from _cache.
 _._cache
+# --- moim/intake.py: uvicorn uses the listener as an asyncio.Server and names the loop by path.
+_.sockets
+_.is_serving
+_.wait_closed
+new_loop

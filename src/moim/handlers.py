@@ -12,7 +12,9 @@ Here every request is served as a WSGI server would serve it: the whole request,
 ends the database connection's use), runs in one call on one thread of a fixed pool; the event
 loop only reads the body and writes the answer. The pool's size bounds the pages in progress in
 a process, so requests beyond it wait their turn in the event loop rather than in the database
-connection pool, where they would time out.
+connection pool, where they would time out. The production server's workers accept a new
+connection only while a page thread is free for it (`moim.intake`), so that such a wait is rare:
+a connection waits in the kernel for a worker with room rather than behind a busy one's pages.
 
 A file answer (an attachment) goes out chunk by chunk: each chunk is read on the pool and sent
 once the client has taken the one before, where Django's handler reads a file whole into memory
@@ -46,6 +48,8 @@ from django.core.handlers.asgi import ASGIHandler, get_script_prefix
 from django.http import FileResponse, HttpRequest, HttpResponseBase, StreamingHttpResponse
 from django.urls import set_script_prefix
 
+from moim.intake import intake
+
 
 class PageHandler(ASGIHandler):
     """Serves a request in one call on a thread of a fixed pool (see the module's note)."""
@@ -70,9 +74,10 @@ class PageHandler(ASGIHandler):
             # In a copy of this task's context variables (the active language, the script
             # prefix live there), so that nothing a page sets stays on its thread for the next.
             context = contextvars.copy_context()
-            response = await asyncio.get_running_loop().run_in_executor(
-                self._pool, context.run, self._respond, scope, body_file
-            )
+            with intake.page():  # counted while it holds a page thread (moim.intake)
+                response = await asyncio.get_running_loop().run_in_executor(
+                    self._pool, context.run, self._respond, scope, body_file
+                )
             if isinstance(response, FileResponse) and not response.is_async:
                 chunks = response.streaming_content
                 assert isinstance(chunks, Iterator)  # not asynchronous, as just checked
@@ -158,3 +163,5 @@ class Router(PageHandler):
 
     def __init__(self) -> None:
         super().__init__(page_threads())
+        # A worker accepts a connection only while a page thread is free for it (moim.intake).
+        intake.limit = self.threads

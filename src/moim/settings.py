@@ -395,6 +395,9 @@ MOIM_GRACEFUL_TIMEOUT = env_int("MOIM_GRACEFUL_TIMEOUT", 10)
 MOIM_PAGE_THREADS = env_int("MOIM_PAGE_THREADS", _page_threads)
 if MOIM_PAGE_THREADS < 1:
     raise ImproperlyConfigured(f"MOIM_PAGE_THREADS must be 1 or more, not {MOIM_PAGE_THREADS}")
+# Each worker accepts a connection only while a page thread is free for it (moim/intake.py);
+# off, uvicorn's own accepting (every worker accepts whatever it is woken for).
+MOIM_ACCEPT_WITH_ROOM = env_bool("MOIM_ACCEPT_WITH_ROOM", True)
 
 # The assembly report's PDF (moim/site/report.py): a CJK font file; empty means the first of the
 # usual Noto Sans CJK paths that exists.

@@ -4,6 +4,7 @@ answers /healthz from the database, carries live updates between workers and end
 from __future__ import annotations
 
 import http.client
+import importlib
 import json
 import os
 import secrets
@@ -19,6 +20,7 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
+from moim.intake import AcceptsWithRoom
 from moim.live.brokers import RedisBroker
 from tests.site.production_server import SECRETS, free_port, moim, production_env, start
 
@@ -61,6 +63,21 @@ def test_serve_production_refuses_an_empty_allowed_hosts(settings: Any) -> None:
 
     with pytest.raises(CommandError, match="ALLOWED_HOSTS is empty: set it to the site's host"):
         call_command("serve-production", "--workers", "1")
+
+
+@pytest.mark.parametrize(("accept_with_room", "gated"), [(True, True), (False, False)])
+def test_serve_production_accepts_by_room_unless_told_not_to(
+    settings: Any, accept_with_room: bool, gated: bool
+) -> None:
+    settings.MOIM_ACCEPT_WITH_ROOM = accept_with_room
+    command = importlib.import_module("moim.site.management.commands.serve-production")
+
+    config = command.uvicorn_config("127.0.0.1", 8000, 2, 10)
+    loop = config.get_loop_factory()()  # as each worker makes its loop
+    try:
+        assert isinstance(loop, AcceptsWithRoom) is gated
+    finally:
+        loop.close()
 
 
 def test_serve_production_takes_its_workers_from_the_settings(settings: Any) -> None:

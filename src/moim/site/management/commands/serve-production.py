@@ -12,7 +12,9 @@ supervisor starts the workers:
   after an upgrade of the code); the listening socket stays open in the supervisor;
 - SIGTTIN / SIGTTOU: one worker more / one fewer.
 
-The supervisor runs even for one worker, so these hold whatever --workers says.
+The supervisor runs even for one worker, so these hold whatever --workers says. Each worker
+accepts a new connection only while it has a page thread free for it (`moim.intake`;
+MOIM_ACCEPT_WITH_ROOM=false leaves accepting to uvicorn).
 """
 
 from __future__ import annotations
@@ -52,6 +54,26 @@ def check_production_settings(workers: int) -> None:
             "(Redis then carries live updates and the stream limits) or "
             "MOIM_LIVE_BACKEND=postgres, or serve with --workers 1."
         )
+
+
+def uvicorn_config(host: str, port: int, workers: int, graceful: int) -> uvicorn.Config:
+    """uvicorn's settings for the production server."""
+    return uvicorn.Config(
+        "moim.asgi:application",
+        host=host,
+        port=port,
+        workers=workers,
+        # Django answers no ASGI lifespan events.
+        lifespan="off",
+        # uvloop's loop, each worker accepting a connection only while it has a page thread
+        # free for it: a full worker leaves the next ballot to one with room (moim.intake).
+        loop="moim.intake:new_loop" if settings.MOIM_ACCEPT_WITH_ROOM else "auto",
+        # One rule for the client's address and scheme: MOIM_CLIENT_IP_HEADER and
+        # SECURE_PROXY_SSL_HEADER (moim/net.py, settings), not uvicorn's own.
+        proxy_headers=False,
+        server_header=False,
+        timeout_graceful_shutdown=graceful,
+    )
 
 
 class Command(BaseCommand):
@@ -98,19 +120,7 @@ class Command(BaseCommand):
         )
         self.stdout.flush()
 
-        config = uvicorn.Config(
-            "moim.asgi:application",
-            host=host,
-            port=port,
-            workers=workers,
-            # Django answers no ASGI lifespan events.
-            lifespan="off",
-            # One rule for the client's address and scheme: MOIM_CLIENT_IP_HEADER and
-            # SECURE_PROXY_SSL_HEADER (moim/net.py, settings), not uvicorn's own.
-            proxy_headers=False,
-            server_header=False,
-            timeout_graceful_shutdown=graceful,
-        )
+        config = uvicorn_config(host, port, workers, graceful)
         # uvicorn's supervisor even for one worker: the same signals whatever the count
         # (SIGHUP restarts the workers, SIGTERM stops them and exits 0), and a worker that dies
         # is replaced.
