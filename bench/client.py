@@ -50,15 +50,18 @@ def excerpt(body: str, limit: int = 160) -> str:
     return " ".join(html.unescape(text).split())[:limit]
 
 
-def http_client(connections: int = 0) -> aiohttp.ClientSession:
-    """One pool for every simulated browser; `connections` 0 is unbounded (streams need it)."""
+def http_client(connections: int = 0, per_request: bool = False) -> aiohttp.ClientSession:
+    """One pool for every simulated browser; `connections` 0 is unbounded (streams need it).
+    `per_request`: a new connection for every request, as a proxy in front opens one to the
+    server for each request it passes (nginx as docs/deployment.md sets it up)."""
     # An idle connection is given up before the server closes it (uvicorn after 5 s): a request
     # sent on one the server has just closed fails, a bench artefact, not a ballot refused.
-    connector = aiohttp.TCPConnector(
-        limit=connections,
-        force_close=False,
-        ttl_dns_cache=None,
-        keepalive_timeout=KEEPALIVE_SECONDS,
+    connector = (
+        aiohttp.TCPConnector(limit=connections, force_close=True, ttl_dns_cache=None)
+        if per_request
+        else aiohttp.TCPConnector(
+            limit=connections, ttl_dns_cache=None, keepalive_timeout=KEEPALIVE_SECONDS
+        )
     )
     return aiohttp.ClientSession(
         connector=connector,

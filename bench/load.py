@@ -337,6 +337,7 @@ def run_leg(args: argparse.Namespace) -> int:
                     raw,
                     args.repeat,
                     args.only,
+                    args.connection_per_request,
                 )
             )
         finally:
@@ -388,6 +389,7 @@ async def drive(
     raw: float,
     repeat: int,
     only: str = "",
+    per_request: bool = False,
 ) -> dict[str, Any]:
     sessions = [d.session_key for d in plenary.delegates]
     results: list[dict[str, Any]] = []
@@ -397,7 +399,7 @@ async def drive(
         for scenario in SCENARIOS
         if only in scenario.name and (server.kind == "production" or not scenario.sitting)
     ]
-    async with client.http_client() as http:
+    async with client.http_client(per_request=per_request) as http:
         for scenario in chosen:
             runs = []
             for attempt in range(repeat):
@@ -791,6 +793,7 @@ def run_database(database: str, args: argparse.Namespace, folder: Path) -> dict[
         str(args.commit_seconds),
         "--only",
         args.only,
+        *(["--connection-per-request"] if args.connection_per_request else []),
         "--json",
         str(result),
         *(["--keep-logs", str(Path(args.keep_logs).resolve())] if args.keep_logs else []),
@@ -1022,6 +1025,11 @@ def parse(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--leg-timeout", type=float, default=3600.0)
     parser.add_argument(
         "--only", default="", help="run only the scenarios whose name holds this (no --out)"
+    )
+    parser.add_argument(
+        "--connection-per-request",
+        action="store_true",
+        help="cast each ballot on a new connection, as a proxy in front does (default: kept alive)",
     )
     parser.add_argument("--keep-logs", help="copy each server's log into this folder")
     parser.add_argument("--from-json", help="draw the report of an earlier run's --json file")

@@ -355,3 +355,28 @@ def test_a_stopped_benchmark_stops_the_server_it_started(tmp_path: Path) -> None
     bench.stdout.close()
     assert bench.returncode != 0
     assert not (tmp_path / "load.json").exists()
+
+
+@pytest.mark.parametrize(("per_request", "connections"), [(False, 1), (True, 3)])
+def test_the_client_opens_a_connection_per_request_only_when_asked(
+    per_request: bool, connections: int
+) -> None:
+    opened: list[int] = []
+
+    async def answer(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        opened.append(1)
+        while await reader.readuntil(b"\r\n\r\n"):
+            writer.write(b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok")
+            await writer.drain()
+
+    async def three_requests() -> None:
+        server = await asyncio.start_server(answer, "127.0.0.1", 0)
+        host, port = server.sockets[0].getsockname()[:2]
+        async with client.http_client(per_request=per_request) as http:
+            for _ in range(3):
+                async with http.get(f"http://{host}:{port}/") as response:
+                    assert await response.text() == "ok"
+        server.close()
+
+    asyncio.run(three_requests())
+    assert len(opened) == connections
