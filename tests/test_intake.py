@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import errno
+import http.client
 import socket
 import sys
 import threading
@@ -83,6 +84,12 @@ async def settled(condition: Callable[[], bool]) -> bool:
     return condition()
 
 
+async def hold_a_page(counter: Intake, done: asyncio.Event) -> None:
+    """A page that runs until `done` is set."""
+    async with counter.page():
+        await done.wait()
+
+
 def run(loop_class: type[asyncio.AbstractEventLoop], test: Callable[[], Any]) -> None:
     with asyncio.Runner(loop_factory=loop_class) as runner:
         runner.run(test())
@@ -95,11 +102,13 @@ def test_a_full_worker_leaves_a_connection_queued_until_a_page_ends(
     async def test() -> None:
         counter = Intake(limit=1)
         async with listening(counter, monkeypatch) as (_, opened, address):
-            page = counter.page()
-            page.__enter__()  # the worker's only page thread is taken
+            done = asyncio.Event()
+            busy = asyncio.create_task(hold_a_page(counter, done))  # the only page thread
+            await asyncio.sleep(0)
             _, writer = await connect(address)  # the kernel completes the handshake
             assert not await settled(lambda: bool(opened)), "a full worker accepted"
-            page.__exit__(None, None, None)
+            done.set()
+            await busy
             assert await settled(lambda: len(opened) == 1), "not accepted once there was room"
             assert counter.taken == 1  # the new connection's claim
             writer.close()
@@ -127,18 +136,29 @@ def test_an_accepted_connection_counts_until_its_first_page_takes_over(
             # The first connection's page begins in its transport's context: it takes over
             # the claim (no second count), and the worker is full until the page ends.
             token = CLAIM.set(claim)
-            with counter.page():
+            async with counter.page():
                 assert counter.taken == 1
                 assert not claim.held
                 assert not await settled(lambda: len(opened) == 2)
             CLAIM.reset(token)
             assert await settled(lambda: len(opened) == 2)
 
-            # A kept-alive connection's later page counts on its own.
+            # The first connection's next request (kept alive) waits in line: the thread is
+            # the second connection's, by its claim, until that one's page has begun.
+            done = asyncio.Event()
             token = CLAIM.set(claim)
-            with counter.page():
-                assert counter.taken == 2  # with the second connection's claim
+            later = asyncio.create_task(hold_a_page(counter, done))
             CLAIM.reset(token)
+            assert not await settled(lambda: counter.taken == 2), "a page beyond the threads"
+            assert len(counter.waiting) == 1
+            second_claim = opened[1].claim
+            assert second_claim is not None
+            second_claim.release()  # as if it had waited too long
+            assert await settled(lambda: not counter.waiting)
+            assert counter.taken == 1  # the later page's turn
+            done.set()
+            await later
+            assert counter.taken == 0
             first.close()
             second.close()
 
@@ -181,7 +201,8 @@ def test_closing_stops_accepting_and_leaves_open_connections_serving(
             assert listener.sockets == ()
             _, late = await connect(address)  # the socket stays open (the supervisor's)
             assert not await settled(lambda: len(opened) == 2), "accepted after closing"
-            counter.room_freed()  # a page ending after the close does not watch again
+            async with counter.page():  # a page ending after the close does not accept
+                pass
             assert not await settled(lambda: len(opened) == 2)
             writer.write(b"still here")
             assert await asyncio.wait_for(reader.readexactly(10), SETTLE * 10) == b"still here"
@@ -249,6 +270,16 @@ def uvicorn_serving(app: Any) -> Iterator[str]:
         sock.close()
 
 
+def wait_until_listening(base: str) -> None:
+    for _ in range(200):
+        try:
+            with socket.create_connection(base.removeprefix("http://").split(":"), timeout=1):
+                return
+        except OSError:
+            threading.Event().wait(0.05)
+    raise AssertionError(f"nothing listens on {base}")
+
+
 def test_through_uvicorn_a_second_request_waits_in_the_kernel_while_the_page_thread_is_busy(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
@@ -260,7 +291,7 @@ def test_through_uvicorn_a_second_request_waits_in_the_kernel_while_the_page_thr
 
     async def app(scope: dict[str, Any], receive: Any, send: Any) -> None:
         # As moim.handlers does: the page counts while it runs on a thread.
-        with counter.page():
+        async with counter.page():
             started.append(scope["path"])
             most_taken.append(counter.taken)
             if scope["path"] == "/slow":
@@ -275,12 +306,8 @@ def test_through_uvicorn_a_second_request_waits_in_the_kernel_while_the_page_thr
             answers[url] = response.read()
 
     with uvicorn_serving(app) as base:
-        for _ in range(100):  # until it listens
-            try:
-                fetch(f"{base}/ready")
-                break
-            except OSError:
-                threading.Event().wait(0.05)
+        wait_until_listening(base)
+        fetch(f"{base}/ready")
         slow = threading.Thread(target=fetch, args=(f"{base}/slow",))
         slow.start()
         waiting = threading.Thread(target=fetch, args=(f"{base}/next",))
@@ -296,3 +323,47 @@ def test_through_uvicorn_a_second_request_waits_in_the_kernel_while_the_page_thr
         f"{base}/next": b"/next",
     }
     assert max(most_taken) == 1  # each connection's claim became its page's count, not a second
+
+
+def test_clients_sending_request_after_request_on_kept_alive_connections_cannot_starve_a_new_one(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Two clients keep a one-thread worker busy, each sending its next request as soon as its
+    answer comes, on its kept-alive connection; a delegate's new connection waits in the kernel.
+    Each thread that comes free goes to the kernel's queue before the kept-alive requests in
+    line, so the delegate is answered while the two go on."""
+    counter = Intake(limit=1)
+    monkeypatch.setattr(intake_module, "intake", counter)
+    stop = threading.Event()
+    hammered: list[int] = []
+
+    async def app(scope: dict[str, Any], receive: Any, send: Any) -> None:
+        async with counter.page():
+            await asyncio.get_running_loop().run_in_executor(None, stop.wait, 0.01)
+        await send({"type": "http.response.start", "status": 200, "headers": []})
+        await send({"type": "http.response.body", "body": b"ok"})
+
+    def hammer(host: str, port: int) -> None:
+        connection = http.client.HTTPConnection(host, port, timeout=10)
+        while not stop.is_set():
+            connection.request("GET", "/again")
+            connection.getresponse().read()
+            hammered.append(1)
+        connection.close()
+
+    with uvicorn_serving(app) as base:
+        host, port = base.removeprefix("http://").split(":")
+        wait_until_listening(base)
+        hammers = [threading.Thread(target=hammer, args=(host, int(port))) for _ in range(2)]
+        for thread in hammers:
+            thread.start()
+        try:
+            threading.Event().wait(SETTLE)
+            assert hammered, "the two clients got no answers"
+            with urllib.request.urlopen(f"{base}/delegate", timeout=5) as response:
+                assert response.read() == b"ok"
+            assert not stop.is_set()  # answered while the two went on
+        finally:
+            stop.set()
+            for thread in hammers:
+                thread.join(10)

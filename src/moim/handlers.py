@@ -74,7 +74,8 @@ class PageHandler(ASGIHandler):
             # In a copy of this task's context variables (the active language, the script
             # prefix live there), so that nothing a page sets stays on its thread for the next.
             context = contextvars.copy_context()
-            with intake.page():  # counted while it holds a page thread (moim.intake)
+            # Its turn for a page thread, counted while it holds it (moim.intake).
+            async with intake.page():
                 response = await asyncio.get_running_loop().run_in_executor(
                     self._pool, context.run, self._respond, scope, body_file
                 )

@@ -19,8 +19,15 @@ rather than behind a busy worker's pages.
   the documented nginx, which connects only once it holds the whole request, a page begins at
   once).
 - A page counts from the moment its request has been read until its view has answered (a live
-  stream counts until its view has returned, not while it streams); a kept-alive connection's
-  later pages count as they begin.
+  stream counts until its view has returned, not while it streams).
+- A kept-alive connection's next request comes in without the kernel's queue: left to itself
+  it would begin beside the worker's pages at once, and a few clients sending request after
+  request on their connections would keep the worker full while new connections wait in the
+  kernel for ever (reproduced: one client pipelining requests on one connection kept a worker
+  with one thread from accepting anyone else). Such a request waits in line for a page thread
+  in the event loop instead, and each page thread that comes free goes first to the
+  connections queued in the kernel, then to the line, in order. A page thread is never given
+  to more pages than it can run; the rest wait where their order is kept.
 - `close()` (uvicorn's shutdown, on SIGTERM, and each old worker on SIGHUP) stops watching at
   once: the socket stays open in the supervisor, and the other workers take what comes.
 
@@ -37,8 +44,9 @@ import errno
 import logging
 import socket
 import sys
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections import deque
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager, suppress
 from typing import Any
 
 logger = logging.getLogger(__name__)
@@ -72,8 +80,7 @@ class Claim:
         if self.held:
             self.held = False
             self._timer.cancel()
-            self._intake.taken -= 1
-            self._intake.room_freed()
+            self._intake.release()
 
 
 # The claim of the connection a request came on, set in the context of the connection's
@@ -83,14 +90,14 @@ CLAIM: contextvars.ContextVar[Claim | None] = contextvars.ContextVar("moim_claim
 
 
 class Intake:
-    """One process's count of pages in progress and connections about to begin one."""
+    """One process's count of pages in progress and connections about to begin one, and the
+    kept-alive connections' requests waiting their turn for a page thread."""
 
     def __init__(self, limit: int = 1) -> None:
         self.limit = limit
         self.taken = 0
+        self.waiting: deque[asyncio.Future[None]] = deque()
         self.listeners: set[Listener] = set()
-        self._loop: asyncio.AbstractEventLoop | None = None
-        self._resuming = False
 
     def has_room(self) -> bool:
         return self.taken < self.limit
@@ -99,32 +106,46 @@ class Intake:
         self.taken += 1
         return Claim(self, loop)
 
-    @contextmanager
-    def page(self) -> Iterator[None]:
-        """Count a page from its start to its end; it takes over its connection's claim."""
+    @asynccontextmanager
+    async def page(self) -> AsyncIterator[None]:
+        """A page thread's turn, from the page's start to its end: the connection's claim if
+        it holds one, else room now, else a place in line (see the module's note)."""
         claim = CLAIM.get()
         if claim is not None and claim.held:
             claim.hand_over()
-        else:
+        elif self.has_room() and not self.waiting:
             self.taken += 1
+        else:
+            await self._turn()
         try:
             yield
         finally:
-            self.taken -= 1
-            self.room_freed()
+            self.release()
 
-    def room_freed(self) -> None:
-        """Watch the listening sockets again once there is room, at the loop's next turn (a
-        page that ends and one that begins in the same turn change nothing)."""
-        if self._loop is not None and not self._resuming and self.has_room():
-            self._resuming = True
-            self._loop.call_soon(self._resume)
+    async def _turn(self) -> None:
+        turn = asyncio.get_running_loop().create_future()
+        self.waiting.append(turn)
+        try:
+            await turn
+        except asyncio.CancelledError:
+            if turn.cancelled():  # gone while waiting in line
+                with suppress(ValueError):
+                    self.waiting.remove(turn)
+            else:  # gone just as its turn came: the next one's
+                self.release()
+            raise
 
-    def _resume(self) -> None:
-        self._resuming = False
-        if self.has_room():
-            for listener in self.listeners:
-                listener.watch()
+    def release(self) -> None:
+        """One page or claim fewer: its room goes to the connections queued in the kernel
+        first, then to the requests waiting in line."""
+        self.taken -= 1
+        for listener in self.listeners:
+            listener.accept_queued()
+        while self.waiting and self.has_room():
+            turn = self.waiting.popleft()
+            if not turn.done():
+                self.taken += 1
+                turn.set_result(None)
 
 
 # This process's intake: the production server's handler counts its pages here
@@ -152,6 +173,7 @@ class Listener:
         self._protocol_factory = protocol_factory
         self._intake = counter
         self._watching = False
+        self._retrying = False
         self._closed = False
         self._opening: set[asyncio.Task[Any]] = set()
 
@@ -166,9 +188,7 @@ class Listener:
         self._sock.setblocking(False)
         self._sock.listen(backlog)
         self._intake.listeners.add(self)
-        self._intake._loop = self.loop
-        if self._intake.has_room():
-            self.watch()
+        self.watch()
 
     def watch(self) -> None:
         if not self._watching and not self._closed:
@@ -180,26 +200,33 @@ class Listener:
             self._watching = False
             self.loop.remove_reader(self._fd)
 
+    def accept_queued(self) -> None:
+        """Room came free: accept what waits in the kernel's queue, then watch for more."""
+        if not self._closed and not self._retrying:
+            self._accept()
+
     def _accept(self) -> None:
         while self._intake.has_room():
             try:
                 conn, _ = self._sock.accept()
             except (BlockingIOError, InterruptedError):
-                return  # another worker took it, or none is waiting
+                self.watch()  # none waiting (or another worker took it): room for the next
+                return
             except OSError as error:
                 if error.errno in _GONE:
                     continue
                 # Out of file descriptors or memory: accepting again at once would spin.
                 logger.error("Not accepting connections for a second: %s", error)
                 self._unwatch()
+                self._retrying = True
                 self.loop.call_later(RETRY_ACCEPT_SECONDS, self._retry)
                 return
             self._open(conn)
         self._unwatch()  # full: the connections waiting stay queued for a worker with room
 
     def _retry(self) -> None:
-        if self._intake.has_room():
-            self.watch()
+        self._retrying = False
+        self.watch()
 
     def _open(self, conn: socket.socket) -> None:
         conn.setblocking(False)
