@@ -380,7 +380,8 @@ MOIM_LIVE_TURNOUT_SECONDS = 0.25
 
 # --- The production server (`moim serve-production`) ------------------------------------------
 # Where it listens and how many worker processes it starts (its --host, --port and --workers win
-# over these), by default two workers per core this process may run on. After SIGTERM or SIGHUP,
+# over these), by default one worker per core this process may run on, two at least (see
+# docs/deployment.md, "How many workers"). After SIGTERM or SIGHUP,
 # requests have MOIM_GRACEFUL_TIMEOUT seconds to finish.
 try:
     _cores = len(os.sched_getaffinity(0))
@@ -388,7 +389,7 @@ except AttributeError:  # not on Linux
     _cores = os.cpu_count() or 1
 MOIM_HOST = env_str("MOIM_HOST", "127.0.0.1")
 MOIM_PORT = env_int("MOIM_PORT", 8000)
-MOIM_WORKERS = env_int("MOIM_WORKERS", 2 * max(_cores, 1))
+MOIM_WORKERS = env_int("MOIM_WORKERS", max(_cores, 2))
 MOIM_GRACEFUL_TIMEOUT = env_int("MOIM_GRACEFUL_TIMEOUT", 10)
 # Threads serving pages in each process (moim/handlers.py): the pages in progress at once; the
 # rest wait their turn. By default no more than the database connections a process may hold.

@@ -93,7 +93,7 @@ def test_serve_production_takes_its_workers_from_the_settings(settings: Any) -> 
 @pytest.mark.parametrize(
     ("environment", "expected"),
     [
-        ({}, f"127.0.0.1 8000 {2 * _cores()} 10"),
+        ({}, f"127.0.0.1 8000 {max(_cores(), 2)} 10"),
         (
             {
                 "MOIM_HOST": "0.0.0.0",

@@ -91,7 +91,9 @@ class Command(BaseCommand):
             "--port", type=int, help="Port to listen on (env MOIM_PORT; default 8000)."
         )
         parser.add_argument(
-            "--workers", type=int, help="Worker processes (env MOIM_WORKERS; default two per core)."
+            "--workers",
+            type=int,
+            help="Worker processes (env MOIM_WORKERS; default one per core, two at least).",
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
