@@ -233,9 +233,10 @@ class Listener:
         if conn.family in (socket.AF_INET, socket.AF_INET6):
             conn.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         claim = self._intake.claim(self.loop)
-        # The transport is made in a context holding the claim; its callbacks (and the tasks
-        # they start for requests) run in copies of it.
-        context = contextvars.copy_context()
+        # The transport is made in a context of its own holding the claim and nothing else
+        # (not what the page that just ended had set); its callbacks, and the tasks they start
+        # for requests, run in copies of it.
+        context = contextvars.Context()
         context.run(CLAIM.set, claim)
         task = context.run(self.loop.create_task, self._connect(conn, claim))
         self._opening.add(task)
