@@ -367,3 +367,47 @@ def test_clients_sending_request_after_request_on_kept_alive_connections_cannot_
             stop.set()
             for thread in hammers:
                 thread.join(10)
+
+
+def test_a_request_cancelled_in_line_leaves_its_place_and_takes_no_thread() -> None:
+    """A request waiting for a thread whose task is cancelled (uvicorn cancels what is left
+    after the graceful timeout) must not keep a place, or the count would never come down."""
+
+    async def test() -> None:
+        counter = Intake(limit=1)
+        done = asyncio.Event()
+        busy = asyncio.create_task(hold_a_page(counter, done))
+        await asyncio.sleep(0)
+        waiting = asyncio.create_task(hold_a_page(counter, asyncio.Event()))
+        await asyncio.sleep(0)
+        assert len(counter.waiting) == 1
+        waiting.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await waiting
+        assert not counter.waiting
+        done.set()
+        await busy
+        assert counter.taken == 0
+
+    asyncio.run(test())
+
+
+def test_a_request_cancelled_just_as_its_turn_came_gives_the_thread_to_the_next() -> None:
+    async def test() -> None:
+        counter = Intake(limit=1)
+        counter.taken = 1  # a page in progress
+        unlucky = asyncio.create_task(hold_a_page(counter, asyncio.Event()))
+        finished = asyncio.Event()
+        finished.set()
+        next_one = asyncio.create_task(hold_a_page(counter, finished))
+        await asyncio.sleep(0)
+        assert len(counter.waiting) == 2
+        counter.release()  # the page ends: its thread is handed to `unlucky`...
+        unlucky.cancel()  # ...which is cancelled before it could run
+        with pytest.raises(asyncio.CancelledError):
+            await unlucky
+        await asyncio.wait_for(next_one, 5)  # the thread went on to the next in line
+        assert counter.taken == 0
+        assert not counter.waiting
+
+    asyncio.run(test())
