@@ -83,6 +83,29 @@ def test_sqlite_has_no_pool(tmp_path: Path) -> None:
 
     assert shown["engine"] == "django.db.backends.sqlite3"
     assert "pool" not in shown["options"]
+    assert "prepare_threshold" not in shown["options"]
+
+
+def test_postgresql_statements_are_bound_apart_and_prepared_unless_turned_off(
+    tmp_path: Path,
+) -> None:
+    default = json.loads(_settings(tmp_path, DATABASE_URL=PG).stdout)
+    off = json.loads(_settings(tmp_path, DATABASE_URL=PG, MOIM_DB_PREPARED="false").stdout)
+
+    assert default["options"]["server_side_binding"] is True
+    assert default["options"]["prepare_threshold"] == 5
+    assert "server_side_binding" not in off["options"]
+    assert "prepare_threshold" not in off["options"]
+
+
+def test_a_prepared_setting_that_is_no_yes_or_no_is_refused_with_its_value(
+    tmp_path: Path,
+) -> None:
+    result = _settings(tmp_path, DATABASE_URL=PG, MOIM_DB_PREPARED="sometimes")
+
+    assert result.returncode != 0
+    assert "MOIM_DB_PREPARED must be a yes/no value" in result.stderr
+    assert "'sometimes'" in result.stderr
 
 
 def test_a_pool_minimum_above_its_maximum_is_refused_with_both_values(tmp_path: Path) -> None:
