@@ -100,7 +100,7 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-TUNABLES = ("MOIM_WORKERS", "MOIM_PAGE_THREADS", "MOIM_ACCEPT_WITH_ROOM")
+TUNABLES = ("MOIM_WORKERS", "MOIM_PAGE_THREADS", "MOIM_ACCEPT_WITH_ROOM", "MOIM_DB_PREPARED")
 # Time a stopped leg has to stop its server (`Server.stop` waits up to 30 s) before it is killed.
 LEG_STOP_SECONDS = 45
 

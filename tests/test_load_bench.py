@@ -303,9 +303,11 @@ def test_the_servers_sizes_reach_them_only_when_the_caller_sets_them(
 ) -> None:
     monkeypatch.delenv("MOIM_WORKERS", raising=False)
     monkeypatch.setenv("MOIM_PAGE_THREADS", "3")
+    monkeypatch.setenv("MOIM_DB_PREPARED", "false")
     monkeypatch.setenv("MOIM_DB_POOL_MAX", "99")  # not a size the benchmark compares
     env = load.base_env(tmp_path, "sqlite:///x", REDIS_URL)
     assert env["MOIM_PAGE_THREADS"] == "3"
+    assert env["MOIM_DB_PREPARED"] == "false"
     assert "MOIM_WORKERS" not in env
     assert "MOIM_DB_POOL_MAX" not in env
     monkeypatch.setenv("MOIM_WORKERS", "2")
